@@ -1,0 +1,68 @@
+package dev.cipherline.protocol;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Schema checks shared by the frame records; each throws {@link IllegalArgumentException}. */
+final class Checks {
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
+
+    private Checks() {}
+
+    static <T> T present(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return value;
+    }
+
+    static String token(String value, String field) {
+        present(value, field);
+        if (!TOKEN.matcher(value).matches()) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' must be 1-64 characters of A-Z a-z 0-9 _ -");
+        }
+        return value;
+    }
+
+    static String requireAccountId(String value, String field) {
+        present(value, field);
+        if (!AccountIds.isValid(value)) {
+            throw new IllegalArgumentException("field '" + field + "' is not an account ID");
+        }
+        return value;
+    }
+
+    static int requireDeviceId(int value, String field) {
+        if (value < 1 || value > 0xffff) {
+            throw new IllegalArgumentException("field '" + field + "' must be 1..65535");
+        }
+        return value;
+    }
+
+    static byte[] bytes(byte[] value, String field, int min, int max) {
+        present(value, field);
+        if (value.length < min || value.length > max) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' must be " + min + ".." + max + " bytes");
+        }
+        return value;
+    }
+
+    static <T> List<T> list(List<T> value, String field) {
+        present(value, field);
+        for (T item : value) {
+            if (item == null) {
+                throw new IllegalArgumentException("field '" + field + "' has a null element");
+            }
+        }
+        return List.copyOf(value);
+    }
+
+    static long nonNegative(long value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException("field '" + field + "' must not be negative");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,326 @@
+package dev.cipherline.protocol;
+
+import static dev.cipherline.protocol.Checks.bytes;
+import static dev.cipherline.protocol.Checks.list;
+import static dev.cipherline.protocol.Checks.nonNegative;
+import static dev.cipherline.protocol.Checks.present;
+import static dev.cipherline.protocol.Checks.requireAccountId;
+import static dev.cipherline.protocol.Checks.requireDeviceId;
+import static dev.cipherline.protocol.Checks.token;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.util.List;
+
+/**
+ * One WebSocket message between a client and the relay. Every frame is a map with a {@code type}
+ * field naming the frame; the same schema is written as CBOR in binary WebSocket frames and as JSON
+ * in text frames (byte strings become base64 in JSON). See {@code docs/PROTOCOL.md}.
+ *
+ * <p>Nullable fields are named in each record's javadoc; every other field is required and is
+ * checked when the record is built, so a decoded frame is always well formed.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(Frame.Challenge.class),
+    @JsonSubTypes.Type(Frame.Auth.class),
+    @JsonSubTypes.Type(Frame.AuthOk.class),
+    @JsonSubTypes.Type(Frame.Send.class),
+    @JsonSubTypes.Type(Frame.Accepted.class),
+    @JsonSubTypes.Type(Frame.MismatchedDevices.class),
+    @JsonSubTypes.Type(Frame.Deliver.class),
+    @JsonSubTypes.Type(Frame.Ack.class),
+    @JsonSubTypes.Type(Frame.Synced.class),
+    @JsonSubTypes.Type(Frame.GetBundles.class),
+    @JsonSubTypes.Type(Frame.Bundles.class),
+    @JsonSubTypes.Type(Frame.UploadPreKeys.class),
+    @JsonSubTypes.Type(Frame.GetPreKeyCount.class),
+    @JsonSubTypes.Type(Frame.PreKeyCount.class),
+    @JsonSubTypes.Type(Frame.Ok.class),
+    @JsonSubTypes.Type(Frame.ErrorFrame.class)
+})
+public sealed interface Frame {
+
+    /** Relay to client, first frame on every connection: a fresh 32-byte nonce to sign. */
+    @JsonTypeName("challenge")
+    record Challenge(List<Integer> versions, byte[] nonce, long serverTime) implements Frame {
+        public Challenge {
+            versions = list(versions, "versions");
+            nonce = bytes(nonce, "nonce", 32, 32);
+        }
+    }
+
+    /**
+     * Client to relay: the answer to the challenge, an Ed25519 signature by the device's auth key
+     * over {@link SignedPayloads#auth}.
+     */
+    @JsonTypeName("auth")
+    record Auth(int version, String accountId, int deviceId, byte[] signature) implements Frame {
+        public Auth {
+            requireAccountId(accountId, "accountId");
+            requireDeviceId(deviceId, "deviceId");
+            signature = bytes(signature, "signature", 64, 64);
+        }
+    }
+
+    /** Relay to client: authentication succeeded; deliveries of the backlog follow. */
+    @JsonTypeName("auth-ok")
+    record AuthOk(String accountId, int deviceId, long serverTime) implements Frame {
+        public AuthOk {
+            requireAccountId(accountId, "accountId");
+            requireDeviceId(deviceId, "deviceId");
+        }
+    }
+
+    /**
+     * One recipient device of a {@link Send}.
+     *
+     * @param registrationId the registration ID the sender's session expects; a mismatch means the
+     *     device was re-registered and is reported as stale
+     * @param ciphertext this device's own ciphertext, or null to receive the send's shared {@code
+     *     body}
+     */
+    record Recipient(String accountId, int deviceId, int registrationId, byte[] ciphertext) {
+        public Recipient {
+            requireAccountId(accountId, "recipients.accountId");
+            requireDeviceId(deviceId, "recipients.deviceId");
+        }
+    }
+
+    /**
+     * Client to relay: store (or, for {@link Kind#EPHEMERAL}, forward) an envelope to every listed
+     * device. Answered by {@link Accepted}, {@link MismatchedDevices} or {@link ErrorFrame}, each
+     * naming {@code clientMsgId}.
+     *
+     * @param clientMsgId the sender's idempotency key: a resend with the same ID from the same
+     *     device is accepted once
+     * @param expiresAt epoch milliseconds after which the relay discards the envelope; the relay
+     *     caps it at its configured maximum
+     * @param body the ciphertext shared by every recipient without its own, or null
+     */
+    @JsonTypeName("send")
+    record Send(
+            String clientMsgId, Kind kind, long expiresAt, byte[] body, List<Recipient> recipients)
+            implements Frame {
+        public Send {
+            token(clientMsgId, "clientMsgId");
+            present(kind, "kind");
+            nonNegative(expiresAt, "expiresAt");
+            recipients = list(recipients, "recipients");
+            if (recipients.isEmpty()) {
+                throw new IllegalArgumentException("field 'recipients' must not be empty");
+            }
+            for (Recipient r : recipients) {
+                if (r.ciphertext() == null && body == null) {
+                    throw new IllegalArgumentException(
+                            "a recipient without 'ciphertext' needs a shared 'body'");
+                }
+            }
+        }
+    }
+
+    /** Relay to client: the envelope is durably stored (or, ephemeral, forwarded). */
+    @JsonTypeName("accepted")
+    record Accepted(String clientMsgId, long serverTime) implements Frame {
+        public Accepted {
+            token(clientMsgId, "clientMsgId");
+        }
+    }
+
+    /**
+     * The devices of one recipient account that a send got wrong.
+     *
+     * @param missing registered devices the send did not address
+     * @param extra addressed devices that are not registered
+     * @param stale addressed devices whose registration ID differs (re-registered)
+     */
+    record DeviceMismatch(
+            String accountId, List<Integer> missing, List<Integer> extra, List<Integer> stale) {
+        public DeviceMismatch {
+            requireAccountId(accountId, "mismatches.accountId");
+            missing = list(missing, "missing");
+            extra = list(extra, "extra");
+            stale = list(stale, "stale");
+        }
+    }
+
+    /**
+     * Relay to client: nothing was stored because the recipient list does not match the registered
+     * devices; fetch bundles for the missing and stale devices and send again.
+     */
+    @JsonTypeName("mismatched-devices")
+    record MismatchedDevices(String clientMsgId, List<DeviceMismatch> mismatches) implements Frame {
+        public MismatchedDevices {
+            token(clientMsgId, "clientMsgId");
+            mismatches = list(mismatches, "mismatches");
+        }
+    }
+
+    /**
+     * Relay to client: one queued envelope. {@code seq} increases per device; the client
+     * acknowledges it with {@link Ack} once the message is safely stored. Ephemeral deliveries
+     * carry {@code seq} 0 and are never acknowledged.
+     */
+    @JsonTypeName("deliver")
+    record Deliver(
+            long seq,
+            String sender,
+            int senderDevice,
+            String clientMsgId,
+            Kind kind,
+            long serverTime,
+            long expiresAt,
+            byte[] ciphertext)
+            implements Frame {
+        public Deliver {
+            nonNegative(seq, "seq");
+            requireAccountId(sender, "sender");
+            requireDeviceId(senderDevice, "senderDevice");
+            token(clientMsgId, "clientMsgId");
+            present(kind, "kind");
+            present(ciphertext, "ciphertext");
+        }
+    }
+
+    /** Client to relay: these deliveries are stored by the client; the relay deletes them. */
+    @JsonTypeName("ack")
+    record Ack(List<Long> seqs) implements Frame {
+        public Ack {
+            seqs = list(seqs, "seqs");
+            if (seqs.isEmpty()) {
+                throw new IllegalArgumentException("field 'seqs' must not be empty");
+            }
+        }
+    }
+
+    /**
+     * Relay to client: every envelope that was queued when the connection authenticated has been
+     * delivered on this connection (the frames before this one). Sent once per connection.
+     */
+    @JsonTypeName("synced")
+    record Synced(long serverTime) implements Frame {}
+
+    /** Client to relay: the prekey bundles of every device of an account. */
+    @JsonTypeName("get-bundles")
+    record GetBundles(String requestId, String accountId) implements Frame {
+        public GetBundles {
+            token(requestId, "requestId");
+            requireAccountId(accountId, "accountId");
+        }
+    }
+
+    /** A public prekey with its ID. */
+    record PreKey(int id, byte[] publicKey) {
+        public PreKey {
+            publicKey = bytes(publicKey, "publicKey", 1, 4096);
+        }
+    }
+
+    /** A public prekey signed by the identity key (XEdDSA). */
+    record SignedPreKey(int id, byte[] publicKey, byte[] signature) {
+        public SignedPreKey {
+            publicKey = bytes(publicKey, "publicKey", 1, 4096);
+            signature = bytes(signature, "signature", 64, 64);
+        }
+    }
+
+    /**
+     * What a sender needs to start a session with one device.
+     *
+     * @param kyberPreKey a one-time Kyber prekey if one was left, else the last-resort one
+     * @param oneTimePreKey a one-time EC prekey, or null when the device has run out
+     */
+    record PreKeyBundle(
+            int deviceId,
+            int registrationId,
+            byte[] identityKey,
+            SignedPreKey signedPreKey,
+            SignedPreKey kyberPreKey,
+            PreKey oneTimePreKey) {
+        public PreKeyBundle {
+            requireDeviceId(deviceId, "deviceId");
+            identityKey = bytes(identityKey, "identityKey", 33, 33);
+            present(signedPreKey, "signedPreKey");
+            present(kyberPreKey, "kyberPreKey");
+        }
+    }
+
+    /** Relay to client: the answer to {@link GetBundles}; one-time prekeys are handed out once. */
+    @JsonTypeName("bundles")
+    record Bundles(String requestId, String accountId, List<PreKeyBundle> devices)
+            implements Frame {
+        public Bundles {
+            token(requestId, "requestId");
+            requireAccountId(accountId, "accountId");
+            devices = list(devices, "devices");
+        }
+    }
+
+    /**
+     * Client to relay: add one-time prekeys and optionally replace the signed and last-resort
+     * prekeys of the authenticated device. Answered by {@link Ok}.
+     *
+     * @param signedPreKey a new signed EC prekey, or null to keep the current one
+     * @param lastResortKyberPreKey a new last-resort Kyber prekey, or null to keep it
+     */
+    @JsonTypeName("upload-prekeys")
+    record UploadPreKeys(
+            String requestId,
+            SignedPreKey signedPreKey,
+            SignedPreKey lastResortKyberPreKey,
+            List<PreKey> ecPreKeys,
+            List<SignedPreKey> kyberPreKeys)
+            implements Frame {
+        public UploadPreKeys {
+            token(requestId, "requestId");
+            ecPreKeys = list(ecPreKeys == null ? List.of() : ecPreKeys, "ecPreKeys");
+            kyberPreKeys = list(kyberPreKeys == null ? List.of() : kyberPreKeys, "kyberPreKeys");
+        }
+    }
+
+    /** Client to relay: how many one-time prekeys the authenticated device has left. */
+    @JsonTypeName("get-prekey-count")
+    record GetPreKeyCount(String requestId) implements Frame {
+        public GetPreKeyCount {
+            token(requestId, "requestId");
+        }
+    }
+
+    /** Relay to client: the answer to {@link GetPreKeyCount}. */
+    @JsonTypeName("prekey-count")
+    record PreKeyCount(String requestId, int ecPreKeys, int kyberPreKeys) implements Frame {
+        public PreKeyCount {
+            token(requestId, "requestId");
+        }
+    }
+
+    /** Relay to client: the request named {@code requestId} succeeded. */
+    @JsonTypeName("ok")
+    record Ok(String requestId) implements Frame {
+        public Ok {
+            token(requestId, "requestId");
+        }
+    }
+
+    /**
+     * Relay to client: a request failed, or a frame was refused.
+     *
+     * @param ref the {@code clientMsgId} or {@code requestId} of the failed request, or null when
+     *     the frame could not be read far enough to know it
+     * @param retryAfterMs when retrying makes sense, the milliseconds to wait; else null
+     */
+    @JsonTypeName("error")
+    record ErrorFrame(String ref, ErrorCode code, String message, Long retryAfterMs)
+            implements Frame {
+        public ErrorFrame {
+            present(code, "code");
+            present(message, "message");
+        }
+
+        /** An error about a request, with no retry hint. */
+        public static ErrorFrame of(String ref, ErrorCode code, String message) {
+            return new ErrorFrame(ref, code, message, null);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cipherline.protocol;
+
+import static dev.cipherline.protocol.Checks.bytes;
+import static dev.cipherline.protocol.Checks.list;
+import static dev.cipherline.protocol.Checks.present;
+import static dev.cipherline.protocol.Checks.requireAccountId;
+import static dev.cipherline.protocol.Checks.requireDeviceId;
+
+import dev.cipherline.protocol.Frame.PreKey;
+import dev.cipherline.protocol.Frame.SignedPreKey;
+import java.util.List;
+
+/**
+ * The JSON body of {@code POST /v1/devices}: registers one device of an account with its keys and
+ * first prekeys. The relay checks that {@code accountId} is derived from {@code identityKey} and
+ * that {@code signature} is the identity key's XEdDSA signature over {@link
+ * SignedPayloads#registration}. Registering an existing device again with a valid signature
+ * replaces its keys and empties its queue (a reinstall).
+ *
+ * @param authKey the device's 32-byte Ed25519 public key, used to answer challenges
+ */
+public record Registration(
+        String accountId,
+        int deviceId,
+        int registrationId,
+        byte[] identityKey,
+        byte[] authKey,
+        byte[] signature,
+        SignedPreKey signedPreKey,
+        SignedPreKey lastResortKyberPreKey,
+        List<PreKey> ecPreKeys,
+        List<SignedPreKey> kyberPreKeys) {
+    public Registration {
+        requireAccountId(accountId, "accountId");
+        requireDeviceId(deviceId, "deviceId");
+        identityKey = bytes(identityKey, "identityKey", 33, 33);
+        authKey = bytes(authKey, "authKey", 32, 32);
+        signature = bytes(signature, "signature", 64, 64);
+        present(signedPreKey, "signedPreKey");
+        present(lastResortKyberPreKey, "lastResortKyberPreKey");
+        ecPreKeys = list(ecPreKeys == null ? List.of() : ecPreKeys, "ecPreKeys");
+        kyberPreKeys = list(kyberPreKeys == null ? List.of() : kyberPreKeys, "kyberPreKeys");
+    }
+
+    /** The JSON answer to a successful registration ({@code 201 Created}). */
+    public record Result(String accountId, int deviceId) {}
+
+    /** The JSON body of every HTTP error answer. */
+    public record HttpError(ErrorCode code, String message) {}
+}

@@ -1,0 +1,59 @@
+package dev.cipherline.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The exact bytes that clients sign, so that a client in any language and the relay agree. Each
+ * payload starts with an ASCII domain label so that a signature for one purpose is never valid for
+ * another.
+ */
+public final class SignedPayloads {
+    private static final byte[] AUTH = "cipherline-auth-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REGISTER =
+            "cipherline-register-v1".getBytes(StandardCharsets.US_ASCII);
+
+    private SignedPayloads() {}
+
+    /**
+     * What a device signs with its Ed25519 auth key to answer a challenge: {@code
+     * "cipherline-auth-v1" || nonce || u16 len || accountId (UTF-8) || u32 deviceId}.
+     */
+    public static byte[] auth(byte[] nonce, String accountId, int deviceId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        out.writeBytes(AUTH);
+        out.writeBytes(nonce);
+        writeString(out, accountId);
+        writeInt(out, deviceId);
+        return out.toByteArray();
+    }
+
+    /**
+     * What the identity key signs (XEdDSA) to register a device: {@code "cipherline-register-v1" ||
+     * u16 len || accountId (UTF-8) || u32 deviceId || u32 registrationId || authKey}.
+     */
+    public static byte[] registration(
+            String accountId, int deviceId, int registrationId, byte[] authKey) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.writeBytes(REGISTER);
+        writeString(out, accountId);
+        writeInt(out, deviceId);
+        writeInt(out, registrationId);
+        out.writeBytes(authKey);
+        return out.toByteArray();
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.write((bytes.length >>> 8) & 0xff);
+        out.write(bytes.length & 0xff);
+        out.writeBytes(bytes);
+    }
+
+    private static void writeInt(ByteArrayOutputStream out, int v) {
+        out.write((v >>> 24) & 0xff);
+        out.write((v >>> 16) & 0xff);
+        out.write((v >>> 8) & 0xff);
+        out.write(v & 0xff);
+    }
+}
