@@ -1,0 +1,55 @@
+package dev.cipherline.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.IncomingMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Records what the SDK tells the app, so tests wait for events instead of sleeping. */
+final class RecordingListener implements ChatListener {
+    private final LinkedBlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
+    private final List<ChatException> errors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMessage(IncomingMessage message) {
+        messages.add(message);
+    }
+
+    @Override
+    public void onError(ChatException error) {
+        errors.add(error);
+    }
+
+    /** Waits for exactly {@code count} more messages, failing if they do not come in time. */
+    List<IncomingMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        List<IncomingMessage> received = new ArrayList<>(count);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received.size() < count) {
+            long left = deadline - System.nanoTime();
+            IncomingMessage next = left <= 0 ? null : messages.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail("received " + received.size() + " of " + count + " messages in " + timeout);
+            }
+            received.add(next);
+        }
+        return received;
+    }
+
+    /** The messages received and not yet taken by {@link #awaitMessages}. */
+    List<IncomingMessage> drain() {
+        List<IncomingMessage> rest = new ArrayList<>();
+        messages.drainTo(rest);
+        return rest;
+    }
+
+    List<ChatException> errors() {
+        return List.copyOf(errors);
+    }
+}
