@@ -5,6 +5,9 @@ import java.util.regex.Pattern;
 
 /** Schema checks shared by the frame records; each throws {@link IllegalArgumentException}. */
 final class Checks {
+    /** libsignal addresses devices 1..127. */
+    static final int MAX_DEVICE_ID = 127;
+
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     private Checks() {}
@@ -34,8 +37,8 @@ final class Checks {
     }
 
     static int requireDeviceId(int value, String field) {
-        if (value < 1 || value > 0xffff) {
-            throw new IllegalArgumentException("field '" + field + "' must be 1..65535");
+        if (value < 1 || value > MAX_DEVICE_ID) {
+            throw new IllegalArgumentException("field '" + field + "' must be 1..127");
         }
         return value;
     }

@@ -143,6 +143,17 @@ class FrameCodecTest {
     }
 
     @Test
+    void deviceIdsStayWithinTheRangeLibsignalAddresses() {
+        String json =
+                "{\"type\":\"auth-ok\",\"accountId\":\""
+                        + ALICE
+                        + "\",\"deviceId\":128,\"serverTime\":1}";
+
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeText(json));
+        assertTrue(e.getMessage().contains("1..127"), e.getMessage());
+    }
+
+    @Test
     void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
         Frame frame =
                 codec.decodeText("{\"type\":\"ok\",\"requestId\":\"r\",\"future\":{\"x\":1}}");
