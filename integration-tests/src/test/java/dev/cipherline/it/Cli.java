@@ -31,11 +31,11 @@ final class Cli {
     }
 
     Result run(String... args) throws IOException, InterruptedException {
-        return run(null, args);
+        return runWithStdin(null, args);
     }
 
     /** Runs {@code cipherline --home HOME args...}, feeding {@code stdin} when it is not null. */
-    Result run(String stdin, String... args) throws IOException, InterruptedException {
+    Result runWithStdin(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
         command.add("-Xmx256m");

@@ -56,7 +56,7 @@ class CliContractIT {
             Cli.Result one = alice.run("send", "bob", "hello from the terminal");
             assertEquals(0, one.exitCode(), one.toString());
             Cli.Result many =
-                    alice.run(
+                    alice.runWithStdin(
                             "line one\nline two, with \"quotes\"\nline three ✓\n",
                             "send",
                             bobId,

@@ -14,6 +14,9 @@ public final class CloseCodes {
     /** A frame exceeded {@link Limits#maxFrameBytes()}. */
     public static final int TOO_BIG = 1009;
 
+    /** The relay hit an unexpected internal failure on this connection; reconnect with backoff. */
+    public static final int INTERNAL_ERROR = 1011;
+
     /** Authentication failed (unknown device or bad signature); do not retry blindly. */
     public static final int AUTH_FAILED = 4001;
 

@@ -1,0 +1,73 @@
+package dev.cipherline.cli.internal.command;
+
+import dev.cipherline.cli.internal.error.CliError;
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.ChatClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cipherline init}: creates the account and prints its ID, alone on one line. */
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Creates a new account in the home directory, registers this device with the relay"
+                    + " and prints the new account ID.",
+            "Give the ID to the people who should be able to write to you."
+        })
+final class InitCommand implements Callable<Integer> {
+    @ParentCommand private RootCommand root;
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--relay",
+            required = true,
+            paramLabel = "URL",
+            converter = Converters.RelayUrlConverter.class,
+            description = "Base URL of the relay, e.g. http://127.0.0.1:7400.")
+    private URI relay;
+
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "Display name, kept on this device.")
+    private String name;
+
+    @Override
+    public Integer call() throws IOException {
+        Path home = root.home();
+        if (ChatClient.isInitialized(home)) {
+            throw new CliError.WrongState("an account already exists in " + home);
+        }
+        createPrivateDirectory(home);
+        AccountInfo account = ChatClient.initialize(home, relay, name);
+        spec.commandLine().getOut().println(account.accountId().value());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The home directory holds private keys, so only its owner may enter it. */
+    private static void createPrivateDirectory(Path home) throws IOException {
+        if (Files.isDirectory(home)) {
+            return;
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(
+                    home,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectories(home);
+        }
+    }
+}

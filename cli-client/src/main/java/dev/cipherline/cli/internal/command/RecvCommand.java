@@ -1,0 +1,81 @@
+package dev.cipherline.cli.internal.command;
+
+import dev.cipherline.cli.internal.error.CliError;
+import dev.cipherline.cli.internal.error.ErrorMapper;
+import dev.cipherline.cli.internal.output.Output;
+import dev.cipherline.sdk.ChatClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cipherline recv}: prints the waiting messages, then listens for a while. */
+@Command(
+        name = "recv",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints every message that arrived since the last recv, one per line, then keeps"
+                    + " listening for --wait more seconds.",
+            "Each message is printed exactly once."
+        })
+final class RecvCommand implements Callable<Integer> {
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    @ParentCommand private RootCommand root;
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
+            converter = Converters.SecondsConverter.class,
+            description = "Keep listening this long after the backlog (default: ${DEFAULT-VALUE}).")
+    private Duration wait;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            converter = Converters.SecondsConverter.class,
+            description = "How long to wait for the backlog (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(
+            names = "--json",
+            description =
+                    "Print one JSON object a line: id, from, fromDevice, text, sentAt,"
+                            + " receivedAt.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (timeout.isZero()) {
+            throw new CliError.Usage("--timeout must be more than 0 seconds");
+        }
+        Output output = Output.of(json, spec.commandLine().getOut());
+        SessionListener session =
+                new SessionListener(
+                        output::message,
+                        warning -> ErrorMapper.warn(spec.commandLine().getErr(), warning));
+        try (ChatClient client = root.open(session)) {
+            try {
+                Await.within(
+                        Await.allUnlessFailed(List.of(client.synced()), session.fatal()), timeout);
+            } catch (TimeoutException e) {
+                throw new CliError.Unreachable(
+                        session.whyTimedOut(
+                                client.whoami().relayUrl(),
+                                timeout,
+                                "deliver the waiting messages"));
+            }
+            Await.listen(session.fatal(), wait);
+        }
+        session.awaitClosed(CLOSE_GRACE);
+        return 0;
+    }
+}

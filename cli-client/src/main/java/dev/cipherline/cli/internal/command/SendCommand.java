@@ -1,0 +1,119 @@
+package dev.cipherline.cli.internal.command;
+
+import dev.cipherline.cli.internal.error.CliError;
+import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.MessageState;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code cipherline send}: queues messages in the outbox and waits until the relay accepted them.
+ */
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sends TEXT to TO and exits once the relay has stored it for delivery.",
+            "With --stdin, sends each line of standard input as one message, in order (empty"
+                    + " lines are skipped), and exits once the relay has accepted all of them.",
+            "A message not yet accepted stays in the outbox and is sent by the next command"
+                    + " that connects."
+        })
+final class SendCommand implements Callable<Integer> {
+    @ParentCommand private RootCommand root;
+
+    @Parameters(index = "0", paramLabel = "TO", description = "A contact name or an account ID.")
+    private String to;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "The message.")
+    private String text;
+
+    @Option(names = "--stdin", description = "Read the messages from standard input.")
+    private boolean stdin;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            converter = Converters.SecondsConverter.class,
+            description =
+                    "How long to wait for the relay to accept the next message (default:"
+                            + " ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> texts = texts();
+        SessionListener session = new SessionListener(message -> {}, warning -> {});
+        try (ChatClient client = root.open(session)) {
+            List<CompletableFuture<MessageState>> accepted = new ArrayList<>();
+            for (String message : texts) {
+                accepted.add(client.send(to, message).accepted());
+            }
+            awaitAccepted(client, session, accepted);
+        }
+        return 0;
+    }
+
+    /** Waits while the relay makes progress: --timeout bounds each wait, not a whole batch. */
+    private void awaitAccepted(
+            ChatClient client,
+            SessionListener session,
+            List<CompletableFuture<MessageState>> accepted) {
+        CompletableFuture<Void> all = Await.allUnlessFailed(accepted, session.fatal());
+        long pending = accepted.size();
+        while (true) {
+            try {
+                Await.within(all, timeout);
+                return;
+            } catch (TimeoutException e) {
+                long stillPending = accepted.stream().filter(f -> !f.isDone()).count();
+                if (stillPending >= pending) {
+                    throw new CliError.Unreachable(
+                            timeoutSentence(client, session, stillPending, accepted.size()));
+                }
+                pending = stillPending;
+            }
+        }
+    }
+
+    private List<String> texts() throws IOException {
+        if (stdin == (text != null)) {
+            throw new CliError.Usage(
+                    stdin
+                            ? "give either TEXT or --stdin, not both"
+                            : "missing the message: give TEXT or --stdin");
+        }
+        if (timeout.isZero()) {
+            throw new CliError.Usage("--timeout must be more than 0 seconds");
+        }
+        if (!stdin) {
+            return List.of(text);
+        }
+        BufferedReader reader =
+                new BufferedReader(
+                        new InputStreamReader(root.environment().stdin(), StandardCharsets.UTF_8));
+        return reader.lines().filter(line -> !line.isEmpty()).toList();
+    }
+
+    private String timeoutSentence(
+            ChatClient client, SessionListener session, long pending, int total) {
+        String what = total == 1 ? "the message" : "all messages";
+        return session.whyTimedOut(client.whoami().relayUrl(), timeout, "accept " + what)
+                + "; "
+                + (total == 1 ? "it stays" : pending + " of " + total + " messages stay")
+                + " queued in the outbox and will be sent by the next command that connects";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cipherline.cli.internal.command;
+
+import static dev.cipherline.cli.internal.command.Converters.seconds;
+
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.IncomingMessage;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The listener a command gives the SDK. It runs on the SDK's event thread, so messages are passed
+ * on in order; it remembers whether the relay was ever reached (for a precise timeout sentence) and
+ * turns an authentication failure, which retrying cannot fix, into a failed {@link #fatal()} future
+ * so that the command ends at once instead of waiting for its timeout.
+ */
+final class SessionListener implements ChatListener {
+    private final Consumer<IncomingMessage> messages;
+    private final Consumer<ChatException> warnings;
+    private final CompletableFuture<Void> fatal = new CompletableFuture<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean connected;
+
+    /**
+     * @param messages receives each incoming message, on the event thread
+     * @param warnings receives errors about single envelopes (e.g. one the SDK rejected); transient
+     *     connection errors are not passed on, since the SDK retries them by itself
+     */
+    SessionListener(Consumer<IncomingMessage> messages, Consumer<ChatException> warnings) {
+        this.messages = messages;
+        this.warnings = warnings;
+    }
+
+    @Override
+    public void onMessage(IncomingMessage message) {
+        messages.accept(message);
+    }
+
+    @Override
+    public void onConnectionState(ConnectionState state) {
+        if (state == ConnectionState.CONNECTED) {
+            connected = true;
+        }
+    }
+
+    @Override
+    public void onError(ChatException error) {
+        switch (error.reason()) {
+            case AUTH_FAILED -> fatal.completeExceptionally(error);
+            case REJECTED, CRYPTO_FAILURE, STORE_FAILURE -> warnings.accept(error);
+            default -> {
+                // connection trouble: the SDK reconnects with backoff; the command's timeout
+                // decides
+            }
+        }
+    }
+
+    @Override
+    public void onClosed() {
+        closed.countDown();
+    }
+
+    /** Returns a future that fails when the session can never succeed (authentication failed). */
+    CompletableFuture<Void> fatal() {
+        return fatal;
+    }
+
+    /**
+     * Says why a wait for the relay to {@code doSomething} ended after {@code waited}: the relay
+     * was never reached, or it was reached and did not answer in time.
+     */
+    String whyTimedOut(URI relay, Duration waited, String doSomething) {
+        return connected
+                ? "the relay at " + relay + " did not " + doSomething + " within " + seconds(waited)
+                : "could not reach the relay at " + relay + " within " + seconds(waited);
+    }
+
+    /** Waits until the SDK's last callback ran, so that everything it handed over is printed. */
+    void awaitClosed(Duration timeout) throws InterruptedException {
+        closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

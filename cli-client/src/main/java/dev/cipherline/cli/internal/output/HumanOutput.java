@@ -1,0 +1,78 @@
+package dev.cipherline.cli.internal.output;
+
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.IncomingMessage;
+import java.io.PrintWriter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * The default writer, for people at a terminal. Text that came from someone else is passed through
+ * {@link #safe} so that a message can neither span lines nor send escape sequences to the terminal.
+ */
+final class HumanOutput implements Output {
+    private final PrintWriter out;
+
+    HumanOutput(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public void account(AccountInfo account) {
+        out.println("Account ID  " + account.accountId().value());
+        out.println("Device      " + account.deviceId());
+        out.println("Name        " + (account.name() == null ? "-" : safe(account.name())));
+        out.println("Relay       " + account.relayUrl());
+        out.flush();
+    }
+
+    @Override
+    public void contacts(List<Contact> contacts) {
+        int width = contacts.stream().mapToInt(c -> safe(c.name()).length()).max().orElse(0);
+        for (Contact contact : contacts) {
+            String name = safe(contact.name());
+            out.println(name + " ".repeat(width - name.length() + 2) + contact.accountId().value());
+        }
+        out.flush();
+    }
+
+    /** Prints {@code <sentAt> <from>: <text>}, sentAt in UTC to the second. */
+    @Override
+    public void message(IncomingMessage message) {
+        out.println(
+                message.sentAt().truncatedTo(ChronoUnit.SECONDS)
+                        + " "
+                        + message.from().value()
+                        + ": "
+                        + safe(message.text()));
+        out.flush();
+    }
+
+    /**
+     * Returns {@code text} with line breaks, other control characters and bidirectional overrides
+     * written as visible escapes ({@code \n}, {@code \u001b}); tabs are kept.
+     */
+    static String safe(String text) {
+        StringBuilder safe = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                safe.append("\\n");
+            } else if (c == '\r') {
+                safe.append("\\r");
+            } else if (c != '\t' && isUnsafe(c)) {
+                safe.append(String.format("\\u%04x", (int) c));
+            } else {
+                safe.append(c);
+            }
+        }
+        return safe.toString();
+    }
+
+    private static boolean isUnsafe(char c) {
+        return Character.isISOControl(c)
+                || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cipherline.cli.internal.output;
+
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.IncomingMessage;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * Prints command results to stdout. {@link HumanOutput} and {@link JsonOutput} are two writers over
+ * the same SDK values, so both formats always carry the same facts.
+ */
+public interface Output {
+    /** Prints the local account ({@code whoami}). */
+    void account(AccountInfo account);
+
+    /** Prints the address book ({@code contact list}), in the given order. */
+    void contacts(List<Contact> contacts);
+
+    /** Prints one received message as exactly one line and flushes it. */
+    void message(IncomingMessage message);
+
+    /**
+     * Returns the JSON writer when {@code json} is set, else the human one, both over {@code out}.
+     */
+    static Output of(boolean json, PrintWriter out) {
+        return json ? new JsonOutput(out) : new HumanOutput(out);
+    }
+}

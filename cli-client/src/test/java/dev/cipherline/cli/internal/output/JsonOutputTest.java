@@ -1,0 +1,111 @@
+package dev.cipherline.cli.internal.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The JSON field names are a contract with scripts; these tests pin them. */
+class JsonOutputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AccountId ALICE = new AccountId("abcdefghijklmnopqrstuvwxyz234567");
+    private static final AccountId BOB = new AccountId("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+
+    private final StringWriter out = new StringWriter();
+    private final Output output = Output.of(true, new PrintWriter(out));
+
+    @Test
+    void whoamiIsOneObjectWithStableFieldNames() throws Exception {
+        output.account(new AccountInfo(ALICE, 1, "alice", URI.create("http://127.0.0.1:7400")));
+
+        JsonNode me = JSON.readTree(out.toString());
+        assertEquals(List.of("accountId", "deviceId", "name", "relay"), fieldNames(me));
+        assertEquals(ALICE.value(), me.get("accountId").asText());
+        assertEquals(1, me.get("deviceId").asInt());
+        assertEquals("alice", me.get("name").asText());
+        assertEquals("http://127.0.0.1:7400", me.get("relay").asText());
+    }
+
+    @Test
+    void aMissingNameIsNull() throws Exception {
+        output.account(new AccountInfo(ALICE, 1, null, URI.create("http://127.0.0.1:7400")));
+
+        JsonNode me = JSON.readTree(out.toString());
+        assertTrue(me.has("name"));
+        assertTrue(me.get("name").isNull());
+    }
+
+    @Test
+    void contactsAreOneArray() throws Exception {
+        output.contacts(List.of(new Contact("alice", ALICE), new Contact("bob", BOB)));
+
+        assertEquals(1, out.toString().strip().lines().count());
+        JsonNode contacts = JSON.readTree(out.toString());
+        assertTrue(contacts.isArray());
+        assertEquals(List.of("name", "accountId"), fieldNames(contacts.get(0)));
+        assertEquals("bob", contacts.get(1).get("name").asText());
+        assertEquals(BOB.value(), contacts.get(1).get("accountId").asText());
+    }
+
+    @Test
+    void noContactsIsAnEmptyArray() throws Exception {
+        output.contacts(List.of());
+
+        assertEquals("[]", out.toString().strip());
+    }
+
+    @Test
+    void eachMessageIsOneLineWithIsoInstants() throws Exception {
+        Instant sent = Instant.parse("2026-11-22T10:15:30.123Z");
+        Instant received = Instant.parse("2026-11-22T10:15:31Z");
+        output.message(new IncomingMessage(new MessageId("id-1"), ALICE, 2, "hi", sent, received));
+        output.message(new IncomingMessage(new MessageId("id-2"), BOB, 1, "there", sent, received));
+
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(2, lines.size());
+        JsonNode first = JSON.readTree(lines.get(0));
+        assertEquals(
+                List.of("id", "from", "fromDevice", "text", "sentAt", "receivedAt"),
+                fieldNames(first));
+        assertEquals("id-1", first.get("id").asText());
+        assertEquals(ALICE.value(), first.get("from").asText());
+        assertEquals(2, first.get("fromDevice").asInt());
+        assertEquals("2026-11-22T10:15:30.123Z", first.get("sentAt").asText());
+        assertEquals("2026-11-22T10:15:31Z", first.get("receivedAt").asText());
+        assertEquals("there", JSON.readTree(lines.get(1)).get("text").asText());
+    }
+
+    @Test
+    void textIsEscapedSoThatItRoundTripsOnOneLine() throws Exception {
+        String hostile = "quote \" backslash \\ newline \n cr \r tab \t nul \0 esc \u001b[31m ✓ 😀";
+        output.message(
+                new IncomingMessage(
+                        new MessageId("id"), ALICE, 1, hostile, Instant.EPOCH, Instant.EPOCH));
+
+        assertEquals(1, out.toString().lines().count(), out.toString());
+        assertEquals(hostile, JSON.readTree(out.toString()).get("text").asText());
+        assertTrue(out.toString().contains("✓"), "non-ASCII text is written as is");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.cipherline.relay;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * What a relay is started with. {@link #parse} reads the command line; everything not given keeps
+ * its default.
+ *
+ * @param host the address to listen on
+ * @param port the port to listen on; 0 picks a free one
+ * @param dataDir where the database lives
+ * @param maxExpiry the longest lifetime granted to an envelope
+ * @param queueQuota the most entries one device's queue may hold
+ * @param window the most unacknowledged deliveries per connection
+ */
+public record RelayConfig(
+        String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
+
+    /** The usage text printed by {@code --help}. */
+    public static final String USAGE =
+            """
+            Usage: java -jar cipherline-relay.jar [options]
+
+            The Cipherline relay: stores and forwards end-to-end encrypted envelopes.
+
+            Options:
+              --listen HOST:PORT     address to listen on (default 127.0.0.1:7400; port 0 picks a free one)
+              --data DIR             data directory, holds relay.db (default ./relay-data)
+              --max-expiry DURATION  longest envelope lifetime, e.g. 30d, 12h, 90m, 45s (default 30d)
+              --queue-quota N        most queued envelopes per device (default 100000)
+              --window N             most unacknowledged deliveries per connection (default 64)
+              --help                 print this help and exit
+
+            On start it prints one line: cipherline-relay listening on http://HOST:PORT
+            SIGTERM stops it cleanly (exit code 0).
+            """;
+
+    /** Checks every value. */
+    public RelayConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("The listen host must not be empty.");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("The listen port must be 0..65535.");
+        }
+        if (maxExpiry.isNegative() || maxExpiry.isZero()) {
+            throw new IllegalArgumentException("--max-expiry must be positive.");
+        }
+        if (queueQuota < 1) {
+            throw new IllegalArgumentException("--queue-quota must be at least 1.");
+        }
+        if (window < 1 || window > 10_000) {
+            throw new IllegalArgumentException("--window must be 1..10000.");
+        }
+    }
+
+    /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 64. */
+    public static RelayConfig defaults() {
+        return new RelayConfig(
+                "127.0.0.1", 7400, Path.of("relay-data"), Duration.ofDays(30), 100_000, 64);
+    }
+
+    /**
+     * Reads the command line ({@code --flag value} or {@code --flag=value}).
+     *
+     * @throws IllegalArgumentException with one sentence for the user when an argument is wrong
+     */
+    public static RelayConfig parse(String... args) {
+        RelayConfig c = defaults();
+        String host = c.host();
+        int port = c.port();
+        Path dataDir = c.dataDir();
+        Duration maxExpiry = c.maxExpiry();
+        int quota = c.queueQuota();
+        int window = c.window();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                value = null;
+            }
+            if (value == null && isFlag(arg)) {
+                throw new IllegalArgumentException("Option " + arg + " needs a value.");
+            }
+            switch (arg) {
+                case "--listen" -> {
+                    int colon = value.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException(
+                                "--listen must be HOST:PORT, e.g. 127.0.0.1:7400.");
+                    }
+                    host = value.substring(0, colon);
+                    if (host.startsWith("[") && host.endsWith("]")) {
+                        host = host.substring(1, host.length() - 1);
+                    }
+                    port = number("--listen port", value.substring(colon + 1));
+                }
+                case "--data" -> dataDir = Path.of(value);
+                case "--max-expiry" -> maxExpiry = duration(value);
+                case "--queue-quota" -> quota = number("--queue-quota", value);
+                case "--window" -> window = number("--window", value);
+                default ->
+                        throw new IllegalArgumentException(
+                                "Unknown argument " + arg + " (see --help).");
+            }
+        }
+        return new RelayConfig(host, port, dataDir, maxExpiry, quota, window);
+    }
+
+    private static boolean isFlag(String arg) {
+        return switch (arg) {
+            case "--listen", "--data", "--max-expiry", "--queue-quota", "--window" -> true;
+            default -> false;
+        };
+    }
+
+    private static int number(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a whole number, not '" + value + "'.");
+        }
+    }
+
+    /** Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H. */
+    static Duration duration(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            long amount = Long.parseLong(v.substring(0, v.length() - 1));
+            return switch (v.charAt(v.length() - 1)) {
+                case 'd' -> Duration.ofDays(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 's' -> Duration.ofSeconds(amount);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException
+                | DateTimeParseException
+                | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(
+                    "--max-expiry must be a duration such as 30d, 12h, 90m or 45s, not '"
+                            + value
+                            + "'.");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.cipherline.relay;
+
+import dev.cipherline.protocol.CloseCodes;
+import dev.cipherline.protocol.Limits;
+import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
+import dev.cipherline.relay.internal.net.RelayChannelInitializer;
+import dev.cipherline.relay.internal.net.RelaySettings;
+import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running relay: one port serving the HTTP API and the WebSocket, over the SQLite store in the
+ * data directory. {@link #start} binds and returns; {@link #close} shuts down cleanly: it stops
+ * accepting connections, lets every send that reached the store commit and be answered, closes
+ * every WebSocket with 1001, and closes the database.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
+    private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final int READERS = 2;
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService writerExecutor;
+    private final ExecutorService readerExecutor;
+    private final ScheduledExecutorService sweeper;
+    private final RelayStore store;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RelayServer(RelayConfig config, Clock clock) throws IOException {
+        writerExecutor = Executors.newSingleThreadExecutor(threads("relay-store-writer"));
+        readerExecutor = Executors.newFixedThreadPool(READERS, threads("relay-store-reader"));
+        sweeper = Executors.newSingleThreadScheduledExecutor(threads("relay-sweeper"));
+        try {
+            store =
+                    SqliteRelayStore.open(
+                            config.dataDir(),
+                            new SqliteRelayStore.Settings(
+                                    config.queueQuota(), config.maxExpiry(), READERS),
+                            clock,
+                            writerExecutor,
+                            readerExecutor);
+        } catch (IOException e) {
+            shutdownExecutors();
+            throw e;
+        }
+        Limits limits = Limits.DEFAULT;
+        RelaySettings settings =
+                new RelaySettings(
+                        limits,
+                        limits.maxFrameBytes() * 2,
+                        config.maxExpiry(),
+                        config.window(),
+                        AUTH_TIMEOUT,
+                        IDLE_TIMEOUT,
+                        QUOTA_RETRY_AFTER);
+        channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ServerBootstrap bootstrap =
+                new ServerBootstrap()
+                        .group(bossGroup, workerGroup)
+                        .channel(NioServerSocketChannel.class)
+                        .childHandler(
+                                new RelayChannelInitializer(
+                                        settings,
+                                        store,
+                                        new LocalDeliveryBus(),
+                                        clock,
+                                        new SecureRandom(),
+                                        channels));
+        try {
+            serverChannel =
+                    bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (Exception e) { // bind failures arrive as unchecked-at-compile-time exceptions
+            closeQuietly();
+            throw new IOException(
+                    "cannot listen on "
+                            + config.host()
+                            + ":"
+                            + config.port()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        address = (InetSocketAddress) serverChannel.localAddress();
+        LOG.log(
+                Level.INFO,
+                "listening on "
+                        + address
+                        + "; data "
+                        + config.dataDir().toAbsolutePath()
+                        + "; max expiry "
+                        + config.maxExpiry()
+                        + "; queue quota "
+                        + config.queueQuota()
+                        + "; window "
+                        + config.window());
+        long sweepMillis = SWEEP_INTERVAL.toMillis();
+        sweeper.scheduleWithFixedDelay(
+                this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the store and starts listening.
+     *
+     * @throws IOException if the data directory cannot be used or the address cannot be bound
+     */
+    public static RelayServer start(RelayConfig config, Clock clock) throws IOException {
+        return new RelayServer(config, clock);
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The relay URL clients use, e.g. {@code http://127.0.0.1:7400}. */
+    public URI url() {
+        String host = address.getHostString();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + address.getPort());
+    }
+
+    private void sweep() {
+        store.sweep()
+                .whenComplete(
+                        (result, error) -> {
+                            if (error != null) {
+                                LOG.log(Level.DEBUG, "sweep skipped: " + error.getMessage());
+                            } else if (result.entries() + result.bodies() + result.sendIds() > 0) {
+                                LOG.log(
+                                        Level.INFO,
+                                        "swept "
+                                                + result.entries()
+                                                + " expired entries, "
+                                                + result.bodies()
+                                                + " bodies, "
+                                                + result.sendIds()
+                                                + " send IDs");
+                            }
+                        });
+    }
+
+    /** Shuts down cleanly; waits at most about half a minute. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(Level.INFO, "shutting down");
+        serverChannel.close().syncUninterruptibly();
+        sweeper.shutdownNow();
+        try {
+            // every send that reached the store commits, and its answer is queued on its event
+            // loop before the close frame queued below
+            store.drainWrites().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "the store did not drain its writes: " + e);
+        }
+        for (Channel channel : channels) {
+            channel.eventLoop().execute(() -> goAway(channel));
+        }
+        channels.newCloseFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        closeQuietly();
+        LOG.log(Level.INFO, "stopped");
+    }
+
+    private static void goAway(Channel channel) {
+        if (channel.pipeline().get("frame-codec") != null && channel.isActive()) {
+            channel.writeAndFlush(
+                            new CloseWebSocketFrame(CloseCodes.GOING_AWAY, "relay shutting down"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private void closeQuietly() {
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workerGroup
+                .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                .awaitUninterruptibly(5, TimeUnit.SECONDS);
+        bossGroup
+                .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                .awaitUninterruptibly(5, TimeUnit.SECONDS);
+        store.close();
+        shutdownExecutors();
+    }
+
+    private void shutdownExecutors() {
+        sweeper.shutdownNow();
+        writerExecutor.shutdown();
+        readerExecutor.shutdown();
+        try {
+            writerExecutor.awaitTermination(10, TimeUnit.SECONDS);
+            readerExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

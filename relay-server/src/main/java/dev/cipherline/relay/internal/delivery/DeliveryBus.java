@@ -1,0 +1,36 @@
+package dev.cipherline.relay.internal.delivery;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import java.util.List;
+
+/**
+ * Tells the connection of a device, wherever it is, that its queue has news. One implementation per
+ * deployment: in-process for one node, a message bus for a cluster. The bus carries notifications
+ * only; the store stays the source of truth, so a lost notification delays a delivery until the
+ * device reconnects but loses nothing.
+ */
+public interface DeliveryBus {
+
+    /**
+     * Makes {@code listener} the one connection of {@code device}. A previous listener of the same
+     * device is told it was {@linkplain DeliveryListener#replaced() replaced}.
+     *
+     * @return closing it removes the listener, if it is still the device's connection
+     */
+    Subscription subscribe(DeviceAddress device, DeliveryListener listener);
+
+    /** Announces entries just committed to the device's queue (in seq order). */
+    void publish(DeviceAddress device, List<QueueEntry> entries);
+
+    /** Forwards an ephemeral envelope to the device if it is connected now; else drops it. */
+    void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver);
+
+    /** A listener's registration. */
+    interface Subscription extends AutoCloseable {
+        /** Removes the listener if it is still the device's connection. */
+        @Override
+        void close();
+    }
+}

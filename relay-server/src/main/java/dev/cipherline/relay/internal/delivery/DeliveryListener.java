@@ -1,0 +1,21 @@
+package dev.cipherline.relay.internal.delivery;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import java.util.List;
+
+/**
+ * The connection of one device, as the {@link DeliveryBus} sees it. Methods may be called from any
+ * thread; implementations hand the work to their own thread and return at once.
+ */
+public interface DeliveryListener {
+
+    /** These entries were committed to the device's queue, in seq order. */
+    void newEntries(List<QueueEntry> entries);
+
+    /** An ephemeral envelope for the device; it is not stored anywhere. */
+    void ephemeral(Frame.Deliver deliver);
+
+    /** A newer connection of the same device took over; this one must close. */
+    void replaced();
+}

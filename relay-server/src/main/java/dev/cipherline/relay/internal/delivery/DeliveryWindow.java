@@ -1,0 +1,190 @@
+package dev.cipherline.relay.internal.delivery;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueStore;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * Pushes one device's queue over one connection, in seq order, with at most {@code window}
+ * deliveries unacknowledged, and sends {@code synced} once, right after the last entry that was
+ * queued when the connection authenticated.
+ *
+ * <p>Entries come from two sources: pages read from the store, and notifications of entries just
+ * committed. A notification is pushed from memory only when it directly follows what this window
+ * has seen and nothing older is waiting in the store; otherwise the window reads the store again,
+ * so a newer entry never overtakes an older one. Expired entries are skipped.
+ *
+ * <p>Not thread-safe: every method must be called on {@code loop}, which also receives the results
+ * of store reads.
+ */
+public final class DeliveryWindow {
+
+    /** Where deliveries go; called on the loop. */
+    public interface Sink {
+        /** Writes one delivery (without flushing). */
+        void deliver(Frame.Deliver deliver);
+
+        /** Writes {@code synced} (without flushing). */
+        void synced();
+
+        /** Flushes what was written. */
+        void flush();
+
+        /** A store read failed; the connection should close so the client reconnects. */
+        void failed(Throwable cause);
+    }
+
+    private final QueueStore store;
+    private final DeviceAddress device;
+    private final int window;
+    private final Clock clock;
+    private final Executor loop;
+    private final Sink sink;
+
+    private final ArrayDeque<QueueEntry> buffer = new ArrayDeque<>();
+    private final Set<Long> unacked = new HashSet<>();
+    private long cursor;
+    private long backlogEnd = -1;
+    private boolean synced;
+    private boolean storeHasMore = true;
+    private boolean reading;
+    private boolean notifiedWhileReading;
+    private boolean stopped;
+
+    /** A window over {@code device}'s queue; nothing happens before {@link #start}. */
+    public DeliveryWindow(
+            QueueStore store,
+            DeviceAddress device,
+            int window,
+            Clock clock,
+            Executor loop,
+            Sink sink) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be positive");
+        }
+        this.store = store;
+        this.device = device;
+        this.window = window;
+        this.clock = clock;
+        this.loop = loop;
+        this.sink = sink;
+    }
+
+    /**
+     * Starts delivering.
+     *
+     * @param backlogEnd the highest seq the device had when the connection authenticated
+     */
+    public void start(long backlogEnd) {
+        this.backlogEnd = backlogEnd;
+        pump();
+    }
+
+    /** Entries just committed to the device's queue, in seq order. */
+    public void newEntries(List<QueueEntry> entries) {
+        if (stopped || entries.isEmpty()) {
+            return;
+        }
+        long first = entries.get(0).seq();
+        long last = entries.get(entries.size() - 1).seq();
+        if (reading) {
+            notifiedWhileReading = true;
+        } else if (backlogEnd >= 0
+                && !storeHasMore
+                && first == cursor + 1
+                && buffer.size() + entries.size() <= window) {
+            buffer.addAll(entries);
+            cursor = last;
+        } else if (last > cursor) {
+            storeHasMore = true;
+        }
+        pump();
+    }
+
+    /** The client acknowledged these seqs (which may include ones pushed on older connections). */
+    public void acked(Collection<Long> seqs) {
+        unacked.removeAll(seqs);
+        pump();
+    }
+
+    /** Stops delivering for good; the connection is closing. */
+    public void stop() {
+        stopped = true;
+        buffer.clear();
+    }
+
+    /** How many deliveries await an ack. */
+    public int unacked() {
+        return unacked.size();
+    }
+
+    private void pump() {
+        if (stopped || backlogEnd < 0) {
+            return;
+        }
+        boolean wrote = false;
+        long now = clock.millis();
+        while (unacked.size() < window && !buffer.isEmpty()) {
+            QueueEntry entry = buffer.poll();
+            if (!synced && entry.seq() > backlogEnd) {
+                sink.synced();
+                synced = true;
+                wrote = true;
+            }
+            if (entry.expiresAt() <= now) {
+                continue;
+            }
+            unacked.add(entry.seq());
+            sink.deliver(entry.toDeliver());
+            wrote = true;
+        }
+        if (!synced && buffer.isEmpty() && (!storeHasMore || cursor >= backlogEnd)) {
+            sink.synced();
+            synced = true;
+            wrote = true;
+        }
+        if (wrote) {
+            sink.flush();
+        }
+        // read in pages of at least half a window, not one entry per ack
+        int free = window - unacked.size();
+        if (storeHasMore && !reading && buffer.isEmpty() && free >= Math.max(1, window / 2)) {
+            read(free);
+        }
+    }
+
+    private void read(int limit) {
+        reading = true;
+        notifiedWhileReading = false;
+        store.read(device, cursor, limit)
+                .whenCompleteAsync(
+                        (page, error) -> {
+                            reading = false;
+                            if (stopped) {
+                                return;
+                            }
+                            if (error != null) {
+                                stop();
+                                sink.failed(error);
+                                return;
+                            }
+                            for (QueueEntry entry : page) {
+                                if (entry.seq() > cursor) {
+                                    buffer.add(entry);
+                                    cursor = entry.seq();
+                                }
+                            }
+                            storeHasMore = page.size() >= limit || notifiedWhileReading;
+                            pump();
+                        },
+                        loop);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.Frame;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.AttributeKey;
+
+/** Small helpers shared by the handlers: WebSocket closing and the request a frame refers to. */
+final class Channels {
+    /** Set once the WebSocket handshake completed on a channel. */
+    static final AttributeKey<Boolean> WEBSOCKET = AttributeKey.valueOf("cipherline.websocket");
+
+    private Channels() {}
+
+    /** Whether the channel speaks WebSocket (rather than plain HTTP). */
+    static boolean isWebSocket(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(WEBSOCKET).get());
+    }
+
+    /**
+     * Closes the connection: with a close frame carrying {@code code} on a WebSocket, plainly
+     * otherwise. Frames written before are flushed first.
+     */
+    static void close(Channel channel, int code, String reason) {
+        if (isWebSocket(channel) && channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** The clientMsgId or requestId a frame carries, or null. */
+    static String ref(Frame frame) {
+        if (frame instanceof Frame.Send f) {
+            return f.clientMsgId();
+        } else if (frame instanceof Frame.GetBundles f) {
+            return f.requestId();
+        } else if (frame instanceof Frame.UploadPreKeys f) {
+            return f.requestId();
+        } else if (frame instanceof Frame.GetPreKeyCount f) {
+            return f.requestId();
+        }
+        return null;
+    }
+
+    /** The wire name of a frame's type, for messages. */
+    static String typeName(Frame frame) {
+        com.fasterxml.jackson.annotation.JsonTypeName name =
+                frame.getClass().getAnnotation(com.fasterxml.jackson.annotation.JsonTypeName.class);
+        return name == null ? frame.getClass().getSimpleName() : name.value();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.CloseCodes;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns WebSocket messages into {@link Frame}s and back: binary messages are CBOR, text messages
+ * JSON, and the relay answers in the form the client last used. A frame that does not decode is
+ * answered with an error frame here and goes no further; the connection survives. A message above
+ * the hard cap (refused by Netty's decoder) gets an error frame, if possible, and close 1009.
+ */
+public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFrame, Frame> {
+    private static final AttributeKey<Boolean> TEXT = AttributeKey.valueOf("cipherline.text");
+
+    private final FrameCodec codec;
+
+    /** A handler decoding with {@code codec}, which enforces its limits. */
+    public FrameCodecHandler(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
+        boolean text;
+        if (message instanceof TextWebSocketFrame) {
+            text = true;
+        } else if (message instanceof BinaryWebSocketFrame) {
+            text = false;
+        } else {
+            return; // pings, pongs and close frames are handled by the WebSocket protocol handler
+        }
+        ctx.channel().attr(TEXT).set(text);
+        ByteBuf content = message.content();
+        try {
+            if (content.readableBytes() > codec.limits().maxFrameBytes()) {
+                throw new ProtocolException(
+                        ErrorCode.FRAME_TOO_LARGE,
+                        "frame of "
+                                + content.readableBytes()
+                                + " bytes exceeds the limit of "
+                                + codec.limits().maxFrameBytes());
+            }
+            out.add(
+                    text
+                            ? codec.decodeText(content.toString(StandardCharsets.UTF_8))
+                            : codec.decodeBinary(ByteBufUtil.getBytes(content)));
+        } catch (ProtocolException e) {
+            // from the channel, not ctx: the answer must pass through this handler's encoder
+            ctx.channel().writeAndFlush(Frame.ErrorFrame.of(null, e.code(), e.getMessage()));
+        }
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+        if (Boolean.TRUE.equals(ctx.channel().attr(TEXT).get())) {
+            out.add(new TextWebSocketFrame(codec.encodeText(frame)));
+        } else {
+            out.add(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinary(frame))));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException
+                || (cause instanceof CorruptedWebSocketFrameException corrupted
+                        && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupted.closeStatus()))) {
+            ctx.channel()
+                    .writeAndFlush(
+                            Frame.ErrorFrame.of(
+                                    null,
+                                    ErrorCode.FRAME_TOO_LARGE,
+                                    "message exceeds the relay's hard cap; closing"));
+            Channels.close(ctx.channel(), CloseCodes.TOO_BIG, "frame too large");
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            Channels.close(ctx.channel(), CloseCodes.PROTOCOL_ERROR, "protocol error");
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.protocol.Registration;
+import dev.cipherline.protocol.SignedPayloads;
+import dev.cipherline.relay.internal.keys.XEdDsaVerifier;
+import dev.cipherline.relay.internal.store.DeviceStore;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+
+/**
+ * The HTTP API: {@code POST /v1/devices} (registration) and {@code GET /v1/health}. Every answer is
+ * JSON; errors are {@link Registration.HttpError}. Requests for the WebSocket path never get here:
+ * the WebSocket handler before this one takes them.
+ */
+public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final System.Logger LOG = System.getLogger(HttpApiHandler.class.getName());
+
+    private final FrameCodec codec;
+    private final DeviceStore devices;
+
+    /** A handler registering devices into {@code devices}. */
+    public HttpApiHandler(FrameCodec codec, DeviceStore devices) {
+        this.codec = codec;
+        this.devices = devices;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String path = new QueryStringDecoder(request.uri()).path();
+        switch (path) {
+            case "/v1/health" -> {
+                if (allowed(ctx, request, HttpMethod.GET, keepAlive)) {
+                    HttpResponses.json(
+                            ctx, codec, HttpResponseStatus.OK, Map.of("status", "ok"), keepAlive);
+                }
+            }
+            case "/v1/devices" -> {
+                if (allowed(ctx, request, HttpMethod.POST, keepAlive)) {
+                    register(ctx, ByteBufUtil.getBytes(request.content()), keepAlive);
+                }
+            }
+            default ->
+                    HttpResponses.error(
+                            ctx,
+                            codec,
+                            HttpResponseStatus.NOT_FOUND,
+                            ErrorCode.NOT_FOUND,
+                            "no such endpoint: " + path,
+                            keepAlive);
+        }
+    }
+
+    private boolean allowed(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpMethod method,
+            boolean keepAlive) {
+        if (request.method().equals(method)) {
+            return true;
+        }
+        HttpResponses.methodNotAllowed(ctx, codec, method, keepAlive);
+        return false;
+    }
+
+    private void register(ChannelHandlerContext ctx, byte[] body, boolean keepAlive) {
+        Registration registration;
+        try {
+            registration = codec.decodeJson(body, Registration.class);
+        } catch (ProtocolException e) {
+            HttpResponseStatus status =
+                    e.code() == ErrorCode.FRAME_TOO_LARGE
+                            ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                            : HttpResponseStatus.BAD_REQUEST;
+            HttpResponses.error(ctx, codec, status, e.code(), e.getMessage(), keepAlive);
+            return;
+        }
+        String refusal = refusal(registration);
+        if (refusal != null) {
+            HttpResponses.error(
+                    ctx,
+                    codec,
+                    HttpResponseStatus.BAD_REQUEST,
+                    ErrorCode.INVALID_REQUEST,
+                    refusal,
+                    keepAlive);
+            return;
+        }
+        devices.register(registration)
+                .whenCompleteAsync(
+                        (done, error) -> {
+                            if (error == null) {
+                                LOG.log(
+                                        Level.INFO,
+                                        "registered device "
+                                                + registration.accountId()
+                                                + "."
+                                                + registration.deviceId());
+                                HttpResponses.json(
+                                        ctx,
+                                        codec,
+                                        HttpResponseStatus.CREATED,
+                                        new Registration.Result(
+                                                registration.accountId(), registration.deviceId()),
+                                        keepAlive);
+                            } else if (Failures.isShutdown(error)) {
+                                HttpResponses.error(
+                                        ctx,
+                                        codec,
+                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                        ErrorCode.SHUTTING_DOWN,
+                                        "the relay is shutting down",
+                                        false);
+                            } else {
+                                LOG.log(
+                                        Level.ERROR,
+                                        "registering " + registration.accountId() + " failed",
+                                        Failures.unwrap(error));
+                                HttpResponses.error(
+                                        ctx,
+                                        codec,
+                                        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                        ErrorCode.INTERNAL_ERROR,
+                                        "the relay could not store the registration",
+                                        keepAlive);
+                            }
+                        },
+                        ctx.executor());
+    }
+
+    /** Why a well-formed registration is refused, or null if it is valid. */
+    static String refusal(Registration r) {
+        if (!AccountIds.derive(r.identityKey()).equals(r.accountId())) {
+            return "accountId is not derived from identityKey";
+        }
+        byte[] payload =
+                SignedPayloads.registration(
+                        r.accountId(), r.deviceId(), r.registrationId(), r.authKey());
+        if (!XEdDsaVerifier.verify(r.identityKey(), payload, r.signature())) {
+            return "the registration signature does not verify with identityKey";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Registration;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Writes the JSON answers of the HTTP API. */
+final class HttpResponses {
+    private HttpResponses() {}
+
+    /** Writes a JSON body with {@code status}; closes the connection unless it is kept alive. */
+    static void json(
+            ChannelHandlerContext ctx,
+            FrameCodec codec,
+            HttpResponseStatus status,
+            Object body,
+            boolean keepAlive) {
+        write(ctx, response(codec, status, body), keepAlive);
+    }
+
+    /** Writes {@code 405} naming the one method the endpoint allows. */
+    static void methodNotAllowed(
+            ChannelHandlerContext ctx, FrameCodec codec, HttpMethod allowed, boolean keepAlive) {
+        FullHttpResponse response =
+                response(
+                        codec,
+                        HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        new Registration.HttpError(
+                                ErrorCode.INVALID_REQUEST,
+                                "use " + allowed + " for this endpoint"));
+        response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+        write(ctx, response, keepAlive);
+    }
+
+    private static FullHttpResponse response(
+            FrameCodec codec, HttpResponseStatus status, Object body) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        status,
+                        Unpooled.wrappedBuffer(codec.encodeJson(body)));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return response;
+    }
+
+    private static void write(
+            ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Writes an {@link Registration.HttpError} body. */
+    static void error(
+            ChannelHandlerContext ctx,
+            FrameCodec codec,
+            HttpResponseStatus status,
+            ErrorCode code,
+            String message,
+            boolean keepAlive) {
+        json(ctx, codec, status, new Registration.HttpError(code, message), keepAlive);
+    }
+}

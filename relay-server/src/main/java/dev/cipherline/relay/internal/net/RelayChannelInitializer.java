@@ -1,0 +1,105 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Limits;
+import dev.cipherline.relay.internal.delivery.DeliveryBus;
+import dev.cipherline.relay.internal.store.RelayStore;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of every connection, in order: HTTP codec, bounded aggregator, idle state, the
+ * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API; then, on a WebSocket, frame
+ * codec, authentication, delivery (and acks), send, prekeys, and a last-resort handler.
+ */
+public final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
+    /** The WebSocket path. */
+    public static final String WEBSOCKET_PATH = "/v1/websocket";
+
+    private final RelaySettings settings;
+    private final RelayStore store;
+    private final DeliveryBus bus;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final ChannelGroup channels;
+    private final FrameCodec decoding;
+    private final FrameCodec limits;
+
+    /**
+     * An initializer wiring every connection to the same store and bus.
+     *
+     * @param channels every accepted connection is added here, so shutdown can close them
+     */
+    public RelayChannelInitializer(
+            RelaySettings settings,
+            RelayStore store,
+            DeliveryBus bus,
+            Clock clock,
+            SecureRandom random,
+            ChannelGroup channels) {
+        this.settings = settings;
+        this.store = store;
+        this.bus = bus;
+        this.clock = clock;
+        this.random = random;
+        this.channels = channels;
+        Limits l = settings.limits();
+        this.limits = new FrameCodec(l);
+        // the frame codec checks only the frame size and schema; the send handler checks envelope
+        // and recipient limits itself, so that its error names the send's clientMsgId
+        this.decoding =
+                new FrameCodec(
+                        new Limits(
+                                l.maxFrameBytes(),
+                                l.maxFrameBytes(),
+                                Integer.MAX_VALUE,
+                                l.maxPreKeysPerUpload()));
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        channels.add(ch);
+        WebSocketServerProtocolConfig websocket =
+                WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath(WEBSOCKET_PATH)
+                        .maxFramePayloadLength(settings.hardFrameCap())
+                        .closeOnProtocolViolation(false)
+                        .handshakeTimeoutMillis(settings.authTimeout().toMillis())
+                        .build();
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("http-codec", new HttpServerCodec());
+        p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
+        p.addLast(
+                "idle",
+                new IdleStateHandler(
+                        settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle-close", new IdleCloseHandler());
+        p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+        p.addLast("http-api", new HttpApiHandler(limits, store));
+        p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
+        p.addLast("frame-codec", new FrameCodecHandler(decoding));
+        p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout()));
+        p.addLast("delivery", new DeliveryHandler(store, bus, clock, settings.window()));
+        p.addLast(
+                "send",
+                new SendHandler(
+                        store,
+                        bus,
+                        limits,
+                        clock,
+                        settings.maxExpiry(),
+                        settings.quotaRetryAfter()));
+        p.addLast("prekeys", new PreKeyHandler(store));
+        p.addLast("last-resort", new LastResortHandler());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.relay.internal.delivery.DeliveryBus;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueStore;
+import dev.cipherline.relay.internal.store.SendOutcome;
+import dev.cipherline.relay.internal.store.SendRequest;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Handles {@code send} from the authenticated device. A message is stored (group-committed) and
+ * only then answered {@code accepted} and announced on the {@link DeliveryBus}; an ephemeral
+ * envelope is forwarded to the recipients connected now and never stored. Every other answer
+ * ({@code mismatched-devices}, {@code error}) names the send's clientMsgId.
+ */
+public final class SendHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(SendHandler.class.getName());
+
+    private final QueueStore queues;
+    private final DeliveryBus bus;
+    private final FrameCodec limits;
+    private final Clock clock;
+    private final Duration maxExpiry;
+    private final Duration quotaRetryAfter;
+
+    private DeviceAddress sender;
+
+    /**
+     * A handler storing in {@code queues}.
+     *
+     * @param limits checks envelopes and recipients against the relay's limits
+     * @param maxExpiry the longest lifetime granted to an envelope
+     * @param quotaRetryAfter the retry hint when a recipient's queue is full
+     */
+    public SendHandler(
+            QueueStore queues,
+            DeliveryBus bus,
+            FrameCodec limits,
+            Clock clock,
+            Duration maxExpiry,
+            Duration quotaRetryAfter) {
+        this.queues = queues;
+        this.bus = bus;
+        this.limits = limits;
+        this.clock = clock;
+        this.maxExpiry = maxExpiry;
+        this.quotaRetryAfter = quotaRetryAfter;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof Authenticated authenticated) {
+            sender = authenticated.device();
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof Frame.Send send && sender != null) {
+            handle(ctx, send);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Frame.Send send) {
+        String ref = send.clientMsgId();
+        try {
+            limits.check(send);
+        } catch (ProtocolException e) {
+            ctx.writeAndFlush(Frame.ErrorFrame.of(ref, e.code(), e.getMessage()));
+            return;
+        }
+        if (hasDuplicateRecipient(send.recipients())) {
+            ctx.writeAndFlush(
+                    Frame.ErrorFrame.of(
+                            ref, ErrorCode.INVALID_REQUEST, "a device is addressed twice"));
+            return;
+        }
+        long now = clock.millis();
+        long expiresAt = Math.min(send.expiresAt(), now + maxExpiry.toMillis());
+        if (expiresAt <= now) {
+            ctx.writeAndFlush(
+                    Frame.ErrorFrame.of(
+                            ref, ErrorCode.INVALID_REQUEST, "the envelope has already expired"));
+            return;
+        }
+        if (send.kind() == Kind.EPHEMERAL) {
+            forward(send, now, expiresAt);
+            ctx.writeAndFlush(new Frame.Accepted(ref, now));
+            return;
+        }
+        SendRequest request =
+                new SendRequest(sender, ref, now, expiresAt, send.body(), send.recipients());
+        queues.store(request)
+                .whenCompleteAsync(
+                        (outcome, error) -> answer(ctx, ref, now, outcome, error), ctx.executor());
+    }
+
+    private static boolean hasDuplicateRecipient(List<Frame.Recipient> recipients) {
+        Set<DeviceAddress> seen = new HashSet<>();
+        for (Frame.Recipient r : recipients) {
+            if (!seen.add(new DeviceAddress(r.accountId(), r.deviceId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forward(Frame.Send send, long now, long expiresAt) {
+        for (Frame.Recipient r : send.recipients()) {
+            byte[] ciphertext = r.ciphertext() != null ? r.ciphertext() : send.body();
+            bus.forwardEphemeral(
+                    new DeviceAddress(r.accountId(), r.deviceId()),
+                    new Frame.Deliver(
+                            0,
+                            sender.accountId(),
+                            sender.deviceId(),
+                            send.clientMsgId(),
+                            Kind.EPHEMERAL,
+                            now,
+                            expiresAt,
+                            ciphertext));
+        }
+    }
+
+    private void answer(
+            ChannelHandlerContext ctx, String ref, long now, SendOutcome outcome, Throwable error) {
+        if (error != null) {
+            if (Failures.isShutdown(error)) {
+                ctx.writeAndFlush(
+                        new Frame.ErrorFrame(
+                                ref,
+                                ErrorCode.SHUTTING_DOWN,
+                                "the relay is shutting down; nothing was stored",
+                                1000L));
+            } else {
+                LOG.log(
+                        Level.ERROR,
+                        "storing send " + ref + " from " + sender + " failed",
+                        Failures.unwrap(error));
+                ctx.writeAndFlush(
+                        Frame.ErrorFrame.of(
+                                ref, ErrorCode.INTERNAL_ERROR, "the relay could not store it"));
+            }
+            return;
+        }
+        if (outcome instanceof SendOutcome.Stored stored) {
+            ctx.writeAndFlush(new Frame.Accepted(ref, now));
+            for (Map.Entry<DeviceAddress, List<QueueEntry>> e : stored.entries().entrySet()) {
+                bus.publish(e.getKey(), e.getValue());
+            }
+        } else if (outcome instanceof SendOutcome.Duplicate) {
+            ctx.writeAndFlush(new Frame.Accepted(ref, now));
+        } else if (outcome instanceof SendOutcome.Mismatched mismatched) {
+            ctx.writeAndFlush(new Frame.MismatchedDevices(ref, mismatched.mismatches()));
+        } else if (outcome instanceof SendOutcome.UnknownRecipient unknown) {
+            ctx.writeAndFlush(
+                    Frame.ErrorFrame.of(
+                            ref,
+                            ErrorCode.UNKNOWN_RECIPIENT,
+                            "account " + unknown.accountId() + " has no registered device"));
+        } else if (outcome instanceof SendOutcome.QuotaExceeded quota) {
+            ctx.writeAndFlush(
+                    new Frame.ErrorFrame(
+                            ref,
+                            ErrorCode.QUOTA_EXCEEDED,
+                            "the queue of device " + quota.device() + " is full",
+                            quotaRetryAfter.toMillis()));
+        }
+    }
+}

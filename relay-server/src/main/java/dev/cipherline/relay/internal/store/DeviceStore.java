@@ -1,0 +1,41 @@
+package dev.cipherline.relay.internal.store;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Registration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Registered devices and their public prekeys. Every method is asynchronous; futures complete on a
+ * store thread, so callers hop back to their own thread before touching their state. Writes are
+ * durable when their future completes.
+ */
+public interface DeviceStore {
+
+    /**
+     * Registers a device whose registration the caller has verified. An existing device is
+     * replaced: new keys, and its queue is emptied (a reinstall).
+     */
+    CompletableFuture<Void> register(Registration registration);
+
+    /** The Ed25519 auth public key of a device, or empty if the device is not registered. */
+    CompletableFuture<Optional<byte[]>> authKey(DeviceAddress device);
+
+    /**
+     * A bundle for every device of an account, taking one one-time EC prekey and one one-time Kyber
+     * prekey (else the last-resort one) from each, atomically: no one-time prekey is ever handed
+     * out twice. An empty list means the account is unknown.
+     */
+    CompletableFuture<List<Frame.PreKeyBundle>> takeBundles(String accountId);
+
+    /**
+     * Adds one-time prekeys and replaces the signed and last-resort prekeys when given.
+     *
+     * <p>The future fails with {@link UnknownDeviceException} if the device is not registered.
+     */
+    CompletableFuture<Void> uploadPreKeys(DeviceAddress device, Frame.UploadPreKeys upload);
+
+    /** How many one-time prekeys the device has left (zero for an unknown device). */
+    CompletableFuture<PreKeyCounts> preKeyCounts(DeviceAddress device);
+}

@@ -1,0 +1,88 @@
+package dev.cipherline.relay.internal.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** The relay's tables. Ciphertext lives only in {@code bodies}; everything else is metadata. */
+final class Schema {
+    private static final List<String> STATEMENTS =
+            List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS devices (
+                        id INTEGER PRIMARY KEY,
+                        account TEXT NOT NULL,
+                        device INTEGER NOT NULL,
+                        registration_id INTEGER NOT NULL,
+                        identity_key BLOB NOT NULL,
+                        auth_key BLOB NOT NULL,
+                        next_seq INTEGER NOT NULL DEFAULT 1,
+                        registered_at INTEGER NOT NULL,
+                        UNIQUE (account, device))
+                    """,
+                    """
+                    CREATE TABLE IF NOT EXISTS signed_prekeys (
+                        device_id INTEGER PRIMARY KEY,
+                        key_id INTEGER NOT NULL,
+                        public_key BLOB NOT NULL,
+                        signature BLOB NOT NULL)
+                    """,
+                    """
+                    CREATE TABLE IF NOT EXISTS kyber_prekeys (
+                        device_id INTEGER NOT NULL,
+                        last_resort INTEGER NOT NULL,
+                        key_id INTEGER NOT NULL,
+                        public_key BLOB NOT NULL,
+                        signature BLOB NOT NULL,
+                        PRIMARY KEY (device_id, last_resort, key_id))
+                    """,
+                    """
+                    CREATE TABLE IF NOT EXISTS ec_prekeys (
+                        device_id INTEGER NOT NULL,
+                        key_id INTEGER NOT NULL,
+                        public_key BLOB NOT NULL,
+                        PRIMARY KEY (device_id, key_id))
+                    """,
+                    """
+                    CREATE TABLE IF NOT EXISTS bodies (
+                        id INTEGER PRIMARY KEY,
+                        data BLOB NOT NULL,
+                        expires_at INTEGER NOT NULL)
+                    """,
+                    "CREATE INDEX IF NOT EXISTS bodies_expiry ON bodies (expires_at)",
+                    """
+                    CREATE TABLE IF NOT EXISTS queue (
+                        device_id INTEGER NOT NULL,
+                        seq INTEGER NOT NULL,
+                        body_id INTEGER NOT NULL,
+                        sender TEXT NOT NULL,
+                        sender_device INTEGER NOT NULL,
+                        client_msg_id TEXT NOT NULL,
+                        kind INTEGER NOT NULL,
+                        server_time INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (device_id, seq)) WITHOUT ROWID
+                    """,
+                    "CREATE INDEX IF NOT EXISTS queue_expiry ON queue (expires_at)",
+                    "CREATE INDEX IF NOT EXISTS queue_body ON queue (body_id)",
+                    """
+                    CREATE TABLE IF NOT EXISTS accepted_sends (
+                        sender TEXT NOT NULL,
+                        sender_device INTEGER NOT NULL,
+                        client_msg_id TEXT NOT NULL,
+                        accepted_at INTEGER NOT NULL,
+                        PRIMARY KEY (sender, sender_device, client_msg_id)) WITHOUT ROWID
+                    """,
+                    "CREATE INDEX IF NOT EXISTS accepted_sends_age ON accepted_sends (accepted_at)");
+
+    private Schema() {}
+
+    static void create(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : STATEMENTS) {
+                statement.execute(sql);
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.cipherline.relay.internal.store.sqlite;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.PreKeyCounts;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.SendOutcome;
+import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.StoreClosedException;
+import dev.cipherline.relay.internal.store.SweepResult;
+import dev.cipherline.relay.internal.store.UnknownDeviceException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The embedded store: one SQLite database, {@code relay.db} in the data directory, in WAL mode with
+ * {@code synchronous=FULL}, so a committed write survives a crash of the process and of the
+ * machine. All writes go through one {@link SqliteWriter} with group commit; reads use a small pool
+ * of their own connections and never wait for the writer.
+ */
+public final class SqliteRelayStore implements RelayStore {
+    private static final System.Logger LOG = System.getLogger(SqliteRelayStore.class.getName());
+
+    /** The database file inside the data directory. */
+    public static final String FILE_NAME = "relay.db";
+
+    /**
+     * Settings of the store.
+     *
+     * @param queueQuota the most entries one device's queue may hold
+     * @param sendIdRetention how long an accepted clientMsgId is remembered for idempotency
+     * @param readers how many read connections to open
+     */
+    public record Settings(int queueQuota, Duration sendIdRetention, int readers) {
+        public Settings {
+            if (queueQuota < 1 || readers < 1 || sendIdRetention.isNegative()) {
+                throw new IllegalArgumentException("store settings must be positive");
+            }
+        }
+    }
+
+    private final Clock clock;
+    private final Settings settings;
+    private final Executor readerExecutor;
+    private final Statements writeConnection;
+    private final SqliteWriter writer;
+    private final SqliteQueues queues;
+    private final BlockingQueue<Statements> readConnections;
+    private final List<Statements> allReaders = new ArrayList<>();
+
+    private SqliteRelayStore(
+            Path file,
+            Settings settings,
+            Clock clock,
+            Executor writerExecutor,
+            Executor readerExecutor)
+            throws SQLException {
+        this.clock = clock;
+        this.settings = settings;
+        this.readerExecutor = readerExecutor;
+        this.queues = new SqliteQueues(settings.queueQuota());
+        this.writeConnection = new Statements(connect(file));
+        Schema.create(writeConnection.connection());
+        this.writer =
+                new SqliteWriter(
+                        writeConnection,
+                        writerExecutor,
+                        committed -> {
+                            if (!committed) {
+                                queues.forgetCounts();
+                            }
+                        });
+        this.readConnections = new ArrayBlockingQueue<>(settings.readers());
+        for (int i = 0; i < settings.readers(); i++) {
+            Statements reader = new Statements(connect(file));
+            allReaders.add(reader);
+            readConnections.add(reader);
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code dataDir}.
+     *
+     * @param writerExecutor runs the writer; must run one task at a time, in order
+     * @param readerExecutor runs reads; at most {@code settings.readers()} at once are useful
+     * @throws IOException if the directory cannot be created or the database cannot be opened
+     */
+    public static SqliteRelayStore open(
+            Path dataDir,
+            Settings settings,
+            Clock clock,
+            Executor writerExecutor,
+            Executor readerExecutor)
+            throws IOException {
+        Files.createDirectories(dataDir);
+        try {
+            return new SqliteRelayStore(
+                    dataDir.resolve(FILE_NAME), settings, clock, writerExecutor, readerExecutor);
+        } catch (SQLException e) {
+            throw new IOException(
+                    "cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            s.execute("PRAGMA journal_mode = WAL");
+            // FULL: the WAL is synced at every commit, so an accepted envelope survives power loss
+            s.execute("PRAGMA synchronous = FULL");
+        }
+        return connection;
+    }
+
+    @Override
+    public CompletableFuture<Void> register(Registration registration) {
+        long now = clock.millis();
+        return writer.submit(
+                db -> {
+                    SqliteDevices.Registered r = SqliteDevices.register(db, registration, now);
+                    if (r.replaced()) {
+                        queues.clear(db, r.rowId());
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> authKey(DeviceAddress device) {
+        return read(db -> SqliteDevices.authKey(db, device));
+    }
+
+    @Override
+    public CompletableFuture<List<Frame.PreKeyBundle>> takeBundles(String accountId) {
+        return writer.submit(db -> SqliteDevices.takeBundles(db, accountId));
+    }
+
+    @Override
+    public CompletableFuture<Void> uploadPreKeys(DeviceAddress device, Frame.UploadPreKeys upload) {
+        return writer.submit(
+                db -> {
+                    SqliteDevices.upload(db, device, upload);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<PreKeyCounts> preKeyCounts(DeviceAddress device) {
+        return read(db -> SqliteDevices.counts(db, device));
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> store(SendRequest send) {
+        return writer.submit(db -> queues.store(db, send));
+    }
+
+    @Override
+    public CompletableFuture<List<QueueEntry>> read(
+            DeviceAddress device, long afterSeq, int limit) {
+        long now = clock.millis();
+        return read(db -> SqliteQueues.read(db, device, afterSeq, limit, now));
+    }
+
+    @Override
+    public CompletableFuture<Long> lastSeq(DeviceAddress device) {
+        return read(db -> SqliteQueues.lastSeq(db, device));
+    }
+
+    @Override
+    public CompletableFuture<Integer> ack(DeviceAddress device, List<Long> seqs) {
+        return writer.submit(
+                db -> {
+                    long rowId =
+                            SqliteDevices.rowId(db, device)
+                                    .orElseThrow(() -> new UnknownDeviceException(device));
+                    return queues.ack(db, rowId, seqs);
+                });
+    }
+
+    @Override
+    public CompletableFuture<SweepResult> sweep() {
+        long now = clock.millis();
+        long cutoff = now - settings.sendIdRetention().toMillis();
+        return writer.submit(db -> queues.sweep(db, now, cutoff));
+    }
+
+    private <T> CompletableFuture<T> read(SqliteWriter.Task<T> task) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        try {
+            readerExecutor.execute(
+                    () -> {
+                        Statements db;
+                        try {
+                            db = readConnections.poll(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            db = null;
+                        }
+                        if (db == null) {
+                            future.completeExceptionally(new StoreClosedException());
+                            return;
+                        }
+                        try {
+                            future.complete(task.run(db));
+                        } catch (SQLException | RuntimeException e) {
+                            future.completeExceptionally(e);
+                        } finally {
+                            readConnections.add(db);
+                        }
+                    });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new StoreClosedException());
+        }
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<Void> drainWrites() {
+        return writer.close();
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "the writer did not finish its last batch", e);
+        }
+        readConnections.clear();
+        for (Statements reader : allReaders) {
+            closeQuietly(reader);
+        }
+        try (Statement s = writeConnection.connection().createStatement()) {
+            writeConnection.connection().commit();
+            writeConnection.connection().setAutoCommit(true);
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "checkpoint at close failed: " + e.getMessage());
+        }
+        closeQuietly(writeConnection);
+    }
+
+    private static void closeQuietly(Statements statements) {
+        try {
+            statements.close();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "closing a database connection failed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.cipherline.relay.internal.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.protocol.CloseCodes;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Limits;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecHandlerTest {
+    private final FrameCodec codec = new FrameCodec(new Limits(1024, 512, 10, 5));
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void open() {
+        channel = new EmbeddedChannel(new FrameCodecHandler(codec));
+        channel.attr(Channels.WEBSOCKET).set(true);
+    }
+
+    private Frame readFrame() throws Exception {
+        Object out = channel.readOutbound();
+        if (out instanceof TextWebSocketFrame text) {
+            try {
+                return codec.decodeText(text.text());
+            } finally {
+                text.release();
+            }
+        }
+        BinaryWebSocketFrame binary = assertInstanceOf(BinaryWebSocketFrame.class, out);
+        try {
+            return codec.decodeBinary(ByteBufUtil.getBytes(binary.content()));
+        } finally {
+            binary.release();
+        }
+    }
+
+    @Test
+    void binaryFramesAreCborAndAnsweredInCbor() {
+        Frame.Ack ack = new Frame.Ack(List.of(1L, 2L));
+        channel.writeInbound(
+                new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinary(ack))));
+        assertEquals(ack, channel.readInbound());
+        channel.writeOutbound(new Frame.Synced(5));
+        BinaryWebSocketFrame out =
+                assertInstanceOf(BinaryWebSocketFrame.class, channel.readOutbound());
+        out.release();
+    }
+
+    @Test
+    void textFramesAreJsonAndAnsweredInJson() throws Exception {
+        channel.writeInbound(
+                new TextWebSocketFrame("{\"type\":\"get-prekey-count\",\"requestId\":\"r1\"}"));
+        assertEquals(new Frame.GetPreKeyCount("r1"), channel.readInbound());
+        channel.writeOutbound(new Frame.Ok("r1"));
+        TextWebSocketFrame out = assertInstanceOf(TextWebSocketFrame.class, channel.readOutbound());
+        assertEquals("{\"type\":\"ok\",\"requestId\":\"r1\"}", out.text());
+        out.release();
+    }
+
+    @Test
+    void aMalformedFrameIsAnsweredAndTheConnectionSurvives() throws Exception {
+        channel.writeInbound(new TextWebSocketFrame("{ nope"));
+        assertNull(channel.readInbound());
+        Frame.ErrorFrame error = assertInstanceOf(Frame.ErrorFrame.class, readFrame());
+        assertEquals(ErrorCode.MALFORMED_FRAME, error.code());
+
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ack\",\"seqs\":[]}"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, ((Frame.ErrorFrame) readFrame()).code());
+
+        channel.writeInbound(
+                new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xbf, 0x61})));
+        assertEquals(ErrorCode.MALFORMED_FRAME, ((Frame.ErrorFrame) readFrame()).code());
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void aFrameOverTheLimitIsRefusedAndTheConnectionSurvives() throws Exception {
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[2000])));
+        assertNull(channel.readInbound());
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, ((Frame.ErrorFrame) readFrame()).code());
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void aMessageOverTheHardCapGetsAnErrorThenClose1009() throws Exception {
+        channel.pipeline()
+                .fireExceptionCaught(
+                        new CorruptedWebSocketFrameException(
+                                WebSocketCloseStatus.MESSAGE_TOO_BIG, "Max frame length exceeded"));
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, ((Frame.ErrorFrame) readFrame()).code());
+        CloseWebSocketFrame close =
+                assertInstanceOf(CloseWebSocketFrame.class, channel.readOutbound());
+        assertEquals(CloseCodes.TOO_BIG, close.statusCode());
+        close.release();
+        assertFalse(channel.isActive());
+    }
+
+    @Test
+    void anOversizedFragmentedMessageAlsoCloses1009() throws Exception {
+        channel.pipeline()
+                .fireExceptionCaught(new TooLongFrameException("content length exceeded"));
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, ((Frame.ErrorFrame) readFrame()).code());
+        CloseWebSocketFrame close =
+                assertInstanceOf(CloseWebSocketFrame.class, channel.readOutbound());
+        assertEquals(CloseCodes.TOO_BIG, close.statusCode());
+        close.release();
+    }
+}

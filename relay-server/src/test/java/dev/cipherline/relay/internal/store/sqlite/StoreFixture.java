@@ -1,0 +1,33 @@
+package dev.cipherline.relay.internal.store.sqlite;
+
+import dev.cipherline.relay.MutableClock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+
+/**
+ * A real SQLite store in a temp directory whose futures complete on the calling thread (direct
+ * executors), so tests need no waiting.
+ */
+public final class StoreFixture {
+    public static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Executor DIRECT = Runnable::run;
+
+    private StoreFixture() {}
+
+    public static SqliteRelayStore open(Path dir, MutableClock clock, int quota)
+            throws IOException {
+        return SqliteRelayStore.open(
+                dir,
+                new SqliteRelayStore.Settings(quota, Duration.ofDays(30), 1),
+                clock,
+                DIRECT,
+                DIRECT);
+    }
+
+    public static MutableClock clock() {
+        return new MutableClock(START);
+    }
+}
