@@ -1,0 +1,311 @@
+package dev.cipherline.sdk;
+
+import dev.cipherline.sdk.internal.client.ClientConfig;
+import dev.cipherline.sdk.internal.client.ClientCore;
+import dev.cipherline.sdk.internal.registration.Registrar;
+import dev.cipherline.sdk.internal.store.Database;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An end-to-end encrypted chat client for one device of one account. Create the identity once with
+ * {@link #initialize}, then open a long-lived client with {@link #builder()}; close it when done.
+ * All methods are thread-safe.
+ *
+ * <p>The client keeps everything in one SQLite file, {@code <home>/cipherline.db}: the identity,
+ * libsignal sessions and prekeys, contacts, the message history and the outbox. It connects to the
+ * relay in the background and keeps reconnecting with backoff; no method blocks on the network
+ * except {@link #initialize} and {@link #flush}.
+ *
+ * <h2>Outgoing messages</h2>
+ *
+ * <pre>
+ *   send() ──▶ PENDING ──relay accepted──▶ SENT ──▶ DELIVERED ──▶ READ   (receipts: later)
+ *                 │  ▲
+ *                 │  └── disconnect / retryable error: retried with backoff, same message ID
+ *                 └──permanent failure──▶ FAILED
+ * </pre>
+ *
+ * {@link #send} stores the message and an outbox entry in one transaction and returns. A single
+ * outbox worker sends entries in order per recipient whenever the client is connected, fetching and
+ * verifying key bundles as needed. Retries reuse the message ID, so the relay stores a message at
+ * most once even across process restarts. {@code FAILED} is final: an unknown recipient, an
+ * envelope over the size limit, or a key bundle whose identity key does not match the recipient's
+ * account ID.
+ *
+ * <h2>Connection</h2>
+ *
+ * <pre>
+ *   build() ──▶ CONNECTING ──open──▶ AUTHENTICATING ──auth-ok──▶ CONNECTED
+ *                  ▲                      │                          │
+ *                  └──backoff── DISCONNECTED ◀──────failure──────────┘
+ *                                         │
+ *   auth refused (close 4001) ────────────┘ stays DISCONNECTED, reported as AUTH_FAILED
+ *   close() from any state ──▶ CLOSED
+ * </pre>
+ *
+ * <h2>Incoming messages</h2>
+ *
+ * Each delivered envelope is checked for duplicates, decrypted, checked against its authenticated
+ * inner header, committed to the store and then acknowledged to the relay, so an acknowledged
+ * message is never lost. The app receives each message exactly once, in the sender's order, through
+ * {@link ChatListener#onMessage}; messages stored but not yet handed over when the process stopped
+ * are handed over first on the next {@link Builder#build()}.
+ *
+ * <h2>Threads</h2>
+ *
+ * The listener is called on one thread, {@code cipherline-events}, in order. The client owns its
+ * threads ({@code cipherline-inbound}, {@code cipherline-outbox}, {@code cipherline-timer}, the
+ * events thread and OkHttp's dispatcher) and stops them in {@link #close()}.
+ */
+public final class ChatClient implements AutoCloseable {
+    private final ClientCore core;
+
+    private ChatClient(ClientCore core) {
+        this.core = core;
+    }
+
+    /**
+     * Creates a new identity in {@code home}, registers it as device 1 with the relay and stores
+     * it. Registration uploads a signed prekey, a last-resort Kyber prekey and 100 one-time prekeys
+     * of each kind; nothing is stored unless the relay accepted the registration. Blocking.
+     *
+     * @param home the folder for the client's data; created if missing
+     * @param relayUrl the relay's HTTP base URL, e.g. {@code http://127.0.0.1:7400}
+     * @param name an optional display name, kept locally
+     * @return the new account
+     * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity;
+     *     RELAY_UNREACHABLE if the relay cannot be reached; REJECTED if it refused the
+     *     registration; INVALID_ARGUMENT if the URL is not http or https; STORE_FAILURE if the
+     *     store cannot be written
+     */
+    public static AccountInfo initialize(Path home, URI relayUrl, @Nullable String name) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(relayUrl, "relayUrl");
+        return Registrar.initialize(home, relayUrl, name, Clock.systemUTC());
+    }
+
+    /**
+     * Whether {@code home} holds an identity.
+     *
+     * @throws ChatException STORE_FAILURE if the store exists but cannot be read
+     */
+    public static boolean isInitialized(Path home) {
+        Objects.requireNonNull(home, "home");
+        return Database.holdsIdentity(home);
+    }
+
+    /** A builder for a client over an initialized home folder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The local account. */
+    public AccountInfo whoami() {
+        return core.whoami();
+    }
+
+    /** The local address book. */
+    public Contacts contacts() {
+        return core.contacts();
+    }
+
+    /**
+     * Queues a text message to {@code to} and returns at once. {@code to} is looked up as a contact
+     * name first, then parsed as an account ID. The message and its outbox entry are stored in one
+     * transaction, so it is sent even if the process stops right after this returns. Never blocks
+     * on the network.
+     *
+     * @throws ChatException UNKNOWN_CONTACT if {@code to} is neither a contact nor an account ID;
+     *     INVALID_ARGUMENT if {@code to} is this account; STORE_FAILURE; CLOSED
+     */
+    public OutgoingMessage send(String to, String text) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(text, "text");
+        return core.send(to, text);
+    }
+
+    /**
+     * A future that completes when the relay has sent {@code synced} on the current connection: the
+     * backlog queued for this device was delivered and handed to the listener. If the client is
+     * closed first it completes exceptionally with {@link ChatException.Reason#CLOSED}.
+     */
+    public CompletableFuture<Void> synced() {
+        return core.synced();
+    }
+
+    /** The current state of the connection to the relay. */
+    public ConnectionState connectionState() {
+        return core.connectionState();
+    }
+
+    /**
+     * A page of the history with {@code peer}, newest first.
+     *
+     * @param limit the most rows to return, 1..1000
+     * @param before return rows older than this message, or null for the newest rows
+     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
+     */
+    public List<StoredMessage> history(AccountId peer, int limit, @Nullable MessageId before) {
+        Objects.requireNonNull(peer, "peer");
+        return core.history(peer, limit, before);
+    }
+
+    /** Every conversation that has a message, most recent activity first. */
+    public List<Conversation> conversations() {
+        return core.conversations();
+    }
+
+    /**
+     * Waits until every outbox entry was accepted by the relay or failed, or until the timeout.
+     *
+     * @return how many outbox entries are still pending (0 when everything was sent)
+     */
+    public int flush(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return core.flush(timeout);
+    }
+
+    /**
+     * Closes the connection, stops the client's threads and closes the store. Messages still
+     * pending stay in the outbox for the next start. Idempotent; {@link ChatListener#onClosed()} is
+     * the last callback.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /**
+     * Configures and opens a {@link ChatClient}. Every value is checked when it is set; {@link
+     * #home} is required.
+     */
+    public static final class Builder {
+        private Path home;
+        private URI relayUrl;
+        private ChatListener listener = new ChatListener() {};
+        private Duration heartbeatInterval = Duration.ofSeconds(25);
+        private Duration reconnectMin = Duration.ofMillis(250);
+        private Duration reconnectMax = Duration.ofSeconds(30);
+        private Duration sendRetryMin = Duration.ofMillis(250);
+        private Duration sendRetryMax = Duration.ofSeconds(60);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** The folder holding the client's data (required). */
+        public Builder home(Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /**
+         * A relay URL to use instead of the one stored at initialization.
+         *
+         * @throws ChatException INVALID_ARGUMENT if it is not an http or https URL
+         */
+        public Builder relayUrl(URI url) {
+            this.relayUrl = Registrar.checkRelayUrl(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /** Who receives the client's events; default: nobody. */
+        public Builder listener(ChatListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How often to ping the relay on an idle connection, to detect dead connections and keep
+         * NAT mappings alive. Default 25 seconds, below common NAT timeouts.
+         *
+         * @throws ChatException INVALID_ARGUMENT if not positive
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeat interval");
+            return this;
+        }
+
+        /**
+         * The delay before reconnecting after a failure: it starts at {@code min}, doubles per
+         * failed attempt up to {@code max}, and is randomized (jitter). Default 250 ms .. 30 s.
+         *
+         * @throws ChatException INVALID_ARGUMENT if either is not positive or min is above max
+         */
+        public Builder reconnectBackoff(Duration min, Duration max) {
+            checkRange(min, max, "reconnect backoff");
+            this.reconnectMin = min;
+            this.reconnectMax = max;
+            return this;
+        }
+
+        /**
+         * The delay before sending a message again after a retryable failure, growing like {@link
+         * #reconnectBackoff}. Default 250 ms .. 60 s.
+         *
+         * @throws ChatException INVALID_ARGUMENT if either is not positive or min is above max
+         */
+        public Builder sendRetryBackoff(Duration min, Duration max) {
+            checkRange(min, max, "send retry backoff");
+            this.sendRetryMin = min;
+            this.sendRetryMax = max;
+            return this;
+        }
+
+        /** The clock for message times and expiry; default the system clock in UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the store, hands every stored message not yet handed to the app to the listener,
+         * and starts connecting in the background. Never blocks on the network.
+         *
+         * @throws ChatException INVALID_ARGUMENT if no home was set; NOT_INITIALIZED if the home
+         *     holds no identity; STORE_FAILURE if the store cannot be opened
+         */
+        public ChatClient build() {
+            if (home == null) {
+                throw new ChatException(
+                        ChatException.Reason.INVALID_ARGUMENT, "a home folder is required");
+            }
+            ClientConfig config =
+                    new ClientConfig(
+                            home,
+                            relayUrl,
+                            listener,
+                            heartbeatInterval,
+                            reconnectMin,
+                            reconnectMax,
+                            sendRetryMin,
+                            sendRetryMax,
+                            clock);
+            return new ChatClient(ClientCore.open(config));
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new ChatException(
+                        ChatException.Reason.INVALID_ARGUMENT, what + " must be positive");
+            }
+            return d;
+        }
+
+        private static void checkRange(Duration min, Duration max, String what) {
+            positive(min, what + " minimum");
+            positive(max, what + " maximum");
+            if (min.compareTo(max) > 0) {
+                throw new ChatException(
+                        ChatException.Reason.INVALID_ARGUMENT,
+                        what + " minimum must not exceed the maximum");
+            }
+        }
+    }
+}

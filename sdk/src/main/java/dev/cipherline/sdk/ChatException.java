@@ -1,0 +1,54 @@
+package dev.cipherline.sdk;
+
+import java.util.Objects;
+
+/**
+ * Every failure the SDK reports: an unchecked exception with a {@link Reason} that callers can act
+ * on. {@link #getMessage()} is one sentence a person can read; it never holds secrets or message
+ * text.
+ */
+public final class ChatException extends RuntimeException {
+    /** Why an operation failed. */
+    public enum Reason {
+        /** The relay could not be reached, or the connection broke before an answer. */
+        RELAY_UNREACHABLE,
+        /** The relay or the SDK refused a request for good; retrying the same request fails. */
+        REJECTED,
+        /** The relay refused this device's authentication. */
+        AUTH_FAILED,
+        /** The home folder holds no identity; initialize it first. */
+        NOT_INITIALIZED,
+        /** The home folder already holds an identity. */
+        ALREADY_INITIALIZED,
+        /** A name is neither a contact nor an account ID. */
+        UNKNOWN_CONTACT,
+        /** An argument is malformed. */
+        INVALID_ARGUMENT,
+        /** The local store could not be read or written. */
+        STORE_FAILURE,
+        /** A message or key failed a cryptographic check. */
+        CRYPTO_FAILURE,
+        /** An operation did not finish in time. */
+        TIMEOUT,
+        /** The client is closed. */
+        CLOSED
+    }
+
+    private final Reason reason;
+
+    /** Creates an exception with a reason and a one-sentence message. */
+    public ChatException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    /** Creates an exception with a reason, a one-sentence message and the underlying cause. */
+    public ChatException(Reason reason, String message, @Nullable Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Why the operation failed. */
+    public Reason reason() {
+        return reason;
+    }
+}

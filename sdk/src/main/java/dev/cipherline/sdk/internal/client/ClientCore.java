@@ -1,0 +1,383 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.DeviceAuthKey;
+import dev.cipherline.crypto.Identity;
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.crypto.SessionCrypto;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Contacts;
+import dev.cipherline.sdk.Conversation;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.OutgoingMessage;
+import dev.cipherline.sdk.StoredMessage;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.IdentityStore;
+import dev.cipherline.sdk.internal.store.LocalIdentity;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.transport.Backoff;
+import dev.cipherline.sdk.internal.transport.RelayConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The engine behind {@code ChatClient}: owns the store, the connection, the threads and the pieces
+ * that send and receive. See {@code ChatClient} for the contract and {@link Threads} for which
+ * thread does what.
+ */
+public final class ClientCore
+        implements RelayConnection.Handler, OutboxSender.Completion, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
+
+    /** How long a message may wait at the relay for an offline recipient. */
+    static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
+
+    private static final int MAX_HISTORY_PAGE = 1000;
+
+    private final ClientConfig config;
+    private final Database db;
+    private final LocalIdentity local;
+    private final URI relayUrl;
+    private final MessageStore messages;
+    private final OutboxStore outbox;
+    private final ContactStore contacts;
+    private final Events events;
+    private final Threads threads;
+    private final RelayConnection connection;
+    private final Receiver receiver;
+    private final OutboxWorker worker;
+    private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
+    private final AtomicReference<CompletableFuture<Void>> synced =
+            new AtomicReference<>(new CompletableFuture<>());
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object flushMonitor = new Object();
+
+    private ClientCore(ClientConfig config, Database db, LocalIdentity local) {
+        this.config = config;
+        this.db = db;
+        this.local = local;
+        this.relayUrl =
+                config.relayUrlOverride() != null ? config.relayUrlOverride() : local.relayUrl();
+        this.messages = new MessageStore(db);
+        this.outbox = new OutboxStore(db);
+        this.contacts = new ContactStore(db);
+        Identity identity;
+        DeviceAuthKey authKey;
+        try {
+            identity = Identity.fromSerialized(local.identityKeyPair());
+            authKey = DeviceAuthKey.fromPrivateBytes(local.authPrivateKey());
+        } catch (CryptoException | IllegalArgumentException e) {
+            throw new ChatException(
+                    ChatException.Reason.STORE_FAILURE, "the stored identity is damaged", e);
+        }
+        SignalStore signalStore =
+                new SignalStore(db, local.identityKeyPair(), local.registrationId());
+        SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
+        FrameCodec codec = new FrameCodec();
+        this.events = new Events(config.listener());
+        this.threads = new Threads(config.heartbeatInterval());
+        this.connection =
+                new RelayConnection(
+                        threads.http(),
+                        relayUrl,
+                        local.accountId(),
+                        local.deviceId(),
+                        authKey::sign,
+                        codec,
+                        new Backoff(config.reconnectMin(), config.reconnectMax()),
+                        threads.timer(),
+                        threads.inbound(),
+                        this);
+        Requests requests = new Requests(connection);
+        this.receiver =
+                new Receiver(
+                        db,
+                        messages,
+                        sessions,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock(),
+                        events,
+                        seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
+                        threads::runInbound);
+        OutboxSender sender =
+                new OutboxSender(
+                        db,
+                        signalStore,
+                        sessions,
+                        outbox,
+                        requests,
+                        codec,
+                        new Backoff(config.sendRetryMin(), config.sendRetryMax()),
+                        config.clock(),
+                        this);
+        PreKeyMaintainer prekeys =
+                new PreKeyMaintainer(
+                        db, new IdentityStore(db), signalStore, identity, requests, config.clock());
+        this.worker = new OutboxWorker(outbox, sender, prekeys, connection::state, config.clock());
+    }
+
+    /** Opens the store in the configured home and starts the client. */
+    public static ClientCore open(ClientConfig config) {
+        Database db = Database.open(config.home());
+        ClientCore core;
+        try {
+            Optional<LocalIdentity> local = new IdentityStore(db).load();
+            if (local.isEmpty()) {
+                throw new ChatException(
+                        ChatException.Reason.NOT_INITIALIZED,
+                        "the folder " + config.home() + " holds no identity; initialize it first");
+            }
+            core = new ClientCore(config, db, local.get());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        core.start();
+        return core;
+    }
+
+    private void start() {
+        receiver.replayUndelivered();
+        connection.start();
+        worker.start();
+    }
+
+    // ---- the ChatClient API ----
+
+    public AccountInfo whoami() {
+        return new AccountInfo(
+                new AccountId(local.accountId()), local.deviceId(), local.name(), relayUrl);
+    }
+
+    public Contacts contacts() {
+        return contacts;
+    }
+
+    public OutgoingMessage send(String to, String text) {
+        checkOpen();
+        String recipient = resolve(to).value();
+        if (recipient.equals(local.accountId())) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "cannot send a message to yourself");
+        }
+        MessageId id = MessageId.random();
+        long now = config.clock().millis();
+        long expiresAt = now + DEFAULT_EXPIRY.toMillis();
+        byte[] sealed =
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_MESSAGE,
+                                local.accountId(),
+                                local.deviceId(),
+                                recipient,
+                                SealedPayload.ANY_DEVICE,
+                                id.value(),
+                                now,
+                                expiresAt),
+                        Content.encodeText(text));
+        OutgoingHandle handle = new OutgoingHandle(id);
+        handles.put(id.value(), handle);
+        try {
+            db.transaction(
+                    c -> {
+                        long row =
+                                messages.insertOutgoing(
+                                        c, recipient, local.deviceId(), id.value(), text, now);
+                        outbox.insert(c, row, recipient, id.value(), expiresAt, sealed, now);
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            handles.remove(id.value());
+            throw e;
+        }
+        worker.wake();
+        return handle;
+    }
+
+    private AccountId resolve(String to) {
+        Optional<Contact> contact = contacts.byName(to);
+        if (contact.isPresent()) {
+            return contact.get().accountId();
+        }
+        try {
+            return AccountId.parse(to);
+        } catch (IllegalArgumentException e) {
+            throw new ChatException(
+                    ChatException.Reason.UNKNOWN_CONTACT,
+                    "'" + to + "' is neither a contact nor an account ID");
+        }
+    }
+
+    public CompletableFuture<Void> synced() {
+        return synced.get();
+    }
+
+    public ConnectionState connectionState() {
+        return closed.get() ? ConnectionState.CLOSED : connection.state();
+    }
+
+    public List<StoredMessage> history(AccountId peer, int limit, MessageId before) {
+        if (limit < 1 || limit > MAX_HISTORY_PAGE) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "the page size must be 1.." + MAX_HISTORY_PAGE);
+        }
+        return messages.history(peer.value(), limit, before);
+    }
+
+    public List<Conversation> conversations() {
+        return messages.conversations();
+    }
+
+    public int flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (flushMonitor) {
+            while (true) {
+                checkOpen();
+                int pending = outbox.size();
+                long left = deadline - System.nanoTime();
+                if (pending == 0 || left <= 0) {
+                    return pending;
+                }
+                try {
+                    flushMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return outbox.size();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        connection.close();
+        worker.stop();
+        threads.close();
+        ChatException closedError =
+                new ChatException(ChatException.Reason.CLOSED, "the client is closed");
+        for (OutgoingHandle handle : handles.values()) {
+            handle.abandoned(closedError);
+        }
+        handles.clear();
+        synced.get().completeExceptionally(closedError);
+        events.post(l -> l.onConnectionState(ConnectionState.CLOSED));
+        events.close();
+        synchronized (flushMonitor) {
+            flushMonitor.notifyAll();
+        }
+        db.close();
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new ChatException(ChatException.Reason.CLOSED, "the client is closed");
+        }
+    }
+
+    // ---- connection events (inbound thread) ----
+
+    @Override
+    public void onState(ConnectionState state) {
+        events.post(l -> l.onConnectionState(state));
+        worker.wake();
+    }
+
+    @Override
+    public void onAuthenticated() {
+        synced.updateAndGet(f -> f.isDone() ? new CompletableFuture<>() : f);
+        worker.requestPreKeyCheck();
+    }
+
+    @Override
+    public void onFrame(Frame frame) {
+        if (frame instanceof Frame.Deliver d) {
+            receiver.deliver(d);
+        } else if (frame instanceof Frame.Synced) {
+            CompletableFuture<Void> current = synced.get();
+            events.post(ChatListener::onSynced);
+            events.run(() -> current.complete(null));
+            worker.requestPreKeyCheck();
+        } else if (frame instanceof Frame.ErrorFrame e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the relay reported {0}: {1}",
+                    e.code().code(),
+                    e.message());
+        } else {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "ignoring an unexpected {0} frame",
+                    frame.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void onStopped(ChatException reason) {
+        events.post(l -> l.onError(reason));
+        CompletableFuture<Void> current = synced.get();
+        events.run(() -> current.completeExceptionally(reason));
+    }
+
+    // ---- outbox results (outbox thread) ----
+
+    @Override
+    public void sent(OutboxStore.Entry entry) {
+        finish(entry, MessageState.SENT, null);
+    }
+
+    @Override
+    public void failed(OutboxStore.Entry entry, String reason) {
+        LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
+        finish(entry, MessageState.FAILED, reason);
+    }
+
+    private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
+        db.transaction(
+                c -> {
+                    outbox.delete(c, entry.id());
+                    messages.setState(c, entry.messageRowId(), state, reason);
+                    return null;
+                });
+        MessageId id = new MessageId(entry.clientMsgId());
+        OutgoingHandle handle = handles.remove(entry.clientMsgId());
+        events.post(l -> l.onMessageState(id, state));
+        if (handle != null) {
+            if (state == MessageState.SENT) {
+                events.run(handle::sent);
+            } else {
+                ChatException error =
+                        new ChatException(
+                                ChatException.Reason.REJECTED,
+                                "the message could not be sent: " + reason);
+                events.run(() -> handle.failed(error));
+            }
+        }
+        synchronized (flushMonitor) {
+            flushMonitor.notifyAll();
+        }
+    }
+}

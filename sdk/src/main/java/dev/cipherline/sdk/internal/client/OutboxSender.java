@@ -1,0 +1,294 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.crypto.BundleVerifier;
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.SessionCrypto;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.keys.WireKeys;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.transport.Backoff;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.state.PreKeyBundle;
+import org.signal.libsignal.protocol.state.SessionRecord;
+
+/**
+ * Sends one outbox entry: makes sure there is a session with every device of the recipient
+ * (fetching and verifying bundles), encrypts for each device, sends, and handles the answer.
+ *
+ * <p>Each attempt encrypts afresh, and the advanced session state is committed together with the
+ * attempt's bookkeeping before the bytes leave the process. So a crash can never make the next
+ * message reuse a message key the relay may already hold, and a retry after {@code
+ * mismatched-devices} naturally covers the new device list. Re-encrypting a resend is safe: the
+ * relay's idempotency on the client message ID stores it at most once, and the receiver drops
+ * duplicates by client message ID before decrypting.
+ */
+final class OutboxSender {
+    private static final System.Logger LOG = System.getLogger(OutboxSender.class.getName());
+    private static final int MAX_ROUNDS = 4;
+
+    /** What happens to an entry when it leaves the outbox. */
+    interface Completion {
+        void sent(OutboxStore.Entry entry);
+
+        void failed(OutboxStore.Entry entry, String reason);
+    }
+
+    private final Database db;
+    private final SignalStore store;
+    private final SessionCrypto sessions;
+    private final OutboxStore outbox;
+    private final Requests requests;
+    private final FrameCodec codec;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Completion completion;
+
+    OutboxSender(
+            Database db,
+            SignalStore store,
+            SessionCrypto sessions,
+            OutboxStore outbox,
+            Requests requests,
+            FrameCodec codec,
+            Backoff backoff,
+            Clock clock,
+            Completion completion) {
+        this.db = db;
+        this.store = store;
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.requests = requests;
+        this.codec = codec;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.completion = completion;
+    }
+
+    /** Tries to send {@code e} once; on a transient failure the entry is rescheduled. */
+    void attempt(OutboxStore.Entry e) {
+        if (e.expiresAt() <= clock.millis()) {
+            completion.failed(e, "the message expired before the relay accepted it");
+            return;
+        }
+        boolean scheduled = false;
+        try {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                if (store.sessionDevices(e.recipient()).isEmpty()) {
+                    fetchSessions(e.recipient(), null);
+                }
+                Frame.Send send = encrypt(e, round);
+                scheduled = true;
+                if (send == null) {
+                    continue;
+                }
+                try {
+                    codec.check(send);
+                } catch (ProtocolException pe) {
+                    throw new Permanent(pe.getMessage());
+                }
+                Frame answer = requests.call(send, "msg:" + e.clientMsgId());
+                if (answer instanceof Frame.Accepted) {
+                    completion.sent(e);
+                    return;
+                }
+                if (answer instanceof Frame.MismatchedDevices m) {
+                    fixDevices(e.recipient(), m);
+                    continue;
+                }
+                if (answer instanceof Frame.ErrorFrame err) {
+                    if (isPermanent(err.code())) {
+                        throw new Permanent("the relay refused the message: " + err.message());
+                    }
+                    if (err.retryAfterMs() != null) {
+                        outbox.postpone(e.id(), clock.millis() + err.retryAfterMs(), err.message());
+                    }
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "unexpected answer to send: {0}", answer);
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "the device list of a recipient keeps changing");
+        } catch (Permanent p) {
+            completion.failed(e, p.getMessage());
+        } catch (ChatException ce) {
+            if (ce.reason() == ChatException.Reason.CLOSED) {
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "send attempt failed: {0}", ce.getMessage());
+            if (!scheduled) {
+                reschedule(e, ce.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Encrypts for every device with a session and records the attempt, in one transaction. Returns
+     * null if a session turned out unusable (it is deleted; the next round refetches).
+     */
+    private Frame.Send encrypt(OutboxStore.Entry e, int round) {
+        String recipient = e.recipient();
+        try {
+            return db.transaction(
+                    c -> {
+                        List<Frame.Recipient> recipients = new ArrayList<>();
+                        for (int device : store.sessionDevices(recipient)) {
+                            byte[] ciphertext;
+                            try {
+                                ciphertext = sessions.encrypt(recipient, device, e.sealed());
+                            } catch (CryptoException ce) {
+                                if (ce.reason() == CryptoException.Reason.UNTRUSTED_IDENTITY) {
+                                    throw new Permanent(
+                                            "the identity key of "
+                                                    + recipient
+                                                    + " changed; refusing to send");
+                                }
+                                throw new BrokenSession(device);
+                            }
+                            SessionRecord session =
+                                    store.loadSession(new SignalProtocolAddress(recipient, device));
+                            recipients.add(
+                                    new Frame.Recipient(
+                                            recipient,
+                                            device,
+                                            session.getRemoteRegistrationId(),
+                                            ciphertext));
+                        }
+                        long delay = backoff.delay(e.attempts() + round).toMillis();
+                        outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
+                        return recipients.isEmpty()
+                                ? null
+                                : new Frame.Send(
+                                        e.clientMsgId(),
+                                        Kind.MESSAGE,
+                                        e.expiresAt(),
+                                        null,
+                                        recipients);
+                    });
+        } catch (BrokenSession b) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "dropping an unusable session with device {0}",
+                    b.device);
+            store.deleteSession(new SignalProtocolAddress(recipient, b.device));
+            return null;
+        }
+    }
+
+    /** Starts sessions from freshly fetched, verified bundles; {@code only} null means all. */
+    private void fetchSessions(String recipient, Set<Integer> only) {
+        String requestId = Requests.newRequestId();
+        Frame answer =
+                requests.call(new Frame.GetBundles(requestId, recipient), "req:" + requestId);
+        if (answer instanceof Frame.ErrorFrame err) {
+            if (err.code() == ErrorCode.NOT_FOUND || err.code() == ErrorCode.UNKNOWN_RECIPIENT) {
+                throw new Permanent("the relay knows no account " + recipient);
+            }
+            if (isPermanent(err.code())) {
+                throw new Permanent("the relay refused to hand out keys: " + err.message());
+            }
+            throw new ChatException(ChatException.Reason.RELAY_UNREACHABLE, err.message());
+        }
+        if (!(answer instanceof Frame.Bundles bundles)) {
+            throw new ChatException(
+                    ChatException.Reason.RELAY_UNREACHABLE, "unexpected answer to get-bundles");
+        }
+        if (!bundles.accountId().equals(recipient) || bundles.devices().isEmpty()) {
+            throw new Permanent("the relay knows no account " + recipient);
+        }
+        for (Frame.PreKeyBundle bundle : bundles.devices()) {
+            if (only != null && !only.contains(bundle.deviceId())) {
+                continue;
+            }
+            try {
+                PreKeyBundle verified =
+                        BundleVerifier.verify(recipient, WireKeys.bundleKeys(bundle));
+                db.transaction(
+                        c -> {
+                            try {
+                                sessions.startSession(recipient, bundle.deviceId(), verified);
+                            } catch (CryptoException ce) {
+                                throw new Permanent(refusal(recipient, bundle, ce.getMessage()));
+                            }
+                            return null;
+                        });
+            } catch (CryptoException | IllegalArgumentException ex) {
+                throw new Permanent(refusal(recipient, bundle, ex.getMessage()));
+            }
+        }
+    }
+
+    private static String refusal(String recipient, Frame.PreKeyBundle bundle, String why) {
+        return "refused the key bundle the relay returned for "
+                + recipient
+                + " device "
+                + bundle.deviceId()
+                + ": "
+                + why;
+    }
+
+    private void fixDevices(String recipient, Frame.MismatchedDevices m) {
+        Set<Integer> refetch = new TreeSet<>();
+        for (Frame.DeviceMismatch dm : m.mismatches()) {
+            if (!dm.accountId().equals(recipient)) {
+                continue;
+            }
+            for (int device : dm.extra()) {
+                store.deleteSession(new SignalProtocolAddress(recipient, device));
+            }
+            for (int device : dm.stale()) {
+                store.deleteSession(new SignalProtocolAddress(recipient, device));
+                refetch.add(device);
+            }
+            refetch.addAll(dm.missing());
+        }
+        if (!refetch.isEmpty()) {
+            fetchSessions(recipient, refetch);
+        }
+    }
+
+    private void reschedule(OutboxStore.Entry e, String reason) {
+        try {
+            db.transaction(
+                    c -> {
+                        long delay = backoff.delay(e.attempts()).toMillis();
+                        outbox.recordAttempt(c, e.id(), clock.millis() + delay, reason);
+                        return null;
+                    });
+        } catch (ChatException ignored) {
+            // closed or failing store: the entry stays due and is retried
+        }
+    }
+
+    static boolean isPermanent(ErrorCode code) {
+        return !code.retryable() && code != ErrorCode.AUTH_REQUIRED;
+    }
+
+    /** A session that cannot encrypt; it is dropped and rebuilt from a fresh bundle. */
+    private static final class BrokenSession extends RuntimeException {
+        final int device;
+
+        BrokenSession(int device) {
+            super(null, null, false, false);
+            this.device = device;
+        }
+    }
+
+    /** A failure that no retry can fix: the message becomes FAILED. */
+    private static final class Permanent extends RuntimeException {
+        Permanent(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.crypto.SessionCrypto;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns {@code deliver} frames into stored messages, on the inbound thread, one at a time in relay
+ * order. For each envelope: drop duplicates before decrypting; decrypt; check the inner header
+ * against the outer one; commit the message together with the session state it advanced; hand it to
+ * the app through the events thread; and only then acknowledge it. A refused envelope is
+ * acknowledged too (so a hostile relay cannot wedge the queue) and nothing of it is stored.
+ */
+final class Receiver {
+    private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
+
+    /** Where acknowledgements go: the seqs of envelopes that are safely handled. */
+    interface Acker {
+        void ack(List<Long> seqs);
+    }
+
+    private final Database db;
+    private final MessageStore messages;
+    private final SessionCrypto sessions;
+    private final String ownAccount;
+    private final int ownDevice;
+    private final Clock clock;
+    private final Events events;
+    private final Acker acker;
+    private final Consumer<Runnable> inbound;
+    private final List<Long> pendingAcks = new ArrayList<>();
+    private boolean flushScheduled;
+
+    Receiver(
+            Database db,
+            MessageStore messages,
+            SessionCrypto sessions,
+            String ownAccount,
+            int ownDevice,
+            Clock clock,
+            Events events,
+            Acker acker,
+            Consumer<Runnable> inbound) {
+        this.db = db;
+        this.messages = messages;
+        this.sessions = sessions;
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
+        this.clock = clock;
+        this.events = events;
+        this.acker = acker;
+        this.inbound = inbound;
+    }
+
+    /** Hands stored messages the app has not seen (from an earlier run) to the listener. */
+    void replayUndelivered() {
+        for (MessageStore.IncomingRow row : messages.undeliveredIncoming()) {
+            handOver(row.rowId(), row.message());
+        }
+    }
+
+    /** Handles one delivered envelope. Called on the inbound thread. */
+    void deliver(Frame.Deliver d) {
+        if (d.kind() == Kind.EPHEMERAL) {
+            // nothing ephemeral is sent yet; its content is never stored, so dropping loses nothing
+            LOG.log(System.Logger.Level.DEBUG, "ignoring an ephemeral envelope");
+            return;
+        }
+        if (messages.incomingExists(d.sender(), d.senderDevice(), d.clientMsgId())) {
+            ack(d.seq());
+            return;
+        }
+        Outcome outcome;
+        try {
+            outcome = db.transaction(c -> open(c, d));
+        } catch (Refused r) {
+            handleRefusal(d, r.getCause());
+            ack(d.seq());
+            return;
+        } catch (ChatException e) {
+            // a store failure: do not acknowledge, the relay delivers it again later
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot store an incoming message: {0}",
+                    e.getMessage());
+            events.post(l -> l.onError(e));
+            return;
+        }
+        if (outcome.message != null) {
+            handOver(outcome.rowId, outcome.message);
+        }
+        ack(d.seq());
+    }
+
+    private record Outcome(long rowId, IncomingMessage message) {}
+
+    private Outcome open(java.sql.Connection c, Frame.Deliver d) throws java.sql.SQLException {
+        try {
+            byte[] plaintext = sessions.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+            SealedPayload.Opened opened = SealedPayload.open(plaintext);
+            SealedPayload.Header h = opened.header();
+            SealedPayload.checkBinding(
+                    h,
+                    d.sender(),
+                    d.senderDevice(),
+                    ownAccount,
+                    ownDevice,
+                    d.clientMsgId(),
+                    kindCode(d.kind()),
+                    d.expiresAt());
+            long now = clock.millis();
+            if (h.expiresAt() <= now) {
+                // keep the session state the message advanced, but not the expired message
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "dropping an expired message {0}",
+                        d.clientMsgId());
+                return new Outcome(0, null);
+            }
+            Content content = Content.decode(opened.body());
+            if (!(content instanceof Content.Text text)) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "ignoring content of an unknown type: {0}",
+                        content);
+                return new Outcome(0, null);
+            }
+            IncomingMessage message =
+                    new IncomingMessage(
+                            new MessageId(d.clientMsgId()),
+                            new AccountId(d.sender()),
+                            d.senderDevice(),
+                            text.text(),
+                            Instant.ofEpochMilli(h.sentAt()),
+                            Instant.ofEpochMilli(now));
+            return new Outcome(messages.insertIncoming(c, message), message);
+        } catch (CryptoException | Content.MalformedContentException e) {
+            throw new Refused(e);
+        }
+    }
+
+    private void handleRefusal(Frame.Deliver d, Throwable cause) {
+        if (cause instanceof CryptoException ce
+                && ce.reason() == CryptoException.Reason.DUPLICATE_MESSAGE) {
+            return;
+        }
+        String what =
+                cause instanceof CryptoException ce
+                                && ce.reason() == CryptoException.Reason.HEADER_MISMATCH
+                        ? "rejected an envelope from "
+                                + d.sender()
+                                + " whose relay header disagrees with its encrypted header: "
+                        : "could not read a message from " + d.sender() + ": ";
+        ChatException error =
+                new ChatException(
+                        ChatException.Reason.CRYPTO_FAILURE, what + cause.getMessage(), cause);
+        LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        events.post(l -> l.onError(error));
+    }
+
+    private void handOver(long rowId, IncomingMessage message) {
+        events.post(
+                l -> {
+                    l.onMessage(message);
+                    try {
+                        messages.markDeliveredToApp(rowId);
+                    } catch (ChatException e) {
+                        // closed or failing store: the message is handed over again next start
+                        LOG.log(System.Logger.Level.DEBUG, "cannot mark a message as handed over");
+                    }
+                });
+    }
+
+    private void ack(long seq) {
+        if (seq <= 0) {
+            return;
+        }
+        pendingAcks.add(seq);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            // runs after the frames already queued on the inbound thread: acks go out in batches
+            inbound.accept(this::flushAcks);
+        }
+    }
+
+    private void flushAcks() {
+        flushScheduled = false;
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        List<Long> seqs = List.copyOf(pendingAcks);
+        pendingAcks.clear();
+        acker.ack(seqs);
+    }
+
+    static int kindCode(Kind kind) {
+        return kind == Kind.EPHEMERAL ? SealedPayload.KIND_EPHEMERAL : SealedPayload.KIND_MESSAGE;
+    }
+
+    /** Carries a refusal out of a transaction, which rolls it back. */
+    private static final class Refused extends RuntimeException {
+        Refused(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}

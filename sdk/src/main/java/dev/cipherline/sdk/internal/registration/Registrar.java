@@ -1,0 +1,208 @@
+package dev.cipherline.sdk.internal.registration;
+
+import dev.cipherline.crypto.DeviceAuthKey;
+import dev.cipherline.crypto.Identity;
+import dev.cipherline.crypto.PreKeyFactory;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.protocol.Registration;
+import dev.cipherline.protocol.SignedPayloads;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.keys.WireKeys;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.IdentityStore;
+import dev.cipherline.sdk.internal.store.LocalIdentity;
+import dev.cipherline.sdk.internal.store.SignalStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
+import org.signal.libsignal.protocol.state.PreKeyRecord;
+import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
+import org.signal.libsignal.protocol.util.KeyHelper;
+
+/**
+ * Creates an identity and registers its first device with the relay ({@code POST /v1/devices}).
+ * Nothing is stored unless the relay answered {@code 201}, and then everything is stored in one
+ * transaction, so a failed registration leaves the home folder uninitialized.
+ */
+public final class Registrar {
+    /** One-time prekeys of each kind uploaded at registration and kept topped up. */
+    public static final int PREKEY_BATCH = 100;
+
+    private static final int DEVICE_ID = 1;
+    private static final int MAX_NAME_LENGTH = 64;
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private Registrar() {}
+
+    /**
+     * Checks that {@code url} is an absolute http or https URL with a host.
+     *
+     * @throws ChatException INVALID_ARGUMENT otherwise
+     */
+    public static URI checkRelayUrl(URI url) {
+        String scheme = url.getScheme();
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || url.getHost() == null) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "the relay URL must be an http or https URL such as http://127.0.0.1:7400");
+        }
+        return url;
+    }
+
+    /** See {@code ChatClient.initialize}. */
+    public static AccountInfo initialize(Path home, URI relayUrl, String name, Clock clock) {
+        checkRelayUrl(relayUrl);
+        String displayName = checkName(name);
+        try (Database db = Database.open(home)) {
+            if (new IdentityStore(db).load().isPresent()) {
+                throw new ChatException(
+                        ChatException.Reason.ALREADY_INITIALIZED,
+                        "the folder " + home + " already holds an identity");
+            }
+            Identity identity = Identity.generate();
+            DeviceAuthKey authKey = DeviceAuthKey.generate();
+            int registrationId = KeyHelper.generateRegistrationId(false);
+            long now = clock.millis();
+            SignedPreKeyRecord signedPreKey = PreKeyFactory.signedPreKey(identity, 1, now);
+            KyberPreKeyRecord lastResort = PreKeyFactory.kyberPreKey(identity, 1, now);
+            List<PreKeyRecord> ecPreKeys = PreKeyFactory.ecPreKeys(1, PREKEY_BATCH);
+            List<KyberPreKeyRecord> kyberPreKeys =
+                    PreKeyFactory.kyberPreKeys(identity, 2, PREKEY_BATCH, now);
+
+            String accountId = identity.accountId();
+            byte[] signature =
+                    identity.sign(
+                            SignedPayloads.registration(
+                                    accountId, DEVICE_ID, registrationId, authKey.publicKey()));
+            Registration registration =
+                    new Registration(
+                            accountId,
+                            DEVICE_ID,
+                            registrationId,
+                            identity.publicKey(),
+                            authKey.publicKey(),
+                            signature,
+                            WireKeys.signed(signedPreKey),
+                            WireKeys.kyber(lastResort),
+                            WireKeys.ec(ecPreKeys),
+                            WireKeys.kyber(kyberPreKeys));
+            post(relayUrl, registration);
+
+            LocalIdentity local =
+                    new LocalIdentity(
+                            accountId,
+                            DEVICE_ID,
+                            registrationId,
+                            identity.serialize(),
+                            authKey.privateBytes(),
+                            relayUrl,
+                            displayName,
+                            WireKeys.advance(1, PREKEY_BATCH),
+                            WireKeys.advance(2, PREKEY_BATCH));
+            SignalStore store = new SignalStore(db, local.identityKeyPair(), registrationId);
+            db.transaction(
+                    c -> {
+                        IdentityStore.insert(c, local, now);
+                        store.storeSignedPreKey(signedPreKey.getId(), signedPreKey);
+                        store.storeLastResortKyberPreKey(lastResort.getId(), lastResort);
+                        for (PreKeyRecord r : ecPreKeys) {
+                            store.storePreKey(r.getId(), r);
+                        }
+                        for (KyberPreKeyRecord r : kyberPreKeys) {
+                            store.storeKyberPreKey(r.getId(), r);
+                        }
+                        return null;
+                    });
+            return new AccountInfo(new AccountId(accountId), DEVICE_ID, displayName, relayUrl);
+        }
+    }
+
+    private static void post(URI relayUrl, Registration registration) {
+        FrameCodec codec = new FrameCodec();
+        OkHttpClient http =
+                new OkHttpClient.Builder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .readTimeout(Duration.ofSeconds(30))
+                        .writeTimeout(Duration.ofSeconds(30))
+                        .build();
+        String base = relayUrl.toString().replaceAll("/+$", "");
+        Request request =
+                new Request.Builder()
+                        .url(base + "/v1/devices")
+                        .post(RequestBody.create(codec.encodeJson(registration), JSON))
+                        .build();
+        try (Response response = http.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            byte[] bytes = body == null ? new byte[0] : body.bytes();
+            if (response.code() == 201) {
+                Registration.Result result = codec.decodeJson(bytes, Registration.Result.class);
+                if (!registration.accountId().equals(result.accountId())
+                        || result.deviceId() != registration.deviceId()) {
+                    throw new ChatException(
+                            ChatException.Reason.REJECTED,
+                            "the relay confirmed a different account or device");
+                }
+                return;
+            }
+            throw new ChatException(
+                    ChatException.Reason.REJECTED,
+                    "the relay refused the registration: " + relayMessage(codec, response, bytes));
+        } catch (IOException e) {
+            throw new ChatException(
+                    ChatException.Reason.RELAY_UNREACHABLE,
+                    "cannot reach the relay at " + relayUrl + ": " + e.getMessage(),
+                    e);
+        } catch (ProtocolException e) {
+            throw new ChatException(
+                    ChatException.Reason.REJECTED,
+                    "the relay answered the registration with a malformed body",
+                    e);
+        } finally {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+
+    private static String relayMessage(FrameCodec codec, Response response, byte[] bytes) {
+        try {
+            Registration.HttpError error = codec.decodeJson(bytes, Registration.HttpError.class);
+            if (error != null && error.message() != null) {
+                return error.message() + " (HTTP " + response.code() + ")";
+            }
+        } catch (ProtocolException | RuntimeException e) {
+            // not a relay error body: fall back to the status line
+        }
+        return "HTTP " + response.code();
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String stripped = name.strip();
+        if (stripped.length() > MAX_NAME_LENGTH
+                || stripped.chars().anyMatch(Character::isISOControl)) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a display name must be at most "
+                            + MAX_NAME_LENGTH
+                            + " characters without control characters");
+        }
+        return stripped;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.cipherline.sdk.internal.store;
+
+import static dev.cipherline.sdk.internal.store.Sql.execute;
+
+import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Contacts;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The address book in the {@code contacts} table: one name per account, names unique. */
+public final class ContactStore implements Contacts {
+    private static final int MAX_NAME_LENGTH = 64;
+
+    private final Database db;
+
+    public ContactStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public void add(String name, AccountId id) {
+        Objects.requireNonNull(id, "id");
+        String checked = checkName(name);
+        db.transaction(
+                c -> {
+                    Optional<Contact> existing = find(c, "name", checked);
+                    if (existing.isPresent()) {
+                        if (!existing.get().accountId().equals(id)) {
+                            throw new ChatException(
+                                    ChatException.Reason.INVALID_ARGUMENT,
+                                    "the name '" + checked + "' belongs to another contact");
+                        }
+                        return null;
+                    }
+                    execute(c, "DELETE FROM contacts WHERE account_id = ?", id.value());
+                    execute(
+                            c,
+                            "INSERT INTO contacts (name, account_id) VALUES (?, ?)",
+                            checked,
+                            id.value());
+                    return null;
+                });
+    }
+
+    @Override
+    public List<Contact> list() {
+        return db.read(
+                c -> {
+                    List<Contact> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT name, account_id FROM contacts ORDER BY name");
+                            ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Contact(rs.getString(1), new AccountId(rs.getString(2))));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Optional<Contact> byName(String name) {
+        Objects.requireNonNull(name, "name");
+        return db.read(c -> find(c, "name", name));
+    }
+
+    @Override
+    public Optional<Contact> byAccount(AccountId id) {
+        Objects.requireNonNull(id, "id");
+        return db.read(c -> find(c, "account_id", id.value()));
+    }
+
+    private static Optional<Contact> find(Connection c, String column, String value)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT name, account_id FROM contacts WHERE " + column + " = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Contact(rs.getString(1), new AccountId(rs.getString(2))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "a contact name must not be blank");
+        }
+        if (!name.strip().equals(name)) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a contact name must not start or end with spaces");
+        }
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a contact name must be at most "
+                            + MAX_NAME_LENGTH
+                            + " characters without control characters");
+        }
+        // a name that reads as an account ID would shadow that account when sending
+        if (AccountIds.isValid(name.replace("-", "").replace(" ", "").toLowerCase())) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a contact name must not look like an account ID");
+        }
+        return name;
+    }
+}

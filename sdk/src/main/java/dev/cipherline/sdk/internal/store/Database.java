@@ -1,0 +1,203 @@
+package dev.cipherline.sdk.internal.store;
+
+import dev.cipherline.sdk.ChatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The client's SQLite file, {@code <home>/cipherline.db}: one connection shared by every thread of
+ * the client and guarded by one lock, so a transaction (e.g. decrypt + store message + session
+ * state) is atomic with respect to every other store access. Transactions nest: an inner {@link
+ * #transaction} joins the outer one.
+ */
+public final class Database implements AutoCloseable {
+    /** The file name inside the home folder. */
+    public static final String FILE_NAME = "cipherline.db";
+
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private int depth;
+    private boolean closed;
+
+    private Database(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Work done with the connection; may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code home} and brings its schema up to date.
+     *
+     * @throws ChatException STORE_FAILURE if it cannot be opened or is from a newer SDK
+     */
+    public static Database open(Path home) {
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new ChatException(
+                    ChatException.Reason.STORE_FAILURE, "cannot create the folder " + home, e);
+        }
+        Connection connection = null;
+        try {
+            connection =
+                    DriverManager.getConnection(
+                            "jdbc:sqlite:" + home.resolve(FILE_NAME).toAbsolutePath());
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
+                // An incoming message is acknowledged to the relay (which then deletes its copy)
+                // right after its commit, and an outbox entry is the only copy of a message the
+                // user was told is queued, so every commit must be durable before we act on it.
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+            Schema.migrate(connection);
+            return new Database(connection);
+        } catch (SQLException e) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // already failing
+                }
+            }
+            throw new ChatException(
+                    ChatException.Reason.STORE_FAILURE,
+                    "cannot open the store in " + home + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Whether {@code home} holds a store with an identity. Does not create anything.
+     *
+     * @throws ChatException STORE_FAILURE if a store exists but cannot be read
+     */
+    public static boolean holdsIdentity(Path home) {
+        if (!Files.isRegularFile(home.resolve(FILE_NAME))) {
+            return false;
+        }
+        try (Database db = open(home)) {
+            return db.read(
+                    c -> {
+                        try (PreparedStatement ps =
+                                        c.prepareStatement("SELECT COUNT(*) FROM identity");
+                                ResultSet rs = ps.executeQuery()) {
+                            return rs.next() && rs.getInt(1) > 0;
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. Joins
+     * an enclosing transaction of the same thread.
+     *
+     * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
+     */
+    public <T> T transaction(Work<T> work) {
+        lock.lock();
+        try {
+            checkOpen();
+            if (depth > 0) {
+                depth++;
+                try {
+                    return work.run(connection);
+                } catch (SQLException e) {
+                    throw failure(e);
+                } finally {
+                    depth--;
+                }
+            }
+            depth = 1;
+            try {
+                connection.setAutoCommit(false);
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException e) {
+                rollback();
+                throw failure(e);
+            } catch (RuntimeException | Error e) {
+                rollback();
+                throw e;
+            } finally {
+                depth = 0;
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the next call reports it
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} holding the store's lock, inside the current transaction if there is one.
+     *
+     * @throws ChatException STORE_FAILURE on an SQL failure
+     */
+    public <T> T read(Work<T> work) {
+        lock.lock();
+        try {
+            checkOpen();
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw failure(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is reported
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ChatException(ChatException.Reason.CLOSED, "the store is closed");
+        }
+    }
+
+    static ChatException failure(SQLException e) {
+        return new ChatException(
+                ChatException.Reason.STORE_FAILURE, "the local store failed: " + e.getMessage(), e);
+    }
+
+    /** Closes the connection; idempotent. Waits for a running transaction to finish. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    throw failure(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

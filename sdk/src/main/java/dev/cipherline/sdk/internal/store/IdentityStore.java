@@ -1,0 +1,82 @@
+package dev.cipherline.sdk.internal.store;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** The single row describing this device. */
+public final class IdentityStore {
+    private final Database db;
+
+    public IdentityStore(Database db) {
+        this.db = db;
+    }
+
+    /** The stored identity, if the store was initialized. */
+    public Optional<LocalIdentity> load() {
+        return db.read(
+                c -> {
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT account_id, device_id, registration_id,"
+                                                    + " identity_key_pair, auth_private_key,"
+                                                    + " relay_url, name, next_prekey_id,"
+                                                    + " next_kyber_prekey_id FROM identity WHERE id"
+                                                    + " = 1");
+                            ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.empty();
+                        }
+                        return Optional.of(
+                                new LocalIdentity(
+                                        rs.getString(1),
+                                        rs.getInt(2),
+                                        rs.getInt(3),
+                                        rs.getBytes(4),
+                                        rs.getBytes(5),
+                                        URI.create(rs.getString(6)),
+                                        rs.getString(7),
+                                        rs.getInt(8),
+                                        rs.getInt(9)));
+                    }
+                });
+    }
+
+    /** Inserts the identity; fails if one exists. Call inside a transaction with the prekeys. */
+    public static void insert(Connection c, LocalIdentity id, long createdAt) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO identity (id, account_id, device_id, registration_id,"
+                                + " identity_key_pair, auth_private_key, relay_url, name,"
+                                + " next_prekey_id, next_kyber_prekey_id, created_at)"
+                                + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id.accountId());
+            ps.setInt(2, id.deviceId());
+            ps.setInt(3, id.registrationId());
+            ps.setBytes(4, id.identityKeyPair());
+            ps.setBytes(5, id.authPrivateKey());
+            ps.setString(6, id.relayUrl().toString());
+            ps.setString(7, id.name());
+            ps.setInt(8, id.nextPreKeyId());
+            ps.setInt(9, id.nextKyberPreKeyId());
+            ps.setLong(10, createdAt);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the IDs the next generated prekeys start from. */
+    public void updateNextPreKeyIds(Connection c, int nextPreKeyId, int nextKyberPreKeyId)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "UPDATE identity SET next_prekey_id = ?, next_kyber_prekey_id = ?"
+                                + " WHERE id = 1")) {
+            ps.setInt(1, nextPreKeyId);
+            ps.setInt(2, nextKyberPreKeyId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.cipherline.sdk.internal.store;
+
+import static dev.cipherline.sdk.internal.store.Sql.execute;
+import static dev.cipherline.sdk.internal.store.Sql.number;
+
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.Conversation;
+import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.StoredMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The message history: incoming and outgoing messages, with delivery state. */
+public final class MessageStore {
+    private static final int INCOMING = 0;
+    private static final int OUTGOING = 1;
+
+    private final Database db;
+
+    public MessageStore(Database db) {
+        this.db = db;
+    }
+
+    /** A stored incoming message and its row ID. */
+    public record IncomingRow(long rowId, IncomingMessage message) {}
+
+    /** Inserts an outgoing message in state PENDING and returns its row ID. */
+    public long insertOutgoing(
+            Connection c, String peer, int ownDevice, String clientMsgId, String text, long sentAt)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
+                                + " text, sent_at, received_at, state, delivered_to_app)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 1) RETURNING id")) {
+            Sql.bind(
+                    ps,
+                    peer,
+                    OUTGOING,
+                    ownDevice,
+                    clientMsgId,
+                    text,
+                    sentAt,
+                    MessageState.PENDING.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Whether an incoming message with this sender, device and client message ID is stored. */
+    public boolean incomingExists(String sender, int senderDevice, String clientMsgId) {
+        return db.read(
+                c ->
+                        number(
+                                        c,
+                                        "SELECT 1 FROM messages WHERE peer = ? AND direction = ?"
+                                                + " AND sender_device = ? AND client_msg_id = ?",
+                                        sender,
+                                        INCOMING,
+                                        senderDevice,
+                                        clientMsgId)
+                                != null);
+    }
+
+    /** Inserts an incoming message not yet handed to the app and returns its row ID. */
+    public long insertIncoming(Connection c, IncomingMessage m) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
+                                + " text, sent_at, received_at, state, delivered_to_app)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id")) {
+            Sql.bind(
+                    ps,
+                    m.from().value(),
+                    INCOMING,
+                    m.fromDevice(),
+                    m.id().value(),
+                    m.text(),
+                    m.sentAt().toEpochMilli(),
+                    m.receivedAt().toEpochMilli(),
+                    MessageState.DELIVERED.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Records that the app's listener returned from {@code onMessage} for this row. */
+    public void markDeliveredToApp(long rowId) {
+        db.transaction(
+                c -> execute(c, "UPDATE messages SET delivered_to_app = 1 WHERE id = ?", rowId));
+    }
+
+    /** Incoming messages stored but not yet handed to the app, oldest first. */
+    public List<IncomingRow> undeliveredIncoming() {
+        return db.read(
+                c -> {
+                    List<IncomingRow> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT id, client_msg_id, peer, sender_device, text,"
+                                            + " sent_at, received_at FROM messages WHERE"
+                                            + " delivered_to_app = 0 ORDER BY id")) {
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(
+                                        new IncomingRow(
+                                                rs.getLong(1),
+                                                new IncomingMessage(
+                                                        new MessageId(rs.getString(2)),
+                                                        new AccountId(rs.getString(3)),
+                                                        rs.getInt(4),
+                                                        rs.getString(5),
+                                                        Instant.ofEpochMilli(rs.getLong(6)),
+                                                        Instant.ofEpochMilli(rs.getLong(7)))));
+                            }
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Moves an outgoing message to {@code state}, with a failure reason for FAILED. */
+    public void setState(Connection c, long rowId, MessageState state, String failure)
+            throws SQLException {
+        execute(
+                c,
+                "UPDATE messages SET state = ?, failure = ? WHERE id = ?",
+                state.name(),
+                failure,
+                rowId);
+    }
+
+    /** The state of a message row, or null if there is no such row. */
+    public MessageState state(long rowId) {
+        return db.read(
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("SELECT state FROM messages WHERE id = ?")) {
+                        ps.setLong(1, rowId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? MessageState.valueOf(rs.getString(1)) : null;
+                        }
+                    }
+                });
+    }
+
+    /** A page of the history with {@code peer}, newest first, older than {@code before}. */
+    public List<StoredMessage> history(String peer, int limit, MessageId before) {
+        return db.read(
+                c -> {
+                    long beforeRow = Long.MAX_VALUE;
+                    if (before != null) {
+                        Long row =
+                                number(
+                                        c,
+                                        "SELECT MAX(id) FROM messages WHERE peer = ? AND"
+                                                + " client_msg_id = ?",
+                                        peer,
+                                        before.value());
+                        if (row == null || row == 0) {
+                            return List.of();
+                        }
+                        beforeRow = row;
+                    }
+                    List<StoredMessage> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT client_msg_id, direction, text, sent_at, received_at,"
+                                            + " state FROM messages WHERE peer = ? AND id < ? ORDER BY"
+                                            + " id DESC LIMIT ?")) {
+                        Sql.bind(ps, peer, beforeRow, limit);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                long received = rs.getLong(5);
+                                boolean hasReceived = !rs.wasNull();
+                                out.add(
+                                        new StoredMessage(
+                                                new MessageId(rs.getString(1)),
+                                                new AccountId(peer),
+                                                rs.getInt(2) == INCOMING
+                                                        ? Direction.INCOMING
+                                                        : Direction.OUTGOING,
+                                                rs.getString(3),
+                                                Instant.ofEpochMilli(rs.getLong(4)),
+                                                hasReceived ? Instant.ofEpochMilli(received) : null,
+                                                MessageState.valueOf(rs.getString(6))));
+                            }
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Every peer with a message, with its contact name, most recent activity first. */
+    public List<Conversation> conversations() {
+        return db.read(
+                c -> {
+                    List<Conversation> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT m.peer, c.name, MAX(COALESCE(m.received_at,"
+                                                    + " m.sent_at)) AS last FROM messages m LEFT JOIN"
+                                                    + " contacts c ON c.account_id = m.peer GROUP BY"
+                                                    + " m.peer ORDER BY last DESC, m.peer");
+                            ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(
+                                    new Conversation(
+                                            new AccountId(rs.getString(1)),
+                                            rs.getString(2),
+                                            Instant.ofEpochMilli(rs.getLong(3))));
+                        }
+                    }
+                    return out;
+                });
+    }
+}

@@ -1,0 +1,128 @@
+package dev.cipherline.sdk.internal.store;
+
+import static dev.cipherline.sdk.internal.store.Sql.execute;
+import static dev.cipherline.sdk.internal.store.Sql.number;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The durable outbox: one row per message not yet accepted by the relay, holding the sealed
+ * plaintext (not ciphertext) so each attempt can encrypt for the recipient's current devices. Rows
+ * of one recipient are sent strictly in insertion order.
+ */
+public final class OutboxStore {
+    private final Database db;
+
+    public OutboxStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * One outbox row.
+     *
+     * @param messageRowId the row of the message in the history
+     * @param sealed the sealed inner payload to encrypt
+     * @param attempts how many times it was encrypted and sent
+     * @param nextAttemptAt epoch ms before which it must not be sent again
+     */
+    public record Entry(
+            long id,
+            long messageRowId,
+            String recipient,
+            String clientMsgId,
+            long expiresAt,
+            byte[] sealed,
+            int attempts,
+            long nextAttemptAt) {}
+
+    /** Adds a message to the end of the outbox. */
+    public void insert(
+            Connection c,
+            long messageRowId,
+            String recipient,
+            String clientMsgId,
+            long expiresAt,
+            byte[] sealed,
+            long now)
+            throws SQLException {
+        execute(
+                c,
+                "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
+                        + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                messageRowId,
+                recipient,
+                clientMsgId,
+                expiresAt,
+                sealed,
+                now);
+    }
+
+    /** The oldest row of every recipient, oldest first: the only rows that may be sent now. */
+    public List<Entry> heads() {
+        return db.read(
+                c -> {
+                    List<Entry> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT id, message_id, recipient, client_msg_id,"
+                                                    + " expires_at, sealed, attempts, next_attempt_at"
+                                                    + " FROM outbox WHERE id IN (SELECT MIN(id) FROM"
+                                                    + " outbox GROUP BY recipient) ORDER BY id");
+                            ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(
+                                    new Entry(
+                                            rs.getLong(1),
+                                            rs.getLong(2),
+                                            rs.getString(3),
+                                            rs.getString(4),
+                                            rs.getLong(5),
+                                            rs.getBytes(6),
+                                            rs.getInt(7),
+                                            rs.getLong(8)));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Records an attempt and the earliest time of the next one. */
+    public void recordAttempt(Connection c, long id, long nextAttemptAt, String lastError)
+            throws SQLException {
+        execute(
+                c,
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                        + " WHERE id = ?",
+                nextAttemptAt,
+                lastError,
+                id);
+    }
+
+    /** Postpones a row without counting an attempt. */
+    public void postpone(long id, long nextAttemptAt, String lastError) {
+        db.transaction(
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id ="
+                                        + " ?",
+                                nextAttemptAt,
+                                lastError,
+                                id));
+    }
+
+    /** Removes a row once the relay accepted it or it failed for good. */
+    public void delete(Connection c, long id) throws SQLException {
+        execute(c, "DELETE FROM outbox WHERE id = ?", id);
+    }
+
+    /** How many rows are waiting. */
+    public int size() {
+        return db.read(c -> number(c, "SELECT COUNT(*) FROM outbox").intValue());
+    }
+}

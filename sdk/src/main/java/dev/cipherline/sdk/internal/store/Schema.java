@@ -1,0 +1,148 @@
+package dev.cipherline.sdk.internal.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's schema, versioned with SQLite's {@code user_version}. Each entry of {@link
+ * #MIGRATIONS} takes the schema from version i to i + 1; never edit a released entry, append one.
+ */
+final class Schema {
+    private static final List<String[]> MIGRATIONS =
+            List.<String[]>of(
+                    new String[] {
+                        """
+                        CREATE TABLE identity (
+                            id INTEGER PRIMARY KEY CHECK (id = 1),
+                            account_id TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            registration_id INTEGER NOT NULL,
+                            identity_key_pair BLOB NOT NULL,
+                            auth_private_key BLOB NOT NULL,
+                            relay_url TEXT NOT NULL,
+                            name TEXT,
+                            next_prekey_id INTEGER NOT NULL,
+                            next_kyber_prekey_id INTEGER NOT NULL,
+                            created_at INTEGER NOT NULL)
+                        """,
+                        // one identity key per account: account IDs are derived from it
+                        """
+                        CREATE TABLE peer_identities (
+                            account_id TEXT PRIMARY KEY,
+                            identity_key BLOB NOT NULL,
+                            first_seen INTEGER NOT NULL)
+                        """,
+                        "CREATE TABLE prekeys (id INTEGER PRIMARY KEY, record BLOB NOT NULL)",
+                        "CREATE TABLE signed_prekeys (id INTEGER PRIMARY KEY, record BLOB NOT NULL)",
+                        """
+                        CREATE TABLE kyber_prekeys (
+                            id INTEGER PRIMARY KEY,
+                            record BLOB NOT NULL,
+                            last_resort INTEGER NOT NULL)
+                        """,
+                        // base keys seen with a last-resort Kyber prekey, to refuse replays
+                        """
+                        CREATE TABLE kyber_base_keys (
+                            kyber_prekey_id INTEGER NOT NULL,
+                            signed_prekey_id INTEGER NOT NULL,
+                            base_key BLOB NOT NULL,
+                            PRIMARY KEY (kyber_prekey_id, signed_prekey_id, base_key))
+                        """,
+                        """
+                        CREATE TABLE sessions (
+                            account_id TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            record BLOB NOT NULL,
+                            PRIMARY KEY (account_id, device_id))
+                        """,
+                        """
+                        CREATE TABLE sender_keys (
+                            account_id TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            distribution_id TEXT NOT NULL,
+                            record BLOB NOT NULL,
+                            PRIMARY KEY (account_id, device_id, distribution_id))
+                        """,
+                        """
+                        CREATE TABLE contacts (
+                            name TEXT PRIMARY KEY,
+                            account_id TEXT NOT NULL UNIQUE)
+                        """,
+                        """
+                        CREATE TABLE messages (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            peer TEXT NOT NULL,
+                            direction INTEGER NOT NULL,
+                            sender_device INTEGER NOT NULL,
+                            client_msg_id TEXT NOT NULL,
+                            text TEXT NOT NULL,
+                            sent_at INTEGER NOT NULL,
+                            received_at INTEGER,
+                            state TEXT NOT NULL,
+                            delivered_to_app INTEGER NOT NULL,
+                            failure TEXT,
+                            UNIQUE (peer, direction, sender_device, client_msg_id))
+                        """,
+                        "CREATE INDEX messages_by_peer ON messages (peer, id)",
+                        """
+                        CREATE INDEX messages_not_delivered ON messages (delivered_to_app)
+                            WHERE delivered_to_app = 0
+                        """,
+                        """
+                        CREATE TABLE outbox (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            message_id INTEGER NOT NULL UNIQUE REFERENCES messages (id),
+                            recipient TEXT NOT NULL,
+                            client_msg_id TEXT NOT NULL,
+                            expires_at INTEGER NOT NULL,
+                            sealed BLOB NOT NULL,
+                            attempts INTEGER NOT NULL,
+                            next_attempt_at INTEGER NOT NULL,
+                            last_error TEXT)
+                        """,
+                        "CREATE INDEX outbox_by_recipient ON outbox (recipient, id)"
+                    });
+
+    private Schema() {}
+
+    /** The schema version this build writes. */
+    static int currentVersion() {
+        return MIGRATIONS.size();
+    }
+
+    static void migrate(Connection c) throws SQLException {
+        int version;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > MIGRATIONS.size()) {
+            throw new SQLException(
+                    "the store has schema version "
+                            + version
+                            + " from a newer SDK; this SDK knows up to "
+                            + MIGRATIONS.size());
+        }
+        if (version == MIGRATIONS.size()) {
+            return;
+        }
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (int v = version; v < MIGRATIONS.size(); v++) {
+                for (String sql : MIGRATIONS.get(v)) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("PRAGMA user_version = " + MIGRATIONS.size());
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.cipherline.sdk.internal.store;
+
+import static dev.cipherline.sdk.internal.store.Sql.blob;
+
+import dev.cipherline.protocol.AccountIds;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.IdentityKeyPair;
+import org.signal.libsignal.protocol.InvalidKeyException;
+import org.signal.libsignal.protocol.InvalidMessageException;
+import org.signal.libsignal.protocol.NoSessionException;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.groups.state.SenderKeyRecord;
+import org.signal.libsignal.protocol.state.SessionRecord;
+import org.signal.libsignal.protocol.state.SignalProtocolStore;
+
+/**
+ * libsignal's stores over the client's SQLite file. Every method runs in the caller's transaction
+ * when there is one, so a decrypt or encrypt and the state it changes commit together.
+ *
+ * <p>Peer identities are trusted on first use, and only if the key hashes to the account ID of the
+ * address: account IDs are self-certifying, so a key that does not derive to the address's name is
+ * never trusted, whichever way it arrives (bundle or PreKey message).
+ */
+public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
+    private final IdentityKeyPair identityKeyPair;
+    private final int registrationId;
+
+    /**
+     * A store for the local identity.
+     *
+     * @throws IllegalStateException if the stored identity key pair does not parse
+     */
+    public SignalStore(Database db, byte[] identityKeyPair, int registrationId) {
+        super(db);
+        try {
+            this.identityKeyPair = new IdentityKeyPair(identityKeyPair);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("the stored identity key pair is damaged", e);
+        }
+        this.registrationId = registrationId;
+    }
+
+    // ---- identities ----
+
+    @Override
+    public IdentityKeyPair getIdentityKeyPair() {
+        return identityKeyPair;
+    }
+
+    @Override
+    public int getLocalRegistrationId() {
+        return registrationId;
+    }
+
+    @Override
+    public IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey identityKey) {
+        return db.transaction(
+                c -> {
+                    IdentityKey existing = identity(c, address.getName());
+                    if (existing == null) {
+                        try (PreparedStatement ps =
+                                c.prepareStatement(
+                                        "INSERT INTO peer_identities (account_id, identity_key,"
+                                                + " first_seen) VALUES (?, ?,"
+                                                + " strftime('%s','now') * 1000)")) {
+                            ps.setString(1, address.getName());
+                            ps.setBytes(2, identityKey.serialize());
+                            ps.executeUpdate();
+                        }
+                        return IdentityChange.NEW_OR_UNCHANGED;
+                    }
+                    if (existing.equals(identityKey)) {
+                        return IdentityChange.NEW_OR_UNCHANGED;
+                    }
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE peer_identities SET identity_key = ? WHERE account_id"
+                                            + " = ?")) {
+                        ps.setBytes(1, identityKey.serialize());
+                        ps.setString(2, address.getName());
+                        ps.executeUpdate();
+                    }
+                    return IdentityChange.REPLACED_EXISTING;
+                });
+    }
+
+    @Override
+    public boolean isTrustedIdentity(
+            SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
+        if (!AccountIds.derive(identityKey.serialize()).equals(address.getName())) {
+            return false;
+        }
+        IdentityKey existing = getIdentity(address);
+        return existing == null || existing.equals(identityKey);
+    }
+
+    @Override
+    public IdentityKey getIdentity(SignalProtocolAddress address) {
+        return db.read(c -> identity(c, address.getName()));
+    }
+
+    private static IdentityKey identity(Connection c, String accountId) throws SQLException {
+        byte[] bytes =
+                blob(c, "SELECT identity_key FROM peer_identities WHERE account_id = ?", accountId);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return new IdentityKey(bytes);
+        } catch (InvalidKeyException e) {
+            throw new SQLException("a stored peer identity key is damaged", e);
+        }
+    }
+
+    // ---- sessions ----
+
+    @Override
+    public SessionRecord loadSession(SignalProtocolAddress address) {
+        byte[] record =
+                db.read(
+                        c ->
+                                blob(
+                                        c,
+                                        "SELECT record FROM sessions WHERE account_id = ? AND"
+                                                + " device_id = ?",
+                                        address.getName(),
+                                        address.getDeviceId()));
+        if (record == null) {
+            return null;
+        }
+        try {
+            return new SessionRecord(record);
+        } catch (InvalidMessageException e) {
+            throw new IllegalStateException("a stored session is damaged", e);
+        }
+    }
+
+    @Override
+    public List<SessionRecord> loadExistingSessions(List<SignalProtocolAddress> addresses)
+            throws NoSessionException {
+        List<SessionRecord> out = new ArrayList<>(addresses.size());
+        for (SignalProtocolAddress address : addresses) {
+            SessionRecord record = loadSession(address);
+            if (record == null) {
+                throw new NoSessionException("no session for " + address);
+            }
+            out.add(record);
+        }
+        return out;
+    }
+
+    /** The devices other than device 1 with which a session exists (libsignal's contract). */
+    @Override
+    public List<Integer> getSubDeviceSessions(String name) {
+        List<Integer> devices = new ArrayList<>(sessionDevices(name));
+        devices.remove(Integer.valueOf(1));
+        return devices;
+    }
+
+    /** Every device of {@code accountId} with a stored session, ascending. */
+    public List<Integer> sessionDevices(String accountId) {
+        return db.read(
+                c -> {
+                    List<Integer> devices = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT device_id FROM sessions WHERE account_id = ? ORDER BY"
+                                            + " device_id")) {
+                        ps.setString(1, accountId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                devices.add(rs.getInt(1));
+                            }
+                        }
+                    }
+                    return devices;
+                });
+    }
+
+    @Override
+    public void storeSession(SignalProtocolAddress address, SessionRecord record) {
+        update(
+                "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
+                address.getName(),
+                address.getDeviceId(),
+                record.serialize());
+    }
+
+    @Override
+    public boolean containsSession(SignalProtocolAddress address) {
+        SessionRecord record = loadSession(address);
+        return record != null && record.hasSenderChain();
+    }
+
+    @Override
+    public void deleteSession(SignalProtocolAddress address) {
+        update(
+                "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
+                address.getName(),
+                address.getDeviceId());
+    }
+
+    @Override
+    public void deleteAllSessions(String name) {
+        update("DELETE FROM sessions WHERE account_id = ?", name);
+    }
+
+    // ---- sender keys (groups: a later version) ----
+
+    @Override
+    public void storeSenderKey(
+            SignalProtocolAddress sender, UUID distributionId, SenderKeyRecord record) {
+        update(
+                "INSERT OR REPLACE INTO sender_keys (account_id, device_id, distribution_id,"
+                        + " record) VALUES (?, ?, ?, ?)",
+                sender.getName(),
+                sender.getDeviceId(),
+                distributionId.toString(),
+                record.serialize());
+    }
+
+    @Override
+    public SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
+        byte[] record =
+                db.read(
+                        c ->
+                                blob(
+                                        c,
+                                        "SELECT record FROM sender_keys WHERE account_id = ? AND"
+                                                + " device_id = ? AND distribution_id = ?",
+                                        sender.getName(),
+                                        sender.getDeviceId(),
+                                        distributionId.toString()));
+        if (record == null) {
+            return null;
+        }
+        try {
+            return new SenderKeyRecord(record);
+        } catch (InvalidMessageException e) {
+            throw new IllegalStateException("a stored sender key is damaged", e);
+        }
+    }
+}

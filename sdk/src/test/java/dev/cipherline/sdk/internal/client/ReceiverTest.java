@@ -1,0 +1,171 @@
+package dev.cipherline.sdk.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.RecordingListener;
+import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bob's receiving side with real libsignal sessions and a real store; alice sends. */
+class ReceiverTest {
+    @TempDir Path dir;
+
+    private TestDevice alice;
+    private TestDevice bob;
+    private TestDevice carol;
+    private MessageStore bobMessages;
+    private RecordingListener listener;
+    private Events events;
+    private Receiver receiver;
+    private final List<Long> acked = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        alice = new TestDevice(dir.resolve("alice"));
+        bob = new TestDevice(dir.resolve("bob"));
+        carol = new TestDevice(dir.resolve("carol"));
+        alice.startSession(bob, bob.publish(1, 2, false));
+        bobMessages = new MessageStore(bob.db);
+        listener = new RecordingListener();
+        events = new Events(listener);
+        receiver =
+                new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        acked::addAll,
+                        Runnable::run);
+    }
+
+    @AfterEach
+    void tearDown() {
+        events.close();
+        alice.close();
+        bob.close();
+        carol.close();
+    }
+
+    private long expiresAt() {
+        return System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+    }
+
+    /** What alice's SDK would put in a send for bob. */
+    private byte[] sealFromAlice(String clientMsgId, String text) throws Exception {
+        long now = System.currentTimeMillis();
+        byte[] sealed =
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_MESSAGE,
+                                alice.accountId,
+                                1,
+                                bob.accountId,
+                                SealedPayload.ANY_DEVICE,
+                                clientMsgId,
+                                now,
+                                expiresAt()),
+                        Content.encodeText(text));
+        return alice.crypto.encrypt(bob.accountId, 1, sealed);
+    }
+
+    private Frame.Deliver deliver(long seq, String sender, String clientMsgId, byte[] ciphertext) {
+        return new Frame.Deliver(
+                seq,
+                sender,
+                1,
+                clientMsgId,
+                Kind.MESSAGE,
+                System.currentTimeMillis(),
+                expiresAt() - 1_000,
+                ciphertext);
+    }
+
+    @Test
+    void aRedeliveredEnvelopeIsAcknowledgedAndDroppedBeforeDecrypting() throws Exception {
+        byte[] first = sealFromAlice("m1", "hello bob");
+        receiver.deliver(deliver(1, alice.accountId, "m1", first));
+        IncomingMessage m = listener.awaitMessages(1).get(0);
+        assertEquals("hello bob", m.text());
+        assertEquals(alice.accountId, m.from().value());
+
+        // the relay delivers it again (e.g. the ack was lost): acked, never shown twice
+        receiver.deliver(deliver(2, alice.accountId, "m1", first));
+        receiver.deliver(deliver(3, alice.accountId, "m2", sealFromAlice("m2", "second")));
+        assertEquals("second", listener.awaitMessages(1).get(0).text());
+        assertEquals(List.of(1L, 2L, 3L), acked);
+        assertEquals(2, bobMessages.history(alice.accountId, 10, null).size());
+    }
+
+    @Test
+    void anEnvelopeWhoseOuterHeaderDisagreesIsReportedAckedAndNotStored() throws Exception {
+        byte[] genuine = sealFromAlice("m1", "hello bob");
+
+        // a relay that rewrites the client message ID
+        receiver.deliver(deliver(1, alice.accountId, "forged", genuine));
+        ChatException error = listener.awaitError();
+        assertEquals(ChatException.Reason.CRYPTO_FAILURE, error.reason());
+        assertFalse(error.getMessage().contains("hello"));
+
+        // a relay that claims another sender
+        receiver.deliver(deliver(2, carol.accountId, "m1", genuine));
+        assertEquals(ChatException.Reason.CRYPTO_FAILURE, listener.awaitError().reason());
+
+        assertEquals(List.of(1L, 2L), acked);
+        assertEquals(List.of(), bobMessages.history(alice.accountId, 10, null));
+        assertEquals(List.of(), bobMessages.history(carol.accountId, 10, null));
+        assertFalse(bobMessages.incomingExists(alice.accountId, 1, "forged"));
+
+        // nothing of the refused attempts was kept, so the genuine envelope still opens
+        receiver.deliver(deliver(3, alice.accountId, "m1", genuine));
+        assertEquals("hello bob", listener.awaitMessages(1).get(0).text());
+        assertTrue(bobMessages.incomingExists(alice.accountId, 1, "m1"));
+        assertEquals(List.of(), listener.drainErrors());
+    }
+
+    @Test
+    void messagesNotHandedToTheAppAreReplayed() throws Exception {
+        receiver.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
+        listener.awaitMessages(1);
+        events.close();
+
+        // a store where the app never saw the message: mark it undelivered again
+        bob.db.transaction(
+                c -> c.createStatement().executeUpdate("UPDATE messages SET delivered_to_app = 0"));
+        RecordingListener next = new RecordingListener();
+        events = new Events(next);
+        new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        acked::addAll,
+                        Runnable::run)
+                .replayUndelivered();
+        assertEquals("one", next.awaitMessages(1).get(0).text());
+        events.close();
+        assertEquals(List.of(), bobMessages.undeliveredIncoming());
+    }
+}
