@@ -188,7 +188,7 @@ public final class ChatClient implements AutoCloseable {
     public static final class Builder {
         private Path home;
         private URI relayUrl;
-        private ChatListener listener = new ChatListener() {};
+        private ChatListener listener;
         private Duration heartbeatInterval = Duration.ofSeconds(25);
         private Duration reconnectMin = Duration.ofMillis(250);
         private Duration reconnectMax = Duration.ofSeconds(30);
@@ -214,7 +214,11 @@ public final class ChatClient implements AutoCloseable {
             return this;
         }
 
-        /** Who receives the client's events; default: nobody. */
+        /**
+         * Who receives the client's events. Without a listener nobody is told of anything, and
+         * incoming messages are stored in the history but stay "not yet seen by the app": the next
+         * client built with a listener is handed them. So a send-only tool cannot swallow messages.
+         */
         public Builder listener(ChatListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -279,7 +283,8 @@ public final class ChatClient implements AutoCloseable {
                     new ClientConfig(
                             home,
                             relayUrl,
-                            listener,
+                            listener == null ? new ChatListener() {} : listener,
+                            listener != null,
                             heartbeatInterval,
                             reconnectMin,
                             reconnectMax,

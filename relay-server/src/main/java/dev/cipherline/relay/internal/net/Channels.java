@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
+import java.util.concurrent.TimeUnit;
 
 /** Small helpers shared by the handlers: WebSocket closing and the request a frame refers to. */
 final class Channels {
@@ -18,14 +19,27 @@ final class Channels {
         return Boolean.TRUE.equals(channel.attr(WEBSOCKET).get());
     }
 
+    /** How long a closing WebSocket waits for the client's close frame before dropping TCP. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
     /**
      * Closes the connection: with a close frame carrying {@code code} on a WebSocket, plainly
-     * otherwise. Frames written before are flushed first.
+     * otherwise. Frames written before are flushed first. The TCP connection stays open until the
+     * client answers the close frame (or a short grace period ends), because closing it at once
+     * while the client is still writing makes its kernel discard the frames we sent last.
      */
     static void close(Channel channel, int code, String reason) {
         if (isWebSocket(channel) && channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code, reason))
-                    .addListener(ChannelFutureListener.CLOSE);
+                    .addListener(
+                            (ChannelFutureListener)
+                                    f ->
+                                            f.channel()
+                                                    .eventLoop()
+                                                    .schedule(
+                                                            () -> f.channel().close(),
+                                                            CLOSE_GRACE_MILLIS,
+                                                            TimeUnit.MILLISECONDS));
         } else {
             channel.close();
         }

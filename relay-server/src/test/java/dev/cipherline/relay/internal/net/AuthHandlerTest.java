@@ -92,6 +92,9 @@ class AuthHandlerTest {
                 assertInstanceOf(CloseWebSocketFrame.class, channel.readOutbound());
         assertEquals(code, close.statusCode());
         close.release();
+        // the relay waits briefly for the client's close frame before dropping TCP
+        channel.advanceTimeBy(3, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
         assertFalse(channel.isActive());
     }
 

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,9 @@ class FrameCodecHandlerTest {
                 assertInstanceOf(CloseWebSocketFrame.class, channel.readOutbound());
         assertEquals(CloseCodes.TOO_BIG, close.statusCode());
         close.release();
+        assertTrue(channel.isActive(), "waits for the client's close frame");
+        channel.advanceTimeBy(3, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
         assertFalse(channel.isActive());
     }
 

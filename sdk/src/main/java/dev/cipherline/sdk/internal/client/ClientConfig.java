@@ -10,11 +10,14 @@ import java.time.Duration;
  * The checked settings of a client, as collected by {@code ChatClient.Builder}.
  *
  * @param relayUrlOverride a relay URL replacing the stored one, or null
+ * @param appListening whether the app set a listener; only then are incoming messages marked as
+ *     handed to the app
  */
 public record ClientConfig(
         Path home,
         URI relayUrlOverride,
         ChatListener listener,
+        boolean appListening,
         Duration heartbeatInterval,
         Duration reconnectMin,
         Duration reconnectMax,

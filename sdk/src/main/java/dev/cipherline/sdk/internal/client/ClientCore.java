@@ -117,6 +117,7 @@ public final class ClientCore
                         local.deviceId(),
                         config.clock(),
                         events,
+                        config.appListening(),
                         seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
                         threads::runInbound);
         OutboxSender sender =

@@ -40,6 +40,7 @@ final class Receiver {
     private final int ownDevice;
     private final Clock clock;
     private final Events events;
+    private final boolean appListening;
     private final Acker acker;
     private final Consumer<Runnable> inbound;
     private final List<Long> pendingAcks = new ArrayList<>();
@@ -53,6 +54,7 @@ final class Receiver {
             int ownDevice,
             Clock clock,
             Events events,
+            boolean appListening,
             Acker acker,
             Consumer<Runnable> inbound) {
         this.db = db;
@@ -62,12 +64,16 @@ final class Receiver {
         this.ownDevice = ownDevice;
         this.clock = clock;
         this.events = events;
+        this.appListening = appListening;
         this.acker = acker;
         this.inbound = inbound;
     }
 
     /** Hands stored messages the app has not seen (from an earlier run) to the listener. */
     void replayUndelivered() {
+        if (!appListening) {
+            return;
+        }
         for (MessageStore.IncomingRow row : messages.undeliveredIncoming()) {
             handOver(row.rowId(), row.message());
         }
@@ -173,6 +179,10 @@ final class Receiver {
     }
 
     private void handOver(long rowId, IncomingMessage message) {
+        if (!appListening) {
+            // stored in the history; a later client with a listener is handed it
+            return;
+        }
         events.post(
                 l -> {
                     l.onMessage(message);

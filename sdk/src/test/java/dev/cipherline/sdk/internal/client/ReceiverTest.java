@@ -54,6 +54,7 @@ class ReceiverTest {
                         1,
                         Clock.systemUTC(),
                         events,
+                        true,
                         acked::addAll,
                         Runnable::run);
     }
@@ -161,11 +162,52 @@ class ReceiverTest {
                         1,
                         Clock.systemUTC(),
                         events,
+                        true,
                         acked::addAll,
                         Runnable::run)
                 .replayUndelivered();
         assertEquals("one", next.awaitMessages(1).get(0).text());
         events.close();
         assertEquals(List.of(), bobMessages.undeliveredIncoming());
+    }
+
+    @Test
+    void aClientWithoutAListenerStoresMessagesButLeavesThemForTheApp() throws Exception {
+        events.close();
+        RecordingListener nobody = new RecordingListener();
+        events = new Events(nobody);
+        Receiver sendOnly =
+                new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        false,
+                        acked::addAll,
+                        Runnable::run);
+
+        sendOnly.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "kept")));
+
+        assertEquals(List.of(1L), acked, "stored, so acknowledged");
+        assertEquals(1, bobMessages.undeliveredIncoming().size(), "not yet seen by the app");
+        events.close();
+        RecordingListener app = new RecordingListener();
+        events = new Events(app);
+        new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        true,
+                        acked::addAll,
+                        Runnable::run)
+                .replayUndelivered();
+        assertEquals("kept", app.awaitMessages(1).get(0).text());
     }
 }
