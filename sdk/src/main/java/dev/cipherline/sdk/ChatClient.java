@@ -189,6 +189,7 @@ public final class ChatClient implements AutoCloseable {
         private Path home;
         private URI relayUrl;
         private ChatListener listener;
+        private boolean handOverMessages = true;
         private Duration heartbeatInterval = Duration.ofSeconds(25);
         private Duration reconnectMin = Duration.ofMillis(250);
         private Duration reconnectMax = Duration.ofSeconds(30);
@@ -221,6 +222,17 @@ public final class ChatClient implements AutoCloseable {
          */
         public Builder listener(ChatListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Whether incoming messages are handed to the listener (and so marked as seen by the app);
+         * default true. A send-only tool that listens only for connection events turns this off:
+         * messages arriving meanwhile are stored and acknowledged, and the next client that hands
+         * messages over delivers them to its listener.
+         */
+        public Builder handOverMessages(boolean handOver) {
+            this.handOverMessages = handOver;
             return this;
         }
 
@@ -284,7 +296,7 @@ public final class ChatClient implements AutoCloseable {
                             home,
                             relayUrl,
                             listener == null ? new ChatListener() {} : listener,
-                            listener != null,
+                            listener != null && handOverMessages,
                             heartbeatInterval,
                             reconnectMin,
                             reconnectMax,

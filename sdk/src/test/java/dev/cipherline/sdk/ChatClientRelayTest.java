@@ -197,4 +197,34 @@ class ChatClientRelayTest {
                         () -> ChatClient.builder().home(dir.resolve("dave")).build());
         assertEquals(ChatException.Reason.NOT_INITIALIZED, notInitialized.reason());
     }
+
+    @Test
+    void aClientThatDoesNotHandOverMessagesLeavesThemForTheNextOne() throws Exception {
+        ChatClient.initialize(dir.resolve("alice"), relay.url(), "alice");
+        AccountInfo bob = ChatClient.initialize(dir.resolve("bob"), relay.url(), null);
+        try (ChatClient sender = open("alice", new RecordingListener())) {
+            assertEquals(
+                    MessageState.SENT,
+                    sender.send(bob.accountId().value(), "while you were sending")
+                            .accepted()
+                            .get(30, TimeUnit.SECONDS));
+        }
+
+        RecordingListener sendOnly = new RecordingListener();
+        try (ChatClient busy =
+                ChatClient.builder()
+                        .home(dir.resolve("bob"))
+                        .listener(sendOnly)
+                        .handOverMessages(false)
+                        .build()) {
+            busy.synced().get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(), sendOnly.drainMessages());
+        }
+
+        RecordingListener reader = new RecordingListener();
+        try (ChatClient receiver = open("bob", reader)) {
+            assertEquals("while you were sending", reader.awaitMessages(1).get(0).text());
+            receiver.synced().get(30, TimeUnit.SECONDS);
+        }
+    }
 }

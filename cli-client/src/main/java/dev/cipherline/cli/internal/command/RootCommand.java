@@ -73,7 +73,12 @@ public final class RootCommand implements Callable<Integer> {
         return builder().listener(listener).build();
     }
 
-    private ChatClient.Builder builder() {
+    /**
+     * A builder for the account in the home directory.
+     *
+     * @throws CliError.WrongState if the home directory holds no account
+     */
+    ChatClient.Builder builder() {
         Path dir = home();
         if (!ChatClient.isInitialized(dir)) {
             throw new CliError.WrongState(

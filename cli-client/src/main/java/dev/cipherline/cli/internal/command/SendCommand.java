@@ -57,7 +57,8 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> texts = texts();
         SessionListener session = new SessionListener(message -> {}, warning -> {});
-        try (ChatClient client = root.open(session)) {
+        // messages arriving while we send stay unseen, for the next `recv` to print
+        try (ChatClient client = root.builder().listener(session).handOverMessages(false).build()) {
             List<CompletableFuture<MessageState>> accepted = new ArrayList<>();
             for (String message : texts) {
                 accepted.add(client.send(to, message).accepted());
