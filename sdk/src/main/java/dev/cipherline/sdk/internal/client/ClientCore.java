@@ -94,7 +94,7 @@ public final class ClientCore
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
-        this.threads = new Threads(config.heartbeatInterval());
+        this.threads = new Threads(config.heartbeatInterval(), relayUrl);
         this.connection =
                 new RelayConnection(
                         threads.http(),

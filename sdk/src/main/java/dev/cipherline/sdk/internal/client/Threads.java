@@ -1,5 +1,7 @@
 package dev.cipherline.sdk.internal.client;
 
+import dev.cipherline.sdk.internal.registration.Registrar;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,9 +45,9 @@ final class Threads {
                     named("cipherline-okhttp"));
     private final OkHttpClient http;
 
-    Threads(Duration heartbeat) {
+    Threads(Duration heartbeat, URI relayUrl) {
         this.http =
-                new OkHttpClient.Builder()
+                Registrar.forRelay(relayUrl, new OkHttpClient.Builder())
                         .dispatcher(new Dispatcher(okhttp))
                         .connectTimeout(Duration.ofSeconds(10))
                         // applies to the WebSocket handshake only; OkHttp clears it after upgrade

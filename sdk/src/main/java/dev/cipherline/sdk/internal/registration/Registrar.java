@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -132,10 +133,21 @@ public final class Registrar {
         }
     }
 
+    /**
+     * Configures an HTTP client builder for a relay: a plain {@code http} relay gets a client
+     * without TLS, which spares every process loading the platform's trusted certificates.
+     */
+    public static OkHttpClient.Builder forRelay(URI relayUrl, OkHttpClient.Builder builder) {
+        if ("http".equalsIgnoreCase(relayUrl.getScheme())) {
+            builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        }
+        return builder;
+    }
+
     private static void post(URI relayUrl, Registration registration) {
         FrameCodec codec = new FrameCodec();
         OkHttpClient http =
-                new OkHttpClient.Builder()
+                forRelay(relayUrl, new OkHttpClient.Builder())
                         .connectTimeout(Duration.ofSeconds(10))
                         .readTimeout(Duration.ofSeconds(30))
                         .writeTimeout(Duration.ofSeconds(30))
