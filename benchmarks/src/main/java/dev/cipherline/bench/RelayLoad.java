@@ -1,0 +1,225 @@
+package dev.cipherline.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.bench.internal.relay.ClientGroup;
+import dev.cipherline.bench.internal.relay.FanOutWorkload;
+import dev.cipherline.bench.internal.relay.IdleWorkload;
+import dev.cipherline.bench.internal.relay.OfflineWorkload;
+import dev.cipherline.bench.internal.relay.OnlineWorkload;
+import dev.cipherline.bench.internal.relay.RelayProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The relay load generator: {@code java -jar benchmarks/target/cipherline-bench.jar WORKLOAD
+ * [options]}. Each workload starts its own relay process (fresh data directory, default
+ * durability), drives it over loopback WebSockets and prints one JSON line on stdout. Progress and
+ * failures go to stderr. Exit code 0 if every workload completed, 1 otherwise, 2 for bad arguments.
+ */
+public final class RelayLoad {
+    static final String USAGE =
+            """
+            Usage: RelayLoad WORKLOAD... [options]
+
+            Workloads (each prints one JSON line):
+              W1     online pairs: --pairs K (100) --messages N (200) --window W (10)
+              W2     offline store then drain: --messages N (10000) --window W (100)
+              W3     idle connections: --connections C (10000)
+              W4     group fan-out: --recipients N (1000) --repeat R (5)
+              all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4
+
+            Options:
+              --size B              envelope bytes (256)
+              --relay-jar PATH      default relay-server/target/cipherline-relay.jar
+              --relay-jvm OPT       a JVM option for the relay process (repeatable)
+              --client-threads N    load generator event loops (2)
+              --timeout SECONDS     bound on each phase of a workload (300)
+              --quick               small counts, for a smoke run in seconds
+            """;
+
+    private RelayLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        Args a;
+        try {
+            a = Args.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("RelayLoad: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (a.help) {
+            System.out.print(USAGE);
+            return;
+        }
+        boolean ok = true;
+        for (Run run : a.runs()) {
+            ok &= execute(a, run);
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    /** One workload with its options. */
+    private record Run(String name, Map<String, Object> params, Workload workload) {}
+
+    @FunctionalInterface
+    private interface Workload {
+        Map<String, Object> run(RelayProcess relay, ClientGroup clients) throws Exception;
+    }
+
+    private static boolean execute(Args a, Run run) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("workload", run.name());
+        line.put("date", Instant.now().toString());
+        line.put("durability", "sqlite WAL synchronous=FULL, group commit");
+        line.put("quick", a.quick);
+        boolean ok;
+        System.err.println("RelayLoad: running " + run.name() + " " + run.params());
+        try (RelayProcess relay = RelayProcess.start(a.relayJar, a.relayJvm, List.of());
+                ClientGroup clients = new ClientGroup(relay.url(), a.clientThreads)) {
+            line.putAll(run.workload().run(relay, clients));
+            ok = !Boolean.FALSE.equals(line.get("completed"));
+        } catch (Exception e) {
+            line.put("completed", false);
+            line.put("failure", e.toString());
+            e.printStackTrace();
+            ok = false;
+        }
+        try {
+            System.out.println(new ObjectMapper().writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.flush();
+        return ok;
+    }
+
+    /** The command line. */
+    private static final class Args {
+        final List<String> workloads = new ArrayList<>();
+        Integer pairs;
+        Integer messages;
+        Integer window;
+        Integer connections;
+        Integer recipients;
+        Integer repeat;
+        int size = 256;
+        Path relayJar = Path.of("relay-server/target/cipherline-relay.jar");
+        final List<String> relayJvm = new ArrayList<>();
+        int clientThreads = 2;
+        Duration timeout = Duration.ofSeconds(300);
+        boolean quick;
+        boolean help;
+
+        static Args parse(String[] args) {
+            Args a = new Args();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "W1", "W2", "W3", "W4", "all" -> a.workloads.add(arg);
+                    case "--pairs" -> a.pairs = positive(args, ++i, arg);
+                    case "--messages" -> a.messages = positive(args, ++i, arg);
+                    case "--window" -> a.window = positive(args, ++i, arg);
+                    case "--connections" -> a.connections = positive(args, ++i, arg);
+                    case "--recipients" -> a.recipients = positive(args, ++i, arg);
+                    case "--repeat" -> a.repeat = positive(args, ++i, arg);
+                    case "--size" -> a.size = positive(args, ++i, arg);
+                    case "--client-threads" -> a.clientThreads = positive(args, ++i, arg);
+                    case "--timeout" -> a.timeout = Duration.ofSeconds(positive(args, ++i, arg));
+                    case "--relay-jar" -> a.relayJar = Path.of(value(args, ++i, arg));
+                    case "--relay-jvm" -> a.relayJvm.add(value(args, ++i, arg));
+                    case "--quick" -> a.quick = true;
+                    case "--help", "-h" -> a.help = true;
+                    default -> throw new IllegalArgumentException("unknown argument: " + arg);
+                }
+            }
+            if (a.workloads.isEmpty() && !a.help) {
+                throw new IllegalArgumentException("name at least one workload");
+            }
+            if (a.size < 16) {
+                throw new IllegalArgumentException("--size must be at least 16");
+            }
+            return a;
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int positive(String[] args, int i, String option) {
+            try {
+                int v = Integer.parseInt(value(args, i, option));
+                if (v < 1) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be a positive integer");
+            }
+        }
+
+        private int or(Integer given, int full, int quickValue) {
+            return given != null ? given : quick ? quickValue : full;
+        }
+
+        List<Run> runs() {
+            List<Run> runs = new ArrayList<>();
+            for (String w : workloads) {
+                switch (w) {
+                    case "W1" -> runs.add(w1(or(pairs, 100, 10), or(window, 10, 10)));
+                    case "W2" -> runs.add(w2());
+                    case "W3" -> runs.add(w3());
+                    case "W4" -> runs.add(w4());
+                    default -> {
+                        runs.add(w1(quick ? 10 : 100, 10));
+                        runs.add(w1(quick ? 50 : 1000, 10));
+                        runs.add(w1(quick ? 10 : 100, 1));
+                        runs.add(w2());
+                        runs.add(w3());
+                        runs.add(w4());
+                    }
+                }
+            }
+            return runs;
+        }
+
+        private Run w1(int k, int w) {
+            var o =
+                    new OnlineWorkload.Options(
+                            k, or(messages, 200, 20), quick ? 5 : 20, w, size, timeout);
+            return new Run("W1", Map.of("pairs", k, "window", w), new OnlineWorkload(o)::run);
+        }
+
+        private Run w2() {
+            var o =
+                    new OfflineWorkload.Options(
+                            or(messages, 10_000, 1_000), or(window, 100, 100), size, timeout);
+            return new Run("W2", Map.of("messages", o.messages()), new OfflineWorkload(o)::run);
+        }
+
+        private Run w3() {
+            var o =
+                    new IdleWorkload.Options(
+                            or(connections, 10_000, 200),
+                            Duration.ofSeconds(quick ? 1 : 5),
+                            timeout);
+            return new Run("W3", Map.of("connections", o.connections()), new IdleWorkload(o)::run);
+        }
+
+        private Run w4() {
+            var o =
+                    new FanOutWorkload.Options(
+                            or(recipients, 1000, 100), or(repeat, 5, 2), size, timeout);
+            return new Run("W4", Map.of("recipients", o.recipients()), new FanOutWorkload(o)::run);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cipherline.bench.internal.relay;
+
+import dev.cipherline.protocol.Frame;
+
+/** Receives the frames of an authenticated connection, on that connection's event loop. */
+@FunctionalInterface
+public interface FrameListener {
+    /** Called for each frame after {@code auth-ok}. */
+    void onFrame(BenchConnection connection, Frame frame);
+
+    /** Called once when the connection closes; the default does nothing. */
+    default void onClosed(BenchConnection connection) {}
+
+    /** Ignores every frame: for idle connections. */
+    FrameListener IGNORE = (connection, frame) -> {};
+}

@@ -1,0 +1,197 @@
+package dev.cipherline.bench.internal.relay;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A relay started as its own process from {@code cipherline-relay.jar}, on a free loopback port
+ * with a fresh data directory, with its default durability (SQLite WAL, {@code synchronous=FULL},
+ * group commit). Reads the process's CPU time and memory from {@code /proc}, so it works on Linux
+ * only.
+ */
+public final class RelayProcess implements AutoCloseable {
+    private static final Pattern LISTENING =
+            Pattern.compile("cipherline-relay listening on (http://\\S+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final long CLOCK_TICKS = clockTicksPerSecond();
+
+    private final Process process;
+    private final Path dataDir;
+    private final Path workDir;
+    private final URI url;
+
+    private RelayProcess(Process process, Path workDir, Path dataDir, URI url) {
+        this.process = process;
+        this.workDir = workDir;
+        this.dataDir = dataDir;
+        this.url = url;
+    }
+
+    /**
+     * Starts {@code java [jvmOptions] -jar relayJar --listen 127.0.0.1:0 --data TMP} and waits for
+     * the line that names its URL.
+     *
+     * @throws IOException if the process cannot start or does not announce its URL in time
+     */
+    public static RelayProcess start(Path relayJar, List<String> jvmOptions, List<String> relayArgs)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(relayJar)) {
+            throw new IOException(
+                    relayJar + " does not exist; build it with: mvn -B package -DskipTests");
+        }
+        Path work = Files.createTempDirectory("cipherline-bench-");
+        Path data = work.resolve("relay-data");
+        Path stdout = work.resolve("relay.out");
+        Path stderr = work.resolve("relay.err");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(
+                List.of(
+                        "-jar",
+                        relayJar.toString(),
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--data",
+                        data.toString()));
+        command.addAll(relayArgs);
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectOutput(stdout.toFile())
+                        .redirectError(stderr.toFile())
+                        .start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String out = Files.readString(stdout, StandardCharsets.UTF_8);
+            Matcher m = LISTENING.matcher(out);
+            if (m.find()) {
+                return new RelayProcess(process, work, data, URI.create(m.group(1)));
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        process.destroyForcibly();
+        throw new IOException(
+                "the relay did not start within " + START_TIMEOUT + "; its stderr is in " + stderr);
+    }
+
+    /** The relay's HTTP base URL. */
+    public URI url() {
+        return url;
+    }
+
+    /** The relay's process ID. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Where the relay's stdout, stderr and data directory are. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * User plus system CPU time the relay process has used so far, in nanoseconds ({@code utime +
+     * stime} of {@code /proc/PID/stat}, which counts in clock ticks, normally 10 ms).
+     */
+    public long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        // the command name (field 2) is in parentheses and may hold spaces: count after it
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * (1_000_000_000L / CLOCK_TICKS);
+    }
+
+    /**
+     * Resident set size of the relay process, in bytes ({@code VmRSS} of {@code /proc/PID/status}).
+     */
+    public long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid() + "/status");
+    }
+
+    /**
+     * Java heap in use in the relay after a full collection, in bytes: runs {@code jcmd PID GC.run}
+     * and reads {@code GC.heap_info}. Returns -1 if jcmd is missing or its output is not
+     * understood.
+     */
+    public long heapUsedAfterGc() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        run(jcmd.toString(), Long.toString(pid()), "GC.run");
+        String info = run(jcmd.toString(), Long.toString(pid()), "GC.heap_info");
+        // G1: " garbage-first heap   total 262144K, used 12345K [..."
+        Matcher m = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    /** Total size of the files in the relay's data directory (relay.db, its WAL and shm), bytes. */
+    public long storedBytes() throws IOException {
+        try (Stream<Path> files = Files.list(dataDir)) {
+            long sum = 0;
+            for (Path p : (Iterable<Path>) files::iterator) {
+                sum += Files.size(p);
+            }
+            return sum;
+        }
+    }
+
+    /** Stops the relay with SIGTERM (then SIGKILL after 10 s) and deletes its directory. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (System.getProperty("cipherline.bench.keep") == null) {
+            try (Stream<Path> all = Files.walk(workDir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish in 60 s");
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static long clockTicksPerSecond() {
+        // USER_HZ is 100 on every mainstream Linux build; getconf confirms it when present
+        try {
+            String hz = run("getconf", "CLK_TCK").trim();
+            return Long.parseLong(hz);
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.cipherline.bench.jmh;
+
+import dev.cipherline.crypto.Identity;
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.crypto.SessionCrypto;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.SignalStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The SDK's path for one 256-character text message from A to B, without the network, using the
+ * SDK's own internal classes on two real SQLite stores ({@code synchronous=FULL}, WAL) in a temp
+ * directory. It performs the same store operations, in the same transactions, as {@code
+ * ClientCore.send}, {@code OutboxSender} and {@code Receiver}:
+ *
+ * <ol>
+ *   <li>A: seal the inner payload with its bound header; commit the history row and the outbox row
+ *   <li>A: read the outbox heads; in one transaction encrypt (session loaded from and stored to
+ *       SQLite) and record the attempt
+ *   <li>A: on {@code accepted}, delete the outbox row and mark the message SENT
+ *   <li>B: dedup lookup; in one transaction decrypt (session in SQLite), open, check the header
+ *       binding, decode the content and insert the history row; mark it handed to the app
+ * </ol>
+ *
+ * That is six commits (four on A, two on B), each synced to disk. {@link #sqliteSessionsOnly}
+ * isolates the libsignal part on the SDK's SQLite-backed store (no sealing, no history).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class SdkPathBenchmark {
+    private static final long DAY = 86_400_000L;
+
+    private Path dir;
+    private Database aDb;
+    private Database bDb;
+    private MessageStore aMessages;
+    private OutboxStore aOutbox;
+    private MessageStore bMessages;
+    private SessionCrypto alice;
+    private SessionCrypto bob;
+    private String aliceId;
+    private String bobId;
+    private final String text = "x".repeat(256);
+    private final byte[] raw = new byte[256];
+    private long counter;
+
+    @Setup
+    public void setUp() throws Exception {
+        dir = Files.createTempDirectory("cipherline-jmh-");
+        Identity a = Identity.generate();
+        Identity b = Identity.generate();
+        aliceId = a.accountId();
+        bobId = b.accountId();
+        aDb = Database.open(dir.resolve("a"));
+        bDb = Database.open(dir.resolve("b"));
+        SignalStore aStore = new SignalStore(aDb, a.serialize(), 1001);
+        SignalStore bStore = new SignalStore(bDb, b.serialize(), 1002);
+        aMessages = new MessageStore(aDb);
+        aOutbox = new OutboxStore(aDb);
+        bMessages = new MessageStore(bDb);
+        alice = new SessionCrypto(aStore);
+        bob = new SessionCrypto(bStore);
+        Devices.establish(alice, a, bob, b, Devices.installPreKeys(b, 1002, bStore));
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        aDb.close();
+        bDb.close();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The full path described in the class comment, for one message. */
+    @Benchmark
+    public long sendAndReceive() throws Exception {
+        String id = "m" + counter++;
+        long now = System.currentTimeMillis();
+        long expiresAt = now + DAY;
+        byte[] sealed =
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_MESSAGE,
+                                aliceId,
+                                Devices.DEVICE,
+                                bobId,
+                                SealedPayload.ANY_DEVICE,
+                                id,
+                                now,
+                                expiresAt),
+                        Content.encodeText(text));
+        aDb.transaction(
+                c -> {
+                    long row = aMessages.insertOutgoing(c, bobId, Devices.DEVICE, id, text, now);
+                    aOutbox.insert(c, row, bobId, id, expiresAt, sealed, now);
+                    return null;
+                });
+        OutboxStore.Entry entry = aOutbox.heads().get(0);
+        byte[] ciphertext =
+                aDb.transaction(
+                        c -> {
+                            byte[] ct;
+                            try {
+                                ct = alice.encrypt(bobId, Devices.DEVICE, entry.sealed());
+                            } catch (dev.cipherline.crypto.CryptoException e) {
+                                throw new IllegalStateException(e);
+                            }
+                            aOutbox.recordAttempt(c, entry.id(), now + 1000, null);
+                            return ct;
+                        });
+        aDb.transaction(
+                c -> {
+                    aOutbox.delete(c, entry.id());
+                    aMessages.setState(c, entry.messageRowId(), MessageState.SENT, null);
+                    return null;
+                });
+
+        if (bMessages.incomingExists(aliceId, Devices.DEVICE, id)) {
+            throw new IllegalStateException("duplicate " + id);
+        }
+        long row =
+                bDb.transaction(
+                        c -> {
+                            try {
+                                byte[] plaintext = bob.decrypt(aliceId, Devices.DEVICE, ciphertext);
+                                SealedPayload.Opened opened = SealedPayload.open(plaintext);
+                                SealedPayload.Header h = opened.header();
+                                SealedPayload.checkBinding(
+                                        h,
+                                        aliceId,
+                                        Devices.DEVICE,
+                                        bobId,
+                                        Devices.DEVICE,
+                                        id,
+                                        SealedPayload.KIND_MESSAGE,
+                                        expiresAt);
+                                Content.Text t = (Content.Text) Content.decode(opened.body());
+                                return bMessages.insertIncoming(
+                                        c,
+                                        new IncomingMessage(
+                                                new MessageId(id),
+                                                new AccountId(aliceId),
+                                                Devices.DEVICE,
+                                                t.text(),
+                                                Instant.ofEpochMilli(h.sentAt()),
+                                                Instant.now()));
+                            } catch (dev.cipherline.crypto.CryptoException
+                                    | Content.MalformedContentException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        bMessages.markDeliveredToApp(row);
+        return row;
+    }
+
+    /**
+     * libsignal encrypt then decrypt of 256 bytes on the SDK's SQLite-backed store, each in its own
+     * transaction (as the SDK commits session state), without sealing or history.
+     */
+    @Benchmark
+    public byte[] sqliteSessionsOnly() throws Exception {
+        byte[] ciphertext =
+                aDb.transaction(
+                        c -> {
+                            try {
+                                return alice.encrypt(bobId, Devices.DEVICE, raw);
+                            } catch (dev.cipherline.crypto.CryptoException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        return bDb.transaction(
+                c -> {
+                    try {
+                        return bob.decrypt(aliceId, Devices.DEVICE, ciphertext);
+                    } catch (dev.cipherline.crypto.CryptoException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+}
