@@ -21,6 +21,7 @@ import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -60,6 +61,9 @@ public final class ClientCore
     private final MessageStore messages;
     private final OutboxStore outbox;
     private final ContactStore contacts;
+    private final ConversationStore conversations;
+    private final Receipts receipts;
+    private final TypingSender typingSender;
     private final Events events;
     private final Threads threads;
     private final RelayConnection connection;
@@ -80,6 +84,7 @@ public final class ClientCore
         this.messages = new MessageStore(db);
         this.outbox = new OutboxStore(db);
         this.contacts = new ContactStore(db);
+        this.conversations = new ConversationStore(db);
         Identity identity;
         DeviceAuthKey authKey;
         try {
@@ -108,6 +113,23 @@ public final class ClientCore
                         threads.inbound(),
                         this);
         Requests requests = new Requests(connection);
+        this.typingSender =
+                new TypingSender(
+                        db,
+                        signalStore,
+                        sessions,
+                        connection,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock());
+        this.receipts =
+                new Receipts(
+                        db,
+                        outbox,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock(),
+                        this::wake);
         this.receiver =
                 new Receiver(
                         db,
@@ -118,6 +140,7 @@ public final class ClientCore
                         config.clock(),
                         events,
                         config.appListening(),
+                        receipts,
                         seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
                         threads::runInbound);
         OutboxSender sender =
@@ -159,6 +182,8 @@ public final class ClientCore
 
     private void start() {
         receiver.replayUndelivered();
+        // receipts owed when the process stopped before they reached the outbox
+        receipts.flush();
         connection.start();
         worker.start();
     }
@@ -196,17 +221,24 @@ public final class ClientCore
                                 now,
                                 expiresAt),
                         Content.encodeText(text));
-        OutgoingHandle handle = new OutgoingHandle(id);
+        OutgoingHandle handle = new OutgoingHandle(id, messages);
         handles.put(id.value(), handle);
         try {
-            db.transaction(
-                    c -> {
-                        long row =
-                                messages.insertOutgoing(
-                                        c, recipient, local.deviceId(), id.value(), text, now);
-                        outbox.insert(c, row, recipient, id.value(), expiresAt, sealed, now);
-                        return null;
-                    });
+            long row =
+                    db.transaction(
+                            c -> {
+                                long r =
+                                        messages.insertOutgoing(
+                                                c,
+                                                recipient,
+                                                local.deviceId(),
+                                                id.value(),
+                                                text,
+                                                now);
+                                outbox.insert(c, r, recipient, id.value(), expiresAt, sealed, now);
+                                return r;
+                            });
+            handle.stored(row);
         } catch (RuntimeException e) {
             handles.remove(id.value());
             throw e;
@@ -229,6 +261,35 @@ public final class ClientCore
         }
     }
 
+    public int markRead(AccountId peer) {
+        checkOpen();
+        List<String> read =
+                db.transaction(
+                        c -> {
+                            List<String> ids = conversations.markRead(c, peer.value());
+                            for (String id : ids) {
+                                receipts.owe(c, peer.value(), Content.ReceiptType.READ, id);
+                            }
+                            return ids;
+                        });
+        if (!read.isEmpty()) {
+            receipts.flush();
+        }
+        return read.size();
+    }
+
+    public void sendTyping(String to, boolean typing) {
+        checkOpen();
+        String recipient = resolve(to).value();
+        if (recipient.equals(local.accountId())) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "cannot send typing to yourself");
+        }
+        // off the caller's thread; the inbound thread already serializes session work with receipt
+        // and message handling
+        threads.runInbound(() -> typingSender.send(recipient, typing));
+    }
+
     public CompletableFuture<Void> synced() {
         return synced.get();
     }
@@ -247,7 +308,7 @@ public final class ClientCore
     }
 
     public List<Conversation> conversations() {
-        return messages.conversations();
+        return conversations.list();
     }
 
     public int flush(Duration timeout) {
@@ -357,15 +418,26 @@ public final class ClientCore
     }
 
     private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
-        db.transaction(
-                c -> {
-                    outbox.delete(c, entry.id());
-                    messages.setState(c, entry.messageRowId(), state, reason);
-                    return null;
-                });
+        boolean changed =
+                db.transaction(
+                        c -> {
+                            outbox.delete(c, entry.id());
+                            return entry.isMessage()
+                                    && messages.setState(c, entry.messageRowId(), state, reason);
+                        });
+        synchronized (flushMonitor) {
+            flushMonitor.notifyAll();
+        }
+        if (!entry.isMessage()) {
+            // a receipt: nobody waits for it and it has no state of its own
+            return;
+        }
         MessageId id = new MessageId(entry.clientMsgId());
         OutgoingHandle handle = handles.remove(entry.clientMsgId());
-        events.post(l -> l.onMessageState(id, state));
+        if (changed) {
+            // not when a receipt already moved the message past SENT
+            events.post(l -> l.onMessageState(id, state));
+        }
         if (handle != null) {
             if (state == MessageState.SENT) {
                 events.run(handle::sent);
@@ -377,8 +449,9 @@ public final class ClientCore
                 events.run(() -> handle.failed(error));
             }
         }
-        synchronized (flushMonitor) {
-            flushMonitor.notifyAll();
-        }
+    }
+
+    private void wake() {
+        worker.wake();
     }
 }

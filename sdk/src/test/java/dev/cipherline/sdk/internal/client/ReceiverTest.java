@@ -13,6 +13,7 @@ import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run);
     }
@@ -65,6 +67,11 @@ class ReceiverTest {
         alice.close();
         bob.close();
         carol.close();
+    }
+
+    private Receipts receipts() {
+        return new Receipts(
+                bob.db, new OutboxStore(bob.db), bob.accountId, 1, Clock.systemUTC(), () -> {});
     }
 
     private long expiresAt() {
@@ -163,6 +170,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run)
                 .replayUndelivered();
@@ -186,6 +194,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         false,
+                        receipts(),
                         acked::addAll,
                         Runnable::run);
 
@@ -205,6 +214,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run)
                 .replayUndelivered();
