@@ -180,14 +180,16 @@ public sealed interface Content {
 
     private static Content decodeReceipt(byte[] body) throws MalformedContentException {
         ByteBuffer in = ByteBuffer.wrap(body, 2, body.length - 2);
-        if (in.remaining() < 3) {
+        if (!in.hasRemaining()) {
             throw new MalformedContentException("the receipt is truncated");
         }
-        int code = in.get() & 0xff;
-        ReceiptType type = ReceiptType.of(code);
+        ReceiptType type = ReceiptType.of(in.get() & 0xff);
         if (type == null) {
             // a receipt type from a newer sender: nothing this build could do with it
             return new Unknown(TYPE_RECEIPT);
+        }
+        if (in.remaining() < 2) {
+            throw new MalformedContentException("the receipt is truncated");
         }
         int count = in.getShort() & 0xffff;
         List<String> ids = new ArrayList<>(Math.min(count, MAX_RECEIPT_IDS));
