@@ -210,7 +210,8 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * Waits until every outbox entry was accepted by the relay or failed, or until the timeout.
+     * Waits until every outbox entry (messages and the receipts this client owes) was accepted by
+     * the relay or failed, or until the timeout.
      *
      * @return how many outbox entries are still pending (0 when everything was sent)
      */

@@ -16,7 +16,6 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.MessageId;
-import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
@@ -33,10 +32,8 @@ import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,8 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * that send and receive. See {@code ChatClient} for the contract and {@link Threads} for which
  * thread does what.
  */
-public final class ClientCore
-        implements RelayConnection.Handler, OutboxSender.Completion, AutoCloseable {
+public final class ClientCore implements RelayConnection.Handler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
 
     /** How long a message may wait at the relay for an offline recipient. */
@@ -69,11 +65,10 @@ public final class ClientCore
     private final RelayConnection connection;
     private final Receiver receiver;
     private final OutboxWorker worker;
-    private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
+    private final OutboxResults results;
     private final AtomicReference<CompletableFuture<Void>> synced =
             new AtomicReference<>(new CompletableFuture<>());
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object flushMonitor = new Object();
 
     private ClientCore(ClientConfig config, Database db, LocalIdentity local) {
         this.config = config;
@@ -99,6 +94,7 @@ public final class ClientCore
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
+        this.results = new OutboxResults(db, outbox, messages, events);
         this.threads = new Threads(config.heartbeatInterval());
         this.connection =
                 new RelayConnection(
@@ -153,7 +149,7 @@ public final class ClientCore
                         codec,
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         config.clock(),
-                        this);
+                        results);
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, config.clock());
@@ -222,7 +218,7 @@ public final class ClientCore
                                 expiresAt),
                         Content.encodeText(text));
         OutgoingHandle handle = new OutgoingHandle(id, messages);
-        handles.put(id.value(), handle);
+        results.track(handle);
         try {
             long row =
                     db.transaction(
@@ -240,7 +236,7 @@ public final class ClientCore
                             });
             handle.stored(row);
         } catch (RuntimeException e) {
-            handles.remove(id.value());
+            results.untrack(handle);
             throw e;
         }
         worker.wake();
@@ -312,23 +308,7 @@ public final class ClientCore
     }
 
     public int flush(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (flushMonitor) {
-            while (true) {
-                checkOpen();
-                int pending = outbox.size();
-                long left = deadline - System.nanoTime();
-                if (pending == 0 || left <= 0) {
-                    return pending;
-                }
-                try {
-                    flushMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return outbox.size();
-                }
-            }
-        }
+        return results.flush(timeout, this::checkOpen);
     }
 
     @Override
@@ -341,16 +321,10 @@ public final class ClientCore
         threads.close();
         ChatException closedError =
                 new ChatException(ChatException.Reason.CLOSED, "the client is closed");
-        for (OutgoingHandle handle : handles.values()) {
-            handle.abandoned(closedError);
-        }
-        handles.clear();
+        results.abandonAll(closedError);
         synced.get().completeExceptionally(closedError);
         events.post(l -> l.onConnectionState(ConnectionState.CLOSED));
         events.close();
-        synchronized (flushMonitor) {
-            flushMonitor.notifyAll();
-        }
         db.close();
     }
 
@@ -402,53 +376,6 @@ public final class ClientCore
         events.post(l -> l.onError(reason));
         CompletableFuture<Void> current = synced.get();
         events.run(() -> current.completeExceptionally(reason));
-    }
-
-    // ---- outbox results (outbox thread) ----
-
-    @Override
-    public void sent(OutboxStore.Entry entry) {
-        finish(entry, MessageState.SENT, null);
-    }
-
-    @Override
-    public void failed(OutboxStore.Entry entry, String reason) {
-        LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
-        finish(entry, MessageState.FAILED, reason);
-    }
-
-    private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
-        boolean changed =
-                db.transaction(
-                        c -> {
-                            outbox.delete(c, entry.id());
-                            return entry.isMessage()
-                                    && messages.setState(c, entry.messageRowId(), state, reason);
-                        });
-        synchronized (flushMonitor) {
-            flushMonitor.notifyAll();
-        }
-        if (!entry.isMessage()) {
-            // a receipt: nobody waits for it and it has no state of its own
-            return;
-        }
-        MessageId id = new MessageId(entry.clientMsgId());
-        OutgoingHandle handle = handles.remove(entry.clientMsgId());
-        if (changed) {
-            // not when a receipt already moved the message past SENT
-            events.post(l -> l.onMessageState(id, state));
-        }
-        if (handle != null) {
-            if (state == MessageState.SENT) {
-                events.run(handle::sent);
-            } else {
-                ChatException error =
-                        new ChatException(
-                                ChatException.Reason.REJECTED,
-                                "the message could not be sent: " + reason);
-                events.run(() -> handle.failed(error));
-            }
-        }
     }
 
     private void wake() {
