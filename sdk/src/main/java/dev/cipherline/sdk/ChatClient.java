@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Outgoing messages</h2>
  *
  * <pre>
- *   send() ──▶ PENDING ──relay accepted──▶ SENT ──▶ DELIVERED ──▶ READ   (receipts: later)
+ *   send() ──▶ PENDING ──relay accepted──▶ SENT ──receipt──▶ DELIVERED ──receipt──▶ READ
  *                 │  ▲
  *                 │  └── disconnect / retryable error: retried with backoff, same message ID
  *                 └──permanent failure──▶ FAILED
@@ -37,6 +37,13 @@ import java.util.concurrent.CompletableFuture;
  * most once even across process restarts. {@code FAILED} is final: an unknown recipient, an
  * envelope over the size limit, or a key bundle whose identity key does not match the recipient's
  * account ID.
+ *
+ * <p>States only move forward and are stored, so they survive restarts; {@link
+ * ChatListener#onMessageState} is told of each change. {@code DELIVERED} and {@code READ} come from
+ * end-to-end encrypted receipts: the recipient's SDK sends a delivery receipt once it stored the
+ * message, and a read receipt when its app calls {@link #markRead}. Receipts travel through the
+ * outbox like messages, batched (one receipt acknowledges many messages), but never appear in the
+ * history, never cause receipts themselves, and a duplicate changes nothing.
  *
  * <h2>Connection</h2>
  *
@@ -56,6 +63,12 @@ import java.util.concurrent.CompletableFuture;
  * message is never lost. The app receives each message exactly once, in the sender's order, through
  * {@link ChatListener#onMessage}; messages stored but not yet handed over when the process stopped
  * are handed over first on the next {@link Builder#build()}.
+ *
+ * <p>Each conversation keeps an unread count and a read watermark, updated with every message, so
+ * {@link #conversations()} is cheap for hundreds of conversations. {@link #markRead} moves the
+ * watermark to the newest incoming message, sets the count to 0 and queues a read receipt. Typing
+ * indicators ({@link #sendTyping}, {@link ChatListener#onTyping}) are ephemeral: the relay forwards
+ * them to connected devices only and nobody stores them.
  *
  * <h2>Threads</h2>
  *
@@ -131,6 +144,38 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * Marks the conversation with {@code peer} read up to its newest incoming message: those
+     * messages become {@link MessageState#READ} in the history, the conversation's unread count
+     * drops to 0 and its read watermark moves to the newest message, all in one transaction. A read
+     * receipt carrying their IDs is queued in the outbox (in batches of at most 500 IDs) and sent
+     * in the background. Calling it again with nothing new does nothing. Never blocks on the
+     * network.
+     *
+     * @return how many messages were newly marked read
+     * @throws ChatException STORE_FAILURE; CLOSED
+     */
+    public int markRead(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.markRead(peer);
+    }
+
+    /**
+     * Tells {@code to} that this user started ({@code true}) or stopped ({@code false}) typing.
+     * Best effort and never blocking: the indicator is encrypted on the session with each of {@code
+     * to}'s devices (advancing it like a message) and sent as an ephemeral envelope, which the
+     * relay forwards only to devices connected at that moment and never stores. It is dropped when
+     * this client is not connected or has never exchanged a message with {@code to}. Apps repeat
+     * {@code true} every few seconds while the user types.
+     *
+     * @throws ChatException UNKNOWN_CONTACT if {@code to} is neither a contact nor an account ID;
+     *     INVALID_ARGUMENT if {@code to} is this account; CLOSED
+     */
+    public void sendTyping(String to, boolean typing) {
+        Objects.requireNonNull(to, "to");
+        core.sendTyping(to, typing);
+    }
+
+    /**
      * A future that completes when the relay has sent {@code synced} on the current connection: the
      * backlog queued for this device was delivered and handed to the listener. If the client is
      * closed first it completes exceptionally with {@link ChatException.Reason#CLOSED}.
@@ -156,13 +201,17 @@ public final class ChatClient implements AutoCloseable {
         return core.history(peer, limit, before);
     }
 
-    /** Every conversation that has a message, most recent activity first. */
+    /**
+     * Every conversation that has a message, most recent activity first, with its unread count and
+     * read watermark. Reads one stored row per conversation.
+     */
     public List<Conversation> conversations() {
         return core.conversations();
     }
 
     /**
-     * Waits until every outbox entry was accepted by the relay or failed, or until the timeout.
+     * Waits until every outbox entry (messages and the receipts this client owes) was accepted by
+     * the relay or failed, or until the timeout.
      *
      * @return how many outbox entries are still pending (0 when everything was sent)
      */

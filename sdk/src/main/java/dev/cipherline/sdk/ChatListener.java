@@ -17,8 +17,22 @@ public interface ChatListener {
      */
     default void onMessage(IncomingMessage message) {}
 
-    /** An outgoing message moved to a new state. */
+    /**
+     * An outgoing message moved to a new state: {@code SENT} when the relay accepted it, {@code
+     * DELIVERED} and {@code READ} when the recipient's receipts arrive, or {@code FAILED}. Called
+     * once per change, in the order of the changes; states only move forward, and a receipt that
+     * arrives twice is not reported twice. A read receipt that arrives before its delivery receipt
+     * (e.g. from another device of the recipient) is reported as {@code READ} alone.
+     */
     default void onMessageState(MessageId id, MessageState state) {}
+
+    /**
+     * {@code from} started ({@code true}) or stopped ({@code false}) typing a message to this
+     * account. Typing indicators are ephemeral: they reach only devices connected at that moment
+     * and are never stored, so an app should treat "typing" as over when no refresh came for about
+     * 15 seconds, and when a message from {@code from} arrives.
+     */
+    default void onTyping(AccountId from, boolean typing) {}
 
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}

@@ -2,12 +2,26 @@ package dev.cipherline.sdk;
 
 import java.util.concurrent.CompletableFuture;
 
-/** A handle to a message given to {@link ChatClient#send}. */
+/**
+ * A handle to a message given to {@link ChatClient#send}. Its state moves only forward:
+ *
+ * <pre>
+ *   PENDING ──relay accepted──▶ SENT ──delivery receipt──▶ DELIVERED ──read receipt──▶ READ
+ *      └──permanent failure──▶ FAILED
+ * </pre>
+ *
+ * A receipt may skip a state (a read receipt from another device of the recipient can arrive first,
+ * or a delivery receipt before the relay's answer is processed); {@link
+ * ChatListener#onMessageState} reports each change once.
+ */
 public interface OutgoingMessage {
     /** The message's client message ID. */
     MessageId id();
 
-    /** The message's current state. */
+    /**
+     * The message's current state, as stored; after the client is closed, the last state this
+     * handle saw.
+     */
     MessageState state();
 
     /**

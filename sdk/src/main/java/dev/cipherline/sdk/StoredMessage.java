@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param peer the other account of the conversation
  * @param sentAt the sender's clock when the message was sent
  * @param receivedAt when this device stored an incoming message; null for outgoing messages
- * @param state for outgoing messages, how far delivery got; incoming messages are {@link
- *     MessageState#DELIVERED}
+ * @param state how far the message got. Outgoing: {@code PENDING -> SENT -> DELIVERED -> READ} (or
+ *     {@code FAILED}), moved by the relay's answer and the recipient's receipts, and kept across
+ *     restarts. Incoming: {@link MessageState#DELIVERED} when stored, {@link MessageState#READ}
+ *     once the conversation was marked read with {@link ChatClient#markRead}
  */
 public record StoredMessage(
         MessageId id,

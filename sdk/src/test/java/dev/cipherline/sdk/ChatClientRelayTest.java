@@ -105,7 +105,11 @@ class ChatClientRelayTest {
             assertEquals(
                     List.of(
                             new Conversation(
-                                    alice.accountId(), null, received.get(29).receivedAt())),
+                                    alice.accountId(),
+                                    null,
+                                    received.get(29).receivedAt(),
+                                    30,
+                                    null)),
                     receiver.conversations());
 
             // and the answer travels back on the session bob's first message completed

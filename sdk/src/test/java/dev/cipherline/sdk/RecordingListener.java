@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,8 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> messageStates = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> milestones = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> typings = new LinkedBlockingQueue<>();
+    private final Map<MessageId, List<MessageState>> statesSeen = new HashMap<>();
 
     @Override
     public void onMessage(IncomingMessage message) {
@@ -28,6 +32,11 @@ public final class RecordingListener implements ChatListener {
     @Override
     public void onMessageState(MessageId id, MessageState state) {
         messageStates.add(id.value() + ":" + state);
+    }
+
+    @Override
+    public void onTyping(AccountId from, boolean typing) {
+        typings.add(from.value() + ":" + typing);
     }
 
     @Override
@@ -95,6 +104,55 @@ public final class RecordingListener implements ChatListener {
     public List<IncomingMessage> drainMessages() {
         List<IncomingMessage> rest = new ArrayList<>();
         messages.drainTo(rest);
+        return rest;
+    }
+
+    /**
+     * Waits until message {@code id} was reported in {@code expected.length} states, then checks
+     * they were exactly {@code expected}, in order (reports for other messages are kept for them).
+     */
+    public void awaitMessageStates(MessageId id, MessageState... expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (seen(id).size() < expected.length) {
+            String next = messageStates.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail(id + " reached " + seen(id) + ", expected " + List.of(expected));
+            }
+            int colon = next.lastIndexOf(':');
+            seen(new MessageId(next.substring(0, colon)))
+                    .add(MessageState.valueOf(next.substring(colon + 1)));
+        }
+        assertEquals(List.of(expected), seen(id), "states of " + id);
+    }
+
+    /** Every state reported for {@code id} so far, including ones not yet awaited. */
+    public List<MessageState> statesOf(MessageId id) {
+        List<String> rest = new ArrayList<>();
+        messageStates.drainTo(rest);
+        for (String next : rest) {
+            int colon = next.lastIndexOf(':');
+            seen(new MessageId(next.substring(0, colon)))
+                    .add(MessageState.valueOf(next.substring(colon + 1)));
+        }
+        return List.copyOf(seen(id));
+    }
+
+    private List<MessageState> seen(MessageId id) {
+        return statesSeen.computeIfAbsent(id, k -> new ArrayList<>());
+    }
+
+    /** Waits for the next typing indicator and checks who sent it and what it said. */
+    public void awaitTyping(AccountId from, boolean typing) throws InterruptedException {
+        assertEquals(
+                from.value() + ":" + typing,
+                typings.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Typing indicators received and not yet taken, as {@code "<from>:<typing>"}. */
+    public List<String> drainTypings() {
+        List<String> rest = new ArrayList<>();
+        typings.drainTo(rest);
         return rest;
     }
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         })
 final class RecvCommand implements Callable<Integer> {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    private static final Duration RECEIPT_GRACE = Duration.ofSeconds(5);
 
     @ParentCommand private RootCommand root;
     @Spec private CommandSpec spec;
@@ -74,6 +75,8 @@ final class RecvCommand implements Callable<Integer> {
                                 "deliver the waiting messages"));
             }
             Await.listen(session.fatal(), wait);
+            // the delivery receipts for what was printed: best effort, the outbox keeps the rest
+            client.flush(RECEIPT_GRACE);
         }
         session.awaitClosed(CLOSE_GRACE);
         return 0;

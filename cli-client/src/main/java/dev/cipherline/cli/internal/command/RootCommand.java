@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
             WhoamiCommand.class,
             ContactCommand.class,
             SendCommand.class,
-            RecvCommand.class
+            RecvCommand.class,
+            HistoryCommand.class,
+            ReadCommand.class
         })
 public final class RootCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;

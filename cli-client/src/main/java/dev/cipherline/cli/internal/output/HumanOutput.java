@@ -1,11 +1,15 @@
 package dev.cipherline.cli.internal.output;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The default writer, for people at a terminal. Text that came from someone else is passed through
@@ -46,6 +50,26 @@ final class HumanOutput implements Output {
                         + message.from().value()
                         + ": "
                         + safe(message.text()));
+        out.flush();
+    }
+
+    /**
+     * Prints {@code <sentAt> <from>: <text>} like {@code recv}, with {@code me} for this account; a
+     * message this account sent ends with its state in brackets ({@code [sent]}, {@code
+     * [delivered]}, {@code [read]}…), the ticks of a chat app.
+     */
+    @Override
+    public void stored(AccountId self, StoredMessage message) {
+        boolean incoming = message.direction() == Direction.INCOMING;
+        out.println(
+                message.sentAt().truncatedTo(ChronoUnit.SECONDS)
+                        + " "
+                        + (incoming ? message.peer().value() : "me")
+                        + ": "
+                        + safe(message.text())
+                        + (incoming
+                                ? ""
+                                : "  [" + message.state().name().toLowerCase(Locale.ROOT) + "]"));
         out.flush();
     }
 

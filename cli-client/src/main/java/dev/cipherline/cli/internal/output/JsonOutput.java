@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code --json} writer. Field names are a public contract (documented in the module README):
@@ -60,6 +64,37 @@ final class JsonOutput implements Output {
         }
     }
 
+    /**
+     * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code
+     * outgoing}; {@code receivedAt} is null for outgoing messages; {@code state} is the lower-case
+     * message state ({@code pending}, {@code sent}, {@code delivered}, {@code read}, {@code
+     * failed}; incoming messages are {@code delivered} or {@code read}).
+     */
+    @JsonPropertyOrder({"id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record StoredJson(
+            String id,
+            String direction,
+            String from,
+            String to,
+            String text,
+            String sentAt,
+            String receivedAt,
+            String state) {
+        static StoredJson of(AccountId self, StoredMessage m) {
+            boolean incoming = m.direction() == Direction.INCOMING;
+            return new StoredJson(
+                    m.id().value(),
+                    m.direction().name().toLowerCase(Locale.ROOT),
+                    (incoming ? m.peer() : self).value(),
+                    (incoming ? self : m.peer()).value(),
+                    m.text(),
+                    m.sentAt().toString(),
+                    m.receivedAt() == null ? null : m.receivedAt().toString(),
+                    m.state().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     @Override
     public void account(AccountInfo account) {
         println(AccountJson.of(account));
@@ -73,6 +108,11 @@ final class JsonOutput implements Output {
     @Override
     public void message(IncomingMessage message) {
         println(MessageJson.of(message));
+    }
+
+    @Override
+    public void stored(AccountId self, StoredMessage message) {
+        println(StoredJson.of(self, message));
     }
 
     private void println(Object value) {

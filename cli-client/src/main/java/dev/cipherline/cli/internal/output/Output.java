@@ -1,8 +1,10 @@
 package dev.cipherline.cli.internal.output;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -19,6 +21,12 @@ public interface Output {
 
     /** Prints one received message as exactly one line and flushes it. */
     void message(IncomingMessage message);
+
+    /**
+     * Prints one message of a conversation's history ({@code history}) as exactly one line and
+     * flushes it; {@code self} is this account, shown as sender or recipient.
+     */
+    void stored(AccountId self, StoredMessage message);
 
     /**
      * Returns the JSON writer when {@code json} is set, else the human one, both over {@code out}.

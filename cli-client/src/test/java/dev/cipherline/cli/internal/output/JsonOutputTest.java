@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -38,6 +41,50 @@ class JsonOutputTest {
         assertEquals(1, me.get("deviceId").asInt());
         assertEquals("alice", me.get("name").asText());
         assertEquals("http://127.0.0.1:7400", me.get("relay").asText());
+    }
+
+    @Test
+    void historyLinesNameBothSidesAndTheState() throws Exception {
+        Instant sent = Instant.parse("2026-11-22T10:00:00Z");
+        output.stored(
+                ALICE,
+                new StoredMessage(
+                        new MessageId("m1"),
+                        BOB,
+                        Direction.OUTGOING,
+                        "hi\nbob",
+                        sent,
+                        null,
+                        MessageState.DELIVERED));
+        output.stored(
+                ALICE,
+                new StoredMessage(
+                        new MessageId("m2"),
+                        BOB,
+                        Direction.INCOMING,
+                        "hi alice",
+                        sent,
+                        sent.plusSeconds(1),
+                        MessageState.READ));
+
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(2, lines.size());
+        JsonNode mine = JSON.readTree(lines.get(0));
+        assertEquals(
+                List.of("id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"),
+                fieldNames(mine));
+        assertEquals("outgoing", mine.get("direction").asText());
+        assertEquals(ALICE.value(), mine.get("from").asText());
+        assertEquals(BOB.value(), mine.get("to").asText());
+        assertEquals("hi\nbob", mine.get("text").asText());
+        assertTrue(mine.get("receivedAt").isNull());
+        assertEquals("delivered", mine.get("state").asText());
+        JsonNode theirs = JSON.readTree(lines.get(1));
+        assertEquals("incoming", theirs.get("direction").asText());
+        assertEquals(BOB.value(), theirs.get("from").asText());
+        assertEquals(ALICE.value(), theirs.get("to").asText());
+        assertEquals("2026-11-22T10:00:01Z", theirs.get("receivedAt").asText());
+        assertEquals("read", theirs.get("state").asText());
     }
 
     @Test

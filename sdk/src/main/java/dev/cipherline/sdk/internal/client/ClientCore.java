@@ -16,11 +16,11 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.MessageId;
-import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -32,10 +32,8 @@ import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,8 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * that send and receive. See {@code ChatClient} for the contract and {@link Threads} for which
  * thread does what.
  */
-public final class ClientCore
-        implements RelayConnection.Handler, OutboxSender.Completion, AutoCloseable {
+public final class ClientCore implements RelayConnection.Handler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
 
     /** How long a message may wait at the relay for an offline recipient. */
@@ -60,16 +57,18 @@ public final class ClientCore
     private final MessageStore messages;
     private final OutboxStore outbox;
     private final ContactStore contacts;
+    private final ConversationStore conversations;
+    private final Receipts receipts;
+    private final TypingSender typingSender;
     private final Events events;
     private final Threads threads;
     private final RelayConnection connection;
     private final Receiver receiver;
     private final OutboxWorker worker;
-    private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
+    private final OutboxResults results;
     private final AtomicReference<CompletableFuture<Void>> synced =
             new AtomicReference<>(new CompletableFuture<>());
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object flushMonitor = new Object();
 
     private ClientCore(ClientConfig config, Database db, LocalIdentity local) {
         this.config = config;
@@ -80,6 +79,7 @@ public final class ClientCore
         this.messages = new MessageStore(db);
         this.outbox = new OutboxStore(db);
         this.contacts = new ContactStore(db);
+        this.conversations = new ConversationStore(db);
         Identity identity;
         DeviceAuthKey authKey;
         try {
@@ -94,6 +94,7 @@ public final class ClientCore
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
+        this.results = new OutboxResults(db, outbox, messages, events);
         this.threads = new Threads(config.heartbeatInterval(), relayUrl);
         this.connection =
                 new RelayConnection(
@@ -108,6 +109,23 @@ public final class ClientCore
                         threads.inbound(),
                         this);
         Requests requests = new Requests(connection);
+        this.typingSender =
+                new TypingSender(
+                        db,
+                        signalStore,
+                        sessions,
+                        connection,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock());
+        this.receipts =
+                new Receipts(
+                        db,
+                        outbox,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock(),
+                        this::wake);
         this.receiver =
                 new Receiver(
                         db,
@@ -118,6 +136,7 @@ public final class ClientCore
                         config.clock(),
                         events,
                         config.appListening(),
+                        receipts,
                         seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
                         threads::runInbound);
         OutboxSender sender =
@@ -130,7 +149,7 @@ public final class ClientCore
                         codec,
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         config.clock(),
-                        this);
+                        results);
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, config.clock());
@@ -159,6 +178,8 @@ public final class ClientCore
 
     private void start() {
         receiver.replayUndelivered();
+        // receipts owed when the process stopped before they reached the outbox
+        receipts.flush();
         connection.start();
         worker.start();
     }
@@ -196,19 +217,26 @@ public final class ClientCore
                                 now,
                                 expiresAt),
                         Content.encodeText(text));
-        OutgoingHandle handle = new OutgoingHandle(id);
-        handles.put(id.value(), handle);
+        OutgoingHandle handle = new OutgoingHandle(id, messages);
+        results.track(handle);
         try {
-            db.transaction(
-                    c -> {
-                        long row =
-                                messages.insertOutgoing(
-                                        c, recipient, local.deviceId(), id.value(), text, now);
-                        outbox.insert(c, row, recipient, id.value(), expiresAt, sealed, now);
-                        return null;
-                    });
+            long row =
+                    db.transaction(
+                            c -> {
+                                long r =
+                                        messages.insertOutgoing(
+                                                c,
+                                                recipient,
+                                                local.deviceId(),
+                                                id.value(),
+                                                text,
+                                                now);
+                                outbox.insert(c, r, recipient, id.value(), expiresAt, sealed, now);
+                                return r;
+                            });
+            handle.stored(row);
         } catch (RuntimeException e) {
-            handles.remove(id.value());
+            results.untrack(handle);
             throw e;
         }
         worker.wake();
@@ -229,6 +257,35 @@ public final class ClientCore
         }
     }
 
+    public int markRead(AccountId peer) {
+        checkOpen();
+        List<String> read =
+                db.transaction(
+                        c -> {
+                            List<String> ids = conversations.markRead(c, peer.value());
+                            for (String id : ids) {
+                                receipts.owe(c, peer.value(), Content.ReceiptType.READ, id);
+                            }
+                            return ids;
+                        });
+        if (!read.isEmpty()) {
+            receipts.flush();
+        }
+        return read.size();
+    }
+
+    public void sendTyping(String to, boolean typing) {
+        checkOpen();
+        String recipient = resolve(to).value();
+        if (recipient.equals(local.accountId())) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "cannot send typing to yourself");
+        }
+        // off the caller's thread; the inbound thread already serializes session work with receipt
+        // and message handling
+        threads.runInbound(() -> typingSender.send(recipient, typing));
+    }
+
     public CompletableFuture<Void> synced() {
         return synced.get();
     }
@@ -247,27 +304,11 @@ public final class ClientCore
     }
 
     public List<Conversation> conversations() {
-        return messages.conversations();
+        return conversations.list();
     }
 
     public int flush(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (flushMonitor) {
-            while (true) {
-                checkOpen();
-                int pending = outbox.size();
-                long left = deadline - System.nanoTime();
-                if (pending == 0 || left <= 0) {
-                    return pending;
-                }
-                try {
-                    flushMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return outbox.size();
-                }
-            }
-        }
+        return results.flush(timeout, this::checkOpen);
     }
 
     @Override
@@ -280,16 +321,10 @@ public final class ClientCore
         threads.close();
         ChatException closedError =
                 new ChatException(ChatException.Reason.CLOSED, "the client is closed");
-        for (OutgoingHandle handle : handles.values()) {
-            handle.abandoned(closedError);
-        }
-        handles.clear();
+        results.abandonAll(closedError);
         synced.get().completeExceptionally(closedError);
         events.post(l -> l.onConnectionState(ConnectionState.CLOSED));
         events.close();
-        synchronized (flushMonitor) {
-            flushMonitor.notifyAll();
-        }
         db.close();
     }
 
@@ -343,42 +378,7 @@ public final class ClientCore
         events.run(() -> current.completeExceptionally(reason));
     }
 
-    // ---- outbox results (outbox thread) ----
-
-    @Override
-    public void sent(OutboxStore.Entry entry) {
-        finish(entry, MessageState.SENT, null);
-    }
-
-    @Override
-    public void failed(OutboxStore.Entry entry, String reason) {
-        LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
-        finish(entry, MessageState.FAILED, reason);
-    }
-
-    private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
-        db.transaction(
-                c -> {
-                    outbox.delete(c, entry.id());
-                    messages.setState(c, entry.messageRowId(), state, reason);
-                    return null;
-                });
-        MessageId id = new MessageId(entry.clientMsgId());
-        OutgoingHandle handle = handles.remove(entry.clientMsgId());
-        events.post(l -> l.onMessageState(id, state));
-        if (handle != null) {
-            if (state == MessageState.SENT) {
-                events.run(handle::sent);
-            } else {
-                ChatException error =
-                        new ChatException(
-                                ChatException.Reason.REJECTED,
-                                "the message could not be sent: " + reason);
-                events.run(() -> handle.failed(error));
-            }
-        }
-        synchronized (flushMonitor) {
-            flushMonitor.notifyAll();
-        }
+    private void wake() {
+        worker.wake();
     }
 }

@@ -4,16 +4,29 @@ import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.OutgoingMessage;
+import dev.cipherline.sdk.internal.store.MessageStore;
 import java.util.concurrent.CompletableFuture;
 
-/** The handle {@code send} returns; its state is updated by the outbox worker. */
+/**
+ * The handle {@code send} returns. Its state is read from the store, where the outbox worker and
+ * incoming receipts move it, so it stays current after the relay accepted the message; once the
+ * client is closed it answers the last state it saw.
+ */
 final class OutgoingHandle implements OutgoingMessage {
     private final MessageId id;
+    private final MessageStore messages;
     private final CompletableFuture<MessageState> accepted = new CompletableFuture<>();
     private volatile MessageState state = MessageState.PENDING;
+    private volatile long rowId;
 
-    OutgoingHandle(MessageId id) {
+    OutgoingHandle(MessageId id, MessageStore messages) {
         this.id = id;
+        this.messages = messages;
+    }
+
+    /** The message is in the store, in row {@code rowId}. */
+    void stored(long rowId) {
+        this.rowId = rowId;
     }
 
     @Override
@@ -23,6 +36,17 @@ final class OutgoingHandle implements OutgoingMessage {
 
     @Override
     public MessageState state() {
+        long row = rowId;
+        if (row != 0) {
+            try {
+                MessageState stored = messages.state(row);
+                if (stored != null) {
+                    state = stored;
+                }
+            } catch (ChatException e) {
+                // closed: the last state seen
+            }
+        }
         return state;
     }
 
@@ -32,7 +56,9 @@ final class OutgoingHandle implements OutgoingMessage {
     }
 
     void sent() {
-        state = MessageState.SENT;
+        if (state == MessageState.PENDING) {
+            state = MessageState.SENT;
+        }
         accepted.complete(MessageState.SENT);
     }
 

@@ -9,6 +9,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -21,9 +22,15 @@ import java.util.function.Consumer;
 /**
  * Turns {@code deliver} frames into stored messages, on the inbound thread, one at a time in relay
  * order. For each envelope: drop duplicates before decrypting; decrypt; check the inner header
- * against the outer one; commit the message together with the session state it advanced; hand it to
- * the app through the events thread; and only then acknowledge it. A refused envelope is
- * acknowledged too (so a hostile relay cannot wedge the queue) and nothing of it is stored.
+ * against the outer one; commit the message together with the session state it advanced and the
+ * delivery receipt it is owed; hand it to the app through the events thread; and only then
+ * acknowledge it. A refused envelope is acknowledged too (so a hostile relay cannot wedge the
+ * queue) and nothing of it is stored.
+ *
+ * <p>A receipt moves outgoing messages forward in the same transaction as its session step and is
+ * never stored nor answered with a receipt; a redelivered one changes nothing. Ephemeral envelopes
+ * (typing) are opened, reported and forgotten. At the end of each burst of frames the owed receipts
+ * are batched into the outbox and the acks go out.
  */
 final class Receiver {
     private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
@@ -41,10 +48,12 @@ final class Receiver {
     private final Clock clock;
     private final Events events;
     private final boolean appListening;
+    private final Receipts receipts;
     private final Acker acker;
     private final Consumer<Runnable> inbound;
     private final List<Long> pendingAcks = new ArrayList<>();
     private boolean flushScheduled;
+    private boolean receiptsOwed;
 
     Receiver(
             Database db,
@@ -55,6 +64,7 @@ final class Receiver {
             Clock clock,
             Events events,
             boolean appListening,
+            Receipts receipts,
             Acker acker,
             Consumer<Runnable> inbound) {
         this.db = db;
@@ -65,6 +75,7 @@ final class Receiver {
         this.clock = clock;
         this.events = events;
         this.appListening = appListening;
+        this.receipts = receipts;
         this.acker = acker;
         this.inbound = inbound;
     }
@@ -82,8 +93,7 @@ final class Receiver {
     /** Handles one delivered envelope. Called on the inbound thread. */
     void deliver(Frame.Deliver d) {
         if (d.kind() == Kind.EPHEMERAL) {
-            // nothing ephemeral is sent yet; its content is never stored, so dropping loses nothing
-            LOG.log(System.Logger.Level.DEBUG, "ignoring an ephemeral envelope");
+            deliverEphemeral(d);
             return;
         }
         if (messages.incomingExists(d.sender(), d.senderDevice(), d.clientMsgId())) {
@@ -107,56 +117,117 @@ final class Receiver {
             return;
         }
         if (outcome.message != null) {
+            receiptsOwed = true;
             handOver(outcome.rowId, outcome.message);
+        }
+        for (MessageId id : outcome.changed) {
+            events.post(l -> l.onMessageState(id, outcome.state));
         }
         ack(d.seq());
     }
 
-    private record Outcome(long rowId, IncomingMessage message) {}
+    /**
+     * What one envelope did: stored a message (and owes its delivery receipt), or moved outgoing
+     * messages to a new state (a receipt), or nothing.
+     */
+    private record Outcome(
+            long rowId, IncomingMessage message, List<MessageId> changed, MessageState state) {
+        static final Outcome NOTHING = new Outcome(0, null, List.of(), null);
+    }
 
     private Outcome open(java.sql.Connection c, Frame.Deliver d) throws java.sql.SQLException {
         try {
-            byte[] plaintext = sessions.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
-            SealedPayload.Opened opened = SealedPayload.open(plaintext);
-            SealedPayload.Header h = opened.header();
-            SealedPayload.checkBinding(
-                    h,
-                    d.sender(),
-                    d.senderDevice(),
-                    ownAccount,
-                    ownDevice,
-                    d.clientMsgId(),
-                    kindCode(d.kind()),
-                    d.expiresAt());
-            long now = clock.millis();
-            if (h.expiresAt() <= now) {
-                // keep the session state the message advanced, but not the expired message
-                LOG.log(
-                        System.Logger.Level.DEBUG,
-                        "dropping an expired message {0}",
-                        d.clientMsgId());
-                return new Outcome(0, null);
+            SealedPayload.Opened opened = decrypt(d);
+            if (opened == null) {
+                return Outcome.NOTHING;
             }
             Content content = Content.decode(opened.body());
-            if (!(content instanceof Content.Text text)) {
-                LOG.log(
-                        System.Logger.Level.DEBUG,
-                        "ignoring content of an unknown type: {0}",
-                        content);
-                return new Outcome(0, null);
+            if (content instanceof Content.Text text) {
+                IncomingMessage message =
+                        new IncomingMessage(
+                                new MessageId(d.clientMsgId()),
+                                new AccountId(d.sender()),
+                                d.senderDevice(),
+                                text.text(),
+                                Instant.ofEpochMilli(opened.header().sentAt()),
+                                Instant.ofEpochMilli(clock.millis()));
+                long row = messages.insertIncoming(c, message);
+                receipts.owe(c, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
+                return new Outcome(row, message, List.of(), null);
             }
-            IncomingMessage message =
-                    new IncomingMessage(
-                            new MessageId(d.clientMsgId()),
-                            new AccountId(d.sender()),
-                            d.senderDevice(),
-                            text.text(),
-                            Instant.ofEpochMilli(h.sentAt()),
-                            Instant.ofEpochMilli(now));
-            return new Outcome(messages.insertIncoming(c, message), message);
+            if (content instanceof Content.Receipt receipt) {
+                // a receipt acknowledges messages; it is never stored and never acknowledged back
+                MessageState state =
+                        receipt.type() == Content.ReceiptType.READ
+                                ? MessageState.READ
+                                : MessageState.DELIVERED;
+                List<MessageId> changed =
+                        messages.applyReceipt(
+                                c, d.sender(), ownDevice, receipt.clientMsgIds(), state);
+                return new Outcome(0, null, changed, state);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "ignoring content of type {0}", content);
+            return Outcome.NOTHING;
         } catch (CryptoException | Content.MalformedContentException e) {
             throw new Refused(e);
         }
+    }
+
+    /**
+     * Opens an ephemeral envelope (a typing indicator). Its session step is committed like any
+     * other, since the sender's ratchet advanced too, but nothing of its content is stored and it
+     * is never acknowledged: the relay did not store it (seq 0).
+     */
+    private void deliverEphemeral(Frame.Deliver d) {
+        Content content;
+        try {
+            content =
+                    db.transaction(
+                            c -> {
+                                try {
+                                    SealedPayload.Opened opened = decrypt(d);
+                                    return opened == null ? null : Content.decode(opened.body());
+                                } catch (CryptoException | Content.MalformedContentException e) {
+                                    throw new Refused(e);
+                                }
+                            });
+        } catch (Refused r) {
+            handleRefusal(d, r.getCause());
+            return;
+        } catch (ChatException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot open an ephemeral envelope: {0}", e);
+            return;
+        }
+        if (content instanceof Content.Typing typing) {
+            AccountId from = new AccountId(d.sender());
+            events.post(l -> l.onTyping(from, typing.typing()));
+        } else if (content != null) {
+            LOG.log(System.Logger.Level.DEBUG, "ignoring ephemeral content {0}", content);
+        }
+    }
+
+    /**
+     * Decrypts and checks the header binding; returns null for an expired envelope (whose session
+     * step is still kept).
+     */
+    private SealedPayload.Opened decrypt(Frame.Deliver d) throws CryptoException {
+        byte[] plaintext = sessions.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+        SealedPayload.Opened opened = SealedPayload.open(plaintext);
+        SealedPayload.Header h = opened.header();
+        SealedPayload.checkBinding(
+                h,
+                d.sender(),
+                d.senderDevice(),
+                ownAccount,
+                ownDevice,
+                d.clientMsgId(),
+                kindCode(d.kind()),
+                d.expiresAt());
+        if (h.expiresAt() <= clock.millis()) {
+            LOG.log(System.Logger.Level.DEBUG, "dropping an expired envelope {0}", d.clientMsgId());
+            return null;
+        }
+        return opened;
     }
 
     private void handleRefusal(Frame.Deliver d, Throwable cause) {
@@ -209,6 +280,15 @@ final class Receiver {
 
     private void flushAcks() {
         flushScheduled = false;
+        if (receiptsOwed) {
+            receiptsOwed = false;
+            try {
+                receipts.flush();
+            } catch (ChatException e) {
+                // the owed receipts stay in the store; the next batch or start sends them
+                LOG.log(System.Logger.Level.DEBUG, "cannot queue receipts: {0}", e.getMessage());
+            }
+        }
         if (pendingAcks.isEmpty()) {
             return;
         }

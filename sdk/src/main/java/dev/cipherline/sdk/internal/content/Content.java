@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a message says, as encoded in the body of the sealed inner payload (opaque to the relay and
@@ -12,12 +15,17 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  *   u8  version = 1
- *   u8  content type (1 = text)
- *   ... type-specific bytes; for text: the UTF-8 text, to the end of the body
+ *   u8  content type: 1 = text, 2 = receipt, 3 = typing
+ *   text:    the UTF-8 text, to the end of the body
+ *   receipt: u8 receipt type (1 = delivered, 2 = read), u16 count (1..{@value #MAX_RECEIPT_IDS}),
+ *            then count times: u8 length (1..64), the client message ID in ASCII
+ *   typing:  u8 1 = started typing, 0 = stopped
  * </pre>
  *
- * A receiver keeps the version byte to refuse bodies it cannot read, and reports content types it
- * does not know as {@link Unknown} so that newer senders (receipts, attachments) do not break it.
+ * Integers are big-endian. Bytes after a receipt's or a typing indicator's fields are ignored, so a
+ * later version may append fields. A receiver keeps the version byte to refuse bodies it cannot
+ * read, and reports content types it does not know as {@link Unknown} so that newer senders
+ * (attachments…) do not break it.
  */
 public sealed interface Content {
     /** The body format version this build writes and reads. */
@@ -25,6 +33,15 @@ public sealed interface Content {
 
     /** Content type byte of {@link Text}. */
     int TYPE_TEXT = 1;
+
+    /** Content type byte of {@link Receipt}. */
+    int TYPE_RECEIPT = 2;
+
+    /** Content type byte of {@link Typing}. */
+    int TYPE_TYPING = 3;
+
+    /** The most client message IDs one receipt carries; more are split over several receipts. */
+    int MAX_RECEIPT_IDS = 500;
 
     /** A text message. */
     record Text(String text) implements Content {
@@ -35,8 +52,60 @@ public sealed interface Content {
         }
     }
 
+    /** What a receipt acknowledges. The byte values are part of the encoding. */
+    enum ReceiptType {
+        /** A device of the recipient stored the messages. */
+        DELIVERED(1),
+        /** The recipient's app marked the messages read. */
+        READ(2);
+
+        private final int code;
+
+        ReceiptType(int code) {
+            this.code = code;
+        }
+
+        /** The byte that encodes this type. */
+        public int code() {
+            return code;
+        }
+
+        /** The type encoded by {@code code}, or null for a code this build does not know. */
+        public static ReceiptType of(int code) {
+            for (ReceiptType t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A delivery or read receipt for messages the receiver of the receipt sent. */
+    record Receipt(ReceiptType type, List<String> clientMsgIds) implements Content {
+        /** Copies the IDs; a receipt acknowledges 1..{@value #MAX_RECEIPT_IDS} valid IDs. */
+        public Receipt {
+            clientMsgIds = List.copyOf(clientMsgIds);
+            if (clientMsgIds.isEmpty() || clientMsgIds.size() > MAX_RECEIPT_IDS) {
+                throw new IllegalArgumentException(
+                        "a receipt carries 1.." + MAX_RECEIPT_IDS + " message IDs");
+            }
+            for (String id : clientMsgIds) {
+                if (!CLIENT_MSG_ID.matcher(id).matches()) {
+                    throw new IllegalArgumentException("not a client message ID");
+                }
+            }
+        }
+    }
+
+    /** The sender started or stopped typing a message. */
+    record Typing(boolean typing) implements Content {}
+
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {}
+
+    /** The form of a client message ID (see the wire protocol). */
+    Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Encodes a text message. */
     static byte[] encodeText(String text) {
@@ -48,11 +117,34 @@ public sealed interface Content {
         return out.toByteArray();
     }
 
+    /** Encodes a receipt. */
+    static byte[] encodeReceipt(Receipt receipt) {
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(5 + 65 * receipt.clientMsgIds().size());
+        out.write(VERSION);
+        out.write(TYPE_RECEIPT);
+        out.write(receipt.type().code());
+        int count = receipt.clientMsgIds().size();
+        out.write(count >>> 8);
+        out.write(count & 0xff);
+        for (String id : receipt.clientMsgIds()) {
+            byte[] ascii = id.getBytes(StandardCharsets.US_ASCII);
+            out.write(ascii.length);
+            out.writeBytes(ascii);
+        }
+        return out.toByteArray();
+    }
+
+    /** Encodes a typing indicator. */
+    static byte[] encodeTyping(boolean typing) {
+        return new byte[] {VERSION, TYPE_TYPING, (byte) (typing ? 1 : 0)};
+    }
+
     /**
      * Decodes a body.
      *
-     * @throws MalformedContentException if the body is empty, has another version, or its text is
-     *     not valid UTF-8
+     * @throws MalformedContentException if the body is empty, has another version, its text is not
+     *     valid UTF-8, or a receipt or typing indicator is truncated or malformed
      */
     static Content decode(byte[] body) throws MalformedContentException {
         if (body.length < 2) {
@@ -63,9 +155,15 @@ public sealed interface Content {
                     "the message body has unsupported version " + (body[0] & 0xff));
         }
         int type = body[1] & 0xff;
-        if (type != TYPE_TEXT) {
-            return new Unknown(type);
-        }
+        return switch (type) {
+            case TYPE_TEXT -> decodeText(body);
+            case TYPE_RECEIPT -> decodeReceipt(body);
+            case TYPE_TYPING -> decodeTyping(body);
+            default -> new Unknown(type);
+        };
+    }
+
+    private static Content decodeText(byte[] body) throws MalformedContentException {
         try {
             String text =
                     StandardCharsets.UTF_8
@@ -78,6 +176,47 @@ public sealed interface Content {
         } catch (CharacterCodingException e) {
             throw new MalformedContentException("the message text is not valid UTF-8");
         }
+    }
+
+    private static Content decodeReceipt(byte[] body) throws MalformedContentException {
+        ByteBuffer in = ByteBuffer.wrap(body, 2, body.length - 2);
+        if (!in.hasRemaining()) {
+            throw new MalformedContentException("the receipt is truncated");
+        }
+        ReceiptType type = ReceiptType.of(in.get() & 0xff);
+        if (type == null) {
+            // a receipt type from a newer sender: nothing this build could do with it
+            return new Unknown(TYPE_RECEIPT);
+        }
+        if (in.remaining() < 2) {
+            throw new MalformedContentException("the receipt is truncated");
+        }
+        int count = in.getShort() & 0xffff;
+        List<String> ids = new ArrayList<>(Math.min(count, MAX_RECEIPT_IDS));
+        for (int i = 0; i < count; i++) {
+            if (!in.hasRemaining()) {
+                throw new MalformedContentException("the receipt is truncated");
+            }
+            int length = in.get() & 0xff;
+            if (in.remaining() < length) {
+                throw new MalformedContentException("the receipt is truncated");
+            }
+            byte[] ascii = new byte[length];
+            in.get(ascii);
+            ids.add(new String(ascii, StandardCharsets.ISO_8859_1));
+        }
+        try {
+            return new Receipt(type, ids);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedContentException("the receipt is malformed: " + e.getMessage());
+        }
+    }
+
+    private static Content decodeTyping(byte[] body) throws MalformedContentException {
+        if (body.length < 3 || (body[2] & 0xff) > 1) {
+            throw new MalformedContentException("the typing indicator is malformed");
+        }
+        return new Typing(body[2] == 1);
     }
 
     /** A body that cannot be read. */

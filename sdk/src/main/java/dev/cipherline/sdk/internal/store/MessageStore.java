@@ -4,7 +4,6 @@ import static dev.cipherline.sdk.internal.store.Sql.execute;
 import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import dev.cipherline.sdk.AccountId;
-import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
@@ -20,8 +19,8 @@ import java.util.List;
 
 /** The message history: incoming and outgoing messages, with delivery state. */
 public final class MessageStore {
-    private static final int INCOMING = 0;
-    private static final int OUTGOING = 1;
+    static final int INCOMING = 0;
+    static final int OUTGOING = 1;
 
     private final Database db;
 
@@ -52,7 +51,9 @@ public final class MessageStore {
                     MessageState.PENDING.name());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                long row = rs.getLong(1);
+                ConversationStore.touch(c, peer, sentAt, false);
+                return row;
             }
         }
     }
@@ -91,7 +92,9 @@ public final class MessageStore {
                     MessageState.DELIVERED.name());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                long row = rs.getLong(1);
+                ConversationStore.touch(c, m.from().value(), m.receivedAt().toEpochMilli(), true);
+                return row;
             }
         }
     }
@@ -131,15 +134,78 @@ public final class MessageStore {
                 });
     }
 
-    /** Moves an outgoing message to {@code state}, with a failure reason for FAILED. */
-    public void setState(Connection c, long rowId, MessageState state, String failure)
+    /**
+     * Moves an outgoing message forward to {@code state}, with a failure reason for FAILED. States
+     * never move backwards: a delivery receipt may be applied before the relay's {@code accepted}
+     * is, and the later SENT must not undo it.
+     *
+     * @return whether the state changed
+     */
+    public boolean setState(Connection c, long rowId, MessageState state, String failure)
             throws SQLException {
+        MessageState current;
+        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM messages WHERE id = ?")) {
+            ps.setLong(1, rowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                current = MessageState.valueOf(rs.getString(1));
+            }
+        }
+        if (!movesForward(current, state)) {
+            return false;
+        }
         execute(
                 c,
                 "UPDATE messages SET state = ?, failure = ? WHERE id = ?",
                 state.name(),
                 failure,
                 rowId);
+        return true;
+    }
+
+    /** Whether a message in state {@code from} may move to {@code to}. */
+    static boolean movesForward(MessageState from, MessageState to) {
+        if (from == MessageState.FAILED || to == MessageState.PENDING) {
+            return false;
+        }
+        if (to == MessageState.FAILED) {
+            return from == MessageState.PENDING;
+        }
+        return to.ordinal() > from.ordinal();
+    }
+
+    /**
+     * Applies a receipt from {@code peer}: moves each of this device's outgoing messages to {@code
+     * peer} named in {@code clientMsgIds} forward to {@code state}. Unknown IDs and messages
+     * already at or past {@code state} are left alone, so a duplicate receipt changes nothing.
+     *
+     * @return the IDs whose state changed, in receipt order
+     */
+    public List<MessageId> applyReceipt(
+            Connection c, String peer, int ownDevice, List<String> clientMsgIds, MessageState state)
+            throws SQLException {
+        List<MessageId> changed = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT id FROM messages WHERE peer = ? AND direction = ? AND"
+                                + " sender_device = ? AND client_msg_id = ?")) {
+            for (String id : clientMsgIds) {
+                Sql.bind(ps, peer, OUTGOING, ownDevice, id);
+                long row;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    row = rs.getLong(1);
+                }
+                if (setState(c, row, state, null)) {
+                    changed.add(new MessageId(id));
+                }
+            }
+        }
+        return changed;
     }
 
     /** The state of a message row, or null if there is no such row. */
@@ -197,30 +263,6 @@ public final class MessageStore {
                                                 hasReceived ? Instant.ofEpochMilli(received) : null,
                                                 MessageState.valueOf(rs.getString(6))));
                             }
-                        }
-                    }
-                    return out;
-                });
-    }
-
-    /** Every peer with a message, with its contact name, most recent activity first. */
-    public List<Conversation> conversations() {
-        return db.read(
-                c -> {
-                    List<Conversation> out = new ArrayList<>();
-                    try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "SELECT m.peer, c.name, MAX(COALESCE(m.received_at,"
-                                                    + " m.sent_at)) AS last FROM messages m LEFT JOIN"
-                                                    + " contacts c ON c.account_id = m.peer GROUP BY"
-                                                    + " m.peer ORDER BY last DESC, m.peer");
-                            ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(
-                                    new Conversation(
-                                            new AccountId(rs.getString(1)),
-                                            rs.getString(2),
-                                            Instant.ofEpochMilli(rs.getLong(3))));
                         }
                     }
                     return out;

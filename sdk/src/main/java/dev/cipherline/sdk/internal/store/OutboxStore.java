@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The durable outbox: one row per message not yet accepted by the relay, holding the sealed
- * plaintext (not ciphertext) so each attempt can encrypt for the recipient's current devices. Rows
- * of one recipient are sent strictly in insertion order.
+ * The durable outbox: one row per message or receipt not yet accepted by the relay, holding the
+ * sealed plaintext (not ciphertext) so each attempt can encrypt for the recipient's current
+ * devices. Rows of one recipient are sent strictly in insertion order.
  */
 public final class OutboxStore {
     private final Database db;
@@ -25,7 +25,8 @@ public final class OutboxStore {
     /**
      * One outbox row.
      *
-     * @param messageRowId the row of the message in the history
+     * @param messageRowId the row of the message in the history, or 0 for a receipt (which is not
+     *     in the history)
      * @param sealed the sealed inner payload to encrypt
      * @param attempts how many times it was encrypted and sent
      * @param nextAttemptAt epoch ms before which it must not be sent again
@@ -38,9 +39,14 @@ public final class OutboxStore {
             long expiresAt,
             byte[] sealed,
             int attempts,
-            long nextAttemptAt) {}
+            long nextAttemptAt) {
+        /** Whether this entry is a message of the history (not a receipt). */
+        public boolean isMessage() {
+            return messageRowId != 0;
+        }
+    }
 
-    /** Adds a message to the end of the outbox. */
+    /** Adds a message ({@code messageRowId} > 0) or a receipt (0) to the end of the outbox. */
     public void insert(
             Connection c,
             long messageRowId,
@@ -54,7 +60,7 @@ public final class OutboxStore {
                 c,
                 "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
                         + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                messageRowId,
+                messageRowId == 0 ? null : messageRowId,
                 recipient,
                 clientMsgId,
                 expiresAt,

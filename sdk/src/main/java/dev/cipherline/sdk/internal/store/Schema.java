@@ -104,6 +104,53 @@ final class Schema {
                             last_error TEXT)
                         """,
                         "CREATE INDEX outbox_by_recipient ON outbox (recipient, id)"
+                    },
+                    new String[] {
+                        // receipts travel through the outbox but are no message: message_id NULL
+                        """
+                        CREATE TABLE outbox_v2 (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            message_id INTEGER UNIQUE REFERENCES messages (id),
+                            recipient TEXT NOT NULL,
+                            client_msg_id TEXT NOT NULL,
+                            expires_at INTEGER NOT NULL,
+                            sealed BLOB NOT NULL,
+                            attempts INTEGER NOT NULL,
+                            next_attempt_at INTEGER NOT NULL,
+                            last_error TEXT)
+                        """,
+                        "INSERT INTO outbox_v2 SELECT * FROM outbox",
+                        "DROP TABLE outbox",
+                        "ALTER TABLE outbox_v2 RENAME TO outbox",
+                        "CREATE INDEX outbox_by_recipient ON outbox (recipient, id)",
+                        // one row per peer, kept up to date on every insert, so a conversation
+                        // list of hundreds of peers is read without scanning the messages
+                        """
+                        CREATE TABLE conversations (
+                            peer TEXT PRIMARY KEY,
+                            last_activity INTEGER NOT NULL,
+                            unread_count INTEGER NOT NULL,
+                            read_watermark INTEGER NOT NULL)
+                        """,
+                        """
+                        CREATE INDEX conversations_by_activity
+                            ON conversations (last_activity DESC, peer)
+                        """,
+                        """
+                        INSERT INTO conversations (peer, last_activity, unread_count, read_watermark)
+                            SELECT peer, MAX(COALESCE(received_at, sent_at)),
+                                SUM(CASE WHEN direction = 0 THEN 1 ELSE 0 END), 0
+                            FROM messages GROUP BY peer
+                        """,
+                        // receipts owed to peers, written with the message they acknowledge and
+                        // turned into outbox entries in batches
+                        """
+                        CREATE TABLE receipt_queue (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            peer TEXT NOT NULL,
+                            type INTEGER NOT NULL,
+                            client_msg_id TEXT NOT NULL)
+                        """
                     });
 
     private Schema() {}

@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +58,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run);
     }
@@ -65,6 +69,11 @@ class ReceiverTest {
         alice.close();
         bob.close();
         carol.close();
+    }
+
+    private Receipts receipts() {
+        return new Receipts(
+                bob.db, new OutboxStore(bob.db), bob.accountId, 1, Clock.systemUTC(), () -> {});
     }
 
     private long expiresAt() {
@@ -163,6 +172,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run)
                 .replayUndelivered();
@@ -186,6 +196,7 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         false,
+                        receipts(),
                         acked::addAll,
                         Runnable::run);
 
@@ -205,9 +216,81 @@ class ReceiverTest {
                         Clock.systemUTC(),
                         events,
                         true,
+                        receipts(),
                         acked::addAll,
                         Runnable::run)
                 .replayUndelivered();
         assertEquals("kept", app.awaitMessages(1).get(0).text());
+    }
+
+    @Test
+    void aTypingIndicatorIsReportedButNeverStoredNorAcknowledged() throws Exception {
+        long now = System.currentTimeMillis();
+        byte[] sealed =
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_EPHEMERAL,
+                                alice.accountId,
+                                1,
+                                bob.accountId,
+                                SealedPayload.ANY_DEVICE,
+                                "t1",
+                                now,
+                                expiresAt()),
+                        Content.encodeTyping(true));
+        byte[] ciphertext = alice.crypto.encrypt(bob.accountId, 1, sealed);
+
+        receiver.deliver(
+                new Frame.Deliver(
+                        0,
+                        alice.accountId,
+                        1,
+                        "t1",
+                        Kind.EPHEMERAL,
+                        now,
+                        expiresAt() - 1_000,
+                        ciphertext));
+        listener.awaitTyping(new AccountId(alice.accountId), true);
+
+        // the ratchet step was kept: the next message on the session still opens
+        receiver.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "after typing")));
+        assertEquals("after typing", listener.awaitMessages(1).get(0).text());
+        assertEquals(List.of(1L), acked, "only the message is acknowledged");
+        assertEquals(1, bobMessages.history(alice.accountId, 10, null).size());
+    }
+
+    @Test
+    void aStoredMessageOwesItsSenderADeliveryReceiptInTheOutbox() throws Exception {
+        // like the inbound thread: the end-of-burst work runs after the frames already queued
+        List<Runnable> later = new ArrayList<>();
+        Receiver burst =
+                new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        true,
+                        receipts(),
+                        acked::addAll,
+                        later::add);
+        burst.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
+        burst.deliver(deliver(2, alice.accountId, "m2", sealFromAlice("m2", "two")));
+        listener.awaitMessages(2);
+        assertEquals(List.of(), new OutboxStore(bob.db).heads(), "owed, not yet batched");
+        later.forEach(Runnable::run);
+        assertEquals(List.of(1L, 2L), acked);
+
+        List<OutboxStore.Entry> owed = new OutboxStore(bob.db).heads();
+        assertEquals(1, owed.size(), "one receipt for the burst");
+        assertEquals(alice.accountId, owed.get(0).recipient());
+        assertFalse(owed.get(0).isMessage(), "a receipt is not in the history");
+        SealedPayload.Opened receipt = SealedPayload.open(owed.get(0).sealed());
+        assertEquals(
+                new Content.Receipt(Content.ReceiptType.DELIVERED, List.of("m1", "m2")),
+                Content.decode(receipt.body()));
+        assertEquals(2, bobMessages.history(alice.accountId, 10, null).size());
     }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContentTest {
@@ -38,5 +41,64 @@ class ContentTest {
     @Test
     void textNeverShowsUpInToString() {
         assertFalse(new Content.Text("secret words").toString().contains("secret"));
+    }
+
+    @Test
+    void receiptsAreTypeCountThenLengthPrefixedIds() throws Exception {
+        Content.Receipt receipt = new Content.Receipt(Content.ReceiptType.READ, List.of("ab", "c"));
+        byte[] bytes = Content.encodeReceipt(receipt);
+        assertArrayEquals(new byte[] {1, 2, 2, 0, 2, 2, 'a', 'b', 1, 'c'}, bytes);
+        assertEquals(receipt, Content.decode(bytes));
+        assertEquals(
+                new Content.Receipt(Content.ReceiptType.DELIVERED, List.of("x")),
+                Content.decode(new byte[] {1, 2, 1, 0, 1, 1, 'x'}));
+    }
+
+    @Test
+    void typingIsOneByte() throws Exception {
+        assertArrayEquals(new byte[] {1, 3, 1}, Content.encodeTyping(true));
+        assertArrayEquals(new byte[] {1, 3, 0}, Content.encodeTyping(false));
+        assertEquals(new Content.Typing(true), Content.decode(Content.encodeTyping(true)));
+        assertEquals(new Content.Typing(false), Content.decode(Content.encodeTyping(false)));
+    }
+
+    @Test
+    void malformedReceiptsAndTypingAreRefused() {
+        for (byte[] bad :
+                new byte[][] {
+                    {1, 2, 1},
+                    {1, 2, 1, 0, 0},
+                    {1, 2, 1, 0, 2, 1, 'x'},
+                    {1, 2, 1, 0, 1, 3, 'x'},
+                    {1, 2, 1, 0, 1, 1, '!'},
+                    {1, 3},
+                    {1, 3, 2}
+                }) {
+            assertThrows(Content.MalformedContentException.class, () -> Content.decode(bad));
+        }
+        assertEquals(new Content.Unknown(2), assertDoesNotThrowDecode(new byte[] {1, 2, 9, 0}));
+    }
+
+    @Test
+    void receiptsHoldAtMostTheLimit() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i <= Content.MAX_RECEIPT_IDS; i++) {
+            ids.add("m" + i);
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Content.Receipt(Content.ReceiptType.READ, ids));
+        Content.Receipt full =
+                new Content.Receipt(
+                        Content.ReceiptType.READ, ids.subList(0, Content.MAX_RECEIPT_IDS));
+        assertTrue(Content.encodeReceipt(full).length < 64 * 1024 - 512, "fits an envelope");
+    }
+
+    private static Content assertDoesNotThrowDecode(byte[] body) {
+        try {
+            return Content.decode(body);
+        } catch (Content.MalformedContentException e) {
+            throw new AssertionError(e);
+        }
     }
 }

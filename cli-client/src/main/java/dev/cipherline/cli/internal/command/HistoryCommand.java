@@ -1,0 +1,68 @@
+package dev.cipherline.cli.internal.command;
+
+import dev.cipherline.cli.internal.error.CliError;
+import dev.cipherline.cli.internal.output.Output;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.StoredMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cipherline history NAME}: the newest messages of a conversation, from the local store. */
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the newest messages exchanged with NAME, oldest first, from the local store"
+                    + " (no relay needed), with the delivery state of the messages you sent.",
+            "Messages not yet fetched with recv are not shown; it does not mark anything read."
+        })
+final class HistoryCommand implements Callable<Integer> {
+    static final int MAX_LIMIT = 1000;
+
+    @ParentCommand private RootCommand root;
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "A contact name or an account ID.")
+    private String name;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "How many messages to print, 1..1000 (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Option(
+            names = "--json",
+            description =
+                    "Print one JSON object a line: id, direction, from, to, text, sentAt,"
+                            + " receivedAt, state.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new CliError.Usage("--limit must be 1.." + MAX_LIMIT);
+        }
+        try (ChatClient client = root.open()) {
+            AccountId peer = Peers.resolve(client, name);
+            List<StoredMessage> page = new ArrayList<>(client.history(peer, limit, null));
+            Collections.reverse(page);
+            Output output = Output.of(json, spec.commandLine().getOut());
+            AccountId self = client.whoami().accountId();
+            for (StoredMessage message : page) {
+                output.stored(self, message);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cipherline.cli;
+
+import static dev.cipherline.cli.CommandLineTest.assertOneSentence;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.relay.RelayConfig;
+import dev.cipherline.relay.RelayServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code history} and {@code read} between two accounts through a real in-process relay. */
+class ConversationCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path dir;
+    private RelayServer relay;
+    private CliHarness cli;
+    private String aliceId;
+    private String bobId;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        relay =
+                RelayServer.start(
+                        new RelayConfig(
+                                "127.0.0.1",
+                                0,
+                                dir.resolve("relay"),
+                                Duration.ofDays(30),
+                                100_000,
+                                64),
+                        Clock.systemUTC());
+        cli = new CliHarness(Map.of(), dir.resolve("user"));
+        aliceId = ok(as("alice", "init", "--relay", relay.url().toString())).stdout().strip();
+        bobId = ok(as("bob", "init", "--relay", relay.url().toString())).stdout().strip();
+        ok(as("alice", "contact", "add", "bob", bobId));
+        ok(as("bob", "contact", "add", "alice", aliceId));
+    }
+
+    @AfterEach
+    void stopRelay() {
+        relay.close();
+    }
+
+    private CliHarness.Result as(String who, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = dir.resolve(who).toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cli.run(all);
+    }
+
+    private static CliHarness.Result ok(CliHarness.Result result) {
+        assertEquals(0, result.exitCode(), result.toString());
+        return result;
+    }
+
+    private static List<JsonNode> jsonLines(CliHarness.Result result) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : result.stdout().lines().toList()) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    @Test
+    void historyShowsBothSidesWithStatesAndReadSendsTheTicksBack() throws Exception {
+        ok(as("alice", "send", "bob", "one"));
+        ok(as("alice", "send", "bob", "two"));
+        ok(as("bob", "recv"));
+        ok(as("bob", "send", "alice", "hi alice"));
+
+        List<JsonNode> bobSide = jsonLines(ok(as("bob", "history", "alice", "--json")));
+        assertEquals(3, bobSide.size());
+        JsonNode first = bobSide.get(0);
+        assertEquals("one", first.get("text").asText());
+        assertEquals("incoming", first.get("direction").asText());
+        assertEquals(aliceId, first.get("from").asText());
+        assertEquals(bobId, first.get("to").asText());
+        assertEquals("delivered", first.get("state").asText());
+        assertTrue(first.get("receivedAt").isTextual());
+        JsonNode reply = bobSide.get(2);
+        assertEquals("outgoing", reply.get("direction").asText());
+        assertEquals(bobId, reply.get("from").asText());
+        assertEquals(aliceId, reply.get("to").asText());
+        assertTrue(reply.get("receivedAt").isNull());
+        assertEquals(
+                List.of("id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"),
+                fieldNames(reply));
+
+        ok(as("bob", "read", "alice"));
+        for (JsonNode m : jsonLines(ok(as("bob", "history", "alice", "--json", "--limit", "2")))) {
+            if (m.get("direction").asText().equals("incoming")) {
+                assertEquals("read", m.get("state").asText());
+            }
+        }
+
+        // alice fetches the receipts (and bob's reply) and sees the ticks
+        ok(as("alice", "recv"));
+        List<JsonNode> aliceSide = jsonLines(ok(as("alice", "history", "bob", "--json")));
+        assertEquals("read", aliceSide.get(0).get("state").asText());
+        assertEquals("read", aliceSide.get(1).get("state").asText());
+        assertEquals("hi alice", aliceSide.get(2).get("text").asText());
+
+        CliHarness.Result human = ok(as("alice", "history", "bob", "--limit", "3"));
+        List<String> lines = human.stdout().lines().toList();
+        assertEquals(3, lines.size(), human.toString());
+        assertTrue(lines.get(0).endsWith(" me: one  [read]"), lines.get(0));
+        assertTrue(lines.get(2).endsWith(" " + bobId + ": hi alice"), lines.get(2));
+    }
+
+    @Test
+    void badNamesAndLimitsHaveTheirExitCodes() {
+        CliHarness.Result unknown = as("alice", "history", "nobody");
+        assertEquals(5, unknown.exitCode(), unknown.toString());
+        assertOneSentence(unknown);
+
+        CliHarness.Result readUnknown = as("alice", "read", "nobody");
+        assertEquals(5, readUnknown.exitCode(), readUnknown.toString());
+        assertOneSentence(readUnknown);
+
+        CliHarness.Result badLimit = as("alice", "history", "bob", "--limit", "0");
+        assertEquals(2, badLimit.exitCode(), badLimit.toString());
+        assertOneSentence(badLimit);
+
+        CliHarness.Result nothing = ok(as("alice", "history", "bob"));
+        assertEquals("", nothing.stdout());
+        ok(as("alice", "read", "bob"));
+    }
+
+    @Test
+    void aReadReceiptThatTheRelayCannotTakeExitsWith4AndStaysQueued() throws Exception {
+        ok(as("alice", "send", "bob", "one"));
+        ok(as("bob", "recv"));
+        relay.close();
+
+        CliHarness.Result read = as("bob", "read", "alice", "--timeout", "0.5");
+
+        assertEquals(4, read.exitCode(), read.toString());
+        assertOneSentence(read);
+        assertTrue(read.stderr().contains("stays queued"), read.stderr());
+        assertEquals(
+                "read",
+                jsonLines(ok(as("bob", "history", "alice", "--json"))).get(0).get("state").asText(),
+                "marked read locally all the same");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

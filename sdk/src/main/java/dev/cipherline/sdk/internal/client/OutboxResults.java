@@ -1,0 +1,128 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What happens when an outbox entry leaves the outbox (on the outbox thread): the entry is deleted
+ * and its message moved forward in one transaction, the listener and the message's handle are told,
+ * and {@link #flush} waiters wake. Receipt entries have no message, state or handle.
+ */
+final class OutboxResults implements OutboxSender.Completion {
+    private static final System.Logger LOG = System.getLogger(OutboxResults.class.getName());
+
+    private final Database db;
+    private final OutboxStore outbox;
+    private final MessageStore messages;
+    private final Events events;
+    private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
+    private final Object monitor = new Object();
+
+    OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
+        this.db = db;
+        this.outbox = outbox;
+        this.messages = messages;
+        this.events = events;
+    }
+
+    /** Completes {@code handle} when its message leaves the outbox. */
+    void track(OutgoingHandle handle) {
+        handles.put(handle.id().value(), handle);
+    }
+
+    /** Stops tracking a handle whose message was never stored. */
+    void untrack(OutgoingHandle handle) {
+        handles.remove(handle.id().value(), handle);
+    }
+
+    @Override
+    public void sent(OutboxStore.Entry entry) {
+        finish(entry, MessageState.SENT, null);
+    }
+
+    @Override
+    public void failed(OutboxStore.Entry entry, String reason) {
+        LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
+        finish(entry, MessageState.FAILED, reason);
+    }
+
+    private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
+        boolean changed =
+                db.transaction(
+                        c -> {
+                            outbox.delete(c, entry.id());
+                            return entry.isMessage()
+                                    && messages.setState(c, entry.messageRowId(), state, reason);
+                        });
+        wakeWaiters();
+        if (!entry.isMessage()) {
+            // a receipt: nobody waits for it and it has no state of its own
+            return;
+        }
+        MessageId id = new MessageId(entry.clientMsgId());
+        OutgoingHandle handle = handles.remove(entry.clientMsgId());
+        if (changed) {
+            // not when a receipt already moved the message past SENT
+            events.post(l -> l.onMessageState(id, state));
+        }
+        if (handle != null) {
+            if (state == MessageState.SENT) {
+                events.run(handle::sent);
+            } else {
+                ChatException error =
+                        new ChatException(
+                                ChatException.Reason.REJECTED,
+                                "the message could not be sent: " + reason);
+                events.run(() -> handle.failed(error));
+            }
+        }
+    }
+
+    /**
+     * Waits until the outbox is empty or the timeout passed; {@code checkOpen} throws once the
+     * client is closed.
+     *
+     * @return how many entries are still pending
+     */
+    int flush(Duration timeout, Runnable checkOpen) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (true) {
+                checkOpen.run();
+                int pending = outbox.size();
+                long left = deadline - System.nanoTime();
+                if (pending == 0 || left <= 0) {
+                    return pending;
+                }
+                try {
+                    monitor.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return outbox.size();
+                }
+            }
+        }
+    }
+
+    /** On close: every tracked handle fails with {@code error}, and flush waiters wake. */
+    void abandonAll(ChatException error) {
+        for (OutgoingHandle handle : handles.values()) {
+            handle.abandoned(error);
+        }
+        handles.clear();
+        wakeWaiters();
+    }
+
+    private void wakeWaiters() {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+}

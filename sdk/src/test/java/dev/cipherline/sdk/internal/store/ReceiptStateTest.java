@@ -1,0 +1,64 @@
+package dev.cipherline.sdk.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Message states against a real store: forward only, receipts idempotent. */
+class ReceiptStateTest {
+    private static final String ANN = "a".repeat(32);
+
+    @TempDir Path dir;
+
+    @Test
+    void statesOnlyMoveForward() {
+        for (MessageState from : MessageState.values()) {
+            for (MessageState to : MessageState.values()) {
+                boolean expected =
+                        switch (from) {
+                            case PENDING -> to != MessageState.PENDING;
+                            case SENT -> to == MessageState.DELIVERED || to == MessageState.READ;
+                            case DELIVERED -> to == MessageState.READ;
+                            case READ, FAILED -> false;
+                        };
+                assertEquals(expected, MessageStore.movesForward(from, to), from + " -> " + to);
+            }
+        }
+    }
+
+    @Test
+    void aDuplicateReceiptChangesNothingAndALateSentDoesNotUndoIt() {
+        try (Database db = Database.open(dir)) {
+            MessageStore messages = new MessageStore(db);
+            long row = db.transaction(c -> messages.insertOutgoing(c, ANN, 1, "m1", "text", 1_000));
+            List<String> ids = List.of("m1", "unknown");
+
+            assertEquals(
+                    List.of(new MessageId("m1")),
+                    db.transaction(
+                            c -> messages.applyReceipt(c, ANN, 1, ids, MessageState.DELIVERED)));
+            assertEquals(
+                    List.of(),
+                    db.transaction(
+                            c -> messages.applyReceipt(c, ANN, 1, ids, MessageState.DELIVERED)));
+            boolean undone =
+                    db.transaction(c -> messages.setState(c, row, MessageState.SENT, null));
+            assertFalse(undone);
+            assertEquals(MessageState.DELIVERED, messages.state(row));
+            assertEquals(
+                    List.of(),
+                    db.transaction(c -> messages.applyReceipt(c, ANN, 2, ids, MessageState.READ)),
+                    "another device's message of the same ID is not this one");
+            boolean read = db.transaction(c -> messages.setState(c, row, MessageState.READ, null));
+            assertTrue(read);
+            assertEquals(MessageState.READ, messages.state(row));
+        }
+    }
+}
