@@ -7,7 +7,6 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.OutgoingMessage;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ class FaultProxyIT {
             ids.add(Accounts.create(home, relay.url(), "client" + i).accountId());
             RecordingListener inbox = new RecordingListener();
             inboxes.add(inbox);
-            clients.add(open(home, proxy.url(), inbox));
+            clients.add(Accounts.openForFaults(home, proxy.url(), inbox));
         }
 
         Ledger ledger = new Ledger();
@@ -91,7 +90,8 @@ class FaultProxyIT {
         proxy.close();
         for (int i = 0; i < CLIENTS; i++) {
             RecordingListener again = new RecordingListener();
-            ChatClient client = open(dir.resolve("client" + i), relay.url(), again);
+            ChatClient client =
+                    Accounts.openForFaults(dir.resolve("client" + i), relay.url(), again);
             clients.add(client);
             client.synced().get(60, TimeUnit.SECONDS);
             ledger.received(ids.get(i), inboxes.get(i).drain());
@@ -113,17 +113,5 @@ class FaultProxyIT {
         assertEquals(0, result.reordered(), "reordered");
         assertEquals(0, result.unexpected(), "unexpected");
         assertTrue(faults >= 10, "the proxy injected only " + faults + " faults");
-    }
-
-    /** A client with a short heartbeat, so black-holed connections are noticed within seconds. */
-    static ChatClient open(Path home, URI relayUrl, RecordingListener listener) {
-        return ChatClient.builder()
-                .home(home)
-                .relayUrl(relayUrl)
-                .listener(listener)
-                .heartbeatInterval(Duration.ofSeconds(1))
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .build();
     }
 }
