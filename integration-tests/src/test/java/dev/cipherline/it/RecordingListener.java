@@ -74,6 +74,11 @@ final class RecordingListener implements ChatListener {
         return rest;
     }
 
+    /** How many received messages were not taken yet. */
+    int waiting() {
+        return messages.size();
+    }
+
     List<ChatException> errors() {
         return List.copyOf(errors);
     }
