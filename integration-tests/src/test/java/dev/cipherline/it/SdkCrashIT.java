@@ -106,7 +106,7 @@ class SdkCrashIT {
 
             Ledger.Result result = ledger.check();
             System.out.printf(
-                    "sdk-sigkill detail: seed=%d confirmed-queued=%s resumed-by-last-client=%d%n",
+                    "sdk-sigkill detail: seed=%d confirmed-queued=%s undelivered-at-final-reopen=%d%n",
                     Soak.seed(),
                     confirmed.stream().map(n -> n + 1).toList(),
                     result.messages() - handedBeforeResume);
