@@ -38,6 +38,21 @@ final class Accounts {
         return builder.build();
     }
 
+    /**
+     * A client for fault scenarios: a one-second heartbeat, so a black-holed connection is noticed
+     * within seconds, and backoffs short enough that a restarted relay is found again at once.
+     */
+    static ChatClient openForFaults(Path home, URI relayUrl, ChatListener listener) {
+        return ChatClient.builder()
+                .home(home)
+                .relayUrl(relayUrl)
+                .listener(listener)
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .build();
+    }
+
     /** Sends every text in order and waits until the relay accepted all of them. */
     static List<OutgoingMessage> sendAll(ChatClient client, String to, List<String> texts)
             throws Exception {

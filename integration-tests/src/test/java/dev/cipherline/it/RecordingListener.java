@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +45,38 @@ final class RecordingListener implements ChatListener {
         return received;
     }
 
+    /**
+     * Takes messages until every one of {@code ids} was seen or the timeout passed, and returns
+     * everything taken, duplicates included. Unlike {@link #awaitMessages} it does not fail on a
+     * timeout: the caller counts what is missing.
+     */
+    List<IncomingMessage> awaitAll(Set<MessageId> ids, Duration timeout)
+            throws InterruptedException {
+        Set<MessageId> missing = new HashSet<>(ids);
+        List<IncomingMessage> received = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!missing.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            IncomingMessage next = left <= 0 ? null : messages.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            received.add(next);
+            missing.remove(next.id());
+        }
+        return received;
+    }
+
     /** The messages received and not yet taken by {@link #awaitMessages}. */
     List<IncomingMessage> drain() {
         List<IncomingMessage> rest = new ArrayList<>();
         messages.drainTo(rest);
         return rest;
+    }
+
+    /** How many received messages were not taken yet. */
+    int waiting() {
+        return messages.size();
     }
 
     List<ChatException> errors() {
