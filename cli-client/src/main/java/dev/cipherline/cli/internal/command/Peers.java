@@ -6,7 +6,7 @@ import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.Contact;
 
 /** Turns a {@code NAME} argument into an account, the way {@code send} reads {@code TO}. */
-final class Peers {
+public final class Peers {
     private Peers() {}
 
     /**
@@ -15,7 +15,7 @@ final class Peers {
      *
      * @throws CliError.Rejected if it is neither (exit 5, like an unknown contact in {@code send})
      */
-    static AccountId resolve(ChatClient client, String name) {
+    public static AccountId resolve(ChatClient client, String name) {
         return client.contacts()
                 .byName(name)
                 .map(Contact::accountId)

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             SendCommand.class,
             RecvCommand.class,
             HistoryCommand.class,
-            ReadCommand.class
+            ReadCommand.class,
+            ChatCommand.class
         })
 public final class RootCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;

@@ -1,0 +1,97 @@
+package dev.cipherline.cli.internal.chat;
+
+import dev.cipherline.cli.internal.command.Peers;
+import dev.cipherline.cli.internal.output.TerminalText;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.Contact;
+import java.util.List;
+
+/**
+ * Runs one parsed {@link ChatInput} against the SDK and the {@link ChatState}; what it has to say
+ * goes to the state's notices, and the session redraws afterwards. Failures are thrown (the session
+ * shows them as one line).
+ */
+final class ChatCommands {
+    private final ChatClient client;
+    private final ChatState state;
+    private final TypingNotifier typing;
+
+    ChatCommands(ChatClient client, ChatState state, TypingNotifier typing) {
+        this.client = client;
+        this.state = state;
+        this.typing = typing;
+    }
+
+    /** Runs {@code input}; returns false when the user asked to quit. */
+    boolean run(ChatInput input) {
+        if (input instanceof ChatInput.Send send) {
+            send(send.text());
+        } else if (input instanceof ChatInput.Open open) {
+            open(Peers.resolve(client, open.name()));
+        } else if (input instanceof ChatInput.ListConversations) {
+            typing.stop();
+            state.open(null);
+        } else if (input instanceof ChatInput.Contacts) {
+            state.notices(contacts());
+        } else if (input instanceof ChatInput.Add add) {
+            add(add.name(), add.accountId());
+        } else if (input instanceof ChatInput.Help) {
+            state.notices(ChatInput.HELP.lines().toList());
+        } else if (input instanceof ChatInput.Invalid invalid) {
+            state.notices(List.of(invalid.reason()));
+        } else if (input instanceof ChatInput.Quit) {
+            return false;
+        }
+        // ChatInput.Empty: nothing to do
+        return true;
+    }
+
+    private void send(String text) {
+        AccountId peer = state.openPeer();
+        if (peer == null) {
+            state.notices(List.of("open a conversation first: /open NAME"));
+            return;
+        }
+        typing.stop();
+        client.send(peer.value(), text);
+    }
+
+    private void open(AccountId peer) {
+        typing.stop();
+        state.open(peer);
+        client.markRead(peer);
+    }
+
+    private List<String> contacts() {
+        List<Contact> contacts = client.contacts().list();
+        if (contacts.isEmpty()) {
+            return List.of("no contacts yet; /add NAME ACCOUNT_ID adds one");
+        }
+        return contacts.stream()
+                .map(
+                        c ->
+                                String.format(
+                                        "%-20s %s",
+                                        TerminalText.safe(c.name()), c.accountId().value()))
+                .toList();
+    }
+
+    private void add(String name, String accountId) {
+        AccountId id;
+        try {
+            id = AccountId.parse(accountId);
+        } catch (IllegalArgumentException e) {
+            state.notices(List.of("'" + TerminalText.safe(accountId) + "' is not an account ID"));
+            return;
+        }
+        client.contacts().add(name, id);
+        state.notices(
+                List.of(
+                        "added "
+                                + TerminalText.safe(name)
+                                + "; /open "
+                                + TerminalText.safe(name)
+                                + " to chat"));
+    }
+}

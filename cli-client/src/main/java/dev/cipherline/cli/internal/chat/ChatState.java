@@ -1,0 +1,99 @@
+package dev.cipherline.cli.internal.chat;
+
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Nullable;
+import dev.cipherline.sdk.StoredMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the chat screen knows beyond the SDK's store: which conversation is open, the last command's
+ * notices, who is typing, the connection state, and message states reported by the listener (newer
+ * than a history read may show). Shared by the input thread and the UI thread, so every method is
+ * synchronized; the SDK's store stays the source of messages and unread counts.
+ */
+final class ChatState {
+    /** How long a typing indicator lasts without a refresh (the SDK's advice: about 15 s). */
+    static final Duration TYPING_LASTS = Duration.ofSeconds(15);
+
+    private @Nullable AccountId openPeer;
+    private List<String> notices = List.of();
+    private ConnectionState connection = ConnectionState.CONNECTING;
+    private final Map<AccountId, Instant> typingSince = new HashMap<>();
+    private final Map<MessageId, MessageState> reported = new HashMap<>();
+
+    synchronized @Nullable AccountId openPeer() {
+        return openPeer;
+    }
+
+    /** Opens the conversation with {@code peer}, or goes back to the list when it is null. */
+    synchronized void open(@Nullable AccountId peer) {
+        openPeer = peer;
+    }
+
+    synchronized List<String> notices() {
+        return notices;
+    }
+
+    /** Replaces the notices shown under the content. */
+    synchronized void notices(List<String> lines) {
+        notices = List.copyOf(lines);
+    }
+
+    synchronized ConnectionState connection() {
+        return connection;
+    }
+
+    synchronized void connection(ConnectionState state) {
+        connection = state;
+    }
+
+    /** Records that {@code peer} started or stopped typing at {@code now}. */
+    synchronized void typing(AccountId peer, boolean typing, Instant now) {
+        if (typing) {
+            typingSince.put(peer, now);
+        } else {
+            typingSince.remove(peer);
+        }
+    }
+
+    /**
+     * Whether {@code peer} is typing: said so less than {@link #TYPING_LASTS} before {@code now}.
+     */
+    synchronized boolean isTyping(AccountId peer, Instant now) {
+        Instant since = typingSince.get(peer);
+        return since != null && now.isBefore(since.plus(TYPING_LASTS));
+    }
+
+    /** Records a state the listener reported for one of our messages. */
+    synchronized void reported(MessageId id, MessageState state) {
+        reported.merge(id, state, Ticks::later);
+    }
+
+    /** Returns {@code messages} with each state advanced to the latest the listener reported. */
+    synchronized List<StoredMessage> withReportedStates(List<StoredMessage> messages) {
+        List<StoredMessage> result = new ArrayList<>(messages.size());
+        for (StoredMessage m : messages) {
+            MessageState state = reported.get(m.id());
+            result.add(
+                    state == null || Ticks.later(m.state(), state) == m.state()
+                            ? m
+                            : new StoredMessage(
+                                    m.id(),
+                                    m.peer(),
+                                    m.direction(),
+                                    m.text(),
+                                    m.sentAt(),
+                                    m.receivedAt(),
+                                    state));
+        }
+        return result;
+    }
+}

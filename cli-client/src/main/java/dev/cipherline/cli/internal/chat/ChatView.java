@@ -1,0 +1,46 @@
+package dev.cipherline.cli.internal.chat;
+
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.Conversation;
+import dev.cipherline.sdk.Nullable;
+import dev.cipherline.sdk.StoredMessage;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * Everything one frame of the chat screen shows, read at one moment; {@link ScreenRenderer} turns
+ * it into lines.
+ *
+ * @param self this account's name, as the header shows it
+ * @param openPeer the open conversation's peer, or null on the conversation list
+ * @param openName the open peer's display name, or null on the conversation list
+ * @param messages the newest messages of the open conversation, oldest first, with their latest
+ *     known states; empty on the conversation list
+ * @param peerTyping whether the open peer is typing
+ * @param conversations every conversation, most recent first, with unread counts
+ * @param notices lines answering the last command (help, contacts, an error), shown under the
+ *     content until the next command
+ * @param width the terminal's columns
+ * @param height the terminal's rows
+ * @param zone the time zone of the times shown
+ */
+record ChatView(
+        String self,
+        ConnectionState connection,
+        @Nullable AccountId openPeer,
+        @Nullable String openName,
+        List<StoredMessage> messages,
+        boolean peerTyping,
+        List<Conversation> conversations,
+        List<String> notices,
+        int width,
+        int height,
+        ZoneId zone) {
+    /** Copies the lists. */
+    ChatView {
+        messages = List.copyOf(messages);
+        conversations = List.copyOf(conversations);
+        notices = List.copyOf(notices);
+    }
+}
