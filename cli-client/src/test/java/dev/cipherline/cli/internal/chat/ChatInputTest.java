@@ -1,0 +1,70 @@
+package dev.cipherline.cli.internal.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChatInputTest {
+    @Test
+    void plainLinesAreMessages() {
+        assertEquals(new ChatInput.Send("hello there"), ChatInput.parse("hello there"));
+        assertEquals(new ChatInput.Send("  indented  "), ChatInput.parse("  indented  "));
+    }
+
+    @Test
+    void aDoubleSlashSendsALineStartingWithASlash() {
+        assertEquals(new ChatInput.Send("/shrug"), ChatInput.parse("//shrug"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\t"})
+    void blankLinesDoNothing(String line) {
+        assertEquals(new ChatInput.Empty(), ChatInput.parse(line));
+    }
+
+    @Test
+    void commandsAreParsed() {
+        assertEquals(new ChatInput.Open("bob"), ChatInput.parse("/open bob"));
+        assertEquals(new ChatInput.Open("Bob Smith"), ChatInput.parse("/open  Bob Smith "));
+        assertEquals(new ChatInput.ListConversations(), ChatInput.parse("/list"));
+        assertEquals(new ChatInput.Contacts(), ChatInput.parse("/contacts"));
+        assertEquals(new ChatInput.Help(), ChatInput.parse("/help"));
+        assertEquals(new ChatInput.Quit(), ChatInput.parse("/quit"));
+        assertEquals(new ChatInput.Quit(), ChatInput.parse("/QUIT"));
+    }
+
+    @Test
+    void addTakesTheLastWordAsTheAccountId() {
+        assertEquals(
+                new ChatInput.Add("bob", "edtwkesmtny7gal7tkjnlvfq7cnodc3a"),
+                ChatInput.parse("/add bob edtwkesmtny7gal7tkjnlvfq7cnodc3a"));
+        assertEquals(
+                new ChatInput.Add("Bob Smith", "edtwkesmtny7gal7tkjnlvfq7cnodc3a"),
+                ChatInput.parse("/add Bob Smith edtwkesmtny7gal7tkjnlvfq7cnodc3a"));
+    }
+
+    @Test
+    void malformedCommandsSayWhatIsWrong() {
+        assertEquals(new ChatInput.Invalid("usage: /open NAME"), ChatInput.parse("/open"));
+        assertEquals(
+                new ChatInput.Invalid("usage: /add NAME ACCOUNT_ID"), ChatInput.parse("/add bob"));
+        assertEquals(
+                new ChatInput.Invalid("/quit takes no arguments"), ChatInput.parse("/quit now"));
+        ChatInput unknown = ChatInput.parse("/verify bob");
+        assertInstanceOf(ChatInput.Invalid.class, unknown);
+        assertTrue(((ChatInput.Invalid) unknown).reason().contains("/help"), unknown.toString());
+        assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/"));
+    }
+
+    @Test
+    void helpNamesEveryCommand() {
+        for (String command :
+                new String[] {"/open", "/list", "/contacts", "/add", "/help", "/quit"}) {
+            assertTrue(ChatInput.HELP.contains(command), command);
+        }
+    }
+}
