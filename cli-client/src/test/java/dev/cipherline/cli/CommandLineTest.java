@@ -50,6 +50,16 @@ class CommandLineTest {
     }
 
     @Test
+    void chatWithoutATerminalSaysSoInOneLine() {
+        // surefire's standard streams are pipes, as in a script
+        CliHarness.Result chat = cli().run("--home", home(), "chat");
+
+        assertEquals(2, chat.exitCode(), chat.toString());
+        assertTrue(chat.stderr().contains("chat needs an interactive terminal"), chat.stderr());
+        assertEquals(1, chat.stderr().lines().count(), chat.stderr());
+    }
+
+    @Test
     void versionIsPrinted() {
         CliHarness.Result version = cli().run("--version");
 
