@@ -78,6 +78,7 @@ public final class ChatSession implements AutoCloseable {
                 RESIZE_POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
         requestRedraw();
+        ChatCommands commands = new ChatCommands(chatClient, state, typing);
         boolean running = true;
         while (running) {
             String line;
@@ -92,7 +93,7 @@ public final class ChatSession implements AutoCloseable {
             }
             state.notices(List.of());
             try {
-                running = new ChatCommands(chatClient, state, typing).run(ChatInput.parse(line));
+                running = commands.run(ChatInput.parse(line));
             } catch (RuntimeException e) {
                 state.notices(List.of("error: " + oneLine(e)));
             }
