@@ -3,6 +3,7 @@ package dev.cipherline.relay;
 import dev.cipherline.protocol.CloseCodes;
 import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
+import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.store.RelayStore;
@@ -99,7 +100,8 @@ public final class RelayServer implements AutoCloseable {
                                         new LocalDeliveryBus(),
                                         clock,
                                         new SecureRandom(),
-                                        channels));
+                                        channels,
+                                        Protection.of(config.abuse(), clock)));
         try {
             serverChannel =
                     bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
@@ -126,7 +128,16 @@ public final class RelayServer implements AutoCloseable {
                         + "; queue quota "
                         + config.queueQuota()
                         + "; window "
-                        + config.window());
+                        + config.window()
+                        + "; device rate "
+                        + config.abuse().deviceRate()
+                        + "; address rate "
+                        + config.abuse().addressRate()
+                        + (config.abuse().limitLoopback() ? " (loopback too)" : "")
+                        + "; max connections "
+                        + config.abuse().maxConnections()
+                        + "; stall timeout "
+                        + config.abuse().stallTimeout());
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);

@@ -58,6 +58,7 @@ public final class DeliveryWindow {
     private boolean reading;
     private boolean notifiedWhileReading;
     private boolean stopped;
+    private boolean paused;
 
     /** A window over {@code device}'s queue; nothing happens before {@link #start}. */
     public DeliveryWindow(
@@ -115,6 +116,22 @@ public final class DeliveryWindow {
         pump();
     }
 
+    /**
+     * Stops pushing until {@link #resume}: the connection cannot take more (its client does not
+     * read). Entries stay queued in the store and in this window's buffer.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Pushes again after {@link #pause}. */
+    public void resume() {
+        if (paused) {
+            paused = false;
+            pump();
+        }
+    }
+
     /** Stops delivering for good; the connection is closing. */
     public void stop() {
         stopped = true;
@@ -127,7 +144,7 @@ public final class DeliveryWindow {
     }
 
     private void pump() {
-        if (stopped || backlogEnd < 0) {
+        if (stopped || paused || backlogEnd < 0) {
             return;
         }
         boolean wrote = false;
