@@ -18,19 +18,22 @@ import java.util.Map;
  * <p>Thread-safe; time comes from the injected {@link Clock}.
  */
 public final class RateLimiter {
-    private final int permits;
-    private final double tokensPerMilli;
+    // tokens are counted in units of 1 / periodMillis, so refilling is exact integer arithmetic:
+    // every millisecond adds `permits` units and one token costs `periodMillis` units
+    private final long permits;
+    private final long periodMillis;
+    private final long capacity;
     private final Clock clock;
     private final int maxKeys;
     private final Map<String, Bucket> buckets = new HashMap<>();
 
     private static final class Bucket {
-        double tokens;
+        long units;
         long updatedAt;
         long lastUsed;
 
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
+        Bucket(long units, long now) {
+            this.units = units;
             this.updatedAt = now;
             this.lastUsed = now;
         }
@@ -46,7 +49,8 @@ public final class RateLimiter {
             throw new IllegalArgumentException("permits, period and maxKeys must be positive");
         }
         this.permits = permits;
-        this.tokensPerMilli = permits / (double) period.toMillis();
+        this.periodMillis = Math.max(1, period.toMillis());
+        this.capacity = permits * periodMillis;
         this.clock = clock;
         this.maxKeys = maxKeys;
     }
@@ -63,17 +67,18 @@ public final class RateLimiter {
             if (buckets.size() >= maxKeys) {
                 evict(now);
             }
-            bucket = new Bucket(permits, now);
+            bucket = new Bucket(capacity, now);
             buckets.put(key, bucket);
         } else {
             refill(bucket, now);
         }
         bucket.lastUsed = now;
-        if (bucket.tokens >= 1) {
-            bucket.tokens -= 1;
+        if (bucket.units >= periodMillis) {
+            bucket.units -= periodMillis;
             return 0;
         }
-        return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / tokensPerMilli));
+        long missing = periodMillis - bucket.units;
+        return (missing + permits - 1) / permits;
     }
 
     /** How many keys are tracked now. */
@@ -83,7 +88,8 @@ public final class RateLimiter {
 
     private void refill(Bucket bucket, long now) {
         long elapsed = Math.max(0, now - bucket.updatedAt);
-        bucket.tokens = Math.min(permits, bucket.tokens + elapsed * tokensPerMilli);
+        long added = elapsed >= periodMillis ? capacity : elapsed * permits;
+        bucket.units = Math.min(capacity, bucket.units + added);
         bucket.updatedAt = Math.max(bucket.updatedAt, now);
     }
 
@@ -93,7 +99,7 @@ public final class RateLimiter {
         for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
             Bucket bucket = it.next();
             refill(bucket, now);
-            if (bucket.tokens >= permits) {
+            if (bucket.units >= capacity) {
                 it.remove();
             } else {
                 oldest = Math.min(oldest, bucket.lastUsed);
