@@ -55,6 +55,7 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final RelayStore store;
     private final ChannelGroup channels;
+    private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
     private final InetSocketAddress address;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,21 +88,22 @@ public final class RelayServer implements AutoCloseable {
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
+        initializer =
+                new RelayChannelInitializer(
+                        settings,
+                        store,
+                        new LocalDeliveryBus(),
+                        clock,
+                        new SecureRandom(),
+                        channels,
+                        Protection.of(config.abuse(), clock));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(NioServerSocketChannel.class)
-                        .childHandler(
-                                new RelayChannelInitializer(
-                                        settings,
-                                        store,
-                                        new LocalDeliveryBus(),
-                                        clock,
-                                        new SecureRandom(),
-                                        channels,
-                                        Protection.of(config.abuse(), clock)));
+                        .childHandler(initializer);
         try {
             serverChannel =
                     bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
@@ -164,6 +166,11 @@ public final class RelayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + address.getPort());
+    }
+
+    /** How many TCP connections are open now (HTTP and WebSocket, refused ones included). */
+    public int openConnections() {
+        return initializer.openConnections();
     }
 
     private void sweep() {

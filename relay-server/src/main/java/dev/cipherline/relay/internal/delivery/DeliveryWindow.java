@@ -35,6 +35,14 @@ public final class DeliveryWindow {
         /** Writes {@code synced} (without flushing). */
         void synced();
 
+        /**
+         * Whether the connection takes more now; when it turns false mid-batch the window stops
+         * writing and waits for {@link #resume}.
+         */
+        default boolean writable() {
+            return true;
+        }
+
         /** Flushes what was written. */
         void flush();
 
@@ -126,10 +134,8 @@ public final class DeliveryWindow {
 
     /** Pushes again after {@link #pause}. */
     public void resume() {
-        if (paused) {
-            paused = false;
-            pump();
-        }
+        paused = false;
+        pump();
     }
 
     /** Stops delivering for good; the connection is closing. */
@@ -149,7 +155,7 @@ public final class DeliveryWindow {
         }
         boolean wrote = false;
         long now = clock.millis();
-        while (unacked.size() < window && !buffer.isEmpty()) {
+        while (unacked.size() < window && !buffer.isEmpty() && sink.writable()) {
             QueueEntry entry = buffer.poll();
             if (!synced && entry.seq() > backlogEnd) {
                 sink.synced();

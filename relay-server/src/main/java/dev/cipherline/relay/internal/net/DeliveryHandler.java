@@ -129,6 +129,11 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public boolean writable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
         public void flush() {
             ctx.flush();
         }

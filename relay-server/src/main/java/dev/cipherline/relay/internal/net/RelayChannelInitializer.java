@@ -73,6 +73,11 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                                 l.maxPreKeysPerUpload()));
     }
 
+    /** How many connections are open now, including ones being refused over the cap. */
+    public int openConnections() {
+        return open.get();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         channels.add(ch);
