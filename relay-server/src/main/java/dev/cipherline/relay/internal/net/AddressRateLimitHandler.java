@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.System.Logger.Level;
 
 /**
@@ -35,7 +34,11 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
             ctx.fireChannelRead(msg);
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = HttpApiHandler.path(request);
+        if (path == null) {
+            ctx.fireChannelRead(msg); // the API handler answers 400
+            return;
+        }
         boolean websocket = path.equals(RelayChannelInitializer.WEBSOCKET_PATH);
         boolean registration =
                 path.equals("/v1/devices") && request.method().equals(HttpMethod.POST);

@@ -50,8 +50,9 @@ class FrameDecoderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
-    void jsonFrames(String text) throws Exception {
-        decode(new TextWebSocketFrame(text), true);
+    void jsonFrames(byte[] utf8) throws Exception {
+        // bytes, not a String parameter, so that corpus files are the frames' raw UTF-8
+        decode(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), true);
     }
 
     private static void decode(WebSocketFrame message, boolean text) throws Exception {

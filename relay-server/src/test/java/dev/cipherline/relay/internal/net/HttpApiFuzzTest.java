@@ -89,7 +89,20 @@ class HttpApiFuzzTest {
         for (int status : statuses) {
             assertFalse(status >= 500, "status " + status + " for a hostile request");
         }
+        // a complete request line and head is always answered (a bad percent-escape in the URI
+        // once threw inside the handler and the connection closed without an answer)
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        if (COMPLETE_HEAD.matcher(text).find()
+                && !text.toLowerCase(java.util.Locale.ROOT).contains("content-length")
+                && !text.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding")) {
+            assertFalse(statuses.isEmpty(), "a complete request went unanswered");
+        }
     }
+
+    /** A request line with an ordinary method and no body expected. */
+    private static final Pattern COMPLETE_HEAD =
+            Pattern.compile(
+                    "\\A(GET|DELETE) /[!-~]* HTTP/1\\.1\r\n(?:[A-Za-z-]+: [ -~]*\r\n)*\r\n");
 
     /** Feeds bytes to the relay's HTTP pipeline; returns the status of every response written. */
     private static List<Integer> serve(ByteBuf input, DeviceStore store) {
