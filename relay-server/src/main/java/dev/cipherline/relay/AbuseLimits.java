@@ -23,10 +23,13 @@ public record AbuseLimits(
         Duration stallTimeout,
         boolean limitLoopback) {
 
-    /** The defaults: 500/s per device, 300/m per address, 50000 connections, 30 s stall. */
+    /**
+     * The defaults: 500/s per device with bursts of 10000 (an outbox flushed after a long time
+     * offline), 300/m per address, 50000 connections, 30 s stall.
+     */
     public static final AbuseLimits DEFAULT =
             new AbuseLimits(
-                    Rate.parse("500/s"),
+                    Rate.parse("500/s:10000"),
                     Rate.parse("300/m"),
                     50_000,
                     Duration.ofSeconds(30),
@@ -46,34 +49,43 @@ public record AbuseLimits(
     }
 
     /**
-     * A token-bucket rate: {@code permits} requests per {@code period}, with a burst of {@code
-     * permits}. The bucket starts full and refills continuously.
+     * A token-bucket rate: {@code permits} requests per {@code period} sustained, with bursts of up
+     * to {@code burst}. The bucket starts full and refills continuously.
      *
-     * @param permits the bucket's size and how many tokens it regains per period
+     * @param permits how many tokens the bucket regains per period
      * @param period the refill period
+     * @param burst the bucket's size: how many requests may come at once after a quiet spell
      */
-    public record Rate(int permits, Duration period) {
-        /** Checks both values. */
+    public record Rate(int permits, Duration period, int burst) {
+        /** Checks every value. */
         public Rate {
-            if (permits < 1 || period.isNegative() || period.isZero()) {
+            if (permits < 1 || burst < 1 || period.isNegative() || period.isZero()) {
                 throw new IllegalArgumentException("a rate needs at least 1 per positive period");
             }
         }
 
+        /** A rate whose burst equals {@code permits}. */
+        public Rate(int permits, Duration period) {
+            this(permits, period, permits);
+        }
+
         /**
-         * Parses {@code N/s}, {@code N/m}, {@code N/h} or {@code N/DURATION} (e.g. {@code 20/10s}).
+         * Parses {@code N/UNIT} or {@code N/UNIT:BURST}, where UNIT is {@code s}, {@code m}, {@code
+         * h} or a duration such as {@code 10s}; without a burst it is N.
          *
          * @throws IllegalArgumentException with one sentence for the user when it does not parse
          */
         public static Rate parse(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             int slash = v.indexOf('/');
+            int colon = v.indexOf(':');
             try {
-                if (slash <= 0) {
+                if (slash <= 0 || (colon >= 0 && colon < slash)) {
                     throw new NumberFormatException();
                 }
                 int permits = Integer.parseInt(v.substring(0, slash));
-                String unit = v.substring(slash + 1);
+                String unit = colon < 0 ? v.substring(slash + 1) : v.substring(slash + 1, colon);
+                int burst = colon < 0 ? permits : Integer.parseInt(v.substring(colon + 1));
                 Duration period =
                         switch (unit) {
                             case "s" -> Duration.ofSeconds(1);
@@ -81,10 +93,11 @@ public record AbuseLimits(
                             case "h" -> Duration.ofHours(1);
                             default -> RelayConfig.duration(unit);
                         };
-                return new Rate(permits, period);
+                return new Rate(permits, period, burst);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "a rate must look like 100/s, 300/m, 20/h or 50/10s (at least 1), not '"
+                        "a rate must look like 100/s, 300/m, 50/10s or 500/s:10000 (a burst),"
+                                + " each at least 1, not '"
                                 + value
                                 + "'.");
             }
@@ -92,7 +105,7 @@ public record AbuseLimits(
 
         @Override
         public String toString() {
-            return permits + "/" + period.toMillis() + "ms";
+            return permits + "/" + period.toMillis() + "ms burst " + burst;
         }
     }
 }

@@ -39,9 +39,11 @@ public record RelayConfig(
               --max-expiry DURATION  longest envelope lifetime, e.g. 30d, 12h, 90m, 45s (default 30d)
               --queue-quota N        most queued envelopes per device (default 100000)
               --window N             most unacknowledged deliveries per connection (default 64)
-              --rate-limit N/UNIT    requests per authenticated device, token bucket with a burst
-                                     of N; UNIT is s, m, h or a duration such as 10s (default 500/s)
-              --address-rate-limit N/UNIT
+              --rate-limit N/UNIT[:BURST]
+                                     requests per authenticated device, a token bucket of BURST
+                                     (default N); UNIT is s, m, h or a duration such as 10s
+                                     (default 500/s:10000)
+              --address-rate-limit N/UNIT[:BURST]
                                      registrations and WebSocket connects per IP address
                                      (default 300/m; loopback is exempt unless --limit-loopback)
               --limit-loopback       apply --address-rate-limit to 127.0.0.0/8 and ::1 as well

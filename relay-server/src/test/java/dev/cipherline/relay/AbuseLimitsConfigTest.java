@@ -12,7 +12,7 @@ class AbuseLimitsConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         AbuseLimits a = RelayConfig.parse().abuse();
-        assertEquals(new AbuseLimits.Rate(500, Duration.ofSeconds(1)), a.deviceRate());
+        assertEquals(new AbuseLimits.Rate(500, Duration.ofSeconds(1), 10_000), a.deviceRate());
         assertEquals(new AbuseLimits.Rate(300, Duration.ofMinutes(1)), a.addressRate());
         assertEquals(50_000, a.maxConnections());
         assertEquals(Duration.ofSeconds(30), a.stallTimeout());
@@ -41,6 +41,9 @@ class AbuseLimitsConfigTest {
         assertEquals(7, a.maxConnections());
         assertEquals(Duration.ofMinutes(2), a.stallTimeout());
         assertEquals(new AbuseLimits.Rate(3, Duration.ofHours(1)), AbuseLimits.Rate.parse("3/h"));
+        assertEquals(
+                new AbuseLimits.Rate(20, Duration.ofMinutes(1), 400),
+                AbuseLimits.Rate.parse("20/m:400"));
     }
 
     @Test
@@ -49,6 +52,8 @@ class AbuseLimitsConfigTest {
                 new String[][] {
                     {"--rate-limit", "fast"},
                     {"--rate-limit", "0/s"},
+                    {"--rate-limit", "5/s:0"},
+                    {"--rate-limit", "5:3/s"},
                     {"--address-rate-limit", "10/fortnight"},
                     {"--max-connections", "0"},
                     {"--stall-timeout", "soon"}

@@ -7,7 +7,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Token buckets, one per key (a device, an IP address): each holds at most {@code permits} tokens,
+ * Token buckets, one per key (a device, an IP address): each holds at most {@code burst} tokens,
  * starts full and regains {@code permits} tokens per {@code period}, continuously. A request takes
  * one token or is refused with the time until one is available.
  *
@@ -40,17 +40,29 @@ public final class RateLimiter {
     }
 
     /**
-     * A limiter granting {@code permits} requests per {@code period} to each key.
+     * A limiter granting {@code permits} requests per {@code period} to each key, in bursts of up
+     * to {@code permits}.
      *
      * @param maxKeys how many keys to track before forgetting idle ones
      */
     public RateLimiter(int permits, Duration period, Clock clock, int maxKeys) {
-        if (permits < 1 || period.isZero() || period.isNegative() || maxKeys < 1) {
-            throw new IllegalArgumentException("permits, period and maxKeys must be positive");
+        this(permits, period, permits, clock, maxKeys);
+    }
+
+    /**
+     * A limiter granting {@code permits} requests per {@code period} to each key, in bursts of up
+     * to {@code burst}.
+     *
+     * @param maxKeys how many keys to track before forgetting idle ones
+     */
+    public RateLimiter(int permits, Duration period, int burst, Clock clock, int maxKeys) {
+        if (permits < 1 || burst < 1 || period.isZero() || period.isNegative() || maxKeys < 1) {
+            throw new IllegalArgumentException(
+                    "permits, burst, period and maxKeys must be positive");
         }
         this.permits = permits;
         this.periodMillis = Math.max(1, period.toMillis());
-        this.capacity = permits * periodMillis;
+        this.capacity = (long) burst * periodMillis;
         this.clock = clock;
         this.maxKeys = maxKeys;
     }
@@ -88,7 +100,7 @@ public final class RateLimiter {
 
     private void refill(Bucket bucket, long now) {
         long elapsed = Math.max(0, now - bucket.updatedAt);
-        long added = elapsed >= periodMillis ? capacity : elapsed * permits;
+        long added = elapsed >= capacity / permits ? capacity : elapsed * permits;
         bucket.units = Math.min(capacity, bucket.units + added);
         bucket.updatedAt = Math.max(bucket.updatedAt, now);
     }

@@ -109,7 +109,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     e.code() == ErrorCode.FRAME_TOO_LARGE
                             ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
                             : HttpResponseStatus.BAD_REQUEST;
-            HttpResponses.error(ctx, codec, status, e.code(), e.getMessage(), keepAlive);
+            HttpResponses.error(
+                    ctx,
+                    codec,
+                    status,
+                    e.code(),
+                    FrameCodecHandler.printable(e.getMessage()),
+                    keepAlive);
             return;
         }
         String refusal = refusal(registration);

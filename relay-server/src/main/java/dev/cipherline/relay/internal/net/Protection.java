@@ -39,20 +39,16 @@ public record Protection(
     /** The defences configured by {@code limits}, with time from {@code clock}. */
     public static Protection of(AbuseLimits limits, Clock clock) {
         return new Protection(
-                new RateLimiter(
-                        limits.deviceRate().permits(),
-                        limits.deviceRate().period(),
-                        clock,
-                        MAX_KEYS),
-                new RateLimiter(
-                        limits.addressRate().permits(),
-                        limits.addressRate().period(),
-                        clock,
-                        MAX_KEYS),
+                limiter(limits.deviceRate(), clock),
+                limiter(limits.addressRate(), clock),
                 limits.limitLoopback(),
                 limits.maxConnections(),
                 new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK),
                 limits.stallTimeout());
+    }
+
+    private static RateLimiter limiter(AbuseLimits.Rate rate, Clock clock) {
+        return new RateLimiter(rate.permits(), rate.period(), rate.burst(), clock, MAX_KEYS);
     }
 
     /**

@@ -26,6 +26,24 @@ class RateLimiterTest {
     }
 
     @Test
+    void aBurstLargerThanTheRateLetsAQuietDeviceCatchUpThenHoldsTheRate() {
+        RateLimiter limiter = new RateLimiter(2, Duration.ofSeconds(1), 10, clock, 100);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, limiter.acquire("d"), "request " + i);
+        }
+        assertEquals(500, limiter.acquire("d"));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(0, limiter.acquire("d"));
+        assertEquals(0, limiter.acquire("d"));
+        assertTrue(limiter.acquire("d") > 0, "two per second once the burst is spent");
+        clock.advance(Duration.ofDays(1));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, limiter.acquire("d"));
+        }
+        assertTrue(limiter.acquire("d") > 0, "a long quiet spell banks no more than the burst");
+    }
+
+    @Test
     void keysHaveTheirOwnBuckets() {
         RateLimiter limiter = new RateLimiter(1, Duration.ofMinutes(1), clock, 100);
         assertEquals(0, limiter.acquire("a"));
