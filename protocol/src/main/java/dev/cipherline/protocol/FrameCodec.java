@@ -211,6 +211,11 @@ public final class FrameCodec {
                     ErrorCode.MALFORMED_FRAME, "frame does not parse: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "frame does not parse");
+        } catch (RuntimeException e) {
+            // Jackson has let unchecked exceptions out on hostile input (a CBOR byte string where
+            // an array-wrapped type ID belongs threw NullPointerException, found by fuzzing):
+            // whatever the parser throws, the input is malformed, not a failure of the caller
+            throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "frame does not parse");
         }
     }
 

@@ -15,9 +15,16 @@ import java.util.Locale;
  * @param maxExpiry the longest lifetime granted to an envelope
  * @param queueQuota the most entries one device's queue may hold
  * @param window the most unacknowledged deliveries per connection
+ * @param abuse rate limits, the connection cap and the stall timeout
  */
 public record RelayConfig(
-        String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
+        String host,
+        int port,
+        Path dataDir,
+        Duration maxExpiry,
+        int queueQuota,
+        int window,
+        AbuseLimits abuse) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE =
@@ -32,6 +39,18 @@ public record RelayConfig(
               --max-expiry DURATION  longest envelope lifetime, e.g. 30d, 12h, 90m, 45s (default 30d)
               --queue-quota N        most queued envelopes per device (default 100000)
               --window N             most unacknowledged deliveries per connection (default 64)
+              --rate-limit N/UNIT[:BURST]
+                                     requests per authenticated device, a token bucket of BURST
+                                     (default N); UNIT is s, m, h or a duration such as 10s
+                                     (default 500/s:10000)
+              --address-rate-limit N/UNIT[:BURST]
+                                     registrations and WebSocket connects per IP address
+                                     (default 300/m; loopback is exempt unless --limit-loopback)
+              --limit-loopback       apply --address-rate-limit to 127.0.0.0/8 and ::1 as well
+              --max-connections N    most open connections; more are refused with 503 (default 50000)
+              --stall-timeout DURATION
+                                     close a connection whose client stops reading for this long
+                                     (default 30s)
               --help                 print this help and exit
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
@@ -55,6 +74,20 @@ public record RelayConfig(
         if (window < 1 || window > 10_000) {
             throw new IllegalArgumentException("--window must be 1..10000.");
         }
+        if (abuse == null) {
+            throw new IllegalArgumentException("abuse limits must be given");
+        }
+    }
+
+    /** A configuration with the default {@link AbuseLimits}. */
+    public RelayConfig(
+            String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
+        this(host, port, dataDir, maxExpiry, queueQuota, window, AbuseLimits.DEFAULT);
+    }
+
+    /** This configuration with other abuse limits. */
+    public RelayConfig withAbuse(AbuseLimits abuse) {
+        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 64. */
@@ -76,8 +109,18 @@ public record RelayConfig(
         Duration maxExpiry = c.maxExpiry();
         int quota = c.queueQuota();
         int window = c.window();
+        AbuseLimits a = c.abuse();
+        AbuseLimits.Rate deviceRate = a.deviceRate();
+        AbuseLimits.Rate addressRate = a.addressRate();
+        int maxConnections = a.maxConnections();
+        Duration stallTimeout = a.stallTimeout();
+        boolean limitLoopback = a.limitLoopback();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.equals("--limit-loopback")) {
+                limitLoopback = true;
+                continue;
+            }
             String value;
             int eq = arg.indexOf('=');
             if (arg.startsWith("--") && eq > 0) {
@@ -108,17 +151,55 @@ public record RelayConfig(
                 case "--max-expiry" -> maxExpiry = duration(value);
                 case "--queue-quota" -> quota = number("--queue-quota", value);
                 case "--window" -> window = number("--window", value);
+                case "--rate-limit" -> deviceRate = rate("--rate-limit", value);
+                case "--address-rate-limit" -> addressRate = rate("--address-rate-limit", value);
+                case "--max-connections" -> maxConnections = number("--max-connections", value);
+                case "--stall-timeout" -> stallTimeout = duration("--stall-timeout", value);
                 default ->
                         throw new IllegalArgumentException(
                                 "Unknown argument " + arg + " (see --help).");
             }
         }
-        return new RelayConfig(host, port, dataDir, maxExpiry, quota, window);
+        return new RelayConfig(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                quota,
+                window,
+                new AbuseLimits(
+                        deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback));
+    }
+
+    private static AbuseLimits.Rate rate(String name, String value) {
+        try {
+            return AbuseLimits.Rate.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration duration(String name, String value) {
+        try {
+            return duration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a duration such as 30s or 2m, not '" + value + "'.");
+        }
     }
 
     private static boolean isFlag(String arg) {
         return switch (arg) {
-            case "--listen", "--data", "--max-expiry", "--queue-quota", "--window" -> true;
+            case "--listen",
+                    "--data",
+                    "--max-expiry",
+                    "--queue-quota",
+                    "--window",
+                    "--rate-limit",
+                    "--address-rate-limit",
+                    "--max-connections",
+                    "--stall-timeout" ->
+                    true;
             default -> false;
         };
     }

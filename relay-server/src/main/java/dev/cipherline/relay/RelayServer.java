@@ -3,6 +3,7 @@ package dev.cipherline.relay;
 import dev.cipherline.protocol.CloseCodes;
 import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
+import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.store.RelayStore;
@@ -54,6 +55,7 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final RelayStore store;
     private final ChannelGroup channels;
+    private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
     private final InetSocketAddress address;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,20 +88,22 @@ public final class RelayServer implements AutoCloseable {
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
+        initializer =
+                new RelayChannelInitializer(
+                        settings,
+                        store,
+                        new LocalDeliveryBus(),
+                        clock,
+                        new SecureRandom(),
+                        channels,
+                        Protection.of(config.abuse(), clock));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(NioServerSocketChannel.class)
-                        .childHandler(
-                                new RelayChannelInitializer(
-                                        settings,
-                                        store,
-                                        new LocalDeliveryBus(),
-                                        clock,
-                                        new SecureRandom(),
-                                        channels));
+                        .childHandler(initializer);
         try {
             serverChannel =
                     bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
@@ -126,7 +130,16 @@ public final class RelayServer implements AutoCloseable {
                         + "; queue quota "
                         + config.queueQuota()
                         + "; window "
-                        + config.window());
+                        + config.window()
+                        + "; device rate "
+                        + config.abuse().deviceRate()
+                        + "; address rate "
+                        + config.abuse().addressRate()
+                        + (config.abuse().limitLoopback() ? " (loopback too)" : "")
+                        + "; max connections "
+                        + config.abuse().maxConnections()
+                        + "; stall timeout "
+                        + config.abuse().stallTimeout());
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -153,6 +166,11 @@ public final class RelayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + address.getPort());
+    }
+
+    /** How many TCP connections are open now (HTTP and WebSocket, refused ones included). */
+    public int openConnections() {
+        return initializer.openConnections();
     }
 
     private void sweep() {

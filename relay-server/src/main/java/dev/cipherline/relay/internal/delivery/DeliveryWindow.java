@@ -35,6 +35,14 @@ public final class DeliveryWindow {
         /** Writes {@code synced} (without flushing). */
         void synced();
 
+        /**
+         * Whether the connection takes more now; when it turns false mid-batch the window stops
+         * writing and waits for {@link #resume}.
+         */
+        default boolean writable() {
+            return true;
+        }
+
         /** Flushes what was written. */
         void flush();
 
@@ -58,6 +66,7 @@ public final class DeliveryWindow {
     private boolean reading;
     private boolean notifiedWhileReading;
     private boolean stopped;
+    private boolean paused;
 
     /** A window over {@code device}'s queue; nothing happens before {@link #start}. */
     public DeliveryWindow(
@@ -115,6 +124,20 @@ public final class DeliveryWindow {
         pump();
     }
 
+    /**
+     * Stops pushing until {@link #resume}: the connection cannot take more (its client does not
+     * read). Entries stay queued in the store and in this window's buffer.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Pushes again after {@link #pause}. */
+    public void resume() {
+        paused = false;
+        pump();
+    }
+
     /** Stops delivering for good; the connection is closing. */
     public void stop() {
         stopped = true;
@@ -127,12 +150,12 @@ public final class DeliveryWindow {
     }
 
     private void pump() {
-        if (stopped || backlogEnd < 0) {
+        if (stopped || paused || backlogEnd < 0) {
             return;
         }
         boolean wrote = false;
         long now = clock.millis();
-        while (unacked.size() < window && !buffer.isEmpty()) {
+        while (unacked.size() < window && !buffer.isEmpty() && sink.writable()) {
             QueueEntry entry = buffer.poll();
             if (!synced && entry.seq() > backlogEnd) {
                 sink.synced();

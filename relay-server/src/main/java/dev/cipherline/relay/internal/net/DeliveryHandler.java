@@ -18,7 +18,8 @@ import java.util.List;
  * Delivers the authenticated device's queue over this connection and takes its acks: on {@link
  * Authenticated} it becomes the device's connection on the {@link DeliveryBus} (closing an older
  * one with 4004), pushes the backlog through a {@link DeliveryWindow}, then everything new. {@code
- * ack} deletes the device's own entries; ephemeral envelopes are written as they come.
+ * ack} deletes the device's own entries; ephemeral envelopes are written as they come. While the
+ * channel is unwritable (its client does not read) the window pauses and ephemerals are dropped.
  */
 public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(DeliveryHandler.class.getName());
@@ -83,6 +84,18 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (deliveries != null) {
+            if (ctx.channel().isWritable()) {
+                deliveries.resume();
+            } else {
+                deliveries.pause();
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (deliveries != null) {
             deliveries.stop();
@@ -116,6 +129,11 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public boolean writable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
         public void flush() {
             ctx.flush();
         }
@@ -141,7 +159,14 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void ephemeral(Frame.Deliver deliver) {
-            ctx.executor().execute(() -> ctx.writeAndFlush(deliver));
+            // best effort by definition: dropped, not buffered, for a client that does not read
+            ctx.executor()
+                    .execute(
+                            () -> {
+                                if (ctx.channel().isWritable()) {
+                                    ctx.writeAndFlush(deliver);
+                                }
+                            });
         }
 
         @Override

@@ -63,8 +63,28 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
                             : codec.decodeBinary(ByteBufUtil.getBytes(content)));
         } catch (ProtocolException e) {
             // from the channel, not ctx: the answer must pass through this handler's encoder
-            ctx.channel().writeAndFlush(Frame.ErrorFrame.of(null, e.code(), e.getMessage()));
+            ctx.channel()
+                    .writeAndFlush(Frame.ErrorFrame.of(null, e.code(), printable(e.getMessage())));
         }
+    }
+
+    private static final int MAX_MESSAGE_CHARS = 200;
+
+    /**
+     * The parser's explanation, reduced to printable ASCII and capped: it can quote the client's
+     * bytes, and a lone surrogate from invalid UTF-8 made the error frame itself unencodable, so
+     * the client got no answer at all (found by fuzzing).
+     */
+    static String printable(String message) {
+        if (message == null || message.isEmpty()) {
+            return "the frame does not parse";
+        }
+        StringBuilder out = new StringBuilder(Math.min(message.length(), MAX_MESSAGE_CHARS));
+        for (int i = 0; i < message.length() && out.length() < MAX_MESSAGE_CHARS; i++) {
+            char c = message.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     @Override

@@ -39,7 +39,17 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = path(request);
+        if (path == null) {
+            HttpResponses.error(
+                    ctx,
+                    codec,
+                    HttpResponseStatus.BAD_REQUEST,
+                    ErrorCode.MALFORMED_FRAME,
+                    "the request does not parse as HTTP",
+                    false);
+            return;
+        }
         switch (path) {
             case "/v1/health" -> {
                 if (allowed(ctx, request, HttpMethod.GET, keepAlive)) {
@@ -60,6 +70,21 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                             ErrorCode.NOT_FOUND,
                             "no such endpoint: " + path,
                             keepAlive);
+        }
+    }
+
+    /**
+     * The decoded path of a request, or null when the request head did not parse or its URI has a
+     * bad percent-escape (found by fuzzing: Netty's decoder throws on those).
+     */
+    static String path(FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            return null;
+        }
+        try {
+            return new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -84,7 +109,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     e.code() == ErrorCode.FRAME_TOO_LARGE
                             ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
                             : HttpResponseStatus.BAD_REQUEST;
-            HttpResponses.error(ctx, codec, status, e.code(), e.getMessage(), keepAlive);
+            HttpResponses.error(
+                    ctx,
+                    codec,
+                    status,
+                    e.code(),
+                    FrameCodecHandler.printable(e.getMessage()),
+                    keepAlive);
             return;
         }
         String refusal = refusal(registration);

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Writes the JSON answers of the HTTP API. */
 final class HttpResponses {
@@ -65,6 +67,27 @@ final class HttpResponses {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Writes a {@code rate-limited} error with {@code retryAfterMs} in the body and a {@code
+     * Retry-After} header (whole seconds, rounded up).
+     */
+    static void rateLimited(
+            ChannelHandlerContext ctx,
+            FrameCodec codec,
+            HttpResponseStatus status,
+            String message,
+            long retryAfterMillis,
+            boolean keepAlive) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", ErrorCode.RATE_LIMITED);
+        body.put("message", message);
+        body.put("retryAfterMs", retryAfterMillis);
+        FullHttpResponse response = response(codec, status, body);
+        response.headers()
+                .set(HttpHeaderNames.RETRY_AFTER, Long.toString((retryAfterMillis + 999) / 1000));
+        write(ctx, response, keepAlive);
     }
 
     /** Writes an {@link Registration.HttpError} body. */

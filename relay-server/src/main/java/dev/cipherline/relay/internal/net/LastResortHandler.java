@@ -5,6 +5,7 @@ import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,8 +33,9 @@ public final class LastResortHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            // the peer went away (connection reset and the like): nothing to report
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // the peer went away (connection reset, or closed mid-request): nothing to report, and
+            // a warning with a stack trace per hostile client would let it flood the log
             LOG.log(Level.DEBUG, "connection " + ctx.channel().id() + ": " + cause.getMessage());
         } else {
             LOG.log(

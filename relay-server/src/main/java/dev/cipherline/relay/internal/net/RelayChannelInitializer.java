@@ -16,11 +16,14 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: HTTP codec, bounded aggregator, idle state, the
- * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API; then, on a WebSocket, frame
- * codec, authentication, delivery (and acks), send, prekeys, and a last-resort handler.
+ * The pipeline of every connection, in order: back-pressure, HTTP codec, bounded aggregator,
+ * per-address rate limit, idle state, the WebSocket upgrade at {@code /v1/websocket} or else the
+ * HTTP API; then, on a WebSocket, frame codec, authentication, per-device rate limit, delivery (and
+ * acks), send, prekeys, and a last-resort handler. A connection over the connection cap gets only
+ * the HTTP codec and a handler refusing it with {@code 503}.
  */
 public final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** The WebSocket path. */
@@ -32,6 +35,8 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final Clock clock;
     private final SecureRandom random;
     private final ChannelGroup channels;
+    private final Protection protection;
+    private final AtomicInteger open = new AtomicInteger();
     private final FrameCodec decoding;
     private final FrameCodec limits;
 
@@ -46,13 +51,15 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             DeliveryBus bus,
             Clock clock,
             SecureRandom random,
-            ChannelGroup channels) {
+            ChannelGroup channels,
+            Protection protection) {
         this.settings = settings;
         this.store = store;
         this.bus = bus;
         this.clock = clock;
         this.random = random;
         this.channels = channels;
+        this.protection = protection;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
         // the frame codec checks only the frame size and schema; the send handler checks envelope
@@ -66,9 +73,23 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                                 l.maxPreKeysPerUpload()));
     }
 
+    /** How many connections are open now, including ones being refused over the cap. */
+    public int openConnections() {
+        return open.get();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        int count = open.incrementAndGet();
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        if (count > protection.maxConnections()) {
+            p.addLast("http-codec", new HttpServerCodec());
+            p.addLast("over-capacity", new OverCapacityHandler(limits));
+            return;
+        }
+        ch.config().setWriteBufferWaterMark(protection.waterMark());
         WebSocketServerProtocolConfig websocket =
                 WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath(WEBSOCKET_PATH)
@@ -76,9 +97,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         .closeOnProtocolViolation(false)
                         .handshakeTimeoutMillis(settings.authTimeout().toMillis())
                         .build();
-        ChannelPipeline p = ch.pipeline();
+        p.addLast("backpressure", new BackpressureHandler(protection.stallTimeout()));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
+        p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
         p.addLast(
                 "idle",
                 new IdleStateHandler(
@@ -89,6 +111,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));
         p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout()));
+        p.addLast("rate-limit", new DeviceRateLimitHandler(protection.devices()));
         p.addLast("delivery", new DeliveryHandler(store, bus, clock, settings.window()));
         p.addLast(
                 "send",
