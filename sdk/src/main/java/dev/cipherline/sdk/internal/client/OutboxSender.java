@@ -223,9 +223,12 @@ final class OutboxSender {
         } catch (Permanent p) {
             completion.failed(e, p.getMessage());
         } catch (ChatException ce) {
-            if (ce.reason() != ChatException.Reason.CLOSED) {
-                LOG.log(System.Logger.Level.DEBUG, "group send failed: {0}", ce.getMessage());
+            if (ce.reason() == ChatException.Reason.CLOSED) {
+                return;
             }
+            LOG.log(System.Logger.Level.DEBUG, "group send failed: {0}", ce.getMessage());
+            // the attempt may have failed before it was recorded: back off either way
+            reschedule(e, ce.getMessage());
         }
     }
 
