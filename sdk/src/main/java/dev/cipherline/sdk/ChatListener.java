@@ -43,9 +43,10 @@ public interface ChatListener {
 
     /**
      * Group messages from {@code from}'s device {@code fromDevice} are missing: the message just
-     * handed over is {@code missing} messages later in that sender's sequence than the previous one
-     * this device received. They were never delivered here (expired at the relay, or sent while
-     * this account was not a member); a late one that does arrive is still handed over.
+     * handed over is {@code missing + 1} ahead of the newest one this device had received from it
+     * in {@code group} (the others expired or were refused at the relay). Called just before that
+     * message's {@link #onMessage}; a late one that does arrive is still handed over. The first
+     * message from a device only sets the baseline.
      */
     default void onGroupGap(GroupId group, AccountId from, int fromDevice, long missing) {}
 

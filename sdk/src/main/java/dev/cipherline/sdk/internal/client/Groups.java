@@ -355,11 +355,15 @@ final class Groups {
         return store.find(c, groupId).map(r -> !r.active()).orElse(false);
     }
 
-    /** Records a sender's sequence number; returns how many of its messages are missing before. */
+    /**
+     * Records a sender's sequence number; returns how many of its messages are missing between the
+     * newest one seen before and this one. The first message from a device only sets the baseline:
+     * earlier ones may predate this account's membership.
+     */
     long gap(Connection c, String groupId, String sender, int senderDevice, long seq)
             throws SQLException {
         long previous = store.advanceSeq(c, groupId, sender, senderDevice, seq);
-        return seq > previous + 1 ? seq - previous - 1 : 0;
+        return previous > 0 && seq > previous + 1 ? seq - previous - 1 : 0;
     }
 
     // ---- internals ----
