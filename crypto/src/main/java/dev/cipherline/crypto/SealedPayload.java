@@ -48,6 +48,9 @@ public final class SealedPayload {
     /** The most UTF-8 bytes in a string field. */
     public static final int MAX_STRING_BYTES = 255;
 
+    /** How the inner {@code recipient} of a group message starts; see {@link #groupRecipient}. */
+    public static final String GROUP_RECIPIENT_PREFIX = "group:";
+
     private static final int MAX_U16 = 0xffff;
 
     private SealedPayload() {}
@@ -254,6 +257,53 @@ public final class SealedPayload {
         if (outerExpiresAt > inner.expiresAt()) {
             throw mismatch("expiresAt");
         }
+    }
+
+    /**
+     * The inner {@code recipient} of a group message: {@value #GROUP_RECIPIENT_PREFIX} followed by
+     * the group ID in lowercase hex. An account ID never contains a colon, so a group message can
+     * never pass as a pairwise one, nor the other way round.
+     */
+    public static String groupRecipient(String groupIdHex) {
+        Objects.requireNonNull(groupIdHex, "groupIdHex");
+        return GROUP_RECIPIENT_PREFIX + groupIdHex;
+    }
+
+    /**
+     * Checks a group message's inner header against the relay's outer envelope, like {@link
+     * #checkBinding}, except that the inner recipient must be {@code expectedGroupRecipient} (the
+     * group the sender key was distributed for, see {@link #groupRecipient}) with {@code
+     * recipientDevice} {@link #ANY_DEVICE}.
+     *
+     * @throws CryptoException with {@link CryptoException.Reason#HEADER_MISMATCH} naming the first
+     *     field that disagrees
+     */
+    public static void checkGroupBinding(
+            Header inner,
+            String outerSender,
+            int outerSenderDevice,
+            String expectedGroupRecipient,
+            String outerClientMsgId,
+            int outerKind,
+            long outerExpiresAt)
+            throws CryptoException {
+        Objects.requireNonNull(inner, "inner");
+        Objects.requireNonNull(expectedGroupRecipient, "expectedGroupRecipient");
+        if (!expectedGroupRecipient.startsWith(GROUP_RECIPIENT_PREFIX)) {
+            throw new IllegalArgumentException("not a group recipient");
+        }
+        if (inner.recipientDevice() != ANY_DEVICE) {
+            throw mismatch("recipientDevice");
+        }
+        checkBinding(
+                inner,
+                outerSender,
+                outerSenderDevice,
+                expectedGroupRecipient,
+                ANY_DEVICE,
+                outerClientMsgId,
+                outerKind,
+                outerExpiresAt);
     }
 
     private static void writeString(ByteArrayOutputStream out, String value) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import java.time.Duration;
@@ -19,6 +20,28 @@ import java.util.concurrent.TimeUnit;
 final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
     private final List<ChatException> errors = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<Group> groups = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onGroupChanged(Group group) {
+        groups.add(group);
+    }
+
+    /** Waits for a group change that {@code wanted} accepts, skipping others. */
+    Group awaitGroup(java.util.function.Predicate<Group> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Group g = left <= 0 ? null : groups.poll(left, TimeUnit.NANOSECONDS);
+            if (g == null) {
+                fail("no matching group change in " + timeout);
+            }
+            if (wanted.test(g)) {
+                return g;
+            }
+        }
+    }
 
     @Override
     public void onMessage(IncomingMessage message) {

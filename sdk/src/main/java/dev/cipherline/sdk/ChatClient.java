@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -141,6 +142,86 @@ public final class ChatClient implements AutoCloseable {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(text, "text");
         return core.send(to, text);
+    }
+
+    /**
+     * Creates a group with a new random ID, this account as its admin and {@code members} (contact
+     * names or account IDs; this account is added if missing), and sends the membership to every
+     * member, end-to-end encrypted over the pairwise sessions. Never blocks on the network.
+     *
+     * @return the group at epoch 1
+     * @throws ChatException UNKNOWN_CONTACT if a member is neither a contact nor an account ID;
+     *     INVALID_ARGUMENT if the name is blank or over 200 UTF-8 bytes, an active group has that
+     *     name, or there would be more than 1,000 members; STORE_FAILURE; CLOSED
+     */
+    public Group createGroup(String name, Collection<String> members) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(members, "members");
+        return core.createGroup(name, List.copyOf(members));
+    }
+
+    /**
+     * Adds members to a group this account administers and sends the new membership (next epoch) to
+     * every member. New members receive messages sent after they were added, never earlier ones.
+     *
+     * @param group the group's name or ID
+     * @throws ChatException UNKNOWN_CONTACT if there is no such group or a member is unknown;
+     *     REJECTED if this account is not the group's admin; INVALID_ARGUMENT if the name is
+     *     ambiguous or the group would exceed 1,000 members; CLOSED
+     */
+    public Group addMembers(String group, Collection<String> members) {
+        Objects.requireNonNull(group, "group");
+        return core.changeMembers(group, List.copyOf(members), List.of());
+    }
+
+    /**
+     * Removes members from a group this account administers and sends the new membership (next
+     * epoch) to the remaining and the removed members. Every remaining member then rotates its
+     * sender key, so the removed members cannot decrypt anything sent after the removal, even if a
+     * relay still hands them the envelopes; their own later group messages are refused.
+     *
+     * @param group the group's name or ID
+     * @throws ChatException as {@link #addMembers}
+     */
+    public Group removeMembers(String group, Collection<String> members) {
+        Objects.requireNonNull(group, "group");
+        return core.changeMembers(group, List.of(), List.copyOf(members));
+    }
+
+    /**
+     * Leaves a group: this device stops sending to it and ignores its messages at once, and the
+     * admin is told to publish a membership without this account. An admin that leaves hands the
+     * group to the remaining member with the smallest account ID.
+     *
+     * @param group the group's name or ID
+     * @throws ChatException UNKNOWN_CONTACT if there is no such group; INVALID_ARGUMENT if this
+     *     account is not a member; CLOSED
+     */
+    public void leaveGroup(String group) {
+        Objects.requireNonNull(group, "group");
+        core.leaveGroup(group);
+    }
+
+    /** Every group this account is or was a member of, by name, as this device knows them. */
+    public List<Group> groups() {
+        return core.groups();
+    }
+
+    /**
+     * Queues a text message to every member of a group and returns at once. It is encrypted once
+     * with this device's sender key and sent as one {@code send} whose body the relay stores once
+     * for every member device; before the first message after a change, the sender key is handed to
+     * the members that lack it. The handle becomes {@code SENT} when the relay accepted it (group
+     * messages get no delivery or read receipts).
+     *
+     * @param group the group's name or ID
+     * @throws ChatException UNKNOWN_CONTACT if there is no such group; INVALID_ARGUMENT if this
+     *     account is not a member or the name is ambiguous; STORE_FAILURE; CLOSED
+     */
+    public OutgoingMessage sendToGroup(String group, String text) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(text, "text");
+        return core.sendToGroup(group, text);
     }
 
     /**

@@ -34,6 +34,22 @@ public interface ChatListener {
      */
     default void onTyping(AccountId from, boolean typing) {}
 
+    /**
+     * A group was created with this account as a member, or its name, admin or members changed, or
+     * this account left or was removed ({@link Group#active()} false). Called after the new
+     * snapshot is stored, once per applied change, in the order every member applies them.
+     */
+    default void onGroupChanged(Group group) {}
+
+    /**
+     * Group messages from {@code from}'s device {@code fromDevice} are missing: the message just
+     * handed over is {@code missing + 1} ahead of the newest one this device had received from it
+     * in {@code group} (the others expired or were refused at the relay). Called just before that
+     * message's {@link #onMessage}; a late one that does arrive is still handed over. The first
+     * message from a device only sets the baseline.
+     */
+    default void onGroupGap(GroupId group, AccountId from, int fromDevice, long missing) {}
+
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}
 

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param sentAt the sender's clock when it sent the message (authenticated, but not trusted time)
  * @param receivedAt this device's clock when it stored the message
+ * @param group the group the message was sent to, or null for a message to this account alone
  */
 public record IncomingMessage(
         MessageId id,
@@ -15,7 +16,8 @@ public record IncomingMessage(
         int fromDevice,
         String text,
         Instant sentAt,
-        Instant receivedAt) {
+        Instant receivedAt,
+        @Nullable GroupId group) {
     /** Checks the values. */
     public IncomingMessage {
         Objects.requireNonNull(id, "id");
@@ -25,9 +27,27 @@ public record IncomingMessage(
         Objects.requireNonNull(receivedAt, "receivedAt");
     }
 
+    /** A message sent to this account alone (no group). */
+    public IncomingMessage(
+            MessageId id,
+            AccountId from,
+            int fromDevice,
+            String text,
+            Instant sentAt,
+            Instant receivedAt) {
+        this(id, from, fromDevice, text, sentAt, receivedAt, null);
+    }
+
     /** Names the message without printing its text. */
     @Override
     public String toString() {
-        return "IncomingMessage[id=" + id + ", from=" + from + "/" + fromDevice + "]";
+        return "IncomingMessage[id="
+                + id
+                + ", from="
+                + from
+                + "/"
+                + fromDevice
+                + (group == null ? "" : ", group=" + group)
+                + "]";
     }
 }

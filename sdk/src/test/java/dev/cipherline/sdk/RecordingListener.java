@@ -23,6 +23,40 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<String> milestones = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> typings = new LinkedBlockingQueue<>();
     private final Map<MessageId, List<MessageState>> statesSeen = new HashMap<>();
+    private final LinkedBlockingQueue<Group> groups = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> gaps = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onGroupChanged(Group group) {
+        groups.add(group);
+    }
+
+    @Override
+    public void onGroupGap(GroupId group, AccountId from, int fromDevice, long missing) {
+        gaps.add(group + ":" + from.value() + ":" + missing);
+    }
+
+    /** Waits for a group change that {@code wanted} accepts, skipping others. */
+    public Group awaitGroup(java.util.function.Predicate<Group> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Group g = groups.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (g == null) {
+                fail("no matching group change in " + TIMEOUT);
+            }
+            if (wanted.test(g)) {
+                return g;
+            }
+        }
+    }
+
+    /** Gaps reported and not yet taken, as {@code "<group>:<from>:<missing>"}. */
+    public List<String> drainGaps() {
+        List<String> rest = new ArrayList<>();
+        gaps.drainTo(rest);
+        return rest;
+    }
 
     @Override
     public void onMessage(IncomingMessage message) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             InitCommand.class,
             WhoamiCommand.class,
             ContactCommand.class,
+            GroupCommand.class,
             SendCommand.class,
             RecvCommand.class,
             HistoryCommand.class,

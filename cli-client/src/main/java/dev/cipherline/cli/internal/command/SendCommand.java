@@ -34,7 +34,12 @@ import picocli.CommandLine.ParentCommand;
 final class SendCommand implements Callable<Integer> {
     @ParentCommand private RootCommand root;
 
-    @Parameters(index = "0", paramLabel = "TO", description = "A contact name or an account ID.")
+    @Parameters(
+            index = "0",
+            paramLabel = "TO",
+            description =
+                    "A contact name, an account ID, or the name or ID of a group (a contact of the"
+                            + " same name wins).")
     private String to;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "The message.")
@@ -60,12 +65,23 @@ final class SendCommand implements Callable<Integer> {
         // messages arriving while we send stay unseen, for the next `recv` to print
         try (ChatClient client = root.builder().listener(session).handOverMessages(false).build()) {
             List<CompletableFuture<MessageState>> accepted = new ArrayList<>();
+            boolean group = isGroup(client);
             for (String message : texts) {
-                accepted.add(client.send(to, message).accepted());
+                accepted.add(
+                        (group ? client.sendToGroup(to, message) : client.send(to, message))
+                                .accepted());
             }
             awaitAccepted(client, session, accepted);
         }
         return 0;
+    }
+
+    private boolean isGroup(ChatClient client) {
+        if (client.contacts().list().stream().anyMatch(c -> c.name().equals(to))) {
+            return false;
+        }
+        return client.groups().stream()
+                .anyMatch(g -> g.active() && (g.name().equals(to) || g.id().value().equals(to)));
     }
 
     /** Waits while the relay makes progress: --timeout bounds each wait, not a whole batch. */

@@ -4,6 +4,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
@@ -41,13 +42,41 @@ final class HumanOutput implements Output {
         out.flush();
     }
 
-    /** Prints {@code <sentAt> <from>: <text>}, sentAt in UTC to the second. */
+    /**
+     * Prints one line per group: {@code <name> <id> <n> members admin <account> epoch <n>}, with
+     * {@code (left)} when this account is no longer a member.
+     */
+    @Override
+    public void groups(List<Group> groups) {
+        int width = groups.stream().mapToInt(g -> safe(g.name()).length()).max().orElse(0);
+        for (Group g : groups) {
+            String name = safe(g.name());
+            out.println(
+                    name
+                            + " ".repeat(width - name.length() + 2)
+                            + g.id().value()
+                            + "  "
+                            + g.members().size()
+                            + " members  admin "
+                            + g.admin().value()
+                            + "  epoch "
+                            + g.epoch()
+                            + (g.active() ? "" : "  (left)"));
+        }
+        out.flush();
+    }
+
+    /**
+     * Prints {@code <sentAt> <from>: <text>}, sentAt in UTC to the second; a group message reads
+     * {@code <sentAt> <from> in <groupId>: <text>}.
+     */
     @Override
     public void message(IncomingMessage message) {
         out.println(
                 message.sentAt().truncatedTo(ChronoUnit.SECONDS)
                         + " "
                         + message.from().value()
+                        + (message.group() == null ? "" : " in " + message.group().value())
                         + ": "
                         + safe(message.text()));
         out.flush();

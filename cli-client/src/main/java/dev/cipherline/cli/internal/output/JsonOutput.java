@@ -8,6 +8,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
@@ -49,10 +50,17 @@ final class JsonOutput implements Output {
         }
     }
 
-    /** One line of {@code recv --json}. */
-    @JsonPropertyOrder({"id", "from", "fromDevice", "text", "sentAt", "receivedAt"})
+    /** One line of {@code recv --json}; {@code group} is the group ID, null for a 1:1 message. */
+    @JsonPropertyOrder({"id", "from", "fromDevice", "text", "sentAt", "receivedAt", "group"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record MessageJson(
-            String id, String from, int fromDevice, String text, String sentAt, String receivedAt) {
+            String id,
+            String from,
+            int fromDevice,
+            String text,
+            String sentAt,
+            String receivedAt,
+            String group) {
         static MessageJson of(IncomingMessage message) {
             return new MessageJson(
                     message.id().value(),
@@ -60,7 +68,28 @@ final class JsonOutput implements Output {
                     message.fromDevice(),
                     message.text(),
                     message.sentAt().toString(),
-                    message.receivedAt().toString());
+                    message.receivedAt().toString(),
+                    message.group() == null ? null : message.group().value());
+        }
+    }
+
+    /** One element of {@code group list --json}, which prints one array. */
+    @JsonPropertyOrder({"id", "name", "admin", "epoch", "members", "active"})
+    record GroupJson(
+            String id,
+            String name,
+            String admin,
+            long epoch,
+            List<String> members,
+            boolean active) {
+        static GroupJson of(Group g) {
+            return new GroupJson(
+                    g.id().value(),
+                    g.name(),
+                    g.admin().value(),
+                    g.epoch(),
+                    g.members().stream().map(AccountId::value).toList(),
+                    g.active());
         }
     }
 
@@ -103,6 +132,11 @@ final class JsonOutput implements Output {
     @Override
     public void contacts(List<Contact> contacts) {
         println(contacts.stream().map(ContactJson::of).toList());
+    }
+
+    @Override
+    public void groups(List<Group> groups) {
+        println(groups.stream().map(GroupJson::of).toList());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.output;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
@@ -18,6 +19,9 @@ public interface Output {
 
     /** Prints the address book ({@code contact list}), in the given order. */
     void contacts(List<Contact> contacts);
+
+    /** Prints the groups ({@code group list}), in the given order. */
+    void groups(List<Group> groups);
 
     /** Prints one received message as exactly one line and flushes it. */
     void message(IncomingMessage message);

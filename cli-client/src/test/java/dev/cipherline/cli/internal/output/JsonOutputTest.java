@@ -1,6 +1,7 @@
 package dev.cipherline.cli.internal.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -109,6 +112,22 @@ class JsonOutputTest {
     }
 
     @Test
+    void groupsAreOneArray() throws Exception {
+        GroupId id = GroupId.parse("00112233445566778899aabbccddeeff");
+        output.groups(List.of(new Group(id, "team", ALICE, 3, List.of(ALICE, BOB), false)));
+
+        JsonNode groups = JSON.readTree(out.toString());
+        assertEquals(1, groups.size());
+        assertEquals(
+                List.of("id", "name", "admin", "epoch", "members", "active"),
+                fieldNames(groups.get(0)));
+        assertEquals(id.value(), groups.get(0).get("id").asText());
+        assertEquals(3, groups.get(0).get("epoch").asLong());
+        assertEquals(BOB.value(), groups.get(0).get("members").get(1).asText());
+        assertFalse(groups.get(0).get("active").asBoolean());
+    }
+
+    @Test
     void noContactsIsAnEmptyArray() throws Exception {
         output.contacts(List.of());
 
@@ -120,14 +139,18 @@ class JsonOutputTest {
         Instant sent = Instant.parse("2026-11-22T10:15:30.123Z");
         Instant received = Instant.parse("2026-11-22T10:15:31Z");
         output.message(new IncomingMessage(new MessageId("id-1"), ALICE, 2, "hi", sent, received));
-        output.message(new IncomingMessage(new MessageId("id-2"), BOB, 1, "there", sent, received));
+        GroupId group = GroupId.parse("00112233445566778899aabbccddeeff");
+        output.message(
+                new IncomingMessage(new MessageId("id-2"), BOB, 1, "there", sent, received, group));
 
         List<String> lines = out.toString().lines().toList();
         assertEquals(2, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
         assertEquals(
-                List.of("id", "from", "fromDevice", "text", "sentAt", "receivedAt"),
+                List.of("id", "from", "fromDevice", "text", "sentAt", "receivedAt", "group"),
                 fieldNames(first));
+        assertTrue(first.get("group").isNull(), "a 1:1 message has group null");
+        assertEquals(group.value(), JSON.readTree(lines.get(1)).get("group").asText());
         assertEquals("id-1", first.get("id").asText());
         assertEquals(ALICE.value(), first.get("from").asText());
         assertEquals(2, first.get("fromDevice").asInt());

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceAuthKey;
+import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.crypto.SessionCrypto;
@@ -15,6 +16,7 @@ import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
 import dev.cipherline.sdk.Conversation;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.StoredMessage;
@@ -22,6 +24,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -31,6 +34,8 @@ import dev.cipherline.sdk.internal.transport.Backoff;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +71,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final Receiver receiver;
     private final OutboxWorker worker;
     private final OutboxResults results;
+    private final Groups groups;
     private final AtomicReference<CompletableFuture<Void>> synced =
             new AtomicReference<>(new CompletableFuture<>());
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,6 +98,17 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         SignalStore signalStore =
                 new SignalStore(db, local.identityKeyPair(), local.registrationId());
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
+        GroupCrypto groupCrypto = new GroupCrypto(signalStore);
+        this.groups =
+                new Groups(
+                        db,
+                        new GroupStore(db),
+                        messages,
+                        outbox,
+                        groupCrypto,
+                        local.accountId(),
+                        local.deviceId(),
+                        config.clock());
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
@@ -138,7 +155,10 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         config.appListening(),
                         receipts,
                         seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
-                        threads::runInbound);
+                        threads::runInbound,
+                        groups,
+                        groupCrypto,
+                        this::wake);
         OutboxSender sender =
                 new OutboxSender(
                         db,
@@ -149,7 +169,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         codec,
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         config.clock(),
-                        results);
+                        results,
+                        groups,
+                        groupCrypto,
+                        local.accountId(),
+                        local.deviceId());
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, config.clock());
@@ -241,6 +265,45 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         }
         worker.wake();
         return handle;
+    }
+
+    public Group createGroup(String name, Collection<String> members) {
+        checkOpen();
+        Group g = groups.create(name, resolveAll(members));
+        worker.wake();
+        return g;
+    }
+
+    public Group changeMembers(String group, Collection<String> add, Collection<String> remove) {
+        checkOpen();
+        Group g = groups.changeMembers(group, resolveAll(add), resolveAll(remove));
+        worker.wake();
+        return g;
+    }
+
+    public void leaveGroup(String group) {
+        checkOpen();
+        groups.leave(group);
+        worker.wake();
+    }
+
+    public List<Group> groups() {
+        return groups.list();
+    }
+
+    public OutgoingMessage sendToGroup(String group, String text) {
+        checkOpen();
+        OutgoingHandle handle = groups.send(group, text, results);
+        worker.wake();
+        return handle;
+    }
+
+    private List<String> resolveAll(Collection<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(resolve(name).value());
+        }
+        return out;
     }
 
     private AccountId resolve(String to) {

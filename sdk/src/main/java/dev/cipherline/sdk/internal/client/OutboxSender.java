@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.crypto.BundleVerifier;
 import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
@@ -17,8 +18,10 @@ import dev.cipherline.sdk.internal.transport.Backoff;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
 import org.signal.libsignal.protocol.state.PreKeyBundle;
 import org.signal.libsignal.protocol.state.SessionRecord;
@@ -54,6 +57,10 @@ final class OutboxSender {
     private final Backoff backoff;
     private final Clock clock;
     private final Completion completion;
+    private final Groups groups;
+    private final GroupCrypto groupCrypto;
+    private final String ownAccount;
+    private final int ownDevice;
 
     OutboxSender(
             Database db,
@@ -64,7 +71,11 @@ final class OutboxSender {
             FrameCodec codec,
             Backoff backoff,
             Clock clock,
-            Completion completion) {
+            Completion completion,
+            Groups groups,
+            GroupCrypto groupCrypto,
+            String ownAccount,
+            int ownDevice) {
         this.db = db;
         this.store = store;
         this.sessions = sessions;
@@ -74,12 +85,20 @@ final class OutboxSender {
         this.backoff = backoff;
         this.clock = clock;
         this.completion = completion;
+        this.groups = groups;
+        this.groupCrypto = groupCrypto;
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
     }
 
     /** Tries to send {@code e} once; on a transient failure the entry is rescheduled. */
     void attempt(OutboxStore.Entry e) {
         if (e.expiresAt() <= clock.millis()) {
             completion.failed(e, "the message expired before the relay accepted it");
+            return;
+        }
+        if (Groups.isGroupMarker(e.recipient())) {
+            attemptGroup(e);
             return;
         }
         boolean scheduled = false;
@@ -131,6 +150,123 @@ final class OutboxSender {
                 reschedule(e, ce.getMessage());
             }
         }
+    }
+
+    /**
+     * Sends a group message: encrypts it once with this device's sender key and sends one {@code
+     * send} whose shared body goes to every device of every other member. It waits while a sender
+     * key distribution (or any older entry) for a member is still in the outbox, so that every
+     * member's queue at the relay holds the key before the message.
+     */
+    private void attemptGroup(OutboxStore.Entry e) {
+        String groupId = Groups.groupIdOf(e.recipient());
+        try {
+            Optional<List<String>> members = groups.recipients(groupId);
+            if (members.isEmpty()) {
+                completion.failed(e, "this account is no longer a member of the group");
+                return;
+            }
+            UUID key = groups.prepareKey(groupId);
+            Long blocked = outbox.olderDueFor(e.id(), members.get());
+            if (blocked != null) {
+                long now = clock.millis();
+                outbox.postpone(
+                        e.id(), Math.max(blocked, now + 100), "waiting for sender key delivery");
+                return;
+            }
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                for (String member : members.get()) {
+                    if (store.sessionDevices(member).isEmpty()) {
+                        try {
+                            fetchSessions(member, null);
+                        } catch (Permanent p) {
+                            LOG.log(
+                                    System.Logger.Level.DEBUG,
+                                    "leaving a group member out: {0}",
+                                    p.getMessage());
+                        }
+                    }
+                }
+                Frame.Send send = encryptGroup(e, key, members.get(), round);
+                if (send == null) {
+                    completion.sent(e);
+                    return;
+                }
+                try {
+                    codec.check(send);
+                } catch (ProtocolException pe) {
+                    throw new Permanent(pe.getMessage());
+                }
+                Frame answer = requests.call(send, "msg:" + e.clientMsgId());
+                if (answer instanceof Frame.Accepted) {
+                    completion.sent(e);
+                    return;
+                }
+                if (answer instanceof Frame.MismatchedDevices m) {
+                    for (Frame.DeviceMismatch dm : m.mismatches()) {
+                        fixDevices(dm.accountId(), m);
+                    }
+                    continue;
+                }
+                if (answer instanceof Frame.ErrorFrame err) {
+                    if (isPermanent(err.code())) {
+                        throw new Permanent("the relay refused the message: " + err.message());
+                    }
+                    if (err.retryAfterMs() != null) {
+                        outbox.postpone(e.id(), clock.millis() + err.retryAfterMs(), err.message());
+                    }
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "unexpected answer to send: {0}", answer);
+                return;
+            }
+        } catch (Permanent p) {
+            completion.failed(e, p.getMessage());
+        } catch (ChatException ce) {
+            if (ce.reason() == ChatException.Reason.CLOSED) {
+                return;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "group send failed: {0}", ce.getMessage());
+            // the attempt may have failed before it was recorded: back off either way
+            reschedule(e, ce.getMessage());
+        }
+    }
+
+    /**
+     * Encrypts the group message once and lists every member device with a session, recording the
+     * attempt in the same transaction. Returns null if there is nobody to send to.
+     */
+    private Frame.Send encryptGroup(
+            OutboxStore.Entry e, UUID key, List<String> members, int round) {
+        return db.transaction(
+                c -> {
+                    List<Frame.Recipient> recipients = new ArrayList<>();
+                    for (String member : members) {
+                        for (int device : store.sessionDevices(member)) {
+                            SessionRecord session =
+                                    store.loadSession(new SignalProtocolAddress(member, device));
+                            recipients.add(
+                                    new Frame.Recipient(
+                                            member,
+                                            device,
+                                            session.getRemoteRegistrationId(),
+                                            null));
+                        }
+                    }
+                    long delay = backoff.delay(e.attempts() + round).toMillis();
+                    outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
+                    if (recipients.isEmpty()) {
+                        return null;
+                    }
+                    byte[] body;
+                    try {
+                        body = groupCrypto.encrypt(ownAccount, ownDevice, key, e.sealed());
+                    } catch (CryptoException ce) {
+                        throw new Permanent("cannot encrypt for the group: " + ce.getMessage());
+                    }
+                    return new Frame.Send(
+                            e.clientMsgId(), Kind.MESSAGE, e.expiresAt(), body, recipients);
+                });
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -51,6 +54,9 @@ final class Receiver {
     private final Receipts receipts;
     private final Acker acker;
     private final Consumer<Runnable> inbound;
+    private final Groups groups;
+    private final GroupCrypto groupCrypto;
+    private final Runnable wake;
     private final List<Long> pendingAcks = new ArrayList<>();
     private boolean flushScheduled;
     private boolean receiptsOwed;
@@ -66,7 +72,10 @@ final class Receiver {
             boolean appListening,
             Receipts receipts,
             Acker acker,
-            Consumer<Runnable> inbound) {
+            Consumer<Runnable> inbound,
+            Groups groups,
+            GroupCrypto groupCrypto,
+            Runnable wake) {
         this.db = db;
         this.messages = messages;
         this.sessions = sessions;
@@ -78,6 +87,9 @@ final class Receiver {
         this.receipts = receipts;
         this.acker = acker;
         this.inbound = inbound;
+        this.groups = groups;
+        this.groupCrypto = groupCrypto;
+        this.wake = wake;
     }
 
     /** Hands stored messages the app has not seen (from an earlier run) to the listener. */
@@ -116,9 +128,17 @@ final class Receiver {
             events.post(l -> l.onError(e));
             return;
         }
+        if (outcome.gap > 0) {
+            IncomingMessage m = outcome.message;
+            events.post(l -> l.onGroupGap(m.group(), m.from(), m.fromDevice(), outcome.gap));
+        }
         if (outcome.message != null) {
-            receiptsOwed = true;
+            receiptsOwed |= outcome.message.group() == null;
             handOver(outcome.rowId, outcome.message);
+        }
+        if (outcome.group != null) {
+            events.post(l -> l.onGroupChanged(outcome.group));
+            wake.run();
         }
         for (MessageId id : outcome.changed) {
             events.post(l -> l.onMessageState(id, outcome.state));
@@ -131,17 +151,43 @@ final class Receiver {
      * messages to a new state (a receipt), or nothing.
      */
     private record Outcome(
-            long rowId, IncomingMessage message, List<MessageId> changed, MessageState state) {
-        static final Outcome NOTHING = new Outcome(0, null, List.of(), null);
+            long rowId,
+            IncomingMessage message,
+            List<MessageId> changed,
+            MessageState state,
+            long gap,
+            Group group) {
+        static final Outcome NOTHING = new Outcome(0, null, List.of(), null, 0, null);
+
+        Outcome(long rowId, IncomingMessage message, List<MessageId> changed, MessageState state) {
+            this(rowId, message, changed, state, 0, null);
+        }
+
+        static Outcome group(Group group) {
+            return new Outcome(0, null, List.of(), null, 0, group);
+        }
     }
 
     private Outcome open(java.sql.Connection c, Frame.Deliver d) throws java.sql.SQLException {
         try {
+            if (GroupCrypto.isGroupCiphertext(d.ciphertext())) {
+                return openGroup(c, d);
+            }
             SealedPayload.Opened opened = decrypt(d);
             if (opened == null) {
                 return Outcome.NOTHING;
             }
             Content content = Content.decode(opened.body());
+            if (content instanceof Content.GroupUpdate update) {
+                return Outcome.group(groups.onUpdate(c, d.sender(), update));
+            }
+            if (content instanceof Content.GroupLeave leave) {
+                return Outcome.group(groups.onLeave(c, d.sender(), leave));
+            }
+            if (content instanceof Content.SenderKey key) {
+                groups.onSenderKey(c, d.sender(), d.senderDevice(), key);
+                return Outcome.NOTHING;
+            }
             if (content instanceof Content.Text text) {
                 IncomingMessage message =
                         new IncomingMessage(
@@ -170,6 +216,61 @@ final class Receiver {
             return Outcome.NOTHING;
         } catch (CryptoException | Content.MalformedContentException e) {
             throw new Refused(e);
+        }
+    }
+
+    /**
+     * Opens a group message: decrypts it with the sender's sender key, checks that the key was
+     * distributed for the group the inner header names (and that the sender was not removed from
+     * it), then stores it with the gap in the sender's sequence, if any. Group messages owe no
+     * receipt.
+     */
+    private Outcome openGroup(java.sql.Connection c, Frame.Deliver d)
+            throws java.sql.SQLException, CryptoException, Content.MalformedContentException {
+        GroupCrypto.Decrypted decrypted =
+                groupCrypto.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+        String groupId =
+                groups.groupOfKey(c, d.sender(), d.senderDevice(), decrypted.distributionId());
+        if (groupId == null) {
+            throw new Refused(
+                    new GroupRefusal(
+                            "its sender key belongs to no group of this account, or the sender was"
+                                    + " removed from the group"));
+        }
+        SealedPayload.Opened opened = SealedPayload.open(decrypted.plaintext());
+        SealedPayload.Header h = opened.header();
+        SealedPayload.checkGroupBinding(
+                h,
+                d.sender(),
+                d.senderDevice(),
+                Groups.marker(groupId),
+                d.clientMsgId(),
+                kindCode(d.kind()),
+                d.expiresAt());
+        if (h.expiresAt() <= clock.millis() || groups.isInactive(c, groupId)) {
+            return Outcome.NOTHING;
+        }
+        if (!(Content.decode(opened.body()) instanceof Content.GroupText text)) {
+            return Outcome.NOTHING;
+        }
+        long gap = groups.gap(c, groupId, d.sender(), d.senderDevice(), text.seq());
+        IncomingMessage message =
+                new IncomingMessage(
+                        new MessageId(d.clientMsgId()),
+                        new AccountId(d.sender()),
+                        d.senderDevice(),
+                        text.text(),
+                        Instant.ofEpochMilli(h.sentAt()),
+                        Instant.ofEpochMilli(clock.millis()),
+                        new GroupId(groupId));
+        long row = messages.insertIncoming(c, message);
+        return new Outcome(row, message, List.of(), null, gap, null);
+    }
+
+    /** Why a group message was refused after it decrypted. */
+    private static final class GroupRefusal extends Exception {
+        GroupRefusal(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -6,6 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,11 +17,17 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   u8  version = 1
- *   u8  content type: 1 = text, 2 = receipt, 3 = typing
+ *   u8  content type: 1 = text, 2 = receipt, 3 = typing, 4 = group text, 5 = group update,
+ *                     6 = group leave, 7 = sender key
  *   text:    the UTF-8 text, to the end of the body
  *   receipt: u8 receipt type (1 = delivered, 2 = read), u16 count (1..{@value #MAX_RECEIPT_IDS}),
  *            then count times: u8 length (1..64), the client message ID in ASCII
  *   typing:  u8 1 = started typing, 0 = stopped
+ *   group text:   u64 the sender device's sequence number in the group (from 1), UTF-8 text
+ *   group update: 16 bytes group ID, u64 epoch, u8 length + admin account ID, u16 length + UTF-8
+ *                 name, u16 count, then count times: u8 length + member account ID
+ *   group leave:  16 bytes group ID
+ *   sender key:   16 bytes group ID, libsignal SenderKeyDistributionMessage to the end
  * </pre>
  *
  * Integers are big-endian. Bytes after a receipt's or a typing indicator's fields are ignored, so a
@@ -39,6 +47,24 @@ public sealed interface Content {
 
     /** Content type byte of {@link Typing}. */
     int TYPE_TYPING = 3;
+
+    /** Content type byte of {@link GroupText}. */
+    int TYPE_GROUP_TEXT = 4;
+
+    /** Content type byte of {@link GroupUpdate}. */
+    int TYPE_GROUP_UPDATE = 5;
+
+    /** Content type byte of {@link GroupLeave}. */
+    int TYPE_GROUP_LEAVE = 6;
+
+    /** Content type byte of {@link SenderKey}. */
+    int TYPE_SENDER_KEY = 7;
+
+    /** The most members a group update lists. */
+    int MAX_GROUP_MEMBERS = 1000;
+
+    /** The most UTF-8 bytes of a group name. */
+    int MAX_GROUP_NAME_BYTES = 200;
 
     /** The most client message IDs one receipt carries; more are split over several receipts. */
     int MAX_RECEIPT_IDS = 500;
@@ -101,6 +127,39 @@ public sealed interface Content {
     /** The sender started or stopped typing a message. */
     record Typing(boolean typing) implements Content {}
 
+    /** A text message to a group; the group is named by the sealed header's recipient. */
+    record GroupText(long seq, String text) implements Content {
+        /** Does not print the text. */
+        @Override
+        public String toString() {
+            return "GroupText[seq=" + seq + ", " + text.length() + " chars]";
+        }
+    }
+
+    /**
+     * A full membership snapshot of a group, by its admin (the sender). Snapshots are not deltas,
+     * so a member that missed some still ends in the same state from the newest one.
+     */
+    record GroupUpdate(String groupId, long epoch, String admin, String name, List<String> members)
+            implements Content {
+        /** Copies the members. */
+        public GroupUpdate {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** The sender left the group (sent to the group's admin). */
+    record GroupLeave(String groupId) implements Content {}
+
+    /** The sender's sender key for a group, as a libsignal distribution message. */
+    record SenderKey(String groupId, byte[] distribution) implements Content {
+        /** Does not print key material. */
+        @Override
+        public String toString() {
+            return "SenderKey[group=" + groupId + "]";
+        }
+    }
+
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {}
 
@@ -140,6 +199,59 @@ public sealed interface Content {
         return new byte[] {VERSION, TYPE_TYPING, (byte) (typing ? 1 : 0)};
     }
 
+    /** Encodes a group text message. */
+    static byte[] encodeGroupText(long seq, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(utf8.length + 10);
+        out.put((byte) VERSION).put((byte) TYPE_GROUP_TEXT).putLong(seq).put(utf8);
+        return out.array();
+    }
+
+    /** Encodes a group membership snapshot. */
+    static byte[] encodeGroupUpdate(GroupUpdate u) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 60 * u.members().size());
+        out.write(VERSION);
+        out.write(TYPE_GROUP_UPDATE);
+        out.writeBytes(HexFormat.of().parseHex(u.groupId()));
+        out.writeBytes(ByteBuffer.allocate(8).putLong(u.epoch()).array());
+        writeShort8(out, u.admin());
+        byte[] name = u.name().getBytes(StandardCharsets.UTF_8);
+        out.write(name.length >>> 8);
+        out.write(name.length & 0xff);
+        out.writeBytes(name);
+        out.write(u.members().size() >>> 8);
+        out.write(u.members().size() & 0xff);
+        for (String m : u.members()) {
+            writeShort8(out, m);
+        }
+        return out.toByteArray();
+    }
+
+    /** Encodes a group leave. */
+    static byte[] encodeGroupLeave(String groupId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(18);
+        out.write(VERSION);
+        out.write(TYPE_GROUP_LEAVE);
+        out.writeBytes(HexFormat.of().parseHex(groupId));
+        return out.toByteArray();
+    }
+
+    /** Encodes a sender key distribution. */
+    static byte[] encodeSenderKey(String groupId, byte[] distribution) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(18 + distribution.length);
+        out.write(VERSION);
+        out.write(TYPE_SENDER_KEY);
+        out.writeBytes(HexFormat.of().parseHex(groupId));
+        out.writeBytes(distribution);
+        return out.toByteArray();
+    }
+
+    private static void writeShort8(ByteArrayOutputStream out, String ascii) {
+        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
+        out.write(bytes.length);
+        out.writeBytes(bytes);
+    }
+
     /**
      * Decodes a body.
      *
@@ -159,6 +271,11 @@ public sealed interface Content {
             case TYPE_TEXT -> decodeText(body);
             case TYPE_RECEIPT -> decodeReceipt(body);
             case TYPE_TYPING -> decodeTyping(body);
+            case TYPE_GROUP_TEXT -> decodeGroupText(body);
+            case TYPE_GROUP_UPDATE -> decodeGroupUpdate(body);
+            case TYPE_GROUP_LEAVE -> new GroupLeave(groupId(body));
+            case TYPE_SENDER_KEY ->
+                    new SenderKey(groupId(body), Arrays.copyOfRange(body, 18, body.length));
             default -> new Unknown(type);
         };
     }
@@ -217,6 +334,70 @@ public sealed interface Content {
             throw new MalformedContentException("the typing indicator is malformed");
         }
         return new Typing(body[2] == 1);
+    }
+
+    private static String groupId(byte[] body) throws MalformedContentException {
+        if (body.length < 18) {
+            throw new MalformedContentException("the group content is truncated");
+        }
+        return HexFormat.of().formatHex(body, 2, 18);
+    }
+
+    private static Content decodeGroupText(byte[] body) throws MalformedContentException {
+        if (body.length < 10) {
+            throw new MalformedContentException("the group message is truncated");
+        }
+        long seq = ByteBuffer.wrap(body, 2, 8).getLong();
+        if (seq < 1) {
+            throw new MalformedContentException("the group message has no sequence number");
+        }
+        byte[] text = Arrays.copyOfRange(body, 8, body.length);
+        text[0] = VERSION;
+        text[1] = TYPE_TEXT;
+        return new GroupText(seq, ((Text) decodeText(text)).text());
+    }
+
+    private static Content decodeGroupUpdate(byte[] body) throws MalformedContentException {
+        String groupId = groupId(body);
+        ByteBuffer in = ByteBuffer.wrap(body, 18, body.length - 18);
+        try {
+            long epoch = in.getLong();
+            String admin = readShort8(in);
+            int nameLength = in.getShort() & 0xffff;
+            if (nameLength > MAX_GROUP_NAME_BYTES) {
+                throw new MalformedContentException("the group name is too long");
+            }
+            byte[] name = new byte[nameLength];
+            in.get(name);
+            int count = in.getShort() & 0xffff;
+            if (count > MAX_GROUP_MEMBERS) {
+                throw new MalformedContentException("the group update lists too many members");
+            }
+            List<String> members = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                members.add(readShort8(in));
+            }
+            String decodedName =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(name))
+                            .toString();
+            if (epoch < 1) {
+                throw new MalformedContentException("the group update has no epoch");
+            }
+            return new GroupUpdate(groupId, epoch, admin, decodedName, members);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new MalformedContentException("the group update is truncated");
+        } catch (CharacterCodingException e) {
+            throw new MalformedContentException("the group name is not valid UTF-8");
+        }
+    }
+
+    private static String readShort8(ByteBuffer in) {
+        byte[] bytes = new byte[in.get() & 0xff];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     /** A body that cannot be read. */

@@ -88,7 +88,7 @@ public final class ConversationStore {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "SELECT id, client_msg_id FROM messages WHERE peer = ? AND id > ? AND"
-                                + " direction = ? ORDER BY id")) {
+                                + " direction = ? AND group_id IS NULL ORDER BY id")) {
             Sql.bind(ps, peer, watermark, MessageStore.INCOMING);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -103,7 +103,7 @@ public final class ConversationStore {
         execute(
                 c,
                 "UPDATE messages SET state = ? WHERE peer = ? AND id > ? AND id <= ? AND"
-                        + " direction = ?",
+                        + " direction = ? AND group_id IS NULL",
                 MessageState.READ.name(),
                 peer,
                 watermark,

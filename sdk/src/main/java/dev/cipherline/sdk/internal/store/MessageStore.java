@@ -5,6 +5,7 @@ import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -35,11 +36,39 @@ public final class MessageStore {
     public long insertOutgoing(
             Connection c, String peer, int ownDevice, String clientMsgId, String text, long sentAt)
             throws SQLException {
+        return insertOutgoing(c, peer, null, ownDevice, clientMsgId, text, sentAt);
+    }
+
+    /**
+     * Inserts an outgoing group message in state PENDING and returns its row ID. Its peer is the
+     * group's sealed recipient; it belongs to no 1:1 conversation.
+     */
+    public long insertOutgoingGroup(
+            Connection c,
+            String groupId,
+            String peer,
+            int ownDevice,
+            String clientMsgId,
+            String text,
+            long sentAt)
+            throws SQLException {
+        return insertOutgoing(c, peer, groupId, ownDevice, clientMsgId, text, sentAt);
+    }
+
+    private long insertOutgoing(
+            Connection c,
+            String peer,
+            String groupId,
+            int ownDevice,
+            String clientMsgId,
+            String text,
+            long sentAt)
+            throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
-                                + " text, sent_at, received_at, state, delivered_to_app)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 1) RETURNING id")) {
+                                + " text, sent_at, received_at, state, delivered_to_app, group_id)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 1, ?) RETURNING id")) {
             Sql.bind(
                     ps,
                     peer,
@@ -48,11 +77,14 @@ public final class MessageStore {
                     clientMsgId,
                     text,
                     sentAt,
-                    MessageState.PENDING.name());
+                    MessageState.PENDING.name(),
+                    groupId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long row = rs.getLong(1);
-                ConversationStore.touch(c, peer, sentAt, false);
+                if (groupId == null) {
+                    ConversationStore.touch(c, peer, sentAt, false);
+                }
                 return row;
             }
         }
@@ -78,8 +110,8 @@ public final class MessageStore {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
-                                + " text, sent_at, received_at, state, delivered_to_app)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id")) {
+                                + " text, sent_at, received_at, state, delivered_to_app, group_id)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id")) {
             Sql.bind(
                     ps,
                     m.from().value(),
@@ -89,11 +121,16 @@ public final class MessageStore {
                     m.text(),
                     m.sentAt().toEpochMilli(),
                     m.receivedAt().toEpochMilli(),
-                    MessageState.DELIVERED.name());
+                    MessageState.DELIVERED.name(),
+                    m.group() == null ? null : m.group().value());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long row = rs.getLong(1);
-                ConversationStore.touch(c, m.from().value(), m.receivedAt().toEpochMilli(), true);
+                if (m.group() == null) {
+                    // group messages are not part of the 1:1 conversation with their sender
+                    ConversationStore.touch(
+                            c, m.from().value(), m.receivedAt().toEpochMilli(), true);
+                }
                 return row;
             }
         }
@@ -113,7 +150,7 @@ public final class MessageStore {
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT id, client_msg_id, peer, sender_device, text,"
-                                            + " sent_at, received_at FROM messages WHERE"
+                                            + " sent_at, received_at, group_id FROM messages WHERE"
                                             + " delivered_to_app = 0 ORDER BY id")) {
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
@@ -126,7 +163,10 @@ public final class MessageStore {
                                                         rs.getInt(4),
                                                         rs.getString(5),
                                                         Instant.ofEpochMilli(rs.getLong(6)),
-                                                        Instant.ofEpochMilli(rs.getLong(7)))));
+                                                        Instant.ofEpochMilli(rs.getLong(7)),
+                                                        rs.getString(8) == null
+                                                                ? null
+                                                                : new GroupId(rs.getString(8)))));
                             }
                         }
                     }
@@ -244,8 +284,8 @@ public final class MessageStore {
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT client_msg_id, direction, text, sent_at, received_at,"
-                                            + " state FROM messages WHERE peer = ? AND id < ? ORDER BY"
-                                            + " id DESC LIMIT ?")) {
+                                            + " state FROM messages WHERE peer = ? AND id < ? AND group_id"
+                                            + " IS NULL ORDER BY id DESC LIMIT ?")) {
                         Sql.bind(ps, peer, beforeRow, limit);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {

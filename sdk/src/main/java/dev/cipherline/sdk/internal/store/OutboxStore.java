@@ -127,6 +127,33 @@ public final class OutboxStore {
         execute(c, "DELETE FROM outbox WHERE id = ?", id);
     }
 
+    /**
+     * When the earliest row for one of {@code recipients} that is older than {@code id} or is no
+     * message (a control message or receipt) is due, or null if there is none: such rows, e.g. a
+     * sender key distribution, must reach the relay before the group message {@code id} does.
+     */
+    public Long olderDueFor(long id, java.util.Collection<String> recipients) {
+        if (recipients.isEmpty()) {
+            return null;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(recipients.size(), "?"));
+        Object[] args = new Object[recipients.size() + 1];
+        args[0] = id;
+        int i = 1;
+        for (String r : recipients) {
+            args[i++] = r;
+        }
+        return db.read(
+                c ->
+                        number(
+                                c,
+                                "SELECT next_attempt_at FROM outbox WHERE (id < ? OR message_id IS NULL)"
+                                        + " AND recipient IN ("
+                                        + marks
+                                        + ") ORDER BY next_attempt_at LIMIT 1",
+                                args));
+    }
+
     /** How many rows are waiting. */
     public int size() {
         return db.read(c -> number(c, "SELECT COUNT(*) FROM outbox").intValue());

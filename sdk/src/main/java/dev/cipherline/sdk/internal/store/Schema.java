@@ -151,6 +151,55 @@ final class Schema {
                             type INTEGER NOT NULL,
                             client_msg_id TEXT NOT NULL)
                         """
+                    },
+                    new String[] {
+                        // groups: the newest membership snapshot this device applied, and this
+                        // device's own sender key for the group (NULL until the next send after a
+                        // rotation) with the next sequence number of its group messages
+                        """
+                        CREATE TABLE groups (
+                            group_id TEXT PRIMARY KEY,
+                            name TEXT NOT NULL,
+                            admin TEXT NOT NULL,
+                            epoch INTEGER NOT NULL,
+                            members TEXT NOT NULL,
+                            active INTEGER NOT NULL,
+                            own_key TEXT,
+                            next_seq INTEGER NOT NULL)
+                        """,
+                        // the members that were handed this device's current sender key
+                        """
+                        CREATE TABLE group_key_holders (
+                            group_id TEXT NOT NULL,
+                            member TEXT NOT NULL,
+                            PRIMARY KEY (group_id, member))
+                        """,
+                        // which group each received sender key was distributed for
+                        """
+                        CREATE TABLE group_sender_keys (
+                            account_id TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            distribution_id TEXT NOT NULL,
+                            group_id TEXT NOT NULL,
+                            PRIMARY KEY (account_id, device_id, distribution_id))
+                        """,
+                        // members removed by a snapshot: their group messages are refused
+                        """
+                        CREATE TABLE group_removed (
+                            group_id TEXT NOT NULL,
+                            member TEXT NOT NULL,
+                            PRIMARY KEY (group_id, member))
+                        """,
+                        // the newest sequence number seen per sending device, for gap detection
+                        """
+                        CREATE TABLE group_seqs (
+                            group_id TEXT NOT NULL,
+                            account_id TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            last_seq INTEGER NOT NULL,
+                            PRIMARY KEY (group_id, account_id, device_id))
+                        """,
+                        "ALTER TABLE messages ADD COLUMN group_id TEXT"
                     });
 
     private Schema() {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
@@ -13,6 +14,7 @@ import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.nio.file.Path;
@@ -60,7 +62,10 @@ class ReceiverTest {
                         true,
                         receipts(),
                         acked::addAll,
-                        Runnable::run);
+                        Runnable::run,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {});
     }
 
     @AfterEach
@@ -69,6 +74,18 @@ class ReceiverTest {
         alice.close();
         bob.close();
         carol.close();
+    }
+
+    private Groups groups() {
+        return new Groups(
+                bob.db,
+                new GroupStore(bob.db),
+                bobMessages,
+                new OutboxStore(bob.db),
+                new GroupCrypto(bob.store),
+                bob.accountId,
+                1,
+                Clock.systemUTC());
     }
 
     private Receipts receipts() {
@@ -174,7 +191,10 @@ class ReceiverTest {
                         true,
                         receipts(),
                         acked::addAll,
-                        Runnable::run)
+                        Runnable::run,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {})
                 .replayUndelivered();
         assertEquals("one", next.awaitMessages(1).get(0).text());
         events.close();
@@ -198,7 +218,10 @@ class ReceiverTest {
                         false,
                         receipts(),
                         acked::addAll,
-                        Runnable::run);
+                        Runnable::run,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {});
 
         sendOnly.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "kept")));
 
@@ -218,7 +241,10 @@ class ReceiverTest {
                         true,
                         receipts(),
                         acked::addAll,
-                        Runnable::run)
+                        Runnable::run,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {})
                 .replayUndelivered();
         assertEquals("kept", app.awaitMessages(1).get(0).text());
     }
@@ -275,7 +301,10 @@ class ReceiverTest {
                         true,
                         receipts(),
                         acked::addAll,
-                        later::add);
+                        later::add,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {});
         burst.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
         burst.deliver(deliver(2, alice.accountId, "m2", sealFromAlice("m2", "two")));
         listener.awaitMessages(2);

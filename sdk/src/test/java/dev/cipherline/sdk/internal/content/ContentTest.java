@@ -19,6 +19,46 @@ class ContentTest {
     }
 
     @Test
+    void groupContentsRoundTrip() throws Exception {
+        String id = "00112233445566778899aabbccddeeff";
+        assertEquals(
+                new Content.GroupText(7, "grüße"),
+                Content.decode(Content.encodeGroupText(7, "grüße")));
+        Content.GroupUpdate update =
+                new Content.GroupUpdate(
+                        id, 3, "a".repeat(32), "team ✓", List.of("a".repeat(32), "b".repeat(32)));
+        assertEquals(update, Content.decode(Content.encodeGroupUpdate(update)));
+        assertEquals(new Content.GroupLeave(id), Content.decode(Content.encodeGroupLeave(id)));
+        Content.SenderKey key =
+                (Content.SenderKey) Content.decode(Content.encodeSenderKey(id, new byte[] {9, 8}));
+        assertEquals(id, key.groupId());
+        assertArrayEquals(new byte[] {9, 8}, key.distribution());
+    }
+
+    @Test
+    void malformedGroupContentsAreRefused() {
+        byte[] update =
+                Content.encodeGroupUpdate(
+                        new Content.GroupUpdate(
+                                "00112233445566778899aabbccddeeff",
+                                1,
+                                "a".repeat(32),
+                                "x",
+                                List.of("a".repeat(32))));
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(update, update.length - 1)));
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(new byte[] {1, 4, 0, 0, 0, 0, 0, 0, 0, 0}),
+                "sequence number 0");
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(new byte[] {1, 6, 1, 2}),
+                "truncated group ID");
+    }
+
+    @Test
     void theEncodingIsVersionTypeThenUtf8() {
         assertArrayEquals(new byte[] {1, 1, 'h', 'i'}, Content.encodeText("hi"));
     }

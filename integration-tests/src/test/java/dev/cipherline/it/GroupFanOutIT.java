@@ -1,0 +1,118 @@
+package dev.cipherline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.OutgoingMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fifty SDK clients in one group through a real relay process. */
+class GroupFanOutIT {
+    private static final int MEMBERS = 50;
+    private static final int EACH = 2;
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    @TempDir Path dir;
+
+    private RelayProcess relay;
+    private final List<ChatClient> clients = new ArrayList<>();
+    private final List<RecordingListener> inboxes = new ArrayList<>();
+    private final List<AccountId> ids = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        relay = RelayProcess.start(dir.resolve("relay"));
+        for (int i = 0; i < MEMBERS; i++) {
+            Path home = dir.resolve("m" + i);
+            ids.add(Accounts.create(home, relay.url(), "m" + i).accountId());
+            RecordingListener inbox = new RecordingListener();
+            inboxes.add(inbox);
+            clients.add(Accounts.open(home, inbox));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.forEach(ChatClient::close);
+        relay.close();
+    }
+
+    @Test
+    void everyMemberGetsEveryMessageOnceInEachSendersOrderAndRemovalCutsOff() throws Exception {
+        Group group =
+                clients.get(0)
+                        .createGroup(
+                                "fifty",
+                                ids.subList(1, MEMBERS).stream().map(AccountId::value).toList());
+        for (int i = 1; i < MEMBERS; i++) {
+            inboxes.get(i).awaitGroup(g -> g.id().equals(group.id()), WAIT);
+        }
+
+        List<OutgoingMessage> sent = new ArrayList<>();
+        for (int round = 0; round < EACH; round++) {
+            for (int i = 0; i < MEMBERS; i++) {
+                sent.add(clients.get(i).sendToGroup("fifty", "m" + i + ":" + round));
+            }
+        }
+        for (OutgoingMessage m : sent) {
+            assertEquals(MessageState.SENT, m.accepted().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+
+        int expected = (MEMBERS - 1) * EACH;
+        for (int i = 0; i < MEMBERS; i++) {
+            List<IncomingMessage> received = inboxes.get(i).awaitMessages(expected, WAIT);
+            assertEquals(
+                    expected,
+                    new HashSet<>(received.stream().map(IncomingMessage::id).toList()).size(),
+                    "member " + i + " got each message once");
+            Map<AccountId, List<String>> bySender = new HashMap<>();
+            for (IncomingMessage m : received) {
+                assertEquals(group.id(), m.group());
+                bySender.computeIfAbsent(m.from(), k -> new ArrayList<>()).add(m.text());
+            }
+            assertEquals(MEMBERS - 1, bySender.size());
+            assertFalse(bySender.containsKey(ids.get(i)));
+            for (int s = 0; s < MEMBERS; s++) {
+                if (s != i) {
+                    List<String> order = new ArrayList<>();
+                    for (int round = 0; round < EACH; round++) {
+                        order.add("m" + s + ":" + round);
+                    }
+                    assertEquals(order, bySender.get(ids.get(s)), "order of sender " + s);
+                }
+            }
+            assertEquals(List.of(), inboxes.get(i).errors(), "member " + i);
+        }
+
+        // the last member is removed; what follows reaches everyone else and not it
+        int removed = MEMBERS - 1;
+        clients.get(0).removeMembers("fifty", List.of(ids.get(removed).value()));
+        assertFalse(
+                inboxes.get(removed).awaitGroup(g -> g.epoch() == 2, WAIT).active(),
+                "the removed member learns it");
+        OutgoingMessage after = clients.get(0).sendToGroup("fifty", "after the removal");
+        assertEquals(MessageState.SENT, after.accepted().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        for (int i = 1; i < removed; i++) {
+            assertEquals("after the removal", inboxes.get(i).awaitMessages(1, WAIT).get(0).text());
+        }
+        assertEquals(List.of(), inboxes.get(removed).drain());
+        assertTrue(inboxes.get(removed).errors().isEmpty());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.cipherline.sdk;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A group as this device currently knows it, from the newest membership snapshot it applied.
+ *
+ * @param id the group's permanent ID
+ * @param name the group's name, chosen by its admin
+ * @param admin the only account whose membership changes every member applies
+ * @param epoch the snapshot's version: every change by the admin increments it
+ * @param members every member account, this account included while it is a member, sorted
+ * @param active whether this account is a member (false after it left or was removed)
+ */
+public record Group(
+        GroupId id,
+        String name,
+        AccountId admin,
+        long epoch,
+        List<AccountId> members,
+        boolean active) {
+    /** Checks and copies the values. */
+    public Group {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(admin, "admin");
+        members = List.copyOf(members);
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epoch must be positive");
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.cipherline.sdk.internal.store;
+
+import static dev.cipherline.sdk.internal.store.Sql.execute;
+import static dev.cipherline.sdk.internal.store.Sql.number;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Groups this device belongs to or belonged to: the newest membership snapshot applied, this
+ * device's own sender key per group and who holds it, which group each received sender key belongs
+ * to, removed members, and the newest sequence number seen per sending device.
+ */
+public final class GroupStore {
+    private final Database db;
+
+    public GroupStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * One group.
+     *
+     * @param members sorted account IDs
+     * @param ownKey this device's current sender key distribution ID, or null until the next send
+     * @param nextSeq the sequence number of this device's next group message
+     */
+    public record Row(
+            String groupId,
+            String name,
+            String admin,
+            long epoch,
+            List<String> members,
+            boolean active,
+            String ownKey,
+            long nextSeq) {
+        public Row {
+            members = List.copyOf(members);
+        }
+    }
+
+    private static final String COLUMNS =
+            "group_id, name, admin, epoch, members, active, own_key, next_seq";
+
+    public Optional<Row> find(Connection c, String groupId) throws SQLException {
+        List<Row> rows = query(c, "SELECT " + COLUMNS + " FROM groups WHERE group_id = ?", groupId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Every group, by name. */
+    public List<Row> all() {
+        return db.read(c -> query(c, "SELECT " + COLUMNS + " FROM groups ORDER BY name, group_id"));
+    }
+
+    /** The groups named {@code name}, active ones first. */
+    public List<Row> byName(String name) {
+        return db.read(
+                c ->
+                        query(
+                                c,
+                                "SELECT "
+                                        + COLUMNS
+                                        + " FROM groups WHERE name = ? ORDER BY active DESC,"
+                                        + " group_id",
+                                name));
+    }
+
+    /** Stores a snapshot; keeps the own key and sequence number of an existing row. */
+    public void put(Connection c, Row r) throws SQLException {
+        execute(
+                c,
+                "INSERT INTO groups ("
+                        + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET"
+                        + " name = excluded.name, admin = excluded.admin, epoch = excluded.epoch,"
+                        + " members = excluded.members, active = excluded.active",
+                r.groupId(),
+                r.name(),
+                r.admin(),
+                r.epoch(),
+                String.join("\n", r.members()),
+                r.active() ? 1 : 0,
+                r.ownKey(),
+                r.nextSeq());
+    }
+
+    /** Sets this device's sender key; a new key (or none) is held by nobody yet. */
+    public void setOwnKey(Connection c, String groupId, String distributionId) throws SQLException {
+        execute(c, "UPDATE groups SET own_key = ? WHERE group_id = ?", distributionId, groupId);
+        execute(c, "DELETE FROM group_key_holders WHERE group_id = ?", groupId);
+    }
+
+    public Set<String> holders(Connection c, String groupId) throws SQLException {
+        Set<String> out = new LinkedHashSet<>();
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT member FROM group_key_holders WHERE group_id = ?")) {
+            Sql.bind(ps, groupId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void addHolder(Connection c, String groupId, String member) throws SQLException {
+        execute(
+                c,
+                "INSERT OR IGNORE INTO group_key_holders (group_id, member) VALUES (?, ?)",
+                groupId,
+                member);
+    }
+
+    /** Returns this device's next sequence number in the group and advances it. */
+    public long takeSeq(Connection c, String groupId) throws SQLException {
+        long seq = number(c, "SELECT next_seq FROM groups WHERE group_id = ?", groupId);
+        execute(c, "UPDATE groups SET next_seq = ? WHERE group_id = ?", seq + 1, groupId);
+        return seq;
+    }
+
+    /** Records that {@code account}'s sender key {@code distributionId} is for the group. */
+    public void mapSenderKey(
+            Connection c, String account, int device, String distributionId, String groupId)
+            throws SQLException {
+        execute(
+                c,
+                "INSERT OR REPLACE INTO group_sender_keys (account_id, device_id, distribution_id,"
+                        + " group_id) VALUES (?, ?, ?, ?)",
+                account,
+                device,
+                distributionId,
+                groupId);
+    }
+
+    /** The group a received sender key was distributed for, or null. */
+    public String senderKeyGroup(Connection c, String account, int device, String distributionId)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT group_id FROM group_sender_keys WHERE account_id = ? AND"
+                                + " device_id = ? AND distribution_id = ?")) {
+            Sql.bind(ps, account, device, distributionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Deletes every sender key {@code account} distributed for the group. */
+    public void forgetSenderKeys(Connection c, String groupId, String account) throws SQLException {
+        execute(
+                c,
+                "DELETE FROM sender_keys WHERE account_id = ? AND distribution_id IN (SELECT"
+                        + " distribution_id FROM group_sender_keys WHERE account_id = ? AND"
+                        + " group_id = ?)",
+                account,
+                account,
+                groupId);
+        execute(
+                c,
+                "DELETE FROM group_sender_keys WHERE account_id = ? AND group_id = ?",
+                account,
+                groupId);
+    }
+
+    public void setRemoved(Connection c, String groupId, String member, boolean removed)
+            throws SQLException {
+        if (removed) {
+            execute(
+                    c,
+                    "INSERT OR IGNORE INTO group_removed (group_id, member) VALUES (?, ?)",
+                    groupId,
+                    member);
+        } else {
+            execute(
+                    c,
+                    "DELETE FROM group_removed WHERE group_id = ? AND member = ?",
+                    groupId,
+                    member);
+        }
+    }
+
+    public boolean isRemoved(Connection c, String groupId, String member) throws SQLException {
+        return number(
+                        c,
+                        "SELECT 1 FROM group_removed WHERE group_id = ? AND member = ?",
+                        groupId,
+                        member)
+                != null;
+    }
+
+    /**
+     * Records {@code seq} from the sending device and returns the newest sequence number seen
+     * before it (0 if none).
+     */
+    public long advanceSeq(Connection c, String groupId, String account, int device, long seq)
+            throws SQLException {
+        Long last =
+                number(
+                        c,
+                        "SELECT last_seq FROM group_seqs WHERE group_id = ? AND account_id = ? AND"
+                                + " device_id = ?",
+                        groupId,
+                        account,
+                        device);
+        long previous = last == null ? 0 : last;
+        if (seq > previous) {
+            execute(
+                    c,
+                    "INSERT OR REPLACE INTO group_seqs (group_id, account_id, device_id, last_seq)"
+                            + " VALUES (?, ?, ?, ?)",
+                    groupId,
+                    account,
+                    device,
+                    seq);
+        }
+        return previous;
+    }
+
+    private static List<Row> query(Connection c, String sql, Object... args) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String members = rs.getString(5);
+                    out.add(
+                            new Row(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getLong(4),
+                                    members.isEmpty() ? List.of() : List.of(members.split("\n")),
+                                    rs.getInt(6) == 1,
+                                    rs.getString(7),
+                                    rs.getLong(8)));
+                }
+            }
+        }
+        return out;
+    }
+}
