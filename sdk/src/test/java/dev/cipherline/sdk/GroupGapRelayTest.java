@@ -2,7 +2,6 @@ package dev.cipherline.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,16 +24,7 @@ class GroupGapRelayTest {
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay =
-                RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
-                        Clock.systemUTC());
+        relay = TestRelays.start(dir.resolve("relay"));
     }
 
     @AfterEach

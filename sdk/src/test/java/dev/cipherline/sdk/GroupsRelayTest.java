@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,16 +28,7 @@ class GroupsRelayTest {
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay =
-                RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
-                        Clock.systemUTC());
+        relay = TestRelays.start(dir.resolve("relay"));
     }
 
     @AfterEach

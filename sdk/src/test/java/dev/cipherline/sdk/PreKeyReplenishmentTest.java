@@ -10,7 +10,6 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolVersion;
 import dev.cipherline.protocol.SignedPayloads;
-import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
@@ -21,8 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -46,16 +43,7 @@ class PreKeyReplenishmentTest {
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay =
-                RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
-                        Clock.systemUTC());
+        relay = TestRelays.start(dir.resolve("relay"));
     }
 
     @AfterEach

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +42,7 @@ class ReceiptsRelayTest {
     }
 
     private RelayServer startRelay() throws Exception {
-        return RelayServer.start(
-                new RelayConfig(
-                        "127.0.0.1", 0, dir.resolve("relay"), Duration.ofDays(30), 100_000, 64),
-                Clock.systemUTC());
+        return TestRelays.start(dir.resolve("relay"));
     }
 
     /** Opens a client on the current relay (its port changes when the relay restarts). */

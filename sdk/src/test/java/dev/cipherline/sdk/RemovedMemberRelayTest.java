@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.GroupCrypto;
-import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
@@ -17,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,16 +36,7 @@ class RemovedMemberRelayTest {
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay =
-                RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
-                        Clock.systemUTC());
+        relay = TestRelays.start(dir.resolve("relay"));
     }
 
     @AfterEach
