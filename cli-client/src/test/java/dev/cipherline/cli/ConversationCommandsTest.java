@@ -1,19 +1,15 @@
 package dev.cipherline.cli;
 
 import static dev.cipherline.cli.CommandLineTest.assertOneSentence;
+import static dev.cipherline.cli.RelayUsers.jsonLines;
+import static dev.cipherline.cli.RelayUsers.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cipherline.relay.RelayConfig;
-import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,57 +17,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code history} and {@code read} between two accounts through a real in-process relay. */
 class ConversationCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
-    private RelayServer relay;
-    private CliHarness cli;
+    private RelayUsers users;
     private String aliceId;
     private String bobId;
 
     @BeforeEach
     void setUp() throws Exception {
-        relay =
-                RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
-                        Clock.systemUTC());
-        cli = new CliHarness(Map.of(), dir.resolve("user"));
-        aliceId = ok(as("alice", "init", "--relay", relay.url().toString())).stdout().strip();
-        bobId = ok(as("bob", "init", "--relay", relay.url().toString())).stdout().strip();
+        users = RelayUsers.start(dir);
+        aliceId = users.init("alice");
+        bobId = users.init("bob");
         ok(as("alice", "contact", "add", "bob", bobId));
         ok(as("bob", "contact", "add", "alice", aliceId));
     }
 
     @AfterEach
     void stopRelay() {
-        relay.close();
+        users.close();
     }
 
     private CliHarness.Result as(String who, String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = dir.resolve(who).toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return cli.run(all);
-    }
-
-    private static CliHarness.Result ok(CliHarness.Result result) {
-        assertEquals(0, result.exitCode(), result.toString());
-        return result;
-    }
-
-    private static List<JsonNode> jsonLines(CliHarness.Result result) throws Exception {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : result.stdout().lines().toList()) {
-            lines.add(JSON.readTree(line));
-        }
-        return lines;
+        return users.as(who, args);
     }
 
     @Test
@@ -143,7 +110,7 @@ class ConversationCommandsTest {
     void aReadReceiptThatTheRelayCannotTakeExitsWith4AndStaysQueued() throws Exception {
         ok(as("alice", "send", "bob", "one"));
         ok(as("bob", "recv"));
-        relay.close();
+        users.close();
 
         CliHarness.Result read = as("bob", "read", "alice", "--timeout", "0.5");
 

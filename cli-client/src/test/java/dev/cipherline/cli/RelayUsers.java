@@ -1,0 +1,83 @@
+package dev.cipherline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.relay.RelayConfig;
+import dev.cipherline.relay.RelayServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real relay started in this process plus the CLI run in-process for named users, each with a
+ * home folder of its own under one test directory.
+ */
+final class RelayUsers implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final RelayServer relay;
+    private final CliHarness cli;
+
+    private RelayUsers(Path dir, RelayServer relay) {
+        this.dir = dir;
+        this.relay = relay;
+        this.cli = new CliHarness(Map.of(), dir.resolve("user"));
+    }
+
+    /** Starts a relay keeping its store under {@code dir}. */
+    static RelayUsers start(Path dir) throws IOException {
+        RelayServer relay =
+                RelayServer.start(
+                        new RelayConfig(
+                                "127.0.0.1",
+                                0,
+                                dir.resolve("relay"),
+                                Duration.ofDays(30),
+                                100_000,
+                                64),
+                        Clock.systemUTC());
+        return new RelayUsers(dir, relay);
+    }
+
+    /** Runs {@code cipherline --home DIR/who args...}. */
+    CliHarness.Result as(String who, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = dir.resolve(who).toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cli.run(all);
+    }
+
+    /** Creates {@code who}'s account on the relay and returns its account ID. */
+    String init(String who) {
+        return ok(as(who, "init", "--relay", relay.url().toString())).stdout().strip();
+    }
+
+    /** Asserts the run exited 0 and returns it. */
+    static CliHarness.Result ok(CliHarness.Result result) {
+        assertEquals(0, result.exitCode(), result.toString());
+        return result;
+    }
+
+    /** Parses one JSON object per line of the run's output. */
+    static List<JsonNode> jsonLines(CliHarness.Result result) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : result.stdout().lines().toList()) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    /** Stops the relay; idempotent. */
+    @Override
+    public void close() {
+        relay.close();
+    }
+}
