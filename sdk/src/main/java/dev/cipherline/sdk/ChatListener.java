@@ -50,6 +50,16 @@ public interface ChatListener {
      */
     default void onGroupGap(GroupId group, AccountId from, int fromDevice, long missing) {}
 
+    /**
+     * This device refused an envelope the relay delivered: it did not decrypt, its outer header
+     * disagreed with the authenticated inner one, it replayed a used ratchet step, or its content
+     * was malformed. Nothing of it was stored or handed to {@link #onMessage}, and the session
+     * state is as before. Repeated rejections from one claimed sender suggest a hostile or broken
+     * relay; the app may show a warning. {@link #onError} is called as well, for apps that only
+     * watch errors.
+     */
+    default void onEnvelopeRejected(EnvelopeRejection rejection) {}
+
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}
 

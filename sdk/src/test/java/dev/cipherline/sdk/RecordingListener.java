@@ -25,6 +25,26 @@ public final class RecordingListener implements ChatListener {
     private final Map<MessageId, List<MessageState>> statesSeen = new HashMap<>();
     private final LinkedBlockingQueue<Group> groups = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> gaps = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<EnvelopeRejection> rejections = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onEnvelopeRejected(EnvelopeRejection rejection) {
+        rejections.add(rejection);
+    }
+
+    /** Waits for the next rejected envelope. */
+    public EnvelopeRejection awaitRejection() throws InterruptedException {
+        EnvelopeRejection r = rejections.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(r, "no rejected envelope reported in " + TIMEOUT);
+        return r;
+    }
+
+    /** The rejections reported and not yet awaited. */
+    public List<EnvelopeRejection> drainRejections() {
+        List<EnvelopeRejection> rest = new ArrayList<>();
+        rejections.drainTo(rest);
+        return rest;
+    }
 
     @Override
     public void onGroupChanged(Group group) {

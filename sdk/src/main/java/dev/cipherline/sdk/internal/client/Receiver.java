@@ -8,6 +8,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
@@ -37,6 +38,7 @@ import java.util.function.Consumer;
  */
 final class Receiver {
     private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
+    private static final long PRUNE_INTERVAL_MS = 3_600_000;
 
     /** Where acknowledgements go: the seqs of envelopes that are safely handled. */
     interface Acker {
@@ -58,6 +60,7 @@ final class Receiver {
     private final GroupCrypto groupCrypto;
     private final Runnable wake;
     private final List<Long> pendingAcks = new ArrayList<>();
+    private long lastPrune = Long.MIN_VALUE;
     private boolean flushScheduled;
     private boolean receiptsOwed;
 
@@ -94,6 +97,7 @@ final class Receiver {
 
     /** Hands stored messages the app has not seen (from an earlier run) to the listener. */
     void replayUndelivered() {
+        pruneSeen();
         if (!appListening) {
             return;
         }
@@ -114,9 +118,23 @@ final class Receiver {
         }
         Outcome outcome;
         try {
-            outcome = db.transaction(c -> open(c, d));
+            outcome =
+                    db.transaction(
+                            c -> {
+                                Outcome o = open(c, d);
+                                if (o.rowId == 0) {
+                                    // no message row dedups it: remember the envelope itself
+                                    messages.markSeen(
+                                            c,
+                                            d.sender(),
+                                            d.senderDevice(),
+                                            d.clientMsgId(),
+                                            d.expiresAt());
+                                }
+                                return o;
+                            });
         } catch (Refused r) {
-            handleRefusal(d, r.getCause());
+            reject(d, r);
             ack(d.seq());
             return;
         } catch (ChatException e) {
@@ -185,7 +203,11 @@ final class Receiver {
                 return Outcome.group(groups.onLeave(c, d.sender(), leave));
             }
             if (content instanceof Content.SenderKey key) {
-                groups.onSenderKey(c, d.sender(), d.senderDevice(), key);
+                try {
+                    groups.onSenderKey(c, d.sender(), d.senderDevice(), key);
+                } catch (CryptoException e) {
+                    throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
+                }
                 return Outcome.NOTHING;
             }
             if (content instanceof Content.Text text) {
@@ -214,8 +236,8 @@ final class Receiver {
             }
             LOG.log(System.Logger.Level.DEBUG, "ignoring content of type {0}", content);
             return Outcome.NOTHING;
-        } catch (CryptoException | Content.MalformedContentException e) {
-            throw new Refused(e);
+        } catch (Content.MalformedContentException e) {
+            throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
         }
     }
 
@@ -226,27 +248,36 @@ final class Receiver {
      * receipt.
      */
     private Outcome openGroup(java.sql.Connection c, Frame.Deliver d)
-            throws java.sql.SQLException, CryptoException, Content.MalformedContentException {
-        GroupCrypto.Decrypted decrypted =
-                groupCrypto.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+            throws java.sql.SQLException, Content.MalformedContentException {
+        GroupCrypto.Decrypted decrypted;
+        try {
+            decrypted = groupCrypto.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+        } catch (CryptoException e) {
+            throw Refused.undecryptable(e);
+        }
         String groupId =
                 groups.groupOfKey(c, d.sender(), d.senderDevice(), decrypted.distributionId());
         if (groupId == null) {
             throw new Refused(
+                    EnvelopeRejection.Reason.NOT_A_MEMBER,
                     new GroupRefusal(
                             "its sender key belongs to no group of this account, or the sender was"
                                     + " removed from the group"));
         }
-        SealedPayload.Opened opened = SealedPayload.open(decrypted.plaintext());
+        SealedPayload.Opened opened = openPayload(decrypted.plaintext());
         SealedPayload.Header h = opened.header();
-        SealedPayload.checkGroupBinding(
-                h,
-                d.sender(),
-                d.senderDevice(),
-                Groups.marker(groupId),
-                d.clientMsgId(),
-                kindCode(d.kind()),
-                d.expiresAt());
+        try {
+            SealedPayload.checkGroupBinding(
+                    h,
+                    d.sender(),
+                    d.senderDevice(),
+                    Groups.marker(groupId),
+                    d.clientMsgId(),
+                    kindCode(d.kind()),
+                    d.expiresAt());
+        } catch (CryptoException e) {
+            throw new Refused(EnvelopeRejection.Reason.HEADER_MISMATCH, e);
+        }
         if (h.expiresAt() <= clock.millis() || groups.isInactive(c, groupId)) {
             return Outcome.NOTHING;
         }
@@ -288,12 +319,13 @@ final class Receiver {
                                 try {
                                     SealedPayload.Opened opened = decrypt(d);
                                     return opened == null ? null : Content.decode(opened.body());
-                                } catch (CryptoException | Content.MalformedContentException e) {
-                                    throw new Refused(e);
+                                } catch (Content.MalformedContentException e) {
+                                    throw new Refused(
+                                            EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
                                 }
                             });
         } catch (Refused r) {
-            handleRefusal(d, r.getCause());
+            reject(d, r);
             return;
         } catch (ChatException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot open an ephemeral envelope: {0}", e);
@@ -311,19 +343,28 @@ final class Receiver {
      * Decrypts and checks the header binding; returns null for an expired envelope (whose session
      * step is still kept).
      */
-    private SealedPayload.Opened decrypt(Frame.Deliver d) throws CryptoException {
-        byte[] plaintext = sessions.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
-        SealedPayload.Opened opened = SealedPayload.open(plaintext);
+    private SealedPayload.Opened decrypt(Frame.Deliver d) {
+        byte[] plaintext;
+        try {
+            plaintext = sessions.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
+        } catch (CryptoException e) {
+            throw Refused.undecryptable(e);
+        }
+        SealedPayload.Opened opened = openPayload(plaintext);
         SealedPayload.Header h = opened.header();
-        SealedPayload.checkBinding(
-                h,
-                d.sender(),
-                d.senderDevice(),
-                ownAccount,
-                ownDevice,
-                d.clientMsgId(),
-                kindCode(d.kind()),
-                d.expiresAt());
+        try {
+            SealedPayload.checkBinding(
+                    h,
+                    d.sender(),
+                    d.senderDevice(),
+                    ownAccount,
+                    ownDevice,
+                    d.clientMsgId(),
+                    kindCode(d.kind()),
+                    d.expiresAt());
+        } catch (CryptoException e) {
+            throw new Refused(EnvelopeRejection.Reason.HEADER_MISMATCH, e);
+        }
         if (h.expiresAt() <= clock.millis()) {
             LOG.log(System.Logger.Level.DEBUG, "dropping an expired envelope {0}", d.clientMsgId());
             return null;
@@ -331,23 +372,50 @@ final class Receiver {
         return opened;
     }
 
-    private void handleRefusal(Frame.Deliver d, Throwable cause) {
-        if (cause instanceof CryptoException ce
-                && ce.reason() == CryptoException.Reason.DUPLICATE_MESSAGE) {
-            return;
+    private static SealedPayload.Opened openPayload(byte[] plaintext) {
+        try {
+            return SealedPayload.open(plaintext);
+        } catch (CryptoException e) {
+            // it decrypted, so the sender's session made it: a broken or foreign inner format
+            throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
         }
+    }
+
+    /**
+     * Reports a refused envelope to the app ({@code onEnvelopeRejected} and {@code onError}); the
+     * caller acknowledges it. The report names the relay's claims and the reason, never content.
+     */
+    private void reject(Frame.Deliver d, Refused r) {
+        EnvelopeRejection rejection =
+                new EnvelopeRejection(
+                        r.reason,
+                        d.sender(),
+                        d.senderDevice(),
+                        d.clientMsgId(),
+                        Instant.ofEpochMilli(clock.millis()));
         String what =
-                cause instanceof CryptoException ce
-                                && ce.reason() == CryptoException.Reason.HEADER_MISMATCH
-                        ? "rejected an envelope from "
-                                + d.sender()
-                                + " whose relay header disagrees with its encrypted header: "
-                        : "could not read a message from " + d.sender() + ": ";
+                switch (r.reason) {
+                    case HEADER_MISMATCH ->
+                            "rejected an envelope from "
+                                    + d.sender()
+                                    + " whose relay header disagrees with its encrypted header: ";
+                    case REPLAYED -> "rejected a replayed envelope from " + d.sender() + ": ";
+                    case NOT_A_MEMBER -> "rejected a group message from " + d.sender() + ": ";
+                    case MALFORMED_CONTENT ->
+                            "rejected a malformed message from " + d.sender() + ": ";
+                    case UNDECRYPTABLE -> "could not read a message from " + d.sender() + ": ";
+                };
         ChatException error =
                 new ChatException(
-                        ChatException.Reason.CRYPTO_FAILURE, what + cause.getMessage(), cause);
+                        ChatException.Reason.CRYPTO_FAILURE,
+                        what + r.getCause().getMessage(),
+                        r.getCause());
         LOG.log(System.Logger.Level.WARNING, error.getMessage());
-        events.post(l -> l.onError(error));
+        events.post(
+                l -> {
+                    l.onEnvelopeRejected(rejection);
+                    l.onError(error);
+                });
     }
 
     private void handOver(long rowId, IncomingMessage message) {
@@ -381,6 +449,9 @@ final class Receiver {
 
     private void flushAcks() {
         flushScheduled = false;
+        if (clock.millis() - lastPrune > PRUNE_INTERVAL_MS) {
+            pruneSeen();
+        }
         if (receiptsOwed) {
             receiptsOwed = false;
             try {
@@ -398,14 +469,35 @@ final class Receiver {
         acker.ack(seqs);
     }
 
+    private void pruneSeen() {
+        lastPrune = clock.millis();
+        try {
+            messages.pruneSeen(lastPrune);
+        } catch (ChatException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot prune seen envelopes: {0}", e.getMessage());
+        }
+    }
+
     static int kindCode(Kind kind) {
         return kind == Kind.EPHEMERAL ? SealedPayload.KIND_EPHEMERAL : SealedPayload.KIND_MESSAGE;
     }
 
     /** Carries a refusal out of a transaction, which rolls it back. */
     private static final class Refused extends RuntimeException {
-        Refused(Exception cause) {
+        final EnvelopeRejection.Reason reason;
+
+        Refused(EnvelopeRejection.Reason reason, Exception cause) {
             super(cause.getMessage(), cause, false, false);
+            this.reason = reason;
+        }
+
+        /** A ciphertext that did not decrypt; a used ratchet step is a replay. */
+        static Refused undecryptable(CryptoException e) {
+            return new Refused(
+                    e.reason() == CryptoException.Reason.DUPLICATE_MESSAGE
+                            ? EnvelopeRejection.Reason.REPLAYED
+                            : EnvelopeRejection.Reason.UNDECRYPTABLE,
+                    e);
         }
     }
 }

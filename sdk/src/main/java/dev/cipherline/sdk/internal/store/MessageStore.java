@@ -95,14 +95,47 @@ public final class MessageStore {
         return db.read(
                 c ->
                         number(
-                                        c,
-                                        "SELECT 1 FROM messages WHERE peer = ? AND direction = ?"
-                                                + " AND sender_device = ? AND client_msg_id = ?",
-                                        sender,
-                                        INCOMING,
-                                        senderDevice,
-                                        clientMsgId)
-                                != null);
+                                                c,
+                                                "SELECT 1 FROM messages WHERE peer = ? AND"
+                                                        + " direction = ? AND sender_device = ? AND"
+                                                        + " client_msg_id = ?",
+                                                sender,
+                                                INCOMING,
+                                                senderDevice,
+                                                clientMsgId)
+                                        != null
+                                || number(
+                                                c,
+                                                "SELECT 1 FROM seen_envelopes WHERE sender = ? AND"
+                                                        + " sender_device = ? AND client_msg_id = ?",
+                                                sender,
+                                                senderDevice,
+                                                clientMsgId)
+                                        != null);
+    }
+
+    /**
+     * Records an envelope that was opened but left no message row (a receipt, a group control
+     * message, an expired or ignored one), in the transaction that consumed its ratchet step, so
+     * that {@link #incomingExists} drops its redelivery until {@code expiresAt}.
+     */
+    public void markSeen(
+            Connection c, String sender, int senderDevice, String clientMsgId, long expiresAt)
+            throws SQLException {
+        Sql.execute(
+                c,
+                "INSERT OR IGNORE INTO seen_envelopes (sender, sender_device, client_msg_id,"
+                        + " expires_at) VALUES (?, ?, ?, ?)",
+                sender,
+                senderDevice,
+                clientMsgId,
+                expiresAt);
+    }
+
+    /** Forgets seen envelopes that expired before {@code now}; returns how many. */
+    public int pruneSeen(long now) {
+        return db.transaction(
+                c -> Sql.execute(c, "DELETE FROM seen_envelopes WHERE expires_at < ?", now));
     }
 
     /** Inserts an incoming message not yet handed to the app and returns its row ID. */

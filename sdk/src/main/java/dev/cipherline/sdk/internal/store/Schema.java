@@ -200,6 +200,20 @@ final class Schema {
                             PRIMARY KEY (group_id, account_id, device_id))
                         """,
                         "ALTER TABLE messages ADD COLUMN group_id TEXT"
+                    },
+                    new String[] {
+                        // envelopes opened that left no message row (receipts, group control
+                        // messages), so that their redelivery is dropped before decrypting and a
+                        // used ratchet step seen again is a replay; kept until the envelope expires
+                        """
+                        CREATE TABLE seen_envelopes (
+                            sender TEXT NOT NULL,
+                            sender_device INTEGER NOT NULL,
+                            client_msg_id TEXT NOT NULL,
+                            expires_at INTEGER NOT NULL,
+                            PRIMARY KEY (sender, sender_device, client_msg_id)) WITHOUT ROWID
+                        """,
+                        "CREATE INDEX seen_envelopes_expiry ON seen_envelopes (expires_at)"
                     });
 
     private Schema() {}
