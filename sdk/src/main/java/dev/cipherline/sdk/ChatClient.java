@@ -130,6 +130,33 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * The safety number of this account and {@code peer}, computed from the identity keys this
+     * device holds (learned with the first message either way), and whether the user verified it.
+     * Both sides see the same 60 digits; compare them in person or over a channel you trust, then
+     * call {@link #markVerified}. Reads the local store only.
+     *
+     * @throws ChatException REJECTED if no identity key of {@code peer} is known yet (no message
+     *     was exchanged); INVALID_ARGUMENT if {@code peer} is this account; STORE_FAILURE; CLOSED
+     */
+    public SafetyNumber safetyNumber(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.safetyNumber(peer);
+    }
+
+    /**
+     * Records that the user compared the safety number with {@code peer} and it matched. The mark
+     * belongs to the identity key the number was computed from; {@link Contact#verified()} and
+     * {@link SafetyNumber#verified()} report it.
+     *
+     * @return the safety number that was verified
+     * @throws ChatException as {@link #safetyNumber}
+     */
+    public SafetyNumber markVerified(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.markVerified(peer);
+    }
+
+    /**
      * Queues a text message to {@code to} and returns at once. {@code to} is looked up as a contact
      * name first, then parsed as an account ID. The message and its outbox entry are stored in one
      * transaction, so it is sent even if the process stops right after this returns. Never blocks

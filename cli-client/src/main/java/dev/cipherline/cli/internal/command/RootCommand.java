@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             RecvCommand.class,
             HistoryCommand.class,
             ReadCommand.class,
+            VerifyCommand.class,
             ChatCommand.class
         })
 public final class RootCommand implements Callable<Integer> {

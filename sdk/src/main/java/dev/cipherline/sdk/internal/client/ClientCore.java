@@ -19,6 +19,7 @@ import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
+import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
@@ -30,6 +31,7 @@ import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.store.VerificationStore;
 import dev.cipherline.sdk.internal.transport.Backoff;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
@@ -58,6 +60,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final ClientConfig config;
     private final Database db;
     private final LocalIdentity local;
+    private final Verification verification;
     private final URI relayUrl;
     private final MessageStore messages;
     private final OutboxStore outbox;
@@ -95,6 +98,12 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
             throw new ChatException(
                     ChatException.Reason.STORE_FAILURE, "the stored identity is damaged", e);
         }
+        this.verification =
+                new Verification(
+                        new VerificationStore(db),
+                        local.accountId(),
+                        identity.publicKey(),
+                        config.clock());
         SignalStore signalStore =
                 new SignalStore(db, local.identityKeyPair(), local.registrationId());
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
@@ -217,6 +226,14 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     public Contacts contacts() {
         return contacts;
+    }
+
+    public SafetyNumber safetyNumber(AccountId peer) {
+        return verification.safetyNumber(peer);
+    }
+
+    public SafetyNumber markVerified(AccountId peer) {
+        return verification.markVerified(peer);
     }
 
     public OutgoingMessage send(String to, String text) {
