@@ -1,9 +1,11 @@
 package dev.cipherline.sdk;
 
+import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.sdk.internal.client.ClientConfig;
 import dev.cipherline.sdk.internal.client.ClientCore;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.StoreKeyTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,9 +101,43 @@ public final class ChatClient implements AutoCloseable {
      *     store cannot be written
      */
     public static AccountInfo initialize(Path home, URI relayUrl, @Nullable String name) {
+        return initialize(home, relayUrl, name, StoreProtection.none());
+    }
+
+    /**
+     * {@link #initialize(Path, URI, String)} with the local store protected by {@code protection}
+     * (see {@link StoreProtection}); open it later with the same protection ({@link
+     * Builder#protection}).
+     */
+    public static AccountInfo initialize(
+            Path home, URI relayUrl, @Nullable String name, StoreProtection protection) {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(relayUrl, "relayUrl");
-        return Registrar.initialize(home, relayUrl, name, Clock.systemUTC());
+        Objects.requireNonNull(protection, "protection");
+        return Registrar.initialize(home, relayUrl, name, protection.unlock(), Clock.systemUTC());
+    }
+
+    /**
+     * Changes how the store in {@code home} is protected (a new passphrase, or another kind): the
+     * data key is unwrapped with {@code current} and wrapped again with {@code next}; no message or
+     * key is re-encrypted, so it takes as long as one or two Argon2id derivations. No client may
+     * have the store open.
+     *
+     * @throws ChatException LOCKED if {@code current} does not open the store; NOT_INITIALIZED if
+     *     {@code home} holds no identity; STORE_FAILURE
+     */
+    public static void changeProtection(Path home, StoreProtection current, StoreProtection next) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(next, "next");
+        if (!Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.NOT_INITIALIZED,
+                    "the folder " + home + " holds no identity");
+        }
+        try (Database db = Database.open(home)) {
+            db.rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
+        }
     }
 
     /**
@@ -112,6 +148,39 @@ public final class ChatClient implements AutoCloseable {
     public static boolean isInitialized(Path home) {
         Objects.requireNonNull(home, "home");
         return Database.holdsIdentity(home);
+    }
+
+    /**
+     * Whether the store in {@code home} was created with {@link StoreProtection#passphrase}, so a
+     * passphrase must be asked for before opening it. Reads no secret.
+     *
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     */
+    public static boolean requiresPassphrase(Path home) {
+        Objects.requireNonNull(home, "home");
+        return protectionOf(home) == StoreKeyTable.Scheme.PASSPHRASE;
+    }
+
+    /**
+     * Whether the store in {@code home} was created with {@link StoreProtection#appKey}.
+     *
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     */
+    public static boolean requiresAppKey(Path home) {
+        Objects.requireNonNull(home, "home");
+        return protectionOf(home) == StoreKeyTable.Scheme.APP_KEY;
+    }
+
+    private static StoreKeyTable.Scheme protectionOf(Path home) {
+        if (!Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.NOT_INITIALIZED,
+                    "the folder " + home + " holds no identity");
+        }
+        try (Database db = Database.open(home)) {
+            // a store from before encryption at rest gets its key on the next open
+            return db.keyScheme().orElse(StoreKeyTable.Scheme.NONE);
+        }
     }
 
     /** A builder for a client over an initialized home folder. */
@@ -353,6 +422,7 @@ public final class ChatClient implements AutoCloseable {
         private Duration sendRetryMin = Duration.ofMillis(250);
         private Duration sendRetryMax = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
+        private StoreProtection protection = StoreProtection.none();
 
         private Builder() {}
 
@@ -443,6 +513,16 @@ public final class ChatClient implements AutoCloseable {
          * @throws ChatException INVALID_ARGUMENT if no home was set; NOT_INITIALIZED if the home
          *     holds no identity; STORE_FAILURE if the store cannot be opened
          */
+        /**
+         * How the store is protected; it must be the kind it was created with ({@link
+         * StoreProtection#none()} if not set). A wrong passphrase makes {@link #build} fail with
+         * LOCKED.
+         */
+        public Builder protection(StoreProtection protection) {
+            this.protection = Objects.requireNonNull(protection, "protection");
+            return this;
+        }
+
         public ChatClient build() {
             if (home == null) {
                 throw new ChatException(
@@ -459,7 +539,8 @@ public final class ChatClient implements AutoCloseable {
                             reconnectMax,
                             sendRetryMin,
                             sendRetryMax,
-                            clock);
+                            clock,
+                            protection.unlock());
             return new ChatClient(ClientCore.open(config));
         }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             HistoryCommand.class,
             ReadCommand.class,
             VerifyCommand.class,
+            PassphraseCommand.class,
             ChatCommand.class
         })
 public final class RootCommand implements Callable<Integer> {
@@ -89,7 +90,7 @@ public final class RootCommand implements Callable<Integer> {
             throw new CliError.WrongState(
                     "no account in " + dir + "; run 'cipherline init --relay URL' first");
         }
-        return ChatClient.builder().home(dir);
+        return ChatClient.builder().home(dir).protection(Passphrases.forOpening(environment, dir));
     }
 
     @Override

@@ -191,7 +191,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     /** Opens the store in the configured home and starts the client. */
     public static ClientCore open(ClientConfig config) {
-        Database db = Database.open(config.home());
+        Database db = Database.open(config.home(), config.unlock());
         ClientCore core;
         try {
             Optional<LocalIdentity> local = new IdentityStore(db).load();

@@ -75,7 +75,10 @@ public final class MessageStore {
                     OUTGOING,
                     ownDevice,
                     clientMsgId,
-                    text,
+                    db.sealText(
+                            SealedColumns.MESSAGE_TEXT,
+                            SealedColumns.messageRow(peer, clientMsgId),
+                            text),
                     sentAt,
                     MessageState.PENDING.name(),
                     groupId);
@@ -151,7 +154,10 @@ public final class MessageStore {
                     INCOMING,
                     m.fromDevice(),
                     m.id().value(),
-                    m.text(),
+                    db.sealText(
+                            SealedColumns.MESSAGE_TEXT,
+                            SealedColumns.messageRow(m.from().value(), m.id().value()),
+                            m.text()),
                     m.sentAt().toEpochMilli(),
                     m.receivedAt().toEpochMilli(),
                     MessageState.DELIVERED.name(),
@@ -194,7 +200,12 @@ public final class MessageStore {
                                                         new MessageId(rs.getString(2)),
                                                         new AccountId(rs.getString(3)),
                                                         rs.getInt(4),
-                                                        rs.getString(5),
+                                                        db.unsealText(
+                                                                SealedColumns.MESSAGE_TEXT,
+                                                                SealedColumns.messageRow(
+                                                                        rs.getString(3),
+                                                                        rs.getString(2)),
+                                                                rs.getBytes(5)),
                                                         Instant.ofEpochMilli(rs.getLong(6)),
                                                         Instant.ofEpochMilli(rs.getLong(7)),
                                                         rs.getString(8) == null
@@ -331,7 +342,11 @@ public final class MessageStore {
                                                 rs.getInt(2) == INCOMING
                                                         ? Direction.INCOMING
                                                         : Direction.OUTGOING,
-                                                rs.getString(3),
+                                                db.unsealText(
+                                                        SealedColumns.MESSAGE_TEXT,
+                                                        SealedColumns.messageRow(
+                                                                peer, rs.getString(1)),
+                                                        rs.getBytes(3)),
                                                 Instant.ofEpochMilli(rs.getLong(4)),
                                                 hasReceived ? Instant.ofEpochMilli(received) : null,
                                                 MessageState.valueOf(rs.getString(6))));

@@ -221,6 +221,17 @@ final class Schema {
                             account_id TEXT PRIMARY KEY,
                             identity_key BLOB NOT NULL,
                             verified_at INTEGER NOT NULL)
+                        """,
+                        // the data key that encrypts the sensitive columns, wrapped (StoreKeyTable)
+                        """
+                        CREATE TABLE store_key (
+                            id INTEGER PRIMARY KEY CHECK (id = 1),
+                            scheme TEXT NOT NULL,
+                            salt BLOB,
+                            memory_kib INTEGER,
+                            iterations INTEGER,
+                            parallelism INTEGER,
+                            wrapped_key BLOB NOT NULL)
                         """
                     });
 

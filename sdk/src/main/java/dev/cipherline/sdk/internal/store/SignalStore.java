@@ -136,7 +136,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
             return null;
         }
         try {
-            return new SessionRecord(record);
+            return new SessionRecord(
+                    db.unseal(
+                            SealedColumns.SESSION,
+                            SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
+                            record));
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("a stored session is damaged", e);
         }
@@ -190,7 +194,10 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
                 address.getName(),
                 address.getDeviceId(),
-                record.serialize());
+                db.seal(
+                        SealedColumns.SESSION,
+                        SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
+                        record.serialize()));
     }
 
     @Override
@@ -223,7 +230,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 sender.getName(),
                 sender.getDeviceId(),
                 distributionId.toString(),
-                record.serialize());
+                db.seal(
+                        SealedColumns.SENDER_KEY,
+                        SealedColumns.senderKeyRow(
+                                sender.getName(), sender.getDeviceId(), distributionId.toString()),
+                        record.serialize()));
     }
 
     @Override
@@ -242,7 +253,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
             return null;
         }
         try {
-            return new SenderKeyRecord(record);
+            return new SenderKeyRecord(
+                    db.unseal(
+                            SealedColumns.SENDER_KEY,
+                            SealedColumns.senderKeyRow(
+                                    sender.getName(),
+                                    sender.getDeviceId(),
+                                    distributionId.toString()),
+                            record));
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("a stored sender key is damaged", e);
         }
