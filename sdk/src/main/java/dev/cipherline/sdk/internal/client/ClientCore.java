@@ -26,6 +26,7 @@ import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -381,6 +382,39 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                     "the page size must be 1.." + MAX_HISTORY_PAGE);
         }
         return messages.history(peer.value(), limit, before);
+    }
+
+    public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {
+        checkPage(limit);
+        return new HistoryStore(db).after(peer.value(), limit, after);
+    }
+
+    public List<StoredMessage> search(AccountId peer, String query, int limit) {
+        checkPage(limit);
+        if (query.isBlank()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "the search text must not be blank");
+        }
+        return new HistoryStore(db).search(peer == null ? null : peer.value(), query, limit);
+    }
+
+    public boolean deleteMessage(AccountId peer, MessageId id) {
+        boolean deleted =
+                new HistoryStore(db).deleteMessage(peer.value(), id, config.clock().millis());
+        results.forget(id);
+        return deleted;
+    }
+
+    public int deleteConversation(AccountId peer) {
+        return new HistoryStore(db).deleteConversation(peer.value(), config.clock().millis());
+    }
+
+    private static void checkPage(int limit) {
+        if (limit < 1 || limit > MAX_HISTORY_PAGE) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "the page size must be 1.." + MAX_HISTORY_PAGE);
+        }
     }
 
     public List<Conversation> conversations() {

@@ -4,7 +4,6 @@ import static dev.cipherline.sdk.internal.store.Sql.execute;
 import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import dev.cipherline.sdk.AccountId;
-import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
@@ -308,52 +307,6 @@ public final class MessageStore {
 
     /** A page of the history with {@code peer}, newest first, older than {@code before}. */
     public List<StoredMessage> history(String peer, int limit, MessageId before) {
-        return db.read(
-                c -> {
-                    long beforeRow = Long.MAX_VALUE;
-                    if (before != null) {
-                        Long row =
-                                number(
-                                        c,
-                                        "SELECT MAX(id) FROM messages WHERE peer = ? AND"
-                                                + " client_msg_id = ?",
-                                        peer,
-                                        before.value());
-                        if (row == null || row == 0) {
-                            return List.of();
-                        }
-                        beforeRow = row;
-                    }
-                    List<StoredMessage> out = new ArrayList<>();
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT client_msg_id, direction, text, sent_at, received_at,"
-                                            + " state FROM messages WHERE peer = ? AND id < ? AND group_id"
-                                            + " IS NULL ORDER BY id DESC LIMIT ?")) {
-                        Sql.bind(ps, peer, beforeRow, limit);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                long received = rs.getLong(5);
-                                boolean hasReceived = !rs.wasNull();
-                                out.add(
-                                        new StoredMessage(
-                                                new MessageId(rs.getString(1)),
-                                                new AccountId(peer),
-                                                rs.getInt(2) == INCOMING
-                                                        ? Direction.INCOMING
-                                                        : Direction.OUTGOING,
-                                                db.unsealText(
-                                                        SealedColumns.MESSAGE_TEXT,
-                                                        SealedColumns.messageRow(
-                                                                peer, rs.getString(1)),
-                                                        rs.getBytes(3)),
-                                                Instant.ofEpochMilli(rs.getLong(4)),
-                                                hasReceived ? Instant.ofEpochMilli(received) : null,
-                                                MessageState.valueOf(rs.getString(6))));
-                            }
-                        }
-                    }
-                    return out;
-                });
+        return new HistoryStore(db).before(peer, limit, before);
     }
 }
