@@ -63,8 +63,18 @@ class ConversationCommandsTest {
         assertEquals(aliceId, reply.get("to").asText());
         assertTrue(reply.get("receivedAt").isNull());
         assertEquals(
-                List.of("id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"),
+                List.of(
+                        "id",
+                        "direction",
+                        "from",
+                        "to",
+                        "text",
+                        "sentAt",
+                        "receivedAt",
+                        "state",
+                        "failure"),
                 fieldNames(reply));
+        assertTrue(reply.get("failure").isNull());
 
         ok(as("bob", "read", "alice"));
         for (JsonNode m : jsonLines(ok(as("bob", "history", "alice", "--json", "--limit", "2")))) {
@@ -127,5 +137,50 @@ class ConversationCommandsTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void historyPagesSearchesAndDeletes() throws Exception {
+        for (String text : new String[] {"alpha", "Beta", "gamma", "beta again"}) {
+            ok(as("alice", "send", "bob", text));
+        }
+        List<JsonNode> all = jsonLines(ok(as("alice", "history", "bob", "--json")));
+        assertEquals(4, all.size());
+        String first = all.get(0).get("id").asText();
+        String third = all.get(2).get("id").asText();
+
+        List<JsonNode> after =
+                jsonLines(
+                        ok(
+                                as(
+                                        "alice", "history", "bob", "--json", "--after", first,
+                                        "--limit", "2")));
+        assertEquals(
+                List.of("Beta", "gamma"), after.stream().map(m -> m.get("text").asText()).toList());
+        List<JsonNode> before =
+                jsonLines(ok(as("alice", "history", "bob", "--json", "--before", third)));
+        assertEquals(
+                List.of("alpha", "Beta"),
+                before.stream().map(m -> m.get("text").asText()).toList());
+        List<JsonNode> found =
+                jsonLines(ok(as("alice", "history", "bob", "--json", "--search", "BETA")));
+        assertEquals(
+                List.of("Beta", "beta again"),
+                found.stream().map(m -> m.get("text").asText()).toList());
+        assertEquals(
+                2, as("alice", "history", "bob", "--after", first, "--search", "x").exitCode());
+
+        ok(as("alice", "delete", "bob", first));
+        assertEquals(3, jsonLines(ok(as("alice", "history", "bob", "--json"))).size());
+        CliHarness.Result gone = as("alice", "delete", "bob", first);
+        assertEquals(5, gone.exitCode(), gone.toString());
+        assertEquals(2, as("alice", "delete", "bob").exitCode(), "IDs or --all");
+        ok(as("alice", "delete", "bob", "--all"));
+        assertEquals(List.of(), jsonLines(ok(as("alice", "history", "bob", "--json"))));
+
+        // recv --json says what state a received message is in
+        List<JsonNode> received = jsonLines(ok(as("bob", "recv", "--json")));
+        assertEquals(4, received.size());
+        assertEquals("delivered", received.get(0).get("state").asText());
     }
 }

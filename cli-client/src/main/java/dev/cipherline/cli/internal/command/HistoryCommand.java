@@ -4,6 +4,7 @@ import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.output.Output;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.StoredMessage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints the newest messages exchanged with NAME, oldest first, from the local store"
                     + " (no relay needed), with the delivery state of the messages you sent.",
-            "Messages not yet fetched with recv are not shown; it does not mark anything read."
+            "Messages not yet fetched with recv are not shown; it does not mark anything read.",
+            "--before ID and --after ID page through older or newer messages; --search TEXT"
+                    + " prints the newest messages containing TEXT (ignoring case)."
         })
 final class HistoryCommand implements Callable<Integer> {
     static final int MAX_LIMIT = 1000;
@@ -42,10 +45,28 @@ final class HistoryCommand implements Callable<Integer> {
     private int limit;
 
     @Option(
+            names = "--before",
+            paramLabel = "ID",
+            description = "Only messages older than the message with this ID.")
+    private String before;
+
+    @Option(
+            names = "--after",
+            paramLabel = "ID",
+            description = "Only messages newer than the message with this ID (the oldest of them).")
+    private String after;
+
+    @Option(
+            names = "--search",
+            paramLabel = "TEXT",
+            description = "Only messages whose text contains TEXT, ignoring case.")
+    private String search;
+
+    @Option(
             names = "--json",
             description =
                     "Print one JSON object a line: id, direction, from, to, text, sentAt,"
-                            + " receivedAt, state.")
+                            + " receivedAt, state, failure.")
     private boolean json;
 
     @Override
@@ -53,10 +74,26 @@ final class HistoryCommand implements Callable<Integer> {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new CliError.Usage("--limit must be 1.." + MAX_LIMIT);
         }
+        int given = (before != null ? 1 : 0) + (after != null ? 1 : 0) + (search != null ? 1 : 0);
+        if (given > 1) {
+            throw new CliError.Usage("give at most one of --before, --after and --search");
+        }
         try (ChatClient client = root.open()) {
             AccountId peer = Peers.resolve(client, name);
-            List<StoredMessage> page = new ArrayList<>(client.history(peer, limit, null));
-            Collections.reverse(page);
+            List<StoredMessage> page;
+            if (after != null) {
+                page = client.historyAfter(peer, messageId(after), limit);
+            } else {
+                page =
+                        new ArrayList<>(
+                                search != null
+                                        ? client.search(peer, search, limit)
+                                        : client.history(
+                                                peer,
+                                                limit,
+                                                before == null ? null : messageId(before)));
+                Collections.reverse(page);
+            }
             Output output = Output.of(json, spec.commandLine().getOut());
             AccountId self = client.whoami().accountId();
             for (StoredMessage message : page) {
@@ -64,5 +101,13 @@ final class HistoryCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    static MessageId messageId(String id) {
+        try {
+            return new MessageId(id);
+        } catch (IllegalArgumentException e) {
+            throw new CliError.Usage("'" + id + "' is not a message ID");
+        }
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ReadCommand.class,
             VerifyCommand.class,
             PassphraseCommand.class,
+            DeleteCommand.class,
             ChatCommand.class
         })
 public final class RootCommand implements Callable<Integer> {

@@ -56,7 +56,16 @@ final class JsonOutput implements Output {
     record SafetyNumberJson(String name, String accountId, String safetyNumber, boolean verified) {}
 
     /** One line of {@code recv --json}; {@code group} is the group ID, null for a 1:1 message. */
-    @JsonPropertyOrder({"id", "from", "fromDevice", "text", "sentAt", "receivedAt", "group"})
+    @JsonPropertyOrder({
+        "id",
+        "from",
+        "fromDevice",
+        "text",
+        "sentAt",
+        "receivedAt",
+        "group",
+        "state"
+    })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record MessageJson(
             String id,
@@ -65,7 +74,8 @@ final class JsonOutput implements Output {
             String text,
             String sentAt,
             String receivedAt,
-            String group) {
+            String group,
+            String state) {
         static MessageJson of(IncomingMessage message) {
             return new MessageJson(
                     message.id().value(),
@@ -74,7 +84,9 @@ final class JsonOutput implements Output {
                     message.text(),
                     message.sentAt().toString(),
                     message.receivedAt().toString(),
-                    message.group() == null ? null : message.group().value());
+                    message.group() == null ? null : message.group().value(),
+                    // what recv hands over was just stored and acknowledged with a receipt
+                    "delivered");
         }
     }
 
@@ -104,7 +116,17 @@ final class JsonOutput implements Output {
      * message state ({@code pending}, {@code sent}, {@code delivered}, {@code read}, {@code
      * failed}; incoming messages are {@code delivered} or {@code read}).
      */
-    @JsonPropertyOrder({"id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"})
+    @JsonPropertyOrder({
+        "id",
+        "direction",
+        "from",
+        "to",
+        "text",
+        "sentAt",
+        "receivedAt",
+        "state",
+        "failure"
+    })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record StoredJson(
             String id,
@@ -114,7 +136,8 @@ final class JsonOutput implements Output {
             String text,
             String sentAt,
             String receivedAt,
-            String state) {
+            String state,
+            String failure) {
         static StoredJson of(AccountId self, StoredMessage m) {
             boolean incoming = m.direction() == Direction.INCOMING;
             return new StoredJson(
@@ -125,7 +148,8 @@ final class JsonOutput implements Output {
                     m.text(),
                     m.sentAt().toString(),
                     m.receivedAt() == null ? null : m.receivedAt().toString(),
-                    m.state().name().toLowerCase(Locale.ROOT));
+                    m.state().name().toLowerCase(Locale.ROOT),
+                    m.failure());
         }
     }
 
