@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,5 +82,36 @@ class VerifyCommandTest {
         CliHarness.Result r = users.as("alice", "verify", "nobody");
         assertEquals(5, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("neither a contact nor an account ID"), r.stderr());
+    }
+
+    @Test
+    void aChangedIdentityHoldsMessagesUntilConfirmedOrAccepted() throws Exception {
+        String bob2 = users.init("bob2");
+        ok(users.as("alice", "send", "bob", "to the old bob"));
+        CliHarness.Result change = ok(users.as("alice", "contact", "change", "bob", bob2));
+        assertTrue(change.stderr().contains("identity of bob changed"), change.stderr());
+        JsonNode contact =
+                jsonLines(ok(users.as("alice", "contact", "list", "--json"))).get(0).get(0);
+        assertEquals(bob2, contact.get("accountId").asText());
+        assertEquals(bobId, contact.get("identityChangedFrom").asText());
+        assertFalse(contact.get("verified").asBoolean());
+        assertTrue(ok(users.as("alice", "contact", "list")).stdout().contains("identity changed"));
+
+        // held: the relay never gets it, so send cannot finish
+        CliHarness.Result held = users.as("alice", "send", "bob", "new bob?", "--timeout", "2");
+        assertEquals(4, held.exitCode(), held.toString());
+        assertEquals(List.of(), jsonLines(ok(users.as("bob2", "recv", "--json"))));
+
+        ok(users.as("alice", "contact", "accept", "bob"));
+        assertEquals(
+                5, users.as("alice", "contact", "accept", "bob").exitCode(), "nothing to accept");
+        ok(users.as("alice", "send", "bob", "and now?"));
+        List<JsonNode> got = jsonLines(ok(users.as("bob2", "recv", "--json")));
+        assertEquals(
+                List.of("new bob?", "and now?"),
+                got.stream().map(m -> m.get("text").asText()).toList(),
+                "the held message goes first");
+        // the old conversation is still there
+        assertEquals(1, jsonLines(ok(users.as("alice", "history", bobId, "--json"))).size());
     }
 }

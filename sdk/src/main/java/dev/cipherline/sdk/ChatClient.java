@@ -226,6 +226,37 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * Points the contact {@code name} to a new account ID: the person started over with a new
+     * identity (a reinstall makes a new identity key, and account IDs are derived from it, so a
+     * relay can never change a key behind the same ID). The history with the old account stays
+     * readable under the old account ID, the new account is not verified, the listener hears {@link
+     * ChatListener#onIdentityChanged}, and with {@link Builder#holdOnIdentityChange} new messages
+     * to {@code name} wait (state PENDING) until {@link #acceptIdentityChange} or {@link
+     * #markVerified}.
+     *
+     * @return the contact after the change ({@link Contact#identityChangedFrom()} set)
+     * @throws ChatException UNKNOWN_CONTACT if there is no such contact; INVALID_ARGUMENT if {@code
+     *     newId} is its account already or another contact's
+     */
+    public Contact changeContactIdentity(String name, AccountId newId) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(newId, "newId");
+        return core.changeContactIdentity(name, newId);
+    }
+
+    /**
+     * Accepts the identity change of the contact of {@code account}: messages held for it are sent
+     * now (in order) and {@link Contact#identityChangedFrom()} is cleared. {@link #markVerified}
+     * does this too.
+     *
+     * @return whether a change was waiting to be accepted
+     */
+    public boolean acceptIdentityChange(AccountId account) {
+        Objects.requireNonNull(account, "account");
+        return core.acceptIdentityChange(account);
+    }
+
+    /**
      * Queues a text message to {@code to} and returns at once. {@code to} is looked up as a contact
      * name first, then parsed as an account ID. The message and its outbox entry are stored in one
      * transaction, so it is sent even if the process stops right after this returns. Never blocks
@@ -476,6 +507,7 @@ public final class ChatClient implements AutoCloseable {
         private Duration sendRetryMax = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private StoreProtection protection = StoreProtection.none();
+        private boolean holdOnIdentityChange;
 
         private Builder() {}
 
@@ -567,6 +599,16 @@ public final class ChatClient implements AutoCloseable {
          *     holds no identity; STORE_FAILURE if the store cannot be opened
          */
         /**
+         * Whether messages to a contact whose identity changed ({@link
+         * ChatClient#changeContactIdentity}) wait until the user accepts the change (default:
+         * false, they are sent to the new account at once).
+         */
+        public Builder holdOnIdentityChange(boolean hold) {
+            this.holdOnIdentityChange = hold;
+            return this;
+        }
+
+        /**
          * How the store is protected; it must be the kind it was created with ({@link
          * StoreProtection#none()} if not set). A wrong passphrase makes {@link #build} fail with
          * LOCKED.
@@ -593,7 +635,8 @@ public final class ChatClient implements AutoCloseable {
                             sendRetryMin,
                             sendRetryMax,
                             clock,
-                            protection.unlock());
+                            protection.unlock(),
+                            holdOnIdentityChange);
             return new ChatClient(ClientCore.open(config));
         }
 

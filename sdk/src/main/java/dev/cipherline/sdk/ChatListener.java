@@ -68,6 +68,14 @@ public interface ChatListener {
      */
     default void onEnvelopeRejected(EnvelopeRejection rejection) {}
 
+    /**
+     * A contact's identity changed: its name now points to another account ID ({@link
+     * ChatClient#changeContactIdentity}). The history with the old account stays under that
+     * account; the new one is not verified. With {@link ChatClient.Builder#holdOnIdentityChange}
+     * messages to it wait until {@link ChatClient#acceptIdentityChange}.
+     */
+    default void onIdentityChanged(Contact contact) {}
+
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}
 

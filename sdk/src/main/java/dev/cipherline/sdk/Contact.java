@@ -7,8 +7,14 @@ import java.util.Objects;
  *
  * @param verified whether the user verified the safety number with this account (see {@link
  *     ChatClient#markVerified})
+ * @param identityChangedFrom the account this name pointed to before its identity changed ({@link
+ *     ChatClient#changeContactIdentity}), until the user accepts the change; else null
  */
-public record Contact(String name, AccountId accountId, boolean verified) {
+public record Contact(
+        String name,
+        AccountId accountId,
+        boolean verified,
+        @Nullable AccountId identityChangedFrom) {
     /** Checks both values. */
     public Contact {
         Objects.requireNonNull(name, "name");
@@ -17,6 +23,6 @@ public record Contact(String name, AccountId accountId, boolean verified) {
 
     /** A contact whose safety number was not verified. */
     public Contact(String name, AccountId accountId) {
-        this(name, accountId, false);
+        this(name, accountId, false, null);
     }
 }

@@ -27,6 +27,19 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<String> gaps = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<EnvelopeRejection> rejections = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Contact> identityChanges = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onIdentityChanged(Contact contact) {
+        identityChanges.add(contact);
+    }
+
+    /** Waits for the next identity change. */
+    public Contact awaitIdentityChange() throws InterruptedException {
+        Contact c = identityChanges.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(c, "no identity change reported in " + TIMEOUT);
+        return c;
+    }
 
     @Override
     public void onMessageFailed(MessageId id, String reason) {

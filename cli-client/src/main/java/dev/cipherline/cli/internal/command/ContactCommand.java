@@ -1,6 +1,8 @@
 package dev.cipherline.cli.internal.command;
 
+import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.output.Output;
+import dev.cipherline.cli.internal.output.TerminalText;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import java.util.concurrent.Callable;
@@ -17,14 +19,20 @@ import picocli.CommandLine.Spec;
         name = "contact",
         mixinStandardHelpOptions = true,
         description = "Manages the local address book (names are never sent to the relay).",
-        subcommands = {ContactCommand.Add.class, ContactCommand.ListContacts.class})
+        subcommands = {
+            ContactCommand.Add.class,
+            ContactCommand.ListContacts.class,
+            ContactCommand.Change.class,
+            ContactCommand.Accept.class
+        })
 final class ContactCommand implements Callable<Integer> {
     @ParentCommand private RootCommand root;
     @Spec private CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: add or list");
+        throw new ParameterException(
+                spec.commandLine(), "Missing a command: add, list, change or accept");
     }
 
     /** {@code cipherline contact add NAME ACCOUNT_ID}. */
@@ -70,6 +78,72 @@ final class ContactCommand implements Callable<Integer> {
         public Integer call() {
             try (ChatClient client = contact.root.open()) {
                 Output.of(json, spec.commandLine().getOut()).contacts(client.contacts().list());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code cipherline contact change NAME NEW_ACCOUNT_ID}. */
+    @Command(
+            name = "change",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Points NAME to a new account ID, when the person started over with a new"
+                        + " identity. The history with the old ID stays (history OLD_ID). Messages"
+                        + " to NAME then wait until you verify the new safety number (verify NAME"
+                        + " --confirm) or accept it (contact accept NAME)."
+            })
+    static final class Change implements Callable<Integer> {
+        @ParentCommand private ContactCommand contact;
+        @Spec private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The contact's name.")
+        private String name;
+
+        @Parameters(
+                index = "1",
+                paramLabel = "NEW_ACCOUNT_ID",
+                converter = Converters.AccountIdConverter.class,
+                description = "Their new account ID.")
+        private AccountId accountId;
+
+        @Override
+        public Integer call() {
+            try (ChatClient client = contact.root.open()) {
+                client.changeContactIdentity(name, accountId);
+            }
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "The identity of "
+                                    + TerminalText.safe(name)
+                                    + " changed. Messages to them wait until you compare the new"
+                                    + " safety number (cipherline verify NAME) and confirm it, or"
+                                    + " run: cipherline contact accept NAME");
+            return 0;
+        }
+    }
+
+    /** {@code cipherline contact accept NAME}. */
+    @Command(
+            name = "accept",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Accepts the changed identity of NAME without verifying it; held messages are"
+                            + " sent by the next command that connects.")
+    static final class Accept implements Callable<Integer> {
+        @ParentCommand private ContactCommand contact;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The contact's name.")
+        private String name;
+
+        @Override
+        public Integer call() {
+            try (ChatClient client = contact.root.open()) {
+                if (!client.acceptIdentityChange(Peers.resolve(client, name))) {
+                    throw new CliError.Rejected(
+                            "no identity change of " + name + " is waiting to be accepted");
+                }
             }
             return 0;
         }

@@ -91,7 +91,11 @@ public final class RootCommand implements Callable<Integer> {
             throw new CliError.WrongState(
                     "no account in " + dir + "; run 'cipherline init --relay URL' first");
         }
-        return ChatClient.builder().home(dir).protection(Passphrases.forOpening(environment, dir));
+        return ChatClient.builder()
+                .home(dir)
+                .protection(Passphrases.forOpening(environment, dir))
+                // a changed identity is accepted explicitly (verify --confirm, contact accept)
+                .holdOnIdentityChange(true);
     }
 
     @Override

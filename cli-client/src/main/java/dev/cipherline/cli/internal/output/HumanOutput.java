@@ -42,7 +42,12 @@ final class HumanOutput implements Output {
                     name
                             + " ".repeat(width - name.length() + 2)
                             + contact.accountId().value()
-                            + (contact.verified() ? "  verified" : ""));
+                            + (contact.verified() ? "  verified" : "")
+                            + (contact.identityChangedFrom() == null
+                                    ? ""
+                                    : "  identity changed (was "
+                                            + contact.identityChangedFrom().value()
+                                            + "; messages held)"));
         }
         out.flush();
     }

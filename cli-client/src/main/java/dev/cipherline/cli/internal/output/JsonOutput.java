@@ -44,10 +44,18 @@ final class JsonOutput implements Output {
     }
 
     /** One element of {@code contact list --json}, which prints one array. */
-    @JsonPropertyOrder({"name", "accountId", "verified"})
-    record ContactJson(String name, String accountId, boolean verified) {
+    @JsonPropertyOrder({"name", "accountId", "verified", "identityChangedFrom"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ContactJson(
+            String name, String accountId, boolean verified, String identityChangedFrom) {
         static ContactJson of(Contact contact) {
-            return new ContactJson(contact.name(), contact.accountId().value(), contact.verified());
+            return new ContactJson(
+                    contact.name(),
+                    contact.accountId().value(),
+                    contact.verified(),
+                    contact.identityChangedFrom() == null
+                            ? null
+                            : contact.identityChangedFrom().value());
         }
     }
 

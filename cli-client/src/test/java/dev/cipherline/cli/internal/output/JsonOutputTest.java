@@ -74,7 +74,16 @@ class JsonOutputTest {
         assertEquals(2, lines.size());
         JsonNode mine = JSON.readTree(lines.get(0));
         assertEquals(
-                List.of("id", "direction", "from", "to", "text", "sentAt", "receivedAt", "state"),
+                List.of(
+                        "id",
+                        "direction",
+                        "from",
+                        "to",
+                        "text",
+                        "sentAt",
+                        "receivedAt",
+                        "state",
+                        "failure"),
                 fieldNames(mine));
         assertEquals("outgoing", mine.get("direction").asText());
         assertEquals(ALICE.value(), mine.get("from").asText());
@@ -106,7 +115,9 @@ class JsonOutputTest {
         assertEquals(1, out.toString().strip().lines().count());
         JsonNode contacts = JSON.readTree(out.toString());
         assertTrue(contacts.isArray());
-        assertEquals(List.of("name", "accountId"), fieldNames(contacts.get(0)));
+        assertEquals(
+                List.of("name", "accountId", "verified", "identityChangedFrom"),
+                fieldNames(contacts.get(0)));
         assertEquals("bob", contacts.get(1).get("name").asText());
         assertEquals(BOB.value(), contacts.get(1).get("accountId").asText());
     }
@@ -147,8 +158,17 @@ class JsonOutputTest {
         assertEquals(2, lines.size());
         JsonNode first = JSON.readTree(lines.get(0));
         assertEquals(
-                List.of("id", "from", "fromDevice", "text", "sentAt", "receivedAt", "group"),
+                List.of(
+                        "id",
+                        "from",
+                        "fromDevice",
+                        "text",
+                        "sentAt",
+                        "receivedAt",
+                        "group",
+                        "state"),
                 fieldNames(first));
+        assertEquals("delivered", first.get("state").asText());
         assertTrue(first.get("group").isNull(), "a 1:1 message has group null");
         assertEquals(group.value(), JSON.readTree(lines.get(1)).get("group").asText());
         assertEquals("id-1", first.get("id").asText());

@@ -25,4 +25,5 @@ public record ClientConfig(
         Duration sendRetryMin,
         Duration sendRetryMax,
         Clock clock,
-        StoreKeyTable.Unlock unlock) {}
+        StoreKeyTable.Unlock unlock,
+        boolean holdOnIdentityChange) {}

@@ -234,7 +234,28 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     }
 
     public SafetyNumber markVerified(AccountId peer) {
-        return verification.markVerified(peer);
+        SafetyNumber verified = verification.markVerified(peer);
+        // verifying the new number is accepting the new identity
+        acceptIdentityChange(peer);
+        return verified;
+    }
+
+    public Contact changeContactIdentity(String name, AccountId newId) {
+        checkOpen();
+        Contact changed = contacts.change(name, newId);
+        events.post(l -> l.onIdentityChanged(changed));
+        return changed;
+    }
+
+    public boolean acceptIdentityChange(AccountId account) {
+        checkOpen();
+        boolean pending = contacts.acceptChange(account);
+        long now = config.clock().millis();
+        int released = db.transaction(c -> outbox.releaseHeld(c, account.value(), now));
+        if (released > 0) {
+            worker.wake();
+        }
+        return pending;
     }
 
     public OutgoingMessage send(String to, String text) {
@@ -247,6 +268,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         MessageId id = MessageId.random();
         long now = config.clock().millis();
         long expiresAt = now + DEFAULT_EXPIRY.toMillis();
+        boolean held =
+                config.holdOnIdentityChange()
+                        && contacts.byAccount(new AccountId(recipient))
+                                .map(ct -> ct.identityChangedFrom() != null)
+                                .orElse(false);
         byte[] sealed =
                 SealedPayload.seal(
                         new SealedPayload.Header(
@@ -273,7 +299,14 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                                                 id.value(),
                                                 text,
                                                 now);
-                                outbox.insert(c, r, recipient, id.value(), expiresAt, sealed, now);
+                                outbox.insert(
+                                        c,
+                                        r,
+                                        recipient,
+                                        id.value(),
+                                        expiresAt,
+                                        sealed,
+                                        held ? OutboxStore.HELD : now);
                                 return r;
                             });
             handle.stored(row);

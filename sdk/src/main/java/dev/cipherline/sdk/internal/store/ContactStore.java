@@ -66,7 +66,7 @@ public final class ContactStore implements Contacts {
                                     c.prepareStatement(
                                             "SELECT name, account_id, "
                                                     + VERIFIED
-                                                    + " FROM contacts ORDER BY name");
+                                                    + ", changed_from FROM contacts ORDER BY name");
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(contact(rs));
@@ -94,7 +94,7 @@ public final class ContactStore implements Contacts {
                 c.prepareStatement(
                         "SELECT name, account_id, "
                                 + VERIFIED
-                                + " FROM contacts WHERE "
+                                + ", changed_from FROM contacts WHERE "
                                 + column
                                 + " = ?")) {
             ps.setString(1, value);
@@ -105,7 +105,64 @@ public final class ContactStore implements Contacts {
     }
 
     private static Contact contact(ResultSet rs) throws SQLException {
-        return new Contact(rs.getString(1), new AccountId(rs.getString(2)), rs.getInt(3) == 1);
+        String changedFrom = rs.getString(4);
+        return new Contact(
+                rs.getString(1),
+                new AccountId(rs.getString(2)),
+                rs.getInt(3) == 1,
+                changedFrom == null ? null : new AccountId(changedFrom));
+    }
+
+    /**
+     * Points the contact {@code name} to {@code newId} (the person started over with a new
+     * identity) and marks the change unaccepted. The history with the old account stays.
+     *
+     * @return the contact after the change
+     * @throws ChatException UNKNOWN_CONTACT if there is no such contact; INVALID_ARGUMENT if {@code
+     *     newId} is already the contact's account or another contact's
+     */
+    public Contact change(String name, AccountId newId) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(newId, "newId");
+        return db.transaction(
+                c -> {
+                    Contact current =
+                            find(c, "name", name)
+                                    .orElseThrow(
+                                            () ->
+                                                    new ChatException(
+                                                            ChatException.Reason.UNKNOWN_CONTACT,
+                                                            "no contact named '" + name + "'"));
+                    if (current.accountId().equals(newId)) {
+                        throw new ChatException(
+                                ChatException.Reason.INVALID_ARGUMENT,
+                                "'" + name + "' already has that account ID");
+                    }
+                    if (find(c, "account_id", newId.value()).isPresent()) {
+                        throw new ChatException(
+                                ChatException.Reason.INVALID_ARGUMENT,
+                                "that account ID belongs to another contact");
+                    }
+                    execute(
+                            c,
+                            "UPDATE contacts SET account_id = ?, changed_from = ? WHERE name = ?",
+                            newId.value(),
+                            current.accountId().value(),
+                            name);
+                    return find(c, "name", name).orElseThrow();
+                });
+    }
+
+    /** Accepts an identity change of the contact of {@code id}; returns whether one was pending. */
+    public boolean acceptChange(AccountId id) {
+        return db.transaction(
+                c ->
+                        execute(
+                                        c,
+                                        "UPDATE contacts SET changed_from = NULL WHERE account_id ="
+                                                + " ? AND changed_from IS NOT NULL",
+                                        id.value())
+                                > 0);
     }
 
     private static String checkName(String name) {

@@ -104,6 +104,22 @@ public final class OutboxStore {
                 });
     }
 
+    /**
+     * The {@code next_attempt_at} of an entry held back until the user accepts its recipient's
+     * identity change: never due.
+     */
+    public static final long HELD = Long.MAX_VALUE;
+
+    /** Makes the held entries for {@code recipient} due now; returns how many. */
+    public int releaseHeld(Connection c, String recipient, long now) throws SQLException {
+        return execute(
+                c,
+                "UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND next_attempt_at = ?",
+                now,
+                recipient,
+                HELD);
+    }
+
     /** Records an attempt and the earliest time of the next one. */
     public void recordAttempt(Connection c, long id, long nextAttemptAt, String lastError)
             throws SQLException {

@@ -222,6 +222,9 @@ final class Schema {
                             identity_key BLOB NOT NULL,
                             verified_at INTEGER NOT NULL)
                         """,
+                        // the account a contact name pointed to before an unaccepted identity
+                        // change
+                        "ALTER TABLE contacts ADD COLUMN changed_from TEXT",
                         // the data key that encrypts the sensitive columns, wrapped (StoreKeyTable)
                         """
                         CREATE TABLE store_key (
