@@ -8,6 +8,7 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.SafetyNumber;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * Runs one parsed {@link ChatInput} against the SDK and the {@link ChatState}; what it has to say
@@ -18,11 +19,14 @@ final class ChatCommands {
     private final ChatClient client;
     private final ChatState state;
     private final TypingNotifier typing;
+    private final IntSupplier page;
 
-    ChatCommands(ChatClient client, ChatState state, TypingNotifier typing) {
+    /** {@code page} is how many messages one screen shows, for scrolling. */
+    ChatCommands(ChatClient client, ChatState state, TypingNotifier typing, IntSupplier page) {
         this.client = client;
         this.state = state;
         this.typing = typing;
+        this.page = page;
     }
 
     /** Runs {@code input}; returns false when the user asked to quit. */
@@ -38,6 +42,14 @@ final class ChatCommands {
             state.notices(contacts());
         } else if (input instanceof ChatInput.Add add) {
             add(add.name(), add.accountId());
+        } else if (input instanceof ChatInput.More) {
+            if (state.openPeer() == null) {
+                state.notices(List.of("open a conversation first: /open NAME"));
+            } else {
+                state.scroll(page.getAsInt());
+            }
+        } else if (input instanceof ChatInput.Latest) {
+            state.scrollToLatest();
         } else if (input instanceof ChatInput.Verify verify) {
             verify(verify.confirm());
         } else if (input instanceof ChatInput.Help) {

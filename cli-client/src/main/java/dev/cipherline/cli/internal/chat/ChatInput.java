@@ -17,6 +17,8 @@ sealed interface ChatInput {
             /list                   back to the conversation list
             /contacts               list your contacts
             /add NAME ACCOUNT_ID    add a contact
+            /more, PageUp           older messages of the open conversation
+            /latest, PageDown       back to the newest
             /verify                 show the safety number of the open conversation
             /verify confirm         mark it verified, after comparing it with them
             /help                   this list
@@ -40,6 +42,12 @@ sealed interface ChatInput {
 
     /** {@code /add NAME ACCOUNT_ID}; the account ID is checked when it is added. */
     record Add(String name, String accountId) implements ChatInput {}
+
+    /** {@code /more}: scroll back one screen. */
+    record More() implements ChatInput {}
+
+    /** {@code /latest}: back to the newest messages. */
+    record Latest() implements ChatInput {}
 
     /** {@code /verify} or {@code /verify confirm}. */
     record Verify(boolean confirm) implements ChatInput {}
@@ -84,6 +92,8 @@ sealed interface ChatInput {
                             : args.length == 1 && args[0].equalsIgnoreCase("confirm")
                                     ? new Verify(true)
                                     : new Invalid("usage: /verify [confirm]");
+            case "more" -> noArguments(command, args, new More());
+            case "latest" -> noArguments(command, args, new Latest());
             case "list" -> noArguments(command, args, new ListConversations());
             case "contacts" -> noArguments(command, args, new Contacts());
             case "help", "?" -> noArguments(command, args, new Help());

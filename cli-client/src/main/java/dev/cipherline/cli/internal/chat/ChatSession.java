@@ -11,18 +11,21 @@ import dev.cipherline.sdk.Nullable;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
 import org.jline.terminal.Size;
+import org.jline.utils.InfoCmp;
 
 /**
  * One run of {@code cipherline chat}. The calling thread reads lines and runs commands; one UI
@@ -78,7 +81,8 @@ public final class ChatSession implements AutoCloseable {
                 RESIZE_POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
         requestRedraw();
-        ChatCommands commands = new ChatCommands(chatClient, state, typing);
+        ChatCommands commands = new ChatCommands(chatClient, state, typing, this::pageSize);
+        bindScrollKeys();
         boolean running = true;
         while (running) {
             String line;
@@ -180,11 +184,22 @@ public final class ChatSession implements AutoCloseable {
         drawnSize = size;
         AccountId peer = state.openPeer();
         List<StoredMessage> messages = List.of();
+        List<String> notices = state.notices();
         if (peer != null) {
+            int back = state.scrolledBack();
+            int rows = Math.max(1, size.getRows());
             List<StoredMessage> newest =
-                    new ArrayList<>(c.history(peer, Math.min(1000, size.getRows()), null));
-            Collections.reverse(newest);
-            messages = state.withReportedStates(newest);
+                    new ArrayList<>(
+                            c.history(
+                                    peer, Math.min(ChatState.SCROLLBACK_LIMIT, rows + back), null));
+            messages = state.withReportedStates(ChatState.window(newest, back));
+            if (back > 0) {
+                notices = new ArrayList<>(notices);
+                notices.add(
+                        "(older messages; "
+                                + Math.min(back, newest.size())
+                                + " newer below: PageDown or /latest)");
+            }
         }
         ChatView view =
                 new ChatView(
@@ -195,11 +210,48 @@ public final class ChatSession implements AutoCloseable {
                         messages,
                         peer != null && state.isTyping(peer, clock.instant()),
                         c.conversations(),
-                        state.notices(),
+                        notices,
                         size.getColumns(),
                         size.getRows(),
                         clock.getZone());
         screen.draw(ScreenRenderer.render(view), size.getColumns());
+    }
+
+    /** How many messages one screen shows, roughly: one scroll step. */
+    private int pageSize() {
+        Size size = drawnSize;
+        return Math.max(1, (size == null ? 24 : size.getRows()) - 4);
+    }
+
+    /** PageUp and PageDown scroll the open conversation without touching the typed line. */
+    private void bindScrollKeys() {
+        reader.getWidgets()
+                .put(
+                        "cipherline-scroll-back",
+                        () -> {
+                            if (state.openPeer() != null) {
+                                state.scroll(pageSize());
+                                requestRedraw();
+                            }
+                            return true;
+                        });
+        reader.getWidgets()
+                .put(
+                        "cipherline-scroll-forward",
+                        () -> {
+                            state.scroll(-pageSize());
+                            requestRedraw();
+                            return true;
+                        });
+        KeyMap<Binding> keys = reader.getKeyMaps().get(LineReader.MAIN);
+        String pageUp = KeyMap.key(reader.getTerminal(), InfoCmp.Capability.key_ppage);
+        String pageDown = KeyMap.key(reader.getTerminal(), InfoCmp.Capability.key_npage);
+        if (pageUp != null && !pageUp.isEmpty()) {
+            keys.bind(new Reference("cipherline-scroll-back"), pageUp);
+        }
+        if (pageDown != null && !pageDown.isEmpty()) {
+            keys.bind(new Reference("cipherline-scroll-forward"), pageDown);
+        }
     }
 
     private static String displayName(ChatClient c, AccountId peer) {

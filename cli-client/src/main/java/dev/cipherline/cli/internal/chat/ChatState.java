@@ -9,6 +9,7 @@ import dev.cipherline.sdk.StoredMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,11 @@ final class ChatState {
     /** How long a typing indicator lasts without a refresh (the SDK's advice: about 15 s). */
     static final Duration TYPING_LASTS = Duration.ofSeconds(15);
 
+    /** How far back scrolling reaches in one conversation. */
+    static final int SCROLLBACK_LIMIT = 1000;
+
     private @Nullable AccountId openPeer;
+    private int scrolledBack;
     private List<String> notices = List.of();
     private ConnectionState connection = ConnectionState.CONNECTING;
     private final Map<AccountId, Instant> typingSince = new HashMap<>();
@@ -36,6 +41,38 @@ final class ChatState {
     /** Opens the conversation with {@code peer}, or goes back to the list when it is null. */
     synchronized void open(@Nullable AccountId peer) {
         openPeer = peer;
+        scrolledBack = 0;
+    }
+
+    /** How many of the newest messages are hidden below the screen (0: showing the newest). */
+    synchronized int scrolledBack() {
+        return scrolledBack;
+    }
+
+    /**
+     * Scrolls by {@code messages} (positive: back to older ones), between the newest and {@link
+     * #SCROLLBACK_LIMIT}.
+     */
+    synchronized void scroll(int messages) {
+        scrolledBack = Math.max(0, Math.min(SCROLLBACK_LIMIT, scrolledBack + messages));
+    }
+
+    /**
+     * What a view scrolled back by {@code back} shows of {@code newestFirst} (a history page):
+     * everything but the {@code back} newest, oldest first.
+     */
+    static List<StoredMessage> window(List<StoredMessage> newestFirst, int back) {
+        List<StoredMessage> window =
+                new ArrayList<>(
+                        newestFirst.subList(
+                                Math.min(back, newestFirst.size()), newestFirst.size()));
+        Collections.reverse(window);
+        return window;
+    }
+
+    /** Back to the newest messages. */
+    synchronized void scrollToLatest() {
+        scrolledBack = 0;
     }
 
     synchronized List<String> notices() {

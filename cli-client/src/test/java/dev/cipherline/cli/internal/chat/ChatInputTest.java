@@ -35,6 +35,8 @@ class ChatInputTest {
         assertEquals(new ChatInput.Help(), ChatInput.parse("/help"));
         assertEquals(new ChatInput.Quit(), ChatInput.parse("/quit"));
         assertEquals(new ChatInput.Quit(), ChatInput.parse("/QUIT"));
+        assertEquals(new ChatInput.More(), ChatInput.parse("/more"));
+        assertEquals(new ChatInput.Latest(), ChatInput.parse("/latest"));
         assertEquals(new ChatInput.Verify(false), ChatInput.parse("/verify"));
         assertEquals(new ChatInput.Verify(true), ChatInput.parse("/verify confirm"));
         assertEquals(
@@ -67,7 +69,17 @@ class ChatInputTest {
     @Test
     void helpNamesEveryCommand() {
         for (String command :
-                new String[] {"/open", "/list", "/contacts", "/add", "/verify", "/help", "/quit"}) {
+                new String[] {
+                    "/open",
+                    "/list",
+                    "/contacts",
+                    "/add",
+                    "/more",
+                    "/latest",
+                    "/verify",
+                    "/help",
+                    "/quit"
+                }) {
             assertTrue(ChatInput.HELP.contains(command), command);
         }
     }
