@@ -410,6 +410,19 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * A page of a group's history, newest first, older than {@code before} (or the newest). Each
+     * message's {@link StoredMessage#peer()} is its sender, this account for its own messages,
+     * whose state moves {@code PENDING -> SENT} (or {@code FAILED}).
+     *
+     * @param limit the most rows to return, 1..1000
+     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
+     */
+    public List<StoredMessage> groupHistory(GroupId group, int limit, @Nullable MessageId before) {
+        Objects.requireNonNull(group, "group");
+        return core.groupHistory(group, limit, before);
+    }
+
+    /**
      * A page of the history with {@code peer} after a message: up to {@code limit} messages newer
      * than {@code after}, <em>oldest first</em> (for paging forward from a search hit or a
      * bookmark). Empty if {@code after} is not in this conversation.

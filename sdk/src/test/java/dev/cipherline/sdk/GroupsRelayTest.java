@@ -128,6 +128,21 @@ class GroupsRelayTest {
         accepted(a.sendToGroup("friends", "end"));
         assertEquals("end", bobIn.awaitMessages(1).get(0).text());
         assertEquals("end", carolIn.awaitMessages(1).get(0).text());
+
+        // the group's history on each side: senders as peers, this account for its own
+        List<StoredMessage> bobsView = b.groupHistory(created.id(), 3, null);
+        assertEquals("end", bobsView.get(0).text());
+        assertEquals(alice, bobsView.get(0).peer());
+        assertEquals(Direction.INCOMING, bobsView.get(0).direction());
+        List<StoredMessage> alicesView = a.groupHistory(created.id(), 1, null);
+        assertEquals("end", alicesView.get(0).text());
+        assertEquals(alice, alicesView.get(0).peer());
+        assertEquals(Direction.OUTGOING, alicesView.get(0).direction());
+        assertEquals(3 * each + 1, a.groupHistory(created.id(), 1000, null).size());
+        assertEquals(
+                List.of(),
+                a.history(bob, 10, null).stream().filter(m -> m.text().equals("end")).toList(),
+                "group messages stay out of the 1:1 history");
         assertEquals(List.of(), aliceIn.drainMessages());
         for (RecordingListener inbox : inboxes.values()) {
             assertEquals(List.of(), inbox.drainErrors());

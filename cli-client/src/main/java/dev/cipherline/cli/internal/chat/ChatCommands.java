@@ -5,6 +5,7 @@ import dev.cipherline.cli.internal.output.TerminalText;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.SafetyNumber;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +35,16 @@ final class ChatCommands {
         if (input instanceof ChatInput.Send send) {
             send(send.text());
         } else if (input instanceof ChatInput.Open open) {
-            open(Peers.resolve(client, open.name()));
+            open(open.name());
         } else if (input instanceof ChatInput.ListConversations) {
             typing.stop();
-            state.open(null);
+            state.open((AccountId) null);
         } else if (input instanceof ChatInput.Contacts) {
             state.notices(contacts());
         } else if (input instanceof ChatInput.Add add) {
             add(add.name(), add.accountId());
         } else if (input instanceof ChatInput.More) {
-            if (state.openPeer() == null) {
+            if (!state.anyOpen()) {
                 state.notices(List.of("open a conversation first: /open NAME"));
             } else {
                 state.scroll(page.getAsInt());
@@ -64,6 +65,11 @@ final class ChatCommands {
     }
 
     private void send(String text) {
+        Group group = state.openGroup();
+        if (group != null) {
+            client.sendToGroup(group.id().value(), text);
+            return;
+        }
         AccountId peer = state.openPeer();
         if (peer == null) {
             state.notices(List.of("open a conversation first: /open NAME"));
@@ -89,6 +95,20 @@ final class ChatCommands {
                         : "not verified: compare it with them in person or over a channel you"
                                 + " trust, then /verify confirm");
         state.notices(lines);
+    }
+
+    /** Opens a contact, else an active group of that name, else an account ID. */
+    private void open(String name) {
+        if (client.contacts().byName(name).isEmpty()) {
+            for (Group g : client.groups()) {
+                if (g.active() && (g.name().equals(name) || g.id().value().equals(name))) {
+                    typing.stop();
+                    state.open(g);
+                    return;
+                }
+            }
+        }
+        open(Peers.resolve(client, name));
     }
 
     private void open(AccountId peer) {

@@ -6,12 +6,15 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.Nullable;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -183,15 +186,23 @@ public final class ChatSession implements AutoCloseable {
         Size size = screen.size();
         drawnSize = size;
         AccountId peer = state.openPeer();
+        Group group = state.openGroup();
         List<StoredMessage> messages = List.of();
         List<String> notices = state.notices();
-        if (peer != null) {
+        Map<String, String> senderNames = new HashMap<>();
+        if (peer != null || group != null) {
             int back = state.scrolledBack();
             int rows = Math.max(1, size.getRows());
+            int page = Math.min(ChatState.SCROLLBACK_LIMIT, rows + back);
             List<StoredMessage> newest =
-                    new ArrayList<>(
-                            c.history(
-                                    peer, Math.min(ChatState.SCROLLBACK_LIMIT, rows + back), null));
+                    group == null
+                            ? c.history(peer, page, null)
+                            : c.groupHistory(group.id(), page, null);
+            if (group != null) {
+                for (AccountId member : group.members()) {
+                    senderNames.put(member.value(), displayName(c, member));
+                }
+            }
             messages = state.withReportedStates(ChatState.window(newest, back));
             if (back > 0) {
                 notices = new ArrayList<>(notices);
@@ -206,10 +217,15 @@ public final class ChatSession implements AutoCloseable {
                         self,
                         state.connection(),
                         peer,
-                        peer == null ? null : displayName(c, peer),
+                        group != null
+                                ? "#" + TerminalText.safe(group.name())
+                                : peer == null ? null : displayName(c, peer),
                         messages,
                         peer != null && state.isTyping(peer, clock.instant()),
                         c.conversations(),
+                        c.groups().stream().filter(Group::active).toList(),
+                        group,
+                        senderNames,
                         notices,
                         size.getColumns(),
                         size.getRows(),
@@ -229,7 +245,7 @@ public final class ChatSession implements AutoCloseable {
                 .put(
                         "cipherline-scroll-back",
                         () -> {
-                            if (state.openPeer() != null) {
+                            if (state.anyOpen()) {
                                 state.scroll(pageSize());
                                 requestRedraw();
                             }

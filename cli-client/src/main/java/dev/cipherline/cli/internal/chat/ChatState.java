@@ -2,6 +2,7 @@ package dev.cipherline.cli.internal.chat;
 
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.Nullable;
@@ -28,6 +29,7 @@ final class ChatState {
     static final int SCROLLBACK_LIMIT = 1000;
 
     private @Nullable AccountId openPeer;
+    private @Nullable Group openGroup;
     private int scrolledBack;
     private List<String> notices = List.of();
     private ConnectionState connection = ConnectionState.CONNECTING;
@@ -41,7 +43,25 @@ final class ChatState {
     /** Opens the conversation with {@code peer}, or goes back to the list when it is null. */
     synchronized void open(@Nullable AccountId peer) {
         openPeer = peer;
+        openGroup = null;
         scrolledBack = 0;
+    }
+
+    /** The open group, or null. */
+    synchronized @Nullable Group openGroup() {
+        return openGroup;
+    }
+
+    /** Opens {@code group}'s conversation. */
+    synchronized void open(Group group) {
+        openPeer = null;
+        openGroup = group;
+        scrolledBack = 0;
+    }
+
+    /** Whether a conversation (1:1 or group) is open. */
+    synchronized boolean anyOpen() {
+        return openPeer != null || openGroup != null;
     }
 
     /** How many of the newest messages are hidden below the screen (0: showing the newest). */

@@ -3,10 +3,12 @@ package dev.cipherline.cli.internal.chat;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Conversation;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.Nullable;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one frame of the chat screen shows, read at one moment; {@link ScreenRenderer} turns
@@ -14,11 +16,14 @@ import java.util.List;
  *
  * @param self this account's name, as the header shows it
  * @param openPeer the open conversation's peer, or null on the conversation list
- * @param openName the open peer's display name, or null on the conversation list
+ * @param openName the open peer's display name (a group's: {@code #name}), or null on the list
  * @param messages the newest messages of the open conversation, oldest first, with their latest
  *     known states; empty on the conversation list
  * @param peerTyping whether the open peer is typing
  * @param conversations every conversation, most recent first, with unread counts
+ * @param groups the groups this account is in, shown under the conversations
+ * @param openGroup the open group, or null
+ * @param senderNames display names of a group's members by account ID, for the open group
  * @param notices lines answering the last command (help, contacts, an error), shown under the
  *     content until the next command
  * @param width the terminal's columns
@@ -33,6 +38,9 @@ record ChatView(
         List<StoredMessage> messages,
         boolean peerTyping,
         List<Conversation> conversations,
+        List<Group> groups,
+        @Nullable Group openGroup,
+        Map<String, String> senderNames,
         List<String> notices,
         int width,
         int height,
@@ -41,6 +49,8 @@ record ChatView(
     ChatView {
         messages = List.copyOf(messages);
         conversations = List.copyOf(conversations);
+        groups = List.copyOf(groups);
+        senderNames = Map.copyOf(senderNames);
         notices = List.copyOf(notices);
     }
 }

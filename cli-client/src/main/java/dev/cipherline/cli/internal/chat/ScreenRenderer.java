@@ -4,6 +4,7 @@ import dev.cipherline.cli.internal.output.TerminalText;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class ScreenRenderer {
         int width = Math.max(20, view.width());
         int bodyRows = Math.max(1, view.height() - CHROME_ROWS);
         List<String> content = new ArrayList<>();
-        if (view.openPeer() == null) {
+        if (view.openPeer() == null && view.openGroup() == null) {
             content.addAll(conversationList(view));
         } else {
             for (StoredMessage message : view.messages()) {
@@ -66,7 +67,14 @@ final class ScreenRenderer {
         String line =
                 TIME.format(message.sentAt().atZone(view.zone()))
                         + " "
-                        + (incoming ? view.openName() : "me")
+                        + (!incoming
+                                ? "me"
+                                : view.openGroup() != null
+                                        ? view.senderNames()
+                                                .getOrDefault(
+                                                        message.peer().value(),
+                                                        shortId(message.peer().value()))
+                                        : view.openName())
                         + ": "
                         + oneLine(message.text());
         return incoming ? line : line + "  " + Ticks.of(message.state());
@@ -99,7 +107,7 @@ final class ScreenRenderer {
 
     private static List<String> conversationList(ChatView view) {
         List<String> lines = new ArrayList<>();
-        if (view.conversations().isEmpty()) {
+        if (view.conversations().isEmpty() && view.groups().isEmpty()) {
             lines.add(
                     "No conversations yet. /contacts lists your contacts; /open NAME starts one.");
             return lines;
@@ -108,11 +116,22 @@ final class ScreenRenderer {
         for (Conversation conversation : view.conversations()) {
             lines.add(conversationLine(view, conversation));
         }
+        for (Group group : view.groups()) {
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "  #%-19s %d members",
+                            oneLine(group.name()),
+                            group.members().size()));
+        }
         return lines;
     }
 
     private static String header(ChatView view) {
-        String where = view.openPeer() == null ? "conversations" : view.openName();
+        String where =
+                view.openPeer() == null && view.openGroup() == null
+                        ? "conversations"
+                        : view.openName();
         return "cipherline · " + oneLine(view.self()) + " · " + where + "   (/help for commands)";
     }
 

@@ -42,7 +42,7 @@ class ChatStateTest {
         state.scrollToLatest();
         assertEquals(0, state.scrolledBack());
         state.scroll(3);
-        state.open(null);
+        state.open((AccountId) null);
         assertEquals(0, state.scrolledBack());
     }
 

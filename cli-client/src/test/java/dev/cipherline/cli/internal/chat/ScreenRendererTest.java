@@ -8,6 +8,8 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.StoredMessage;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScreenRendererTest {
@@ -143,6 +146,9 @@ class ScreenRendererTest {
                         false,
                         conversations(),
                         List.of(),
+                        null,
+                        Map.of(),
+                        List.of(),
                         80,
                         24,
                         ZoneOffset.UTC);
@@ -167,6 +173,9 @@ class ScreenRendererTest {
                 messages,
                 typing,
                 conversations(),
+                List.of(),
+                null,
+                Map.of(),
                 notices,
                 80,
                 24,
@@ -188,5 +197,66 @@ class ScreenRendererTest {
                 NOON,
                 direction == Direction.INCOMING ? NOON : null,
                 state);
+    }
+
+    @Test
+    void groupsAreListedAndAGroupShowsWhoSaidWhat() {
+        Group team =
+                new Group(
+                        new GroupId("0123456789abcdef0123456789abcdef"),
+                        "team",
+                        BOB,
+                        1,
+                        List.of(BOB, new AccountId("a".repeat(32))),
+                        true);
+        ChatView list =
+                new ChatView(
+                        "alice",
+                        ConnectionState.CONNECTED,
+                        null,
+                        null,
+                        List.of(),
+                        false,
+                        conversations(),
+                        List.of(team),
+                        null,
+                        Map.of(),
+                        List.of(),
+                        80,
+                        24,
+                        ZoneOffset.UTC);
+        assertTrue(
+                ScreenRenderer.render(list).body().stream()
+                        .anyMatch(l -> l.contains("#team") && l.contains("2 members")),
+                ScreenRenderer.render(list).body().toString());
+
+        StoredMessage fromBob =
+                new StoredMessage(
+                        new MessageId("g1"),
+                        BOB,
+                        Direction.INCOMING,
+                        "hello team",
+                        Instant.parse("2026-11-22T10:00:00Z"),
+                        Instant.parse("2026-11-22T10:00:01Z"),
+                        MessageState.DELIVERED);
+        ChatView open =
+                new ChatView(
+                        "alice",
+                        ConnectionState.CONNECTED,
+                        null,
+                        "#team",
+                        List.of(fromBob),
+                        false,
+                        conversations(),
+                        List.of(team),
+                        team,
+                        Map.of(BOB.value(), "bob"),
+                        List.of(),
+                        80,
+                        24,
+                        ZoneOffset.UTC);
+        ScreenRenderer.Frame frame = ScreenRenderer.render(open);
+        assertTrue(frame.header().contains("#team"), frame.header());
+        assertTrue(frame.body().contains("10:00 bob: hello team"), frame.body().toString());
     }
 }

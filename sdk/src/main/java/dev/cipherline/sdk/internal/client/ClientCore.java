@@ -17,6 +17,7 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
@@ -415,6 +416,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                     "the page size must be 1.." + MAX_HISTORY_PAGE);
         }
         return messages.history(peer.value(), limit, before);
+    }
+
+    public List<StoredMessage> groupHistory(GroupId group, int limit, MessageId before) {
+        checkPage(limit);
+        return new HistoryStore(db).groupBefore(group.value(), local.accountId(), limit, before);
     }
 
     public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {

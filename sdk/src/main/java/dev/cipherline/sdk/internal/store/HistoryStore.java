@@ -58,6 +58,43 @@ public final class HistoryStore {
                 });
     }
 
+    /**
+     * Up to {@code limit} messages of group {@code groupId} older than {@code before} (or the
+     * newest), newest first. {@code peer} of each is its sender; {@code self} for this account's.
+     */
+    public List<StoredMessage> groupBefore(
+            String groupId, String self, int limit, MessageId before) {
+        return db.read(
+                c -> {
+                    long row = Long.MAX_VALUE;
+                    if (before != null) {
+                        Long found =
+                                number(
+                                        c,
+                                        "SELECT MAX(id) FROM messages WHERE group_id = ? AND"
+                                                + " client_msg_id = ?",
+                                        groupId,
+                                        before.value());
+                        if (found == null || found == 0) {
+                            return List.of();
+                        }
+                        row = found;
+                    }
+                    List<StoredMessage> out = new ArrayList<>();
+                    for (Row r :
+                            rows(
+                                    c,
+                                    self,
+                                    "WHERE group_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                                    groupId,
+                                    row,
+                                    limit)) {
+                        out.add(r.message());
+                    }
+                    return out;
+                });
+    }
+
     /** Up to {@code limit} messages newer than {@code after}, oldest first. */
     public List<StoredMessage> after(String peer, int limit, MessageId after) {
         return db.read(
@@ -91,6 +128,7 @@ public final class HistoryStore {
                             c ->
                                     rows(
                                             c,
+                                            null,
                                             peer == null
                                                     ? "WHERE id < ? AND group_id IS NULL ORDER BY"
                                                             + " id DESC LIMIT ?"
@@ -191,7 +229,7 @@ public final class HistoryStore {
     private List<StoredMessage> select(Connection c, String where, Object... args)
             throws SQLException {
         List<StoredMessage> out = new ArrayList<>();
-        for (Row r : rows(c, where, args)) {
+        for (Row r : rows(c, null, where, args)) {
             out.add(r.message());
         }
         return out;
@@ -199,7 +237,9 @@ public final class HistoryStore {
 
     private record Row(long rowId, StoredMessage message) {}
 
-    private List<Row> rows(Connection c, String where, Object... args) throws SQLException {
+    /** {@code self}: shown as the peer of this account's own group messages (else null). */
+    private List<Row> rows(Connection c, String self, String where, Object... args)
+            throws SQLException {
         List<Row> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT " + COLUMNS + " FROM messages " + where)) {
@@ -215,7 +255,12 @@ public final class HistoryStore {
                                     rs.getLong(1),
                                     new StoredMessage(
                                             new MessageId(clientMsgId),
-                                            new AccountId(peer),
+                                            new AccountId(
+                                                    self != null
+                                                                    && rs.getInt(4)
+                                                                            != MessageStore.INCOMING
+                                                            ? self
+                                                            : peer),
                                             rs.getInt(4) == MessageStore.INCOMING
                                                     ? Direction.INCOMING
                                                     : Direction.OUTGOING,
