@@ -17,12 +17,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -105,6 +108,52 @@ public class SdkPathBenchmark {
     /** The full path described in the class comment, for one message. */
     @Benchmark
     public long sendAndReceive() throws Exception {
+        Sent sent = send();
+        if (bMessages.incomingExists(aliceId, Devices.DEVICE, sent.id)) {
+            throw new IllegalStateException("duplicate " + sent.id);
+        }
+        long row = bDb.transaction(c -> receive(c, sent));
+        bMessages.markDeliveredToApp(row);
+        return row;
+    }
+
+    /**
+     * A burst of {@link #BURST} messages, sent one by one as above, arriving at B together: B
+     * stores them in one transaction (dedup, decrypt, history, receipt owed for each), as {@code
+     * Receiver.drain} does, then marks each handed to the app. Scored per message.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long sendAndReceiveBurst() throws Exception {
+        List<Sent> burst = new ArrayList<>(BURST);
+        for (int i = 0; i < BURST; i++) {
+            burst.add(send());
+        }
+        List<Long> rows =
+                bDb.transaction(
+                        c -> {
+                            List<Long> out = new ArrayList<>(BURST);
+                            for (Sent sent : burst) {
+                                if (bMessages.incomingExists(aliceId, Devices.DEVICE, sent.id)) {
+                                    throw new IllegalStateException("duplicate " + sent.id);
+                                }
+                                out.add(receive(c, sent));
+                            }
+                            return out;
+                        });
+        for (long row : rows) {
+            bMessages.markDeliveredToApp(row);
+        }
+        return rows.get(rows.size() - 1);
+    }
+
+    /** Messages in a burst. */
+    static final int BURST = 16;
+
+    private record Sent(String id, long expiresAt, byte[] ciphertext) {}
+
+    /** A's side: seal + history + outbox (one commit), encrypt + attempt (one), SENT (one). */
+    private Sent send() throws Exception {
         String id = "m" + counter++;
         long now = System.currentTimeMillis();
         long expiresAt = now + DAY;
@@ -145,46 +194,43 @@ public class SdkPathBenchmark {
                     aMessages.setState(c, entry.messageRowId(), MessageState.SENT, null);
                     return null;
                 });
+        return new Sent(id, expiresAt, ciphertext);
+    }
 
-        if (bMessages.incomingExists(aliceId, Devices.DEVICE, id)) {
-            throw new IllegalStateException("duplicate " + id);
+    /** B's side inside the caller's transaction: decrypt, open, check, decode, store, owe. */
+    private long receive(java.sql.Connection c, Sent sent) throws java.sql.SQLException {
+        String id = sent.id;
+        long expiresAt = sent.expiresAt;
+        byte[] ciphertext = sent.ciphertext;
+        try {
+            byte[] plaintext = bob.decrypt(aliceId, Devices.DEVICE, ciphertext);
+            SealedPayload.Opened opened = SealedPayload.open(plaintext);
+            SealedPayload.Header h = opened.header();
+            SealedPayload.checkBinding(
+                    h,
+                    aliceId,
+                    Devices.DEVICE,
+                    bobId,
+                    Devices.DEVICE,
+                    id,
+                    SealedPayload.KIND_MESSAGE,
+                    expiresAt);
+            Content.Text t = (Content.Text) Content.decode(opened.body());
+            long r =
+                    bMessages.insertIncoming(
+                            c,
+                            new IncomingMessage(
+                                    new MessageId(id),
+                                    new AccountId(aliceId),
+                                    Devices.DEVICE,
+                                    t.text(),
+                                    Instant.ofEpochMilli(h.sentAt()),
+                                    Instant.now()));
+            bReceipts.owe(c, aliceId, Content.ReceiptType.DELIVERED.code(), id);
+            return r;
+        } catch (dev.cipherline.crypto.CryptoException | Content.MalformedContentException e) {
+            throw new IllegalStateException(e);
         }
-        long row =
-                bDb.transaction(
-                        c -> {
-                            try {
-                                byte[] plaintext = bob.decrypt(aliceId, Devices.DEVICE, ciphertext);
-                                SealedPayload.Opened opened = SealedPayload.open(plaintext);
-                                SealedPayload.Header h = opened.header();
-                                SealedPayload.checkBinding(
-                                        h,
-                                        aliceId,
-                                        Devices.DEVICE,
-                                        bobId,
-                                        Devices.DEVICE,
-                                        id,
-                                        SealedPayload.KIND_MESSAGE,
-                                        expiresAt);
-                                Content.Text t = (Content.Text) Content.decode(opened.body());
-                                long r =
-                                        bMessages.insertIncoming(
-                                                c,
-                                                new IncomingMessage(
-                                                        new MessageId(id),
-                                                        new AccountId(aliceId),
-                                                        Devices.DEVICE,
-                                                        t.text(),
-                                                        Instant.ofEpochMilli(h.sentAt()),
-                                                        Instant.now()));
-                                bReceipts.owe(c, aliceId, Content.ReceiptType.DELIVERED.code(), id);
-                                return r;
-                            } catch (dev.cipherline.crypto.CryptoException
-                                    | Content.MalformedContentException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
-        bMessages.markDeliveredToApp(row);
-        return row;
     }
 
     /**

@@ -32,16 +32,20 @@ public final class SdkSuite {
         double raw = score(results, "RawSessionBenchmark.encryptDecrypt256");
         double sdk = score(results, "SdkPathBenchmark.sendAndReceive");
         double sessions = score(results, "SdkPathBenchmark.sqliteSessionsOnly");
+        double burst = score(results, "SdkPathBenchmark.sendAndReceiveBurst");
         System.out.println(
                 String.format(
                         Locale.ROOT,
-                        "{\"raw_ops_s\":%.1f,\"sdk_path_ops_s\":%.1f,\"sdk_sessions_only_ops_s\":%.1f,"
-                                + "\"sdk_path_ratio\":%.4f,\"sessions_only_ratio\":%.4f,"
+                        "{\"raw_ops_s\":%.1f,\"sdk_path_ops_s\":%.1f,\"sdk_burst_msgs_s\":%.1f,"
+                                + "\"sdk_sessions_only_ops_s\":%.1f,\"sdk_path_ratio\":%.4f,"
+                                + "\"sdk_burst_ratio\":%.4f,\"sessions_only_ratio\":%.4f,"
                                 + "\"durability\":\"WAL, synchronous=FULL\"}",
                         raw,
                         sdk,
+                        burst,
                         sessions,
                         sdk / raw,
+                        burst / raw,
                         sessions / raw));
     }
 
