@@ -63,6 +63,10 @@ final class Receiver {
     private final GroupCrypto groupCrypto;
     private final Runnable wake;
     private final List<Long> pendingAcks = new ArrayList<>();
+
+    /** Rows handed to the app and not yet marked; touched on the events thread only. */
+    private final List<Long> handedOver = new ArrayList<>();
+
     private final java.util.ArrayDeque<Frame.Deliver> waiting = new java.util.ArrayDeque<>();
     private boolean drainScheduled;
     private long lastPrune = Long.MIN_VALUE;
@@ -109,6 +113,7 @@ final class Receiver {
         for (MessageStore.IncomingRow row : messages.undeliveredIncoming()) {
             handOver(row.rowId(), row.message());
         }
+        markHandedOver();
     }
 
     /**
@@ -178,6 +183,7 @@ final class Receiver {
                 }
             }
         }
+        markHandedOver();
     }
 
     /** Handles one envelope in its own transaction. */
@@ -497,11 +503,36 @@ final class Receiver {
         events.post(
                 l -> {
                     l.onMessage(message);
+                    handedOver.add(rowId); // not if the callback threw: handed over again
+                });
+    }
+
+    /**
+     * Marks every message handed over so far as seen by the app, in one transaction; posted after
+     * each batch, so it runs on the events thread after the batch's {@code onMessage} calls.
+     */
+    private void markHandedOver() {
+        if (!appListening) {
+            return;
+        }
+        events.run(
+                () -> {
+                    if (handedOver.isEmpty()) {
+                        return;
+                    }
+                    List<Long> rows = List.copyOf(handedOver);
+                    handedOver.clear();
                     try {
-                        messages.markDeliveredToApp(rowId);
+                        db.transaction(
+                                c -> {
+                                    for (long row : rows) {
+                                        messages.markDeliveredToApp(row);
+                                    }
+                                    return null;
+                                });
                     } catch (ChatException e) {
-                        // closed or failing store: the message is handed over again next start
-                        LOG.log(System.Logger.Level.DEBUG, "cannot mark a message as handed over");
+                        // closed or failing store: the messages are handed over again next start
+                        LOG.log(System.Logger.Level.DEBUG, "cannot mark messages as handed over");
                     }
                 });
     }
