@@ -380,5 +380,9 @@ class ReceiverTest {
         assertEquals(List.of(5L, 6L, 7L), acked);
         assertEquals(4, bobMessages.history(alice.accountId, 10, null).size());
         assertEquals(List.of(), listener.drainErrors());
+
+        // every message handed over was marked seen by the app (after its batch)
+        events.close();
+        assertEquals(List.of(), bobMessages.undeliveredIncoming());
     }
 }
