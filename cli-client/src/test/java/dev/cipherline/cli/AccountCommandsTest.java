@@ -23,6 +23,7 @@ class AccountCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BOB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private static final String CAROL = "cccccccccccccccccccccccccccccccc";
+    private static final String PASSPHRASE = "alice's passphrase";
 
     @TempDir Path dir;
     private RegistrationOnlyRelay relay;
@@ -33,7 +34,8 @@ class AccountCommandsTest {
     void startRelay() throws Exception {
         relay = RegistrationOnlyRelay.start();
         home = dir.resolve("alice");
-        cli = new CliHarness(Map.of(), dir.resolve("user"));
+        // every command of these tests opens a passphrase-protected store
+        cli = new CliHarness(Map.of("CIPHERLINE_PASSPHRASE", PASSPHRASE), dir.resolve("user"));
     }
 
     @AfterEach
@@ -107,7 +109,13 @@ class AccountCommandsTest {
     void theHomeComesFromCipherlineHomeWhenNoOptionIsGiven() throws Exception {
         String id = init();
         CliHarness viaEnv =
-                new CliHarness(Map.of("CIPHERLINE_HOME", home.toString()), dir.resolve("user"));
+                new CliHarness(
+                        Map.of(
+                                "CIPHERLINE_HOME",
+                                home.toString(),
+                                "CIPHERLINE_PASSPHRASE",
+                                PASSPHRASE),
+                        dir.resolve("user"));
 
         CliHarness.Result whoami = viaEnv.run("whoami", "--json");
 

@@ -57,7 +57,9 @@ final class RelayUsers implements AutoCloseable {
 
     /** Creates {@code who}'s account on the relay and returns its account ID. */
     String init(String who) {
-        return ok(as(who, "init", "--relay", relay.url().toString())).stdout().strip();
+        return ok(as(who, "init", "--relay", relay.url().toString(), "--no-passphrase"))
+                .stdout()
+                .strip();
     }
 
     /** Asserts the run exited 0 and returns it. */

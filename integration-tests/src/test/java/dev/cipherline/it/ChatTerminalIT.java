@@ -130,7 +130,14 @@ class ChatTerminalIT {
 
     private String init(Path home, String name) throws Exception {
         Cli.Result result =
-                new Cli(home).run("init", "--relay", relay.url().toString(), "--name", name);
+                new Cli(home)
+                        .run(
+                                "init",
+                                "--relay",
+                                relay.url().toString(),
+                                "--name",
+                                name,
+                                "--no-passphrase");
         assertEquals(0, result.exitCode(), result.toString());
         return result.stdout().strip();
     }

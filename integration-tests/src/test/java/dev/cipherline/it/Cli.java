@@ -25,9 +25,17 @@ final class Cli {
     }
 
     private final Path home;
+    private final String passphrase;
 
+    /** The CLI for {@code home}, with no passphrase in the environment. */
     Cli(Path home) {
+        this(home, null);
+    }
+
+    /** The CLI for {@code home}, with {@code CIPHERLINE_PASSPHRASE} set to {@code passphrase}. */
+    Cli(Path home, String passphrase) {
         this.home = home;
+        this.passphrase = passphrase;
     }
 
     Result run(String... args) throws IOException, InterruptedException {
@@ -44,22 +52,23 @@ final class Cli {
         command.add("--home");
         command.add(home.toString());
         command.addAll(List.of(args));
-        return exec(command, stdin, Duration.ofMinutes(2));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (passphrase != null) {
+            builder.environment().put("CIPHERLINE_PASSPHRASE", passphrase);
+        }
+        return exec(builder, stdin, Duration.ofMinutes(2));
     }
 
     /** Runs the CLI with no --home flag and the given CIPHERLINE_HOME. */
-    static Result runWithEnvHome(Path envHome, String... args)
-            throws IOException, InterruptedException {
+    Result runWithEnvHome(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CIPHERLINE_HOME", envHome.toString());
+        builder.environment().put("CIPHERLINE_HOME", home.toString());
+        if (passphrase != null) {
+            builder.environment().put("CIPHERLINE_PASSPHRASE", passphrase);
+        }
         return exec(builder, null, Duration.ofMinutes(2));
-    }
-
-    private static Result exec(List<String> command, String stdin, Duration timeout)
-            throws IOException, InterruptedException {
-        return exec(new ProcessBuilder(command), stdin, timeout);
     }
 
     private static Result exec(ProcessBuilder builder, String stdin, Duration timeout)

@@ -26,7 +26,8 @@ class CliContractIT {
     @Test
     void twoUsersChatThroughTheCliWhileTheRecipientIsOffline() throws Exception {
         try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"))) {
-            Cli alice = new Cli(dir.resolve("alice"));
+            // alice's store is protected by a passphrase (from the environment), bob's is not
+            Cli alice = new Cli(dir.resolve("alice"), "alice's long passphrase");
             Cli bob = new Cli(dir.resolve("bob"));
 
             Cli.Result aliceInit =
@@ -34,7 +35,15 @@ class CliContractIT {
             assertEquals(0, aliceInit.exitCode(), aliceInit.toString());
             String aliceId = aliceInit.stdout().strip();
             assertTrue(AccountIds.isValid(aliceId), "init prints the account ID: " + aliceInit);
-            Cli.Result bobInit = bob.run("init", "--relay", relay.url().toString());
+            Cli.Result bobInit =
+                    bob.run("init", "--relay", relay.url().toString(), "--no-passphrase");
+            assertTrue(bobInit.stderr().contains("no passphrase"), bobInit.toString());
+            Cli.Result locked = new Cli(dir.resolve("alice")).run("whoami");
+            assertEquals(7, locked.exitCode(), locked.toString());
+            assertTrue(locked.stderr().contains("CIPHERLINE_PASSPHRASE"), locked.toString());
+            Cli.Result wrong = new Cli(dir.resolve("alice"), "not it").run("whoami");
+            assertEquals(7, wrong.exitCode(), wrong.toString());
+            assertTrue(wrong.stderr().contains("wrong passphrase"), wrong.toString());
             assertEquals(0, bobInit.exitCode(), bobInit.toString());
             String bobId = bobInit.stdout().strip();
 
@@ -42,9 +51,7 @@ class CliContractIT {
             assertEquals(aliceId, me.get("accountId").asText());
             assertEquals(1, me.get("deviceId").asInt());
             assertEquals("alice", me.get("name").asText());
-            JsonNode viaEnv =
-                    JSON.readTree(
-                            Cli.runWithEnvHome(dir.resolve("alice"), "whoami", "--json").stdout());
+            JsonNode viaEnv = JSON.readTree(alice.runWithEnvHome("whoami", "--json").stdout());
             assertEquals(aliceId, viaEnv.get("accountId").asText(), "CIPHERLINE_HOME is honoured");
 
             assertEquals(0, alice.run("contact", "add", "bob", bobId).exitCode());
@@ -113,13 +120,20 @@ class CliContractIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Cli.Result unreachable = nobody.run("init", "--relay", "http://127.0.0.1:" + closedPort);
+        Cli.Result unreachable =
+                nobody.run("init", "--relay", "http://127.0.0.1:" + closedPort, "--no-passphrase");
         assertEquals(4, unreachable.exitCode(), unreachable.toString());
         assertOneSentence(unreachable);
 
         try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"))) {
             Cli alice = new Cli(dir.resolve("alice"));
-            assertEquals(0, alice.run("init", "--relay", relay.url().toString()).exitCode());
+            Cli.Result noPassphrase = alice.run("init", "--relay", relay.url().toString());
+            assertEquals(2, noPassphrase.exitCode(), "no terminal, no variable: " + noPassphrase);
+            assertOneSentence(noPassphrase);
+            assertEquals(
+                    0,
+                    alice.run("init", "--relay", relay.url().toString(), "--no-passphrase")
+                            .exitCode());
 
             Cli.Result unknownContact = alice.run("send", "carol", "hi");
             assertEquals(5, unknownContact.exitCode(), unknownContact.toString());
@@ -129,7 +143,8 @@ class CliContractIT {
             assertEquals(2, badId.exitCode(), badId.toString());
             assertOneSentence(badId);
 
-            Cli.Result twice = alice.run("init", "--relay", relay.url().toString());
+            Cli.Result twice =
+                    alice.run("init", "--relay", relay.url().toString(), "--no-passphrase");
             assertEquals(3, twice.exitCode(), twice.toString());
             assertOneSentence(twice);
         }

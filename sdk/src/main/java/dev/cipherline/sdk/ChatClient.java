@@ -1,9 +1,11 @@
 package dev.cipherline.sdk;
 
+import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.sdk.internal.client.ClientConfig;
 import dev.cipherline.sdk.internal.client.ClientCore;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.StoreKeyTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,9 +101,43 @@ public final class ChatClient implements AutoCloseable {
      *     store cannot be written
      */
     public static AccountInfo initialize(Path home, URI relayUrl, @Nullable String name) {
+        return initialize(home, relayUrl, name, StoreProtection.none());
+    }
+
+    /**
+     * {@link #initialize(Path, URI, String)} with the local store protected by {@code protection}
+     * (see {@link StoreProtection}); open it later with the same protection ({@link
+     * Builder#protection}).
+     */
+    public static AccountInfo initialize(
+            Path home, URI relayUrl, @Nullable String name, StoreProtection protection) {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(relayUrl, "relayUrl");
-        return Registrar.initialize(home, relayUrl, name, Clock.systemUTC());
+        Objects.requireNonNull(protection, "protection");
+        return Registrar.initialize(home, relayUrl, name, protection.unlock(), Clock.systemUTC());
+    }
+
+    /**
+     * Changes how the store in {@code home} is protected (a new passphrase, or another kind): the
+     * data key is unwrapped with {@code current} and wrapped again with {@code next}; no message or
+     * key is re-encrypted, so it takes as long as one or two Argon2id derivations. No client may
+     * have the store open.
+     *
+     * @throws ChatException LOCKED if {@code current} does not open the store; NOT_INITIALIZED if
+     *     {@code home} holds no identity; STORE_FAILURE
+     */
+    public static void changeProtection(Path home, StoreProtection current, StoreProtection next) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(next, "next");
+        if (!Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.NOT_INITIALIZED,
+                    "the folder " + home + " holds no identity");
+        }
+        try (Database db = Database.open(home)) {
+            db.rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
+        }
     }
 
     /**
@@ -112,6 +148,39 @@ public final class ChatClient implements AutoCloseable {
     public static boolean isInitialized(Path home) {
         Objects.requireNonNull(home, "home");
         return Database.holdsIdentity(home);
+    }
+
+    /**
+     * Whether the store in {@code home} was created with {@link StoreProtection#passphrase}, so a
+     * passphrase must be asked for before opening it. Reads no secret.
+     *
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     */
+    public static boolean requiresPassphrase(Path home) {
+        Objects.requireNonNull(home, "home");
+        return protectionOf(home) == StoreKeyTable.Scheme.PASSPHRASE;
+    }
+
+    /**
+     * Whether the store in {@code home} was created with {@link StoreProtection#appKey}.
+     *
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     */
+    public static boolean requiresAppKey(Path home) {
+        Objects.requireNonNull(home, "home");
+        return protectionOf(home) == StoreKeyTable.Scheme.APP_KEY;
+    }
+
+    private static StoreKeyTable.Scheme protectionOf(Path home) {
+        if (!Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.NOT_INITIALIZED,
+                    "the folder " + home + " holds no identity");
+        }
+        try (Database db = Database.open(home)) {
+            // a store from before encryption at rest gets its key on the next open
+            return db.keyScheme().orElse(StoreKeyTable.Scheme.NONE);
+        }
     }
 
     /** A builder for a client over an initialized home folder. */
@@ -127,6 +196,33 @@ public final class ChatClient implements AutoCloseable {
     /** The local address book. */
     public Contacts contacts() {
         return core.contacts();
+    }
+
+    /**
+     * The safety number of this account and {@code peer}, computed from the identity keys this
+     * device holds (learned with the first message either way), and whether the user verified it.
+     * Both sides see the same 60 digits; compare them in person or over a channel you trust, then
+     * call {@link #markVerified}. Reads the local store only.
+     *
+     * @throws ChatException REJECTED if no identity key of {@code peer} is known yet (no message
+     *     was exchanged); INVALID_ARGUMENT if {@code peer} is this account; STORE_FAILURE; CLOSED
+     */
+    public SafetyNumber safetyNumber(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.safetyNumber(peer);
+    }
+
+    /**
+     * Records that the user compared the safety number with {@code peer} and it matched. The mark
+     * belongs to the identity key the number was computed from; {@link Contact#verified()} and
+     * {@link SafetyNumber#verified()} report it.
+     *
+     * @return the safety number that was verified
+     * @throws ChatException as {@link #safetyNumber}
+     */
+    public SafetyNumber markVerified(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.markVerified(peer);
     }
 
     /**
@@ -283,6 +379,59 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * A page of the history with {@code peer} after a message: up to {@code limit} messages newer
+     * than {@code after}, <em>oldest first</em> (for paging forward from a search hit or a
+     * bookmark). Empty if {@code after} is not in this conversation.
+     *
+     * @param limit the most rows to return, 1..1000
+     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
+     */
+    public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(after, "after");
+        return core.historyAfter(peer, after, limit);
+    }
+
+    /**
+     * Messages whose text contains {@code text} (ignoring case), newest first, in the conversation
+     * with {@code peer}, or in every 1:1 conversation when {@code peer} is null. The local history
+     * is encrypted at rest, so this decrypts it newest first until {@code limit} matches are found:
+     * its cost grows with the history searched, and no plaintext index is ever written.
+     *
+     * @throws ChatException INVALID_ARGUMENT if {@code text} is blank or {@code limit} is not
+     *     1..1000
+     */
+    public List<StoredMessage> search(@Nullable AccountId peer, String text, int limit) {
+        Objects.requireNonNull(text, "text");
+        return core.search(peer, text, limit);
+    }
+
+    /**
+     * Deletes one message from this device's history of the conversation with {@code peer}. An
+     * outgoing message still waiting in the outbox is not sent (its {@link
+     * OutgoingMessage#accepted()} fails). The other side keeps its copy. A redelivery of a deleted
+     * incoming message is not shown again.
+     *
+     * @return whether the message was there
+     */
+    public boolean deleteMessage(AccountId peer, MessageId id) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(id, "id");
+        return core.deleteMessage(peer, id);
+    }
+
+    /**
+     * Deletes the whole conversation with {@code peer} from this device: its messages, their unsent
+     * outbox entries and its unread state. Contacts, keys and sessions stay.
+     *
+     * @return how many messages were deleted
+     */
+    public int deleteConversation(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.deleteConversation(peer);
+    }
+
+    /**
      * Every conversation that has a message, most recent activity first, with its unread count and
      * read watermark. Reads one stored row per conversation.
      */
@@ -326,6 +475,7 @@ public final class ChatClient implements AutoCloseable {
         private Duration sendRetryMin = Duration.ofMillis(250);
         private Duration sendRetryMax = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
+        private StoreProtection protection = StoreProtection.none();
 
         private Builder() {}
 
@@ -416,6 +566,16 @@ public final class ChatClient implements AutoCloseable {
          * @throws ChatException INVALID_ARGUMENT if no home was set; NOT_INITIALIZED if the home
          *     holds no identity; STORE_FAILURE if the store cannot be opened
          */
+        /**
+         * How the store is protected; it must be the kind it was created with ({@link
+         * StoreProtection#none()} if not set). A wrong passphrase makes {@link #build} fail with
+         * LOCKED.
+         */
+        public Builder protection(StoreProtection protection) {
+            this.protection = Objects.requireNonNull(protection, "protection");
+            return this;
+        }
+
         public ChatClient build() {
             if (home == null) {
                 throw new ChatException(
@@ -432,7 +592,8 @@ public final class ChatClient implements AutoCloseable {
                             reconnectMax,
                             sendRetryMin,
                             sendRetryMax,
-                            clock);
+                            clock,
+                            protection.unlock());
             return new ChatClient(ClientCore.open(config));
         }
 

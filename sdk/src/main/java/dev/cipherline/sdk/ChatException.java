@@ -24,6 +24,11 @@ public final class ChatException extends RuntimeException {
         UNKNOWN_CONTACT,
         /** An argument is malformed. */
         INVALID_ARGUMENT,
+        /**
+         * The local store is encrypted and was not opened: no passphrase or key was given, a wrong
+         * one, or one of another kind than the store was created with.
+         */
+        LOCKED,
         /** The local store could not be read or written. */
         STORE_FAILURE,
         /** A message or key failed a cryptographic check. */

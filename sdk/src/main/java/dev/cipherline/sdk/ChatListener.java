@@ -27,6 +27,14 @@ public interface ChatListener {
     default void onMessageState(MessageId id, MessageState state) {}
 
     /**
+     * An outgoing message failed for good, with the reason in one sentence (e.g. the relay knows no
+     * such account, the envelope is too large, a key bundle did not match the account ID). Called
+     * right after {@link #onMessageState} with {@code FAILED}; {@link StoredMessage#failure()}
+     * keeps the reason.
+     */
+    default void onMessageFailed(MessageId id, String reason) {}
+
+    /**
      * {@code from} started ({@code true}) or stopped ({@code false}) typing a message to this
      * account. Typing indicators are ephemeral: they reach only devices connected at that moment
      * and are never stored, so an app should treat "typing" as over when no refresh came for about

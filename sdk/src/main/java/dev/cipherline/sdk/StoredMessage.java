@@ -13,6 +13,7 @@ import java.util.Objects;
  *     {@code FAILED}), moved by the relay's answer and the recipient's receipts, and kept across
  *     restarts. Incoming: {@link MessageState#DELIVERED} when stored, {@link MessageState#READ}
  *     once the conversation was marked read with {@link ChatClient#markRead}
+ * @param failure why an outgoing message is {@code FAILED} (one sentence), else null
  */
 public record StoredMessage(
         MessageId id,
@@ -21,7 +22,8 @@ public record StoredMessage(
         String text,
         Instant sentAt,
         @Nullable Instant receivedAt,
-        MessageState state) {
+        MessageState state,
+        @Nullable String failure) {
     /** Checks the non-null values. */
     public StoredMessage {
         Objects.requireNonNull(id, "id");
@@ -30,6 +32,18 @@ public record StoredMessage(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(sentAt, "sentAt");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A message that did not fail. */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state) {
+        this(id, peer, direction, text, sentAt, receivedAt, state, null);
     }
 
     /** Names the message without printing its text. */

@@ -103,7 +103,7 @@ class PreKeyReplenishmentTest {
 
         static RawDevice connect(URI relay, Path home) throws Exception {
             LocalIdentity me;
-            try (Database db = Database.open(home)) {
+            try (Database db = Database.openUnprotected(home)) {
                 me = new IdentityStore(db).load().orElseThrow();
             }
             RawDevice device = new RawDevice();

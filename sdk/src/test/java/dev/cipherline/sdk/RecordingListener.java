@@ -26,6 +26,19 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<Group> groups = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> gaps = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<EnvelopeRejection> rejections = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onMessageFailed(MessageId id, String reason) {
+        failures.add(id.value() + ": " + reason);
+    }
+
+    /** Waits for the next failed message, as {@code "<id>: <reason>"}. */
+    public String awaitFailure() throws InterruptedException {
+        String f = failures.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(f, "no failed message reported in " + TIMEOUT);
+        return f;
+    }
 
     @Override
     public void onEnvelopeRejected(EnvelopeRejection rejection) {

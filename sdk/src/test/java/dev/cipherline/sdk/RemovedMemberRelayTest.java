@@ -106,7 +106,7 @@ class RemovedMemberRelayTest {
 
         byte[] oldEnvelope = storedBody(before);
         byte[] newEnvelope = storedBody(after);
-        try (Database db = Database.open(dir.resolve("carol"))) {
+        try (Database db = Database.openUnprotected(dir.resolve("carol"))) {
             LocalIdentity id = new IdentityStore(db).load().orElseThrow();
             GroupCrypto carolKeys =
                     new GroupCrypto(new SignalStore(db, id.identityKeyPair(), id.registrationId()));

@@ -85,8 +85,8 @@ public class SdkPathBenchmark {
         Identity b = Identity.generate();
         aliceId = a.accountId();
         bobId = b.accountId();
-        aDb = Database.open(dir.resolve("a"));
-        bDb = Database.open(dir.resolve("b"));
+        aDb = Database.openUnprotected(dir.resolve("a"));
+        bDb = Database.openUnprotected(dir.resolve("b"));
         SignalStore aStore = new SignalStore(aDb, a.serialize(), 1001);
         SignalStore bStore = new SignalStore(bDb, b.serialize(), 1002);
         aMessages = new MessageStore(aDb);

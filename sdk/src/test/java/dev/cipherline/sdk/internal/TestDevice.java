@@ -24,7 +24,7 @@ public final class TestDevice implements AutoCloseable {
     public final SessionCrypto crypto;
 
     public TestDevice(Path home) {
-        db = Database.open(home);
+        db = Database.openUnprotected(home);
         store = new SignalStore(db, identity.serialize(), 4242);
         crypto = new SessionCrypto(store);
     }

@@ -5,6 +5,8 @@ import dev.cipherline.cli.internal.output.TerminalText;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.SafetyNumber;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +38,8 @@ final class ChatCommands {
             state.notices(contacts());
         } else if (input instanceof ChatInput.Add add) {
             add(add.name(), add.accountId());
+        } else if (input instanceof ChatInput.Verify verify) {
+            verify(verify.confirm());
         } else if (input instanceof ChatInput.Help) {
             state.notices(ChatInput.HELP.lines().toList());
         } else if (input instanceof ChatInput.Invalid invalid) {
@@ -57,6 +61,24 @@ final class ChatCommands {
         client.send(peer.value(), text);
     }
 
+    private void verify(boolean confirm) {
+        AccountId peer = state.openPeer();
+        if (peer == null) {
+            state.notices(List.of("open a conversation first: /open NAME, then /verify"));
+            return;
+        }
+        SafetyNumber number = confirm ? client.markVerified(peer) : client.safetyNumber(peer);
+        List<String> lines = new ArrayList<>();
+        lines.add("safety number with " + peer.value() + ":");
+        number.formatted().lines().forEach(line -> lines.add("  " + line));
+        lines.add(
+                number.verified()
+                        ? "verified"
+                        : "not verified: compare it with them in person or over a channel you"
+                                + " trust, then /verify confirm");
+        state.notices(lines);
+    }
+
     private void open(AccountId peer) {
         typing.stop();
         state.open(peer);
@@ -72,8 +94,10 @@ final class ChatCommands {
                 .map(
                         c ->
                                 String.format(
-                                        "%-20s %s",
-                                        TerminalText.safe(c.name()), c.accountId().value()))
+                                        "%-20s %s%s",
+                                        TerminalText.safe(c.name()),
+                                        c.accountId().value(),
+                                        c.verified() ? "  verified" : ""))
                 .toList();
     }
 

@@ -17,6 +17,8 @@ sealed interface ChatInput {
             /list                   back to the conversation list
             /contacts               list your contacts
             /add NAME ACCOUNT_ID    add a contact
+            /verify                 show the safety number of the open conversation
+            /verify confirm         mark it verified, after comparing it with them
             /help                   this list
             /quit                   leave (Ctrl-D does too)
             any other line          is sent to the open conversation (//text sends /text)""";
@@ -38,6 +40,9 @@ sealed interface ChatInput {
 
     /** {@code /add NAME ACCOUNT_ID}; the account ID is checked when it is added. */
     record Add(String name, String accountId) implements ChatInput {}
+
+    /** {@code /verify} or {@code /verify confirm}. */
+    record Verify(boolean confirm) implements ChatInput {}
 
     /** {@code /help}. */
     record Help() implements ChatInput {}
@@ -73,6 +78,12 @@ sealed interface ChatInput {
                             : new Add(
                                     String.join(" ", Arrays.copyOf(args, args.length - 1)),
                                     args[args.length - 1]);
+            case "verify" ->
+                    args.length == 0
+                            ? new Verify(false)
+                            : args.length == 1 && args[0].equalsIgnoreCase("confirm")
+                                    ? new Verify(true)
+                                    : new Invalid("usage: /verify [confirm]");
             case "list" -> noArguments(command, args, new ListConversations());
             case "contacts" -> noArguments(command, args, new Contacts());
             case "help", "?" -> noArguments(command, args, new Help());

@@ -1,5 +1,6 @@
 package dev.cipherline.cli.internal.command;
 
+import java.io.Console;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -12,11 +13,29 @@ import java.util.function.Function;
  *     System::getenv})
  * @param userHome the user's home directory, for the default {@code ~/.cipherline}
  * @param stdin the standard input, read by {@code send --stdin}
+ * @param readSecret asks the user at the terminal for a secret without echoing it: called with the
+ *     prompt, returns what was typed, or null when there is no terminal (production: {@link
+ *     Console#readPassword})
  */
-public record CliEnvironment(Function<String, String> getenv, Path userHome, InputStream stdin) {
+public record CliEnvironment(
+        Function<String, String> getenv,
+        Path userHome,
+        InputStream stdin,
+        Function<String, char[]> readSecret) {
+    /** An environment without a terminal to prompt on. */
+    public CliEnvironment(Function<String, String> getenv, Path userHome, InputStream stdin) {
+        this(getenv, userHome, stdin, prompt -> null);
+    }
+
     /** Returns the environment of this process. */
     public static CliEnvironment system() {
         return new CliEnvironment(
-                System::getenv, Path.of(System.getProperty("user.home")), System.in);
+                System::getenv,
+                Path.of(System.getProperty("user.home")),
+                System.in,
+                prompt -> {
+                    Console console = System.console();
+                    return console == null ? null : console.readPassword("%s", prompt);
+                });
     }
 }

@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.command;
 import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.StoreProtection;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystems;
@@ -43,14 +44,41 @@ final class InitCommand implements Callable<Integer> {
             description = "Display name, kept on this device.")
     private String name;
 
+    @Option(
+            names = "--no-passphrase",
+            description =
+                    "Do not protect the local store with a passphrase (for throwaway identities:"
+                            + " anyone who can read the home directory can read the messages).")
+    private boolean noPassphrase;
+
     @Override
     public Integer call() throws IOException {
         Path home = root.home();
         if (ChatClient.isInitialized(home)) {
             throw new CliError.WrongState("an account already exists in " + home);
         }
+        StoreProtection protection =
+                noPassphrase
+                        ? StoreProtection.none()
+                        : Passphrases.choose(
+                                root.environment(),
+                                Passphrases.ENV,
+                                "use --no-passphrase for a throwaway identity");
         createPrivateDirectory(home);
-        AccountInfo account = ChatClient.initialize(home, relay, name);
+        AccountInfo account;
+        try {
+            account = ChatClient.initialize(home, relay, name, protection);
+        } finally {
+            protection.wipe();
+        }
+        if (noPassphrase) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "warning: the local store has no passphrase; anyone who can read "
+                                    + home
+                                    + " can read its messages");
+        }
         spec.commandLine().getOut().println(account.accountId().value());
         spec.commandLine().getOut().flush();
         return 0;

@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
             RecvCommand.class,
             HistoryCommand.class,
             ReadCommand.class,
+            VerifyCommand.class,
+            PassphraseCommand.class,
             ChatCommand.class
         })
 public final class RootCommand implements Callable<Integer> {
@@ -88,7 +90,7 @@ public final class RootCommand implements Callable<Integer> {
             throw new CliError.WrongState(
                     "no account in " + dir + "; run 'cipherline init --relay URL' first");
         }
-        return ChatClient.builder().home(dir);
+        return ChatClient.builder().home(dir).protection(Passphrases.forOpening(environment, dir));
     }
 
     @Override

@@ -74,6 +74,18 @@ public abstract sealed class CliError extends RuntimeException {
     }
 
     /** Anything unexpected; exit 1. The cause is kept for the debug log, never printed. */
+    /** The local store is locked: no passphrase, or a wrong one (exit 7). */
+    public static final class Locked extends CliError {
+        public Locked(String sentence) {
+            super(sentence, null);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.LOCKED;
+        }
+    }
+
     public static final class Internal extends CliError {
         public Internal(String sentence, Throwable cause) {
             super(sentence, cause);

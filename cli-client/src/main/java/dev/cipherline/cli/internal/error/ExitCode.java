@@ -17,7 +17,11 @@ public enum ExitCode {
             "The relay could not be reached or did not answer in time; unsent messages"
                     + " stay queued in the outbox."),
     REJECTED(5, "Rejected: unknown contact or recipient, or the relay refused the request."),
-    AUTH_FAILED(6, "The relay did not accept this device's credentials.");
+    AUTH_FAILED(6, "The relay did not accept this device's credentials."),
+    LOCKED(
+            7,
+            "The local store is encrypted and the passphrase is missing or wrong (set"
+                    + " CIPHERLINE_PASSPHRASE, or type it at the prompt).");
 
     private final int code;
     private final String description;

@@ -6,6 +6,7 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
@@ -37,9 +38,40 @@ final class HumanOutput implements Output {
         int width = contacts.stream().mapToInt(c -> safe(c.name()).length()).max().orElse(0);
         for (Contact contact : contacts) {
             String name = safe(contact.name());
-            out.println(name + " ".repeat(width - name.length() + 2) + contact.accountId().value());
+            out.println(
+                    name
+                            + " ".repeat(width - name.length() + 2)
+                            + contact.accountId().value()
+                            + (contact.verified() ? "  verified" : ""));
         }
         out.flush();
+    }
+
+    /**
+     * Prints the number as three lines of four groups, then whether it is verified and what to do.
+     */
+    @Override
+    public void safetyNumber(String name, SafetyNumber number) {
+        String who = safe(name);
+        out.println("Safety number with " + who + " (" + number.peer().value() + "):");
+        out.println();
+        number.formatted().lines().forEach(line -> out.println("    " + line));
+        out.println();
+        if (number.verified()) {
+            out.println("Verified.");
+        } else {
+            out.println(
+                    "Not verified. Compare it with "
+                            + who
+                            + " in person or over a channel you trust; if it matches, run:");
+            out.println("    cipherline verify " + shellWord(who) + " --confirm");
+        }
+        out.flush();
+    }
+
+    /** {@code word} as one shell argument, quoted only when it needs to be. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9._@+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /**

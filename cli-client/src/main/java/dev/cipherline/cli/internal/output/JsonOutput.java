@@ -10,6 +10,7 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.util.List;
@@ -43,12 +44,16 @@ final class JsonOutput implements Output {
     }
 
     /** One element of {@code contact list --json}, which prints one array. */
-    @JsonPropertyOrder({"name", "accountId"})
-    record ContactJson(String name, String accountId) {
+    @JsonPropertyOrder({"name", "accountId", "verified"})
+    record ContactJson(String name, String accountId, boolean verified) {
         static ContactJson of(Contact contact) {
-            return new ContactJson(contact.name(), contact.accountId().value());
+            return new ContactJson(contact.name(), contact.accountId().value(), contact.verified());
         }
     }
+
+    /** {@code verify --json}: one object; {@code safetyNumber} is the 60 digits, no spaces. */
+    @JsonPropertyOrder({"name", "accountId", "safetyNumber", "verified"})
+    record SafetyNumberJson(String name, String accountId, String safetyNumber, boolean verified) {}
 
     /** One line of {@code recv --json}; {@code group} is the group ID, null for a 1:1 message. */
     @JsonPropertyOrder({"id", "from", "fromDevice", "text", "sentAt", "receivedAt", "group"})
@@ -132,6 +137,13 @@ final class JsonOutput implements Output {
     @Override
     public void contacts(List<Contact> contacts) {
         println(contacts.stream().map(ContactJson::of).toList());
+    }
+
+    @Override
+    public void safetyNumber(String name, SafetyNumber number) {
+        println(
+                new SafetyNumberJson(
+                        name, number.peer().value(), number.digits(), number.verified()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.util.List;
@@ -19,6 +20,12 @@ public interface Output {
 
     /** Prints the address book ({@code contact list}), in the given order. */
     void contacts(List<Contact> contacts);
+
+    /**
+     * Prints a safety number ({@code verify}); {@code name} is how the user named the peer (a
+     * contact name or the account ID).
+     */
+    void safetyNumber(String name, SafetyNumber number);
 
     /** Prints the groups ({@code group list}), in the given order. */
     void groups(List<Group> groups);

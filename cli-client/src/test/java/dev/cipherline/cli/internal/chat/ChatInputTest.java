@@ -35,6 +35,10 @@ class ChatInputTest {
         assertEquals(new ChatInput.Help(), ChatInput.parse("/help"));
         assertEquals(new ChatInput.Quit(), ChatInput.parse("/quit"));
         assertEquals(new ChatInput.Quit(), ChatInput.parse("/QUIT"));
+        assertEquals(new ChatInput.Verify(false), ChatInput.parse("/verify"));
+        assertEquals(new ChatInput.Verify(true), ChatInput.parse("/verify confirm"));
+        assertEquals(
+                new ChatInput.Invalid("usage: /verify [confirm]"), ChatInput.parse("/verify yes"));
     }
 
     @Test
@@ -54,7 +58,7 @@ class ChatInputTest {
                 new ChatInput.Invalid("usage: /add NAME ACCOUNT_ID"), ChatInput.parse("/add bob"));
         assertEquals(
                 new ChatInput.Invalid("/quit takes no arguments"), ChatInput.parse("/quit now"));
-        ChatInput unknown = ChatInput.parse("/verify bob");
+        ChatInput unknown = ChatInput.parse("/frobnicate bob");
         assertInstanceOf(ChatInput.Invalid.class, unknown);
         assertTrue(((ChatInput.Invalid) unknown).reason().contains("/help"), unknown.toString());
         assertInstanceOf(ChatInput.Invalid.class, ChatInput.parse("/"));
@@ -63,7 +67,7 @@ class ChatInputTest {
     @Test
     void helpNamesEveryCommand() {
         for (String command :
-                new String[] {"/open", "/list", "/contacts", "/add", "/help", "/quit"}) {
+                new String[] {"/open", "/list", "/contacts", "/add", "/verify", "/help", "/quit"}) {
             assertTrue(ChatInput.HELP.contains(command), command);
         }
     }

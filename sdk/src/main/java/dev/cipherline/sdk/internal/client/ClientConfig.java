@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.internal.store.StoreKeyTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,4 +24,5 @@ public record ClientConfig(
         Duration reconnectMax,
         Duration sendRetryMin,
         Duration sendRetryMax,
-        Clock clock) {}
+        Clock clock,
+        StoreKeyTable.Unlock unlock) {}

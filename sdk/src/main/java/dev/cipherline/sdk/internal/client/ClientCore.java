@@ -19,17 +19,20 @@ import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
+import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.store.VerificationStore;
 import dev.cipherline.sdk.internal.transport.Backoff;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
@@ -58,6 +61,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final ClientConfig config;
     private final Database db;
     private final LocalIdentity local;
+    private final Verification verification;
     private final URI relayUrl;
     private final MessageStore messages;
     private final OutboxStore outbox;
@@ -95,6 +99,12 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
             throw new ChatException(
                     ChatException.Reason.STORE_FAILURE, "the stored identity is damaged", e);
         }
+        this.verification =
+                new Verification(
+                        new VerificationStore(db),
+                        local.accountId(),
+                        identity.publicKey(),
+                        config.clock());
         SignalStore signalStore =
                 new SignalStore(db, local.identityKeyPair(), local.registrationId());
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
@@ -182,7 +192,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     /** Opens the store in the configured home and starts the client. */
     public static ClientCore open(ClientConfig config) {
-        Database db = Database.open(config.home());
+        Database db = Database.open(config.home(), config.unlock());
         ClientCore core;
         try {
             Optional<LocalIdentity> local = new IdentityStore(db).load();
@@ -217,6 +227,14 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     public Contacts contacts() {
         return contacts;
+    }
+
+    public SafetyNumber safetyNumber(AccountId peer) {
+        return verification.safetyNumber(peer);
+    }
+
+    public SafetyNumber markVerified(AccountId peer) {
+        return verification.markVerified(peer);
     }
 
     public OutgoingMessage send(String to, String text) {
@@ -364,6 +382,39 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                     "the page size must be 1.." + MAX_HISTORY_PAGE);
         }
         return messages.history(peer.value(), limit, before);
+    }
+
+    public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {
+        checkPage(limit);
+        return new HistoryStore(db).after(peer.value(), limit, after);
+    }
+
+    public List<StoredMessage> search(AccountId peer, String query, int limit) {
+        checkPage(limit);
+        if (query.isBlank()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "the search text must not be blank");
+        }
+        return new HistoryStore(db).search(peer == null ? null : peer.value(), query, limit);
+    }
+
+    public boolean deleteMessage(AccountId peer, MessageId id) {
+        boolean deleted =
+                new HistoryStore(db).deleteMessage(peer.value(), id, config.clock().millis());
+        results.forget(id);
+        return deleted;
+    }
+
+    public int deleteConversation(AccountId peer) {
+        return new HistoryStore(db).deleteConversation(peer.value(), config.clock().millis());
+    }
+
+    private static void checkPage(int limit) {
+        if (limit < 1 || limit > MAX_HISTORY_PAGE) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "the page size must be 1.." + MAX_HISTORY_PAGE);
+        }
     }
 
     public List<Conversation> conversations() {

@@ -37,6 +37,18 @@ final class OutboxResults implements OutboxSender.Completion {
         handles.put(handle.id().value(), handle);
     }
 
+    /** Stops tracking the handle of a message that was deleted; its waiters see CLOSED-like. */
+    void forget(MessageId id) {
+        OutgoingHandle handle = handles.remove(id.value());
+        if (handle != null) {
+            handle.abandoned(
+                    new ChatException(
+                            ChatException.Reason.REJECTED,
+                            "the message was deleted before it was sent"));
+        }
+        wakeWaiters();
+    }
+
     /** Stops tracking a handle whose message was never stored. */
     void untrack(OutgoingHandle handle) {
         handles.remove(handle.id().value(), handle);
@@ -70,7 +82,13 @@ final class OutboxResults implements OutboxSender.Completion {
         OutgoingHandle handle = handles.remove(entry.clientMsgId());
         if (changed) {
             // not when a receipt already moved the message past SENT
-            events.post(l -> l.onMessageState(id, state));
+            events.post(
+                    l -> {
+                        l.onMessageState(id, state);
+                        if (state == MessageState.FAILED) {
+                            l.onMessageFailed(id, reason);
+                        }
+                    });
         }
         if (handle != null) {
             if (state == MessageState.SENT) {

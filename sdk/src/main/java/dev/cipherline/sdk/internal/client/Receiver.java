@@ -39,6 +39,7 @@ import java.util.function.Consumer;
 final class Receiver {
     private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
     private static final long PRUNE_INTERVAL_MS = 3_600_000;
+    private static final long REJECTION_LOG_INTERVAL_MS = 60_000;
 
     /** At most this many envelopes share one transaction. */
     static final int MAX_BATCH = 64;
@@ -69,7 +70,9 @@ final class Receiver {
 
     private final java.util.ArrayDeque<Frame.Deliver> waiting = new java.util.ArrayDeque<>();
     private boolean drainScheduled;
-    private long lastPrune = Long.MIN_VALUE;
+    private long lastPrune = Long.MIN_VALUE / 2;
+    private long lastRejectionLog = Long.MIN_VALUE / 2;
+    private long unloggedRejections;
     private boolean flushScheduled;
     private boolean receiptsOwed;
 
@@ -487,7 +490,7 @@ final class Receiver {
                         ChatException.Reason.CRYPTO_FAILURE,
                         what + r.getCause().getMessage(),
                         r.getCause());
-        LOG.log(System.Logger.Level.WARNING, error.getMessage());
+        logRejection(error.getMessage());
         events.post(
                 l -> {
                     l.onEnvelopeRejected(rejection);
@@ -569,6 +572,27 @@ final class Receiver {
         List<Long> seqs = List.copyOf(pendingAcks);
         pendingAcks.clear();
         acker.ack(seqs);
+    }
+
+    /**
+     * Logs a rejection at WARNING, at most one line a minute plus a count of those not logged, so
+     * that a hostile relay cannot flood the app's log (the listener hears of every one); the others
+     * go to DEBUG.
+     */
+    private void logRejection(String message) {
+        long now = clock.millis();
+        if (now - lastRejectionLog >= REJECTION_LOG_INTERVAL_MS) {
+            String more =
+                    unloggedRejections == 0
+                            ? ""
+                            : " (and " + unloggedRejections + " more rejections since the last)";
+            lastRejectionLog = now;
+            unloggedRejections = 0;
+            LOG.log(System.Logger.Level.WARNING, message + more);
+        } else {
+            unloggedRejections++;
+            LOG.log(System.Logger.Level.DEBUG, message);
+        }
     }
 
     private void pruneSeen() {

@@ -1,5 +1,6 @@
 package dev.cipherline.sdk.internal.content;
 
+import dev.cipherline.protocol.AccountIds;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -362,7 +363,7 @@ public sealed interface Content {
         ByteBuffer in = ByteBuffer.wrap(body, 18, body.length - 18);
         try {
             long epoch = in.getLong();
-            String admin = readShort8(in);
+            String admin = readAccountId(in);
             int nameLength = in.getShort() & 0xffff;
             if (nameLength > MAX_GROUP_NAME_BYTES) {
                 throw new MalformedContentException("the group name is too long");
@@ -375,7 +376,7 @@ public sealed interface Content {
             }
             List<String> members = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                members.add(readShort8(in));
+                members.add(readAccountId(in));
             }
             String decodedName =
                     StandardCharsets.UTF_8
@@ -394,10 +395,15 @@ public sealed interface Content {
         }
     }
 
-    private static String readShort8(ByteBuffer in) {
+    private static String readAccountId(ByteBuffer in) throws MalformedContentException {
         byte[] bytes = new byte[in.get() & 0xff];
         in.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        String id = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (!AccountIds.isValid(id)) {
+            // found by ContentFuzzTest: any byte passed, and did not survive a re-encoding
+            throw new MalformedContentException("the group update names an invalid account ID");
+        }
+        return id;
     }
 
     /** A body that cannot be read. */

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.registration;
 import dev.cipherline.crypto.DeviceAuthKey;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.PreKeyFactory;
+import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.protocol.Registration;
@@ -15,6 +16,7 @@ import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.store.StoreKeyTable;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -66,15 +68,19 @@ public final class Registrar {
     }
 
     /** See {@code ChatClient.initialize}. */
-    public static AccountInfo initialize(Path home, URI relayUrl, String name, Clock clock) {
+    public static AccountInfo initialize(
+            Path home, URI relayUrl, String name, StoreKeyTable.Unlock unlock, Clock clock) {
         checkRelayUrl(relayUrl);
         String displayName = checkName(name);
+        if (Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.ALREADY_INITIALIZED,
+                    "the folder " + home + " already holds an identity");
+        }
         try (Database db = Database.open(home)) {
-            if (new IdentityStore(db).load().isPresent()) {
-                throw new ChatException(
-                        ChatException.Reason.ALREADY_INITIALIZED,
-                        "the folder " + home + " already holds an identity");
-            }
+            // a key left by an init that failed before storing the identity protects nothing
+            db.forgetKeyOfEmptyStore();
+            db.unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
             Identity identity = Identity.generate();
             DeviceAuthKey authKey = DeviceAuthKey.generate();
             int registrationId = KeyHelper.generateRegistrationId(false);
@@ -118,7 +124,7 @@ public final class Registrar {
             SignalStore store = new SignalStore(db, local.identityKeyPair(), registrationId);
             db.transaction(
                     c -> {
-                        IdentityStore.insert(c, local, now);
+                        IdentityStore.insert(db, c, local, now);
                         store.storeSignedPreKey(signedPreKey.getId(), signedPreKey);
                         store.storeLastResortKyberPreKey(lastResort.getId(), lastResort);
                         for (PreKeyRecord r : ecPreKeys) {

@@ -20,6 +20,12 @@ import java.util.Optional;
 public final class ContactStore implements Contacts {
     private static final int MAX_NAME_LENGTH = 64;
 
+    /** 1 when the contact's current identity key is the one the user verified. */
+    private static final String VERIFIED =
+            "EXISTS (SELECT 1 FROM verified_identities v JOIN peer_identities p"
+                    + " ON p.account_id = v.account_id AND p.identity_key = v.identity_key"
+                    + " WHERE v.account_id = contacts.account_id)";
+
     private final Database db;
 
     public ContactStore(Database db) {
@@ -58,10 +64,12 @@ public final class ContactStore implements Contacts {
                     List<Contact> out = new ArrayList<>();
                     try (PreparedStatement ps =
                                     c.prepareStatement(
-                                            "SELECT name, account_id FROM contacts ORDER BY name");
+                                            "SELECT name, account_id, "
+                                                    + VERIFIED
+                                                    + " FROM contacts ORDER BY name");
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Contact(rs.getString(1), new AccountId(rs.getString(2))));
+                            out.add(contact(rs));
                         }
                     }
                     return out;
@@ -84,14 +92,20 @@ public final class ContactStore implements Contacts {
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "SELECT name, account_id FROM contacts WHERE " + column + " = ?")) {
+                        "SELECT name, account_id, "
+                                + VERIFIED
+                                + " FROM contacts WHERE "
+                                + column
+                                + " = ?")) {
             ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new Contact(rs.getString(1), new AccountId(rs.getString(2))))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(contact(rs)) : Optional.empty();
             }
         }
+    }
+
+    private static Contact contact(ResultSet rs) throws SQLException {
+        return new Contact(rs.getString(1), new AccountId(rs.getString(2)), rs.getInt(3) == 1);
     }
 
     private static String checkName(String name) {

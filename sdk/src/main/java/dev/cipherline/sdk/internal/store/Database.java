@@ -1,7 +1,10 @@
 package dev.cipherline.sdk.internal.store;
 
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.sdk.ChatException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile StoreKeys.RowCipher cipher;
     private int depth;
     private boolean closed;
 
@@ -92,6 +97,8 @@ public final class Database implements AutoCloseable {
                 // user was told is queued, so every commit must be durable before we act on it.
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA foreign_keys=ON");
+                // overwrite deleted and replaced content, so nothing lingers in free pages
+                s.execute("PRAGMA secure_delete=ON");
                 s.execute("PRAGMA busy_timeout=5000");
             }
             Schema.migrate(connection);
@@ -109,6 +116,177 @@ public final class Database implements AutoCloseable {
                     "cannot open the store in " + home + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code home} and unlocks it with {@code unlock} (the
+     * default Argon2id cost for a new passphrase).
+     *
+     * @throws ChatException LOCKED or STORE_FAILURE, after closing the store
+     */
+    public static Database open(Path home, StoreKeyTable.Unlock unlock) {
+        Database db = open(home);
+        try {
+            db.unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** {@link #open(Path, StoreKeyTable.Unlock)} for an unprotected store (tests, benchmarks). */
+    public static Database openUnprotected(Path home) {
+        return open(home, StoreKeyTable.Unlock.NONE);
+    }
+
+    /** How the store's key is protected, or empty if it has none yet. Needs no unlocking. */
+    public java.util.Optional<StoreKeyTable.Scheme> keyScheme() {
+        return read(
+                c -> {
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT scheme FROM store_key WHERE id = 1");
+                            ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return java.util.Optional.<StoreKeyTable.Scheme>empty();
+                        }
+                        try {
+                            return java.util.Optional.of(
+                                    StoreKeyTable.Scheme.valueOf(rs.getString(1)));
+                        } catch (IllegalArgumentException e) {
+                            throw new ChatException(
+                                    ChatException.Reason.STORE_FAILURE,
+                                    "the local store's key row names an unknown scheme");
+                        }
+                    }
+                });
+    }
+
+    /**
+     * Forgets the key of a store that holds no identity yet (an {@code init} that failed before
+     * storing one), so that a new one is made with the next unlock. Nothing is encrypted under it.
+     */
+    public void forgetKeyOfEmptyStore() {
+        transaction(
+                c -> {
+                    if (Sql.number(c, "SELECT COUNT(*) FROM identity") == 0) {
+                        Sql.execute(c, "DELETE FROM store_key");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Opens the store's encryption: unwraps the data key with {@code unlock}; on a store without a
+     * key yet, creates one protected by {@code unlock} and encrypts whatever sensitive rows a store
+     * from before encryption holds. Until this is called, reading or writing a sensitive column
+     * fails.
+     *
+     * @throws ChatException LOCKED if the passphrase or key is wrong or of another kind than the
+     *     store's; STORE_FAILURE
+     */
+    public void unlock(StoreKeyTable.Unlock unlock, StoreKeys.Argon2Cost cost) {
+        byte[] dataKey =
+                transaction(
+                        c -> {
+                            if (StoreKeyTable.exists(c)) {
+                                return StoreKeyTable.open(c, unlock);
+                            }
+                            byte[] created = StoreKeyTable.create(c, unlock, cost);
+                            SealedColumns.encryptExisting(c, new StoreKeys.RowCipher(created));
+                            return created;
+                        });
+        try {
+            cipher = new StoreKeys.RowCipher(dataKey);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+        // no clear value of a store from before encryption may stay in the log
+        checkpoint();
+    }
+
+    /**
+     * Re-wraps the data key under {@code next} after unwrapping it with {@code current}; no row is
+     * re-encrypted.
+     *
+     * @throws ChatException LOCKED if {@code current} does not open the store
+     */
+    public void rewrap(
+            StoreKeyTable.Unlock current, StoreKeyTable.Unlock next, StoreKeys.Argon2Cost cost) {
+        transaction(
+                c -> {
+                    if (!StoreKeyTable.exists(c)) {
+                        throw new ChatException(
+                                ChatException.Reason.STORE_FAILURE,
+                                "the local store has no key to change yet; open it once first");
+                    }
+                    byte[] dataKey = StoreKeyTable.open(c, current);
+                    try {
+                        StoreKeyTable.rewrap(c, dataKey, next, cost);
+                    } finally {
+                        Arrays.fill(dataKey, (byte) 0);
+                    }
+                    return null;
+                });
+        checkpoint();
+    }
+
+    /** Moves the write-ahead log into the database file and truncates it. */
+    public void checkpoint() {
+        read(
+                c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Encrypts a sensitive value for column {@code field} ({@code table.column}) of the row whose
+     * key is {@code rowKey}; it opens only there.
+     */
+    public byte[] seal(String field, String rowKey, byte[] plaintext) {
+        return cipher().seal(plaintext, SealedColumns.context(field, rowKey));
+    }
+
+    /** {@link #seal} for text. */
+    public byte[] sealText(String field, String rowKey, String text) {
+        return seal(field, rowKey, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Decrypts a value sealed by {@link #seal} for the same field and row key.
+     *
+     * @throws ChatException STORE_FAILURE if it does not authenticate (the file was altered or
+     *     values were moved between rows)
+     */
+    public byte[] unseal(String field, String rowKey, byte[] sealed) {
+        try {
+            return cipher().open(sealed, SealedColumns.context(field, rowKey));
+        } catch (CryptoException e) {
+            throw new ChatException(
+                    ChatException.Reason.STORE_FAILURE,
+                    "an encrypted value in the local store ("
+                            + field
+                            + ") does not authenticate: the file was altered or damaged",
+                    e);
+        }
+    }
+
+    /** {@link #unseal} for text. */
+    public String unsealText(String field, String rowKey, byte[] sealed) {
+        return new String(unseal(field, rowKey, sealed), StandardCharsets.UTF_8);
+    }
+
+    private StoreKeys.RowCipher cipher() {
+        StoreKeys.RowCipher c = cipher;
+        if (c == null) {
+            throw new ChatException(
+                    ChatException.Reason.LOCKED, "the local store was not unlocked");
+        }
+        return c;
     }
 
     /**

@@ -35,8 +35,14 @@ public final class IdentityStore {
                                         rs.getString(1),
                                         rs.getInt(2),
                                         rs.getInt(3),
-                                        rs.getBytes(4),
-                                        rs.getBytes(5),
+                                        db.unseal(
+                                                SealedColumns.IDENTITY_KEY_PAIR,
+                                                SealedColumns.identityRow(),
+                                                rs.getBytes(4)),
+                                        db.unseal(
+                                                SealedColumns.AUTH_PRIVATE_KEY,
+                                                SealedColumns.identityRow(),
+                                                rs.getBytes(5)),
                                         URI.create(rs.getString(6)),
                                         rs.getString(7),
                                         rs.getInt(8),
@@ -46,7 +52,8 @@ public final class IdentityStore {
     }
 
     /** Inserts the identity; fails if one exists. Call inside a transaction with the prekeys. */
-    public static void insert(Connection c, LocalIdentity id, long createdAt) throws SQLException {
+    public static void insert(Database db, Connection c, LocalIdentity id, long createdAt)
+            throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "INSERT INTO identity (id, account_id, device_id, registration_id,"
@@ -56,8 +63,18 @@ public final class IdentityStore {
             ps.setString(1, id.accountId());
             ps.setInt(2, id.deviceId());
             ps.setInt(3, id.registrationId());
-            ps.setBytes(4, id.identityKeyPair());
-            ps.setBytes(5, id.authPrivateKey());
+            ps.setBytes(
+                    4,
+                    db.seal(
+                            SealedColumns.IDENTITY_KEY_PAIR,
+                            SealedColumns.identityRow(),
+                            id.identityKeyPair()));
+            ps.setBytes(
+                    5,
+                    db.seal(
+                            SealedColumns.AUTH_PRIVATE_KEY,
+                            SealedColumns.identityRow(),
+                            id.authPrivateKey()));
             ps.setString(6, id.relayUrl().toString());
             ps.setString(7, id.name());
             ps.setInt(8, id.nextPreKeyId());

@@ -4,7 +4,6 @@ import static dev.cipherline.sdk.internal.store.Sql.execute;
 import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import dev.cipherline.sdk.AccountId;
-import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
@@ -75,7 +74,10 @@ public final class MessageStore {
                     OUTGOING,
                     ownDevice,
                     clientMsgId,
-                    text,
+                    db.sealText(
+                            SealedColumns.MESSAGE_TEXT,
+                            SealedColumns.messageRow(peer, clientMsgId),
+                            text),
                     sentAt,
                     MessageState.PENDING.name(),
                     groupId);
@@ -151,7 +153,10 @@ public final class MessageStore {
                     INCOMING,
                     m.fromDevice(),
                     m.id().value(),
-                    m.text(),
+                    db.sealText(
+                            SealedColumns.MESSAGE_TEXT,
+                            SealedColumns.messageRow(m.from().value(), m.id().value()),
+                            m.text()),
                     m.sentAt().toEpochMilli(),
                     m.receivedAt().toEpochMilli(),
                     MessageState.DELIVERED.name(),
@@ -194,7 +199,12 @@ public final class MessageStore {
                                                         new MessageId(rs.getString(2)),
                                                         new AccountId(rs.getString(3)),
                                                         rs.getInt(4),
-                                                        rs.getString(5),
+                                                        db.unsealText(
+                                                                SealedColumns.MESSAGE_TEXT,
+                                                                SealedColumns.messageRow(
+                                                                        rs.getString(3),
+                                                                        rs.getString(2)),
+                                                                rs.getBytes(5)),
                                                         Instant.ofEpochMilli(rs.getLong(6)),
                                                         Instant.ofEpochMilli(rs.getLong(7)),
                                                         rs.getString(8) == null
@@ -297,48 +307,6 @@ public final class MessageStore {
 
     /** A page of the history with {@code peer}, newest first, older than {@code before}. */
     public List<StoredMessage> history(String peer, int limit, MessageId before) {
-        return db.read(
-                c -> {
-                    long beforeRow = Long.MAX_VALUE;
-                    if (before != null) {
-                        Long row =
-                                number(
-                                        c,
-                                        "SELECT MAX(id) FROM messages WHERE peer = ? AND"
-                                                + " client_msg_id = ?",
-                                        peer,
-                                        before.value());
-                        if (row == null || row == 0) {
-                            return List.of();
-                        }
-                        beforeRow = row;
-                    }
-                    List<StoredMessage> out = new ArrayList<>();
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT client_msg_id, direction, text, sent_at, received_at,"
-                                            + " state FROM messages WHERE peer = ? AND id < ? AND group_id"
-                                            + " IS NULL ORDER BY id DESC LIMIT ?")) {
-                        Sql.bind(ps, peer, beforeRow, limit);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                long received = rs.getLong(5);
-                                boolean hasReceived = !rs.wasNull();
-                                out.add(
-                                        new StoredMessage(
-                                                new MessageId(rs.getString(1)),
-                                                new AccountId(peer),
-                                                rs.getInt(2) == INCOMING
-                                                        ? Direction.INCOMING
-                                                        : Direction.OUTGOING,
-                                                rs.getString(3),
-                                                Instant.ofEpochMilli(rs.getLong(4)),
-                                                hasReceived ? Instant.ofEpochMilli(received) : null,
-                                                MessageState.valueOf(rs.getString(6))));
-                            }
-                        }
-                    }
-                    return out;
-                });
+        return new HistoryStore(db).before(peer, limit, before);
     }
 }

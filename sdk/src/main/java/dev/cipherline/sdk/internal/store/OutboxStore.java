@@ -64,7 +64,10 @@ public final class OutboxStore {
                 recipient,
                 clientMsgId,
                 expiresAt,
-                sealed,
+                db.seal(
+                        SealedColumns.OUTBOX_SEALED,
+                        SealedColumns.messageRow(recipient, clientMsgId),
+                        sealed),
                 now);
     }
 
@@ -88,7 +91,11 @@ public final class OutboxStore {
                                             rs.getString(3),
                                             rs.getString(4),
                                             rs.getLong(5),
-                                            rs.getBytes(6),
+                                            db.unseal(
+                                                    SealedColumns.OUTBOX_SEALED,
+                                                    SealedColumns.messageRow(
+                                                            rs.getString(3), rs.getString(4)),
+                                                    rs.getBytes(6)),
                                             rs.getInt(7),
                                             rs.getLong(8)));
                         }

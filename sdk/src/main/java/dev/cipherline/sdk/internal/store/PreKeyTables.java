@@ -35,7 +35,8 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
 
     @Override
     public PreKeyRecord loadPreKey(int preKeyId) throws InvalidKeyIdException {
-        byte[] record = db.read(c -> blob(c, "SELECT record FROM prekeys WHERE id = ?", preKeyId));
+        byte[] record =
+                load(SealedColumns.PREKEY, "SELECT record FROM prekeys WHERE id = ?", preKeyId);
         if (record == null) {
             throw new InvalidKeyIdException("no prekey " + preKeyId);
         }
@@ -51,7 +52,7 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
         update(
                 "INSERT OR REPLACE INTO prekeys (id, record) VALUES (?, ?)",
                 preKeyId,
-                record.serialize());
+                seal(SealedColumns.PREKEY, preKeyId, record.serialize()));
     }
 
     @Override
@@ -69,12 +70,10 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     @Override
     public SignedPreKeyRecord loadSignedPreKey(int signedPreKeyId) throws InvalidKeyIdException {
         byte[] record =
-                db.read(
-                        c ->
-                                blob(
-                                        c,
-                                        "SELECT record FROM signed_prekeys WHERE id = ?",
-                                        signedPreKeyId));
+                load(
+                        SealedColumns.SIGNED_PREKEY,
+                        "SELECT record FROM signed_prekeys WHERE id = ?",
+                        signedPreKeyId);
         if (record == null) {
             throw new InvalidKeyIdException("no signed prekey " + signedPreKeyId);
         }
@@ -88,7 +87,10 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     @Override
     public List<SignedPreKeyRecord> loadSignedPreKeys() {
         List<SignedPreKeyRecord> out = new ArrayList<>();
-        for (byte[] record : blobs("SELECT record FROM signed_prekeys ORDER BY id")) {
+        for (byte[] record :
+                records(
+                        SealedColumns.SIGNED_PREKEY,
+                        "SELECT id, record FROM signed_prekeys ORDER BY id")) {
             try {
                 out.add(new SignedPreKeyRecord(record));
             } catch (InvalidMessageException e) {
@@ -103,7 +105,7 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
         update(
                 "INSERT OR REPLACE INTO signed_prekeys (id, record) VALUES (?, ?)",
                 signedPreKeyId,
-                record.serialize());
+                seal(SealedColumns.SIGNED_PREKEY, signedPreKeyId, record.serialize()));
     }
 
     @Override
@@ -121,12 +123,10 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     @Override
     public KyberPreKeyRecord loadKyberPreKey(int kyberPreKeyId) throws InvalidKeyIdException {
         byte[] record =
-                db.read(
-                        c ->
-                                blob(
-                                        c,
-                                        "SELECT record FROM kyber_prekeys WHERE id = ?",
-                                        kyberPreKeyId));
+                load(
+                        SealedColumns.KYBER_PREKEY,
+                        "SELECT record FROM kyber_prekeys WHERE id = ?",
+                        kyberPreKeyId);
         if (record == null) {
             throw new InvalidKeyIdException("no Kyber prekey " + kyberPreKeyId);
         }
@@ -140,7 +140,10 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     @Override
     public List<KyberPreKeyRecord> loadKyberPreKeys() {
         List<KyberPreKeyRecord> out = new ArrayList<>();
-        for (byte[] record : blobs("SELECT record FROM kyber_prekeys ORDER BY id")) {
+        for (byte[] record :
+                records(
+                        SealedColumns.KYBER_PREKEY,
+                        "SELECT id, record FROM kyber_prekeys ORDER BY id")) {
             try {
                 out.add(new KyberPreKeyRecord(record));
             } catch (InvalidMessageException e) {
@@ -157,7 +160,7 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
                 "INSERT INTO kyber_prekeys (id, record, last_resort) VALUES (?, ?, 0)"
                         + " ON CONFLICT (id) DO UPDATE SET record = excluded.record",
                 kyberPreKeyId,
-                record.serialize());
+                seal(SealedColumns.KYBER_PREKEY, kyberPreKeyId, record.serialize()));
     }
 
     /** Stores a last-resort Kyber prekey: kept after use, unlike one-time ones. */
@@ -165,7 +168,7 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
         update(
                 "INSERT OR REPLACE INTO kyber_prekeys (id, record, last_resort) VALUES (?, ?, 1)",
                 kyberPreKeyId,
-                record.serialize());
+                seal(SealedColumns.KYBER_PREKEY, kyberPreKeyId, record.serialize()));
     }
 
     @Override
@@ -218,14 +221,29 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
         return db.read(c -> number(c, sql, args) != null);
     }
 
-    final List<byte[]> blobs(String sql) {
+    private byte[] seal(String field, int id, byte[] record) {
+        return db.seal(field, SealedColumns.preKeyRow(id), record);
+    }
+
+    /** The decrypted record of prekey {@code id}, or null. */
+    private byte[] load(String field, String sql, int id) {
+        byte[] sealed = db.read(c -> blob(c, sql, id));
+        return sealed == null ? null : db.unseal(field, SealedColumns.preKeyRow(id), sealed);
+    }
+
+    /** The decrypted records selected as {@code id, record}. */
+    private List<byte[]> records(String field, String sql) {
         return db.read(
                 c -> {
                     List<byte[]> out = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement(sql);
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(rs.getBytes(1));
+                            out.add(
+                                    db.unseal(
+                                            field,
+                                            SealedColumns.preKeyRow(rs.getInt(1)),
+                                            rs.getBytes(2)));
                         }
                     }
                     return out;

@@ -213,7 +213,26 @@ final class Schema {
                             expires_at INTEGER NOT NULL,
                             PRIMARY KEY (sender, sender_device, client_msg_id)) WITHOUT ROWID
                         """,
-                        "CREATE INDEX seen_envelopes_expiry ON seen_envelopes (expires_at)"
+                        "CREATE INDEX seen_envelopes_expiry ON seen_envelopes (expires_at)",
+                        // accounts whose safety number the user compared and confirmed, with the
+                        // identity key it was computed from
+                        """
+                        CREATE TABLE verified_identities (
+                            account_id TEXT PRIMARY KEY,
+                            identity_key BLOB NOT NULL,
+                            verified_at INTEGER NOT NULL)
+                        """,
+                        // the data key that encrypts the sensitive columns, wrapped (StoreKeyTable)
+                        """
+                        CREATE TABLE store_key (
+                            id INTEGER PRIMARY KEY CHECK (id = 1),
+                            scheme TEXT NOT NULL,
+                            salt BLOB,
+                            memory_kib INTEGER,
+                            iterations INTEGER,
+                            parallelism INTEGER,
+                            wrapped_key BLOB NOT NULL)
+                        """
                     });
 
     private Schema() {}

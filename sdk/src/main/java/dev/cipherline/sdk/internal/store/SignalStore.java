@@ -160,7 +160,16 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                     address.getDeviceId());
                     SessionRecord record;
                     try {
-                        record = bytes == null ? null : new SessionRecord(bytes);
+                        record =
+                                bytes == null
+                                        ? null
+                                        : new SessionRecord(
+                                                db.unseal(
+                                                        SealedColumns.SESSION,
+                                                        SealedColumns.sessionRow(
+                                                                address.getName(),
+                                                                address.getDeviceId()),
+                                                        bytes));
                     } catch (InvalidMessageException e) {
                         throw new IllegalStateException("a stored session is damaged", e);
                     }
@@ -228,7 +237,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                     + " VALUES (?, ?, ?)",
                             address.getName(),
                             address.getDeviceId(),
-                            record.serialize());
+                            db.seal(
+                                    SealedColumns.SESSION,
+                                    SealedColumns.sessionRow(
+                                            address.getName(), address.getDeviceId()),
+                                    record.serialize()));
                     sessionCache.put(address, record);
                     if (before == null || before.isEmpty()) {
                         // possibly a new device of this peer
@@ -281,7 +294,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 sender.getName(),
                 sender.getDeviceId(),
                 distributionId.toString(),
-                record.serialize());
+                db.seal(
+                        SealedColumns.SENDER_KEY,
+                        SealedColumns.senderKeyRow(
+                                sender.getName(), sender.getDeviceId(), distributionId.toString()),
+                        record.serialize()));
     }
 
     @Override
@@ -300,7 +317,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
             return null;
         }
         try {
-            return new SenderKeyRecord(record);
+            return new SenderKeyRecord(
+                    db.unseal(
+                            SealedColumns.SENDER_KEY,
+                            SealedColumns.senderKeyRow(
+                                    sender.getName(),
+                                    sender.getDeviceId(),
+                                    distributionId.toString()),
+                            record));
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("a stored sender key is damaged", e);
         }

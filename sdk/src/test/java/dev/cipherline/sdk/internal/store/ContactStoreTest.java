@@ -20,7 +20,7 @@ class ContactStoreTest {
 
     @Test
     void namesAreUniqueAndAnAccountHasOneName() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             ContactStore contacts = new ContactStore(db);
             contacts.add("zed", ANN);
             contacts.add("zed", ANN);
@@ -38,7 +38,7 @@ class ContactStoreTest {
 
     @Test
     void blankNamesAndNamesThatReadAsAccountIdsAreRefused() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             ContactStore contacts = new ContactStore(db);
             for (String bad : new String[] {"", "  ", " padded", "b".repeat(32)}) {
                 ChatException e = assertThrows(ChatException.class, () -> contacts.add(bad, ANN));

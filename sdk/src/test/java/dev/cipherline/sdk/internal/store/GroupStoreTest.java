@@ -20,7 +20,7 @@ class GroupStoreTest {
 
     @Test
     void snapshotsKeepTheOwnKeyAndSequenceAndANewKeyHasNoHolders() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             GroupStore groups = new GroupStore(db);
             db.transaction(
                     c -> {
@@ -49,7 +49,7 @@ class GroupStoreTest {
 
     @Test
     void sequenceNumbersReportWhatCameBeforeAndNeverGoBack() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             GroupStore groups = new GroupStore(db);
             db.transaction(
                     c -> {
@@ -65,7 +65,7 @@ class GroupStoreTest {
 
     @Test
     void forgettingAMembersSenderKeysAndMarkingItRemoved() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             GroupStore groups = new GroupStore(db);
             db.transaction(
                     c -> {

@@ -29,7 +29,7 @@ class OutboxStoreTest {
 
     @Test
     void theOutboxSurvivesReopeningTheStoreInOrderPerRecipient() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             queue(db, ANN, "ann-1", new byte[] {1});
             queue(db, ANN, "ann-2", new byte[] {2});
             queue(db, BEN, "ben-1", new byte[] {3});
@@ -42,7 +42,7 @@ class OutboxStoreTest {
                     });
         }
 
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             OutboxStore outbox = new OutboxStore(db);
             assertEquals(3, outbox.size());
             List<OutboxStore.Entry> heads = outbox.heads();

@@ -35,7 +35,7 @@ class ReceiptStateTest {
 
     @Test
     void aDuplicateReceiptChangesNothingAndALateSentDoesNotUndoIt() {
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             MessageStore messages = new MessageStore(db);
             long row = db.transaction(c -> messages.insertOutgoing(c, ANN, 1, "m1", "text", 1_000));
             List<String> ids = List.of("m1", "unknown");

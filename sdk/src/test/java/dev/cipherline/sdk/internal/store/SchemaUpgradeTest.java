@@ -1,12 +1,17 @@
 package dev.cipherline.sdk.internal.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.sdk.Conversation;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,31 @@ class SchemaUpgradeTest {
                             + " sealed BLOB NOT NULL, attempts INTEGER NOT NULL, next_attempt_at"
                             + " INTEGER NOT NULL, last_error TEXT)");
             s.execute("CREATE INDEX outbox_by_recipient ON outbox (recipient, id)");
+            // the key tables of version 1, which version 4 encrypts in place
+            s.execute(
+                    "CREATE TABLE identity (id INTEGER PRIMARY KEY CHECK (id = 1), account_id TEXT"
+                            + " NOT NULL, device_id INTEGER NOT NULL, registration_id INTEGER NOT"
+                            + " NULL, identity_key_pair BLOB NOT NULL, auth_private_key BLOB NOT"
+                            + " NULL, relay_url TEXT NOT NULL, name TEXT, next_prekey_id INTEGER NOT"
+                            + " NULL, next_kyber_prekey_id INTEGER NOT NULL, created_at INTEGER NOT"
+                            + " NULL)");
+            for (String table : new String[] {"prekeys", "signed_prekeys"}) {
+                s.execute(
+                        "CREATE TABLE "
+                                + table
+                                + " (id INTEGER PRIMARY KEY, record BLOB NOT NULL)");
+            }
+            s.execute(
+                    "CREATE TABLE kyber_prekeys (id INTEGER PRIMARY KEY, record BLOB NOT NULL,"
+                            + " last_resort INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TABLE sessions (account_id TEXT NOT NULL, device_id INTEGER NOT NULL,"
+                            + " record BLOB NOT NULL, PRIMARY KEY (account_id, device_id))");
+            s.execute(
+                    "CREATE TABLE sender_keys (account_id TEXT NOT NULL, device_id INTEGER NOT"
+                            + " NULL, distribution_id TEXT NOT NULL, record BLOB NOT NULL, PRIMARY"
+                            + " KEY (account_id, device_id, distribution_id))");
+            s.execute("INSERT INTO sessions VALUES ('" + BEN + "', 1, x'5e55104e')");
             s.execute(
                     "INSERT INTO messages VALUES (1, '"
                             + ANN
@@ -58,7 +88,7 @@ class SchemaUpgradeTest {
             s.execute("PRAGMA user_version = 1");
         }
 
-        try (Database db = Database.open(dir)) {
+        try (Database db = Database.openUnprotected(dir)) {
             List<Conversation> list = new ConversationStore(db).list();
             assertEquals(2, list.size());
             assertEquals(BEN, list.get(0).peer().value());
@@ -76,6 +106,30 @@ class SchemaUpgradeTest {
                         return null;
                     });
             assertEquals(2, outbox.size(), "receipts without a message row fit the new outbox");
+
+            // what the first release kept in clear is encrypted now, and still reads the same
+            assertEquals(
+                    List.of("two", "one"),
+                    new MessageStore(db)
+                            .history(ANN, 10, null).stream().map(m -> m.text()).toList());
+            assertArrayEquals(new byte[] {1}, outbox.heads().get(0).sealed());
+            db.read(
+                    c -> {
+                        try (Statement s = c.createStatement();
+                                ResultSet rs =
+                                        s.executeQuery(
+                                                "SELECT text FROM messages UNION ALL SELECT record"
+                                                        + " FROM sessions")) {
+                            while (rs.next()) {
+                                byte[] raw = rs.getBytes(1);
+                                assertTrue(raw.length > 28, "sealed: nonce, tag, version");
+                                assertFalse(
+                                        new String(raw, StandardCharsets.ISO_8859_1)
+                                                .matches("one|two|out|\\^U\\u0010N"));
+                            }
+                        }
+                        return null;
+                    });
         }
     }
 }
