@@ -505,7 +505,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     public void onFrame(Frame frame) {
         if (frame instanceof Frame.Deliver d) {
             receiver.deliver(d);
-        } else if (frame instanceof Frame.Synced) {
+            return;
+        }
+        // envelopes waiting for their group commit are handled before anything that follows them
+        receiver.drain();
+        if (frame instanceof Frame.Synced) {
             CompletableFuture<Void> current = synced.get();
             events.post(ChatListener::onSynced);
             events.run(() -> current.complete(null));

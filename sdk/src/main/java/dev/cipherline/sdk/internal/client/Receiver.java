@@ -41,6 +41,9 @@ final class Receiver {
     private static final long PRUNE_INTERVAL_MS = 3_600_000;
     private static final long REJECTION_LOG_INTERVAL_MS = 60_000;
 
+    /** At most this many envelopes share one transaction. */
+    static final int MAX_BATCH = 64;
+
     /** Where acknowledgements go: the seqs of envelopes that are safely handled. */
     interface Acker {
         void ack(List<Long> seqs);
@@ -61,6 +64,12 @@ final class Receiver {
     private final GroupCrypto groupCrypto;
     private final Runnable wake;
     private final List<Long> pendingAcks = new ArrayList<>();
+
+    /** Rows handed to the app and not yet marked; touched on the events thread only. */
+    private final List<Long> handedOver = new ArrayList<>();
+
+    private final java.util.ArrayDeque<Frame.Deliver> waiting = new java.util.ArrayDeque<>();
+    private boolean drainScheduled;
     private long lastPrune = Long.MIN_VALUE / 2;
     private long lastRejectionLog = Long.MIN_VALUE / 2;
     private long unloggedRejections;
@@ -107,35 +116,88 @@ final class Receiver {
         for (MessageStore.IncomingRow row : messages.undeliveredIncoming()) {
             handOver(row.rowId(), row.message());
         }
+        markHandedOver();
     }
 
-    /** Handles one delivered envelope. Called on the inbound thread. */
+    /**
+     * Takes one delivered envelope. Called on the inbound thread; the envelopes that arrive
+     * together are handled by {@link #drain} in one transaction (group commit), and acknowledged
+     * only after it committed.
+     */
     void deliver(Frame.Deliver d) {
         if (d.kind() == Kind.EPHEMERAL) {
+            drain();
             deliverEphemeral(d);
             return;
         }
+        waiting.add(d);
+        if (!drainScheduled) {
+            drainScheduled = true;
+            // runs after the frames already queued on the inbound thread: they join the batch
+            inbound.accept(this::drain);
+        }
+    }
+
+    /**
+     * Handles every waiting envelope now, in order: up to {@link #MAX_BATCH} per transaction. If
+     * any of a batch is refused or the store fails, the batch is rolled back whole and its
+     * envelopes are handled again one transaction each, so a refusal affects only its own envelope.
+     * Called on the inbound thread, also before any other frame is handled.
+     */
+    void drain() {
+        drainScheduled = false;
+        while (!waiting.isEmpty()) {
+            List<Frame.Deliver> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+                batch.add(waiting.poll());
+            }
+            if (batch.size() == 1) {
+                deliverOne(batch.get(0));
+                continue;
+            }
+            List<Outcome> outcomes;
+            try {
+                outcomes =
+                        db.transaction(
+                                c -> {
+                                    List<Outcome> out = new ArrayList<>(batch.size());
+                                    for (Frame.Deliver d : batch) {
+                                        out.add(
+                                                messages.incomingExists(
+                                                                d.sender(),
+                                                                d.senderDevice(),
+                                                                d.clientMsgId())
+                                                        ? null
+                                                        : store(c, d));
+                                    }
+                                    return out;
+                                });
+            } catch (RuntimeException e) {
+                for (Frame.Deliver d : batch) {
+                    deliverOne(d);
+                }
+                continue;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i) == null) {
+                    ack(batch.get(i).seq()); // a duplicate
+                } else {
+                    handled(batch.get(i), outcomes.get(i));
+                }
+            }
+        }
+        markHandedOver();
+    }
+
+    /** Handles one envelope in its own transaction. */
+    private void deliverOne(Frame.Deliver d) {
         if (messages.incomingExists(d.sender(), d.senderDevice(), d.clientMsgId())) {
             ack(d.seq());
             return;
         }
         Outcome outcome;
         try {
-            outcome =
-                    db.transaction(
-                            c -> {
-                                Outcome o = open(c, d);
-                                if (o.rowId == 0) {
-                                    // no message row dedups it: remember the envelope itself
-                                    messages.markSeen(
-                                            c,
-                                            d.sender(),
-                                            d.senderDevice(),
-                                            d.clientMsgId(),
-                                            d.expiresAt());
-                                }
-                                return o;
-                            });
+            outcome = db.transaction(c -> store(c, d));
         } catch (Refused r) {
             reject(d, r);
             ack(d.seq());
@@ -149,6 +211,21 @@ final class Receiver {
             events.post(l -> l.onError(e));
             return;
         }
+        handled(d, outcome);
+    }
+
+    /** Opens and stores one envelope inside the caller's transaction. */
+    private Outcome store(java.sql.Connection c, Frame.Deliver d) throws java.sql.SQLException {
+        Outcome o = open(c, d);
+        if (o.rowId == 0) {
+            // no message row dedups it: remember the envelope itself
+            messages.markSeen(c, d.sender(), d.senderDevice(), d.clientMsgId(), d.expiresAt());
+        }
+        return o;
+    }
+
+    /** What follows the commit of an envelope: events, then its acknowledgement. */
+    private void handled(Frame.Deliver d, Outcome outcome) {
         if (outcome.gap > 0) {
             IncomingMessage m = outcome.message;
             events.post(l -> l.onGroupGap(m.group(), m.from(), m.fromDevice(), outcome.gap));
@@ -429,11 +506,36 @@ final class Receiver {
         events.post(
                 l -> {
                     l.onMessage(message);
+                    handedOver.add(rowId); // not if the callback threw: handed over again
+                });
+    }
+
+    /**
+     * Marks every message handed over so far as seen by the app, in one transaction; posted after
+     * each batch, so it runs on the events thread after the batch's {@code onMessage} calls.
+     */
+    private void markHandedOver() {
+        if (!appListening) {
+            return;
+        }
+        events.run(
+                () -> {
+                    if (handedOver.isEmpty()) {
+                        return;
+                    }
+                    List<Long> rows = List.copyOf(handedOver);
+                    handedOver.clear();
                     try {
-                        messages.markDeliveredToApp(rowId);
+                        db.transaction(
+                                c -> {
+                                    for (long row : rows) {
+                                        messages.markDeliveredToApp(row);
+                                    }
+                                    return null;
+                                });
                     } catch (ChatException e) {
-                        // closed or failing store: the message is handed over again next start
-                        LOG.log(System.Logger.Level.DEBUG, "cannot mark a message as handed over");
+                        // closed or failing store: the messages are handed over again next start
+                        LOG.log(System.Logger.Level.DEBUG, "cannot mark messages as handed over");
                     }
                 });
     }

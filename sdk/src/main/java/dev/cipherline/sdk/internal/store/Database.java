@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,6 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the client and guarded by one lock, so a transaction (e.g. decrypt + store message + session
  * state) is atomic with respect to every other store access. Transactions nest: an inner {@link
  * #transaction} joins the outer one.
+ *
+ * <p>In-memory caches over the tables register a {@link Listener}: they stage what a transaction
+ * writes and apply it when the outermost transaction commits, or drop it when it rolls back, so a
+ * cache is never ahead of (or behind) the file.
  */
 public final class Database implements AutoCloseable {
     /** The file name inside the home folder. */
@@ -28,6 +34,7 @@ public final class Database implements AutoCloseable {
 
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile StoreKeys.RowCipher cipher;
     private int depth;
     private boolean closed;
@@ -40,6 +47,29 @@ public final class Database implements AutoCloseable {
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Told, under the store's lock, how each outermost transaction ended. Called after the commit
+     * succeeded, or after the rollback; must not throw.
+     */
+    public interface Listener {
+        void committed();
+
+        void rolledBack();
+    }
+
+    /** Registers a cache that stages its updates per transaction. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Whether the calling thread is inside a transaction (it holds the lock and {@link
+     * #transaction} is running): writes made now commit or roll back with it.
+     */
+    public boolean inTransaction() {
+        return lock.isHeldByCurrentThread() && depth > 0;
     }
 
     /**
@@ -305,6 +335,9 @@ public final class Database implements AutoCloseable {
                 connection.setAutoCommit(false);
                 T result = work.run(connection);
                 connection.commit();
+                for (Listener l : listeners) {
+                    l.committed();
+                }
                 return result;
             } catch (SQLException e) {
                 rollback();
@@ -347,6 +380,9 @@ public final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException ignored) {
             // the original failure is reported
+        }
+        for (Listener l : listeners) {
+            l.rolledBack();
         }
     }
 

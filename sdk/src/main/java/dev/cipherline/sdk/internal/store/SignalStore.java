@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.IdentityKeyPair;
@@ -27,10 +28,18 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * <p>Peer identities are trusted on first use, and only if the key hashes to the account ID of the
  * address: account IDs are self-certifying, so a key that does not derive to the address's name is
  * never trusted, whichever way it arrives (bundle or PreKey message).
+ *
+ * <p>Session records, the device list per peer and peer identity keys are cached in memory,
+ * decoded, in front of the SQLite rows ({@link TxCache}): written through on store, staged until
+ * the enclosing transaction commits and dropped if it rolls back. Only this class writes the {@code
+ * sessions} and {@code peer_identities} tables.
  */
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;
     private final int registrationId;
+    private final TxCache<SignalProtocolAddress, SessionRecord> sessionCache;
+    private final TxCache<String, List<Integer>> deviceCache;
+    private final TxCache<String, IdentityKey> identityCache;
 
     /**
      * A store for the local identity.
@@ -45,7 +54,13 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
             throw new IllegalStateException("the stored identity key pair is damaged", e);
         }
         this.registrationId = registrationId;
+        this.sessionCache = new TxCache<>(db, SESSION_CACHE_SIZE);
+        this.deviceCache = new TxCache<>(db, SESSION_CACHE_SIZE);
+        this.identityCache = new TxCache<>(db, SESSION_CACHE_SIZE);
     }
+
+    /** Session records (and peers) kept decoded in memory; a 1,000-member group fits. */
+    static final int SESSION_CACHE_SIZE = 4096;
 
     // ---- identities ----
 
@@ -64,6 +79,9 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         return db.transaction(
                 c -> {
                     IdentityKey existing = identity(c, address.getName());
+                    if (!identityKey.equals(existing)) {
+                        identityCache.put(address.getName(), identityKey);
+                    }
                     if (existing == null) {
                         try (PreparedStatement ps =
                                 c.prepareStatement(
@@ -106,44 +124,58 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         return db.read(c -> identity(c, address.getName()));
     }
 
-    private static IdentityKey identity(Connection c, String accountId) throws SQLException {
+    private IdentityKey identity(Connection c, String accountId) throws SQLException {
+        Optional<IdentityKey> cached = identityCache.get(accountId);
+        if (cached != null) {
+            return cached.orElse(null);
+        }
         byte[] bytes =
                 blob(c, "SELECT identity_key FROM peer_identities WHERE account_id = ?", accountId);
-        if (bytes == null) {
-            return null;
-        }
+        IdentityKey key;
         try {
-            return new IdentityKey(bytes);
+            key = bytes == null ? null : new IdentityKey(bytes);
         } catch (InvalidKeyException e) {
             throw new SQLException("a stored peer identity key is damaged", e);
         }
+        identityCache.put(accountId, key);
+        return key;
     }
 
     // ---- sessions ----
 
     @Override
     public SessionRecord loadSession(SignalProtocolAddress address) {
-        byte[] record =
-                db.read(
-                        c ->
-                                blob(
-                                        c,
-                                        "SELECT record FROM sessions WHERE account_id = ? AND"
-                                                + " device_id = ?",
-                                        address.getName(),
-                                        address.getDeviceId()));
-        if (record == null) {
-            return null;
-        }
-        try {
-            return new SessionRecord(
-                    db.unseal(
-                            SealedColumns.SESSION,
-                            SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
-                            record));
-        } catch (InvalidMessageException e) {
-            throw new IllegalStateException("a stored session is damaged", e);
-        }
+        return db.read(
+                c -> {
+                    Optional<SessionRecord> cached = sessionCache.get(address);
+                    if (cached != null) {
+                        return cached.orElse(null);
+                    }
+                    byte[] bytes =
+                            blob(
+                                    c,
+                                    "SELECT record FROM sessions WHERE account_id = ? AND"
+                                            + " device_id = ?",
+                                    address.getName(),
+                                    address.getDeviceId());
+                    SessionRecord record;
+                    try {
+                        record =
+                                bytes == null
+                                        ? null
+                                        : new SessionRecord(
+                                                db.unseal(
+                                                        SealedColumns.SESSION,
+                                                        SealedColumns.sessionRow(
+                                                                address.getName(),
+                                                                address.getDeviceId()),
+                                                        bytes));
+                    } catch (InvalidMessageException e) {
+                        throw new IllegalStateException("a stored session is damaged", e);
+                    }
+                    sessionCache.put(address, record);
+                    return record;
+                });
     }
 
     @Override
@@ -172,6 +204,10 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public List<Integer> sessionDevices(String accountId) {
         return db.read(
                 c -> {
+                    Optional<List<Integer>> cached = deviceCache.get(accountId);
+                    if (cached != null) {
+                        return cached.get();
+                    }
                     List<Integer> devices = new ArrayList<>();
                     try (PreparedStatement ps =
                             c.prepareStatement(
@@ -184,20 +220,35 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                             }
                         }
                     }
-                    return devices;
+                    List<Integer> immutable = List.copyOf(devices);
+                    deviceCache.put(accountId, immutable);
+                    return immutable;
                 });
     }
 
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
-        update(
-                "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
-                address.getName(),
-                address.getDeviceId(),
-                db.seal(
-                        SealedColumns.SESSION,
-                        SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
-                        record.serialize()));
+        db.transaction(
+                c -> {
+                    Optional<SessionRecord> before = sessionCache.get(address);
+                    Sql.execute(
+                            c,
+                            "INSERT OR REPLACE INTO sessions (account_id, device_id, record)"
+                                    + " VALUES (?, ?, ?)",
+                            address.getName(),
+                            address.getDeviceId(),
+                            db.seal(
+                                    SealedColumns.SESSION,
+                                    SealedColumns.sessionRow(
+                                            address.getName(), address.getDeviceId()),
+                                    record.serialize()));
+                    sessionCache.put(address, record);
+                    if (before == null || before.isEmpty()) {
+                        // possibly a new device of this peer
+                        deviceCache.forget(address.getName());
+                    }
+                    return null;
+                });
     }
 
     @Override
@@ -208,15 +259,28 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public void deleteSession(SignalProtocolAddress address) {
-        update(
-                "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
-                address.getName(),
-                address.getDeviceId());
+        db.transaction(
+                c -> {
+                    Sql.execute(
+                            c,
+                            "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
+                            address.getName(),
+                            address.getDeviceId());
+                    sessionCache.put(address, null);
+                    deviceCache.forget(address.getName());
+                    return null;
+                });
     }
 
     @Override
     public void deleteAllSessions(String name) {
-        update("DELETE FROM sessions WHERE account_id = ?", name);
+        db.transaction(
+                c -> {
+                    Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
+                    sessionCache.forgetAll(a -> a.getName().equals(name));
+                    deviceCache.forget(name);
+                    return null;
+                });
     }
 
     // ---- sender keys (groups: a later version) ----

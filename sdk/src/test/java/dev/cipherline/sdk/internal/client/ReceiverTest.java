@@ -307,9 +307,14 @@ class ReceiverTest {
                         () -> {});
         burst.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
         burst.deliver(deliver(2, alice.accountId, "m2", sealFromAlice("m2", "two")));
+        assertEquals(1, later.size(), "one group commit for the burst");
+        later.remove(0).run();
         listener.awaitMessages(2);
+        assertEquals(List.of(), acked, "acknowledged at the end of the burst");
         assertEquals(List.of(), new OutboxStore(bob.db).heads(), "owed, not yet batched");
-        later.forEach(Runnable::run);
+        while (!later.isEmpty()) {
+            later.remove(0).run();
+        }
         assertEquals(List.of(1L, 2L), acked);
 
         List<OutboxStore.Entry> owed = new OutboxStore(bob.db).heads();
@@ -321,5 +326,63 @@ class ReceiverTest {
                 new Content.Receipt(Content.ReceiptType.DELIVERED, List.of("m1", "m2")),
                 Content.decode(receipt.body()));
         assertEquals(2, bobMessages.history(alice.accountId, 10, null).size());
+    }
+
+    @Test
+    void aBurstIsStoredInOneTransactionAndARefusalInItCostsOnlyItsOwnEnvelope() throws Exception {
+        List<Runnable> later = new ArrayList<>();
+        Receiver burst =
+                new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        true,
+                        receipts(),
+                        acked::addAll,
+                        later::add,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {});
+        byte[] one = sealFromAlice("m1", "one");
+        byte[] forged = sealFromAlice("m2", "two");
+        byte[] three = sealFromAlice("m3", "three");
+        burst.deliver(deliver(1, alice.accountId, "m1", one));
+        burst.deliver(deliver(2, alice.accountId, "m1", one)); // the same envelope again
+        burst.deliver(deliver(3, alice.accountId, "rewritten", forged));
+        burst.deliver(deliver(4, alice.accountId, "m3", three));
+        assertEquals(List.of(), bobMessages.history(alice.accountId, 10, null), "not yet");
+        while (!later.isEmpty()) {
+            later.remove(0).run();
+        }
+        // the refusal rolled the batch back; each envelope was then handled on its own, and the
+        // session steps of the rolled-back batch were not kept in the session cache either
+        assertEquals(ChatException.Reason.CRYPTO_FAILURE, listener.awaitError().reason());
+        List<IncomingMessage> got = listener.awaitMessages(2);
+        assertEquals(List.of("one", "three"), got.stream().map(IncomingMessage::text).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L), acked);
+        assertEquals(2, bobMessages.history(alice.accountId, 10, null).size());
+
+        // a clean burst commits together and is acknowledged after the commit
+        acked.clear();
+        burst.deliver(deliver(5, alice.accountId, "m4", sealFromAlice("m4", "four")));
+        burst.deliver(deliver(6, alice.accountId, "m5", sealFromAlice("m5", "five")));
+        burst.deliver(deliver(7, alice.accountId, "m4", sealFromAlice("m4", "four again")));
+        while (!later.isEmpty()) {
+            later.remove(0).run();
+        }
+        assertEquals(
+                List.of("four", "five"),
+                listener.awaitMessages(2).stream().map(IncomingMessage::text).toList());
+        assertEquals(List.of(5L, 6L, 7L), acked);
+        assertEquals(4, bobMessages.history(alice.accountId, 10, null).size());
+        assertEquals(List.of(), listener.drainErrors());
+
+        // every message handed over was marked seen by the app (after its batch)
+        events.close();
+        assertEquals(List.of(), bobMessages.undeliveredIncoming());
     }
 }
