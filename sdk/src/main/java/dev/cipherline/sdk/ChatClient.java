@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -407,6 +408,33 @@ public final class ChatClient implements AutoCloseable {
     public List<StoredMessage> history(AccountId peer, int limit, @Nullable MessageId before) {
         Objects.requireNonNull(peer, "peer");
         return core.history(peer, limit, before);
+    }
+
+    /**
+     * How far one of this account's group messages got: delivered to and read by how many of the
+     * members it was sent to ("read by 37 of 120"). One stored row, no scan. Empty if {@code id} is
+     * not a group message this account sent.
+     */
+    public Optional<GroupReadState> readState(MessageId id) {
+        Objects.requireNonNull(id, "id");
+        return core.readState(id);
+    }
+
+    /** How many messages of {@code group} arrived since it was last marked read. */
+    public int groupUnreadCount(GroupId group) {
+        Objects.requireNonNull(group, "group");
+        return core.groupUnreadCount(group);
+    }
+
+    /**
+     * Marks every message received in {@code group} read and sends each sender an end-to-end
+     * encrypted read receipt for its messages (1:1), from which the sender keeps "read by N of M".
+     *
+     * @return how many messages were newly marked read
+     */
+    public int markGroupRead(GroupId group) {
+        Objects.requireNonNull(group, "group");
+        return core.markGroupRead(group);
     }
 
     /**

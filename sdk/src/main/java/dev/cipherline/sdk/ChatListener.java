@@ -76,6 +76,12 @@ public interface ChatListener {
      */
     default void onIdentityChanged(Contact contact) {}
 
+    /**
+     * More members stored or read one of this account's group messages (from their end-to-end
+     * encrypted receipts). Called once per receipt that changed the counts.
+     */
+    default void onGroupReadState(MessageId id, GroupReadState state) {}
+
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}
 

@@ -18,6 +18,7 @@ import dev.cipherline.sdk.Contacts;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.GroupId;
+import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
@@ -26,6 +27,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
@@ -370,6 +372,33 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                     ChatException.Reason.UNKNOWN_CONTACT,
                     "'" + to + "' is neither a contact nor an account ID");
         }
+    }
+
+    public Optional<GroupReadState> readState(MessageId id) {
+        return new GroupReadStore(db).state(id);
+    }
+
+    public int groupUnreadCount(GroupId group) {
+        return new GroupReadStore(db).unread(group.value());
+    }
+
+    public int markGroupRead(GroupId group) {
+        checkOpen();
+        List<GroupReadStore.Unread> read =
+                db.transaction(
+                        c -> {
+                            List<GroupReadStore.Unread> unread =
+                                    GroupReadStore.markRead(c, group.value());
+                            for (GroupReadStore.Unread u : unread) {
+                                receipts.owe(
+                                        c, u.sender(), Content.ReceiptType.READ, u.clientMsgId());
+                            }
+                            return unread;
+                        });
+        if (!read.isEmpty()) {
+            receipts.flush();
+        }
+        return read.size();
     }
 
     public int markRead(AccountId peer) {

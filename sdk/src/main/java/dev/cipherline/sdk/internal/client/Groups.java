@@ -11,6 +11,7 @@ import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -232,6 +233,8 @@ final class Groups {
                                                 text,
                                                 now);
                                 outbox.insert(c, r, marker, id.value(), expiresAt, sealed, now);
+                                GroupReadStore.track(
+                                        c, r, g.groupId(), Math.max(0, g.members().size() - 1));
                                 return r;
                             });
             handle.stored(row);

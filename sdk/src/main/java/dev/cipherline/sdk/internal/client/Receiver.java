@@ -16,6 +16,7 @@ import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,6 +62,7 @@ final class Receiver {
     private final Acker acker;
     private final Consumer<Runnable> inbound;
     private final Groups groups;
+    private final GroupReadStore readStates;
     private final GroupCrypto groupCrypto;
     private final Runnable wake;
     private final List<Long> pendingAcks = new ArrayList<>();
@@ -103,6 +105,7 @@ final class Receiver {
         this.acker = acker;
         this.inbound = inbound;
         this.groups = groups;
+        this.readStates = new GroupReadStore(db);
         this.groupCrypto = groupCrypto;
         this.wake = wake;
     }
@@ -231,12 +234,15 @@ final class Receiver {
             events.post(l -> l.onGroupGap(m.group(), m.from(), m.fromDevice(), outcome.gap));
         }
         if (outcome.message != null) {
-            receiptsOwed |= outcome.message.group() == null;
+            receiptsOwed = true;
             handOver(outcome.rowId, outcome.message);
         }
         if (outcome.group != null) {
             events.post(l -> l.onGroupChanged(outcome.group));
             wake.run();
+        }
+        for (MessageId id : outcome.groupReads) {
+            readStates.state(id).ifPresent(s -> events.post(l -> l.onGroupReadState(id, s)));
         }
         for (MessageId id : outcome.changed) {
             events.post(l -> l.onMessageState(id, outcome.state));
@@ -254,15 +260,16 @@ final class Receiver {
             List<MessageId> changed,
             MessageState state,
             long gap,
-            Group group) {
-        static final Outcome NOTHING = new Outcome(0, null, List.of(), null, 0, null);
+            Group group,
+            List<MessageId> groupReads) {
+        static final Outcome NOTHING = new Outcome(0, null, List.of(), null, 0, null, List.of());
 
         Outcome(long rowId, IncomingMessage message, List<MessageId> changed, MessageState state) {
-            this(rowId, message, changed, state, 0, null);
+            this(rowId, message, changed, state, 0, null, List.of());
         }
 
         static Outcome group(Group group) {
-            return new Outcome(0, null, List.of(), null, 0, group);
+            return new Outcome(0, null, List.of(), null, 0, group, List.of());
         }
     }
 
@@ -312,7 +319,10 @@ final class Receiver {
                 List<MessageId> changed =
                         messages.applyReceipt(
                                 c, d.sender(), ownDevice, receipt.clientMsgIds(), state);
-                return new Outcome(0, null, changed, state);
+                // the same receipt may acknowledge this account's group messages
+                List<MessageId> groupReads =
+                        GroupReadStore.apply(c, d.sender(), receipt.clientMsgIds(), state);
+                return new Outcome(0, null, changed, state, 0, null, groupReads);
             }
             LOG.log(System.Logger.Level.DEBUG, "ignoring content of type {0}", content);
             return Outcome.NOTHING;
@@ -324,8 +334,8 @@ final class Receiver {
     /**
      * Opens a group message: decrypts it with the sender's sender key, checks that the key was
      * distributed for the group the inner header names (and that the sender was not removed from
-     * it), then stores it with the gap in the sender's sequence, if any. Group messages owe no
-     * receipt.
+     * it), then stores it with the gap in the sender's sequence, if any, and owes the sender a
+     * delivery receipt (1:1), from which it keeps "delivered to N of M".
      */
     private Outcome openGroup(java.sql.Connection c, Frame.Deliver d)
             throws java.sql.SQLException, Content.MalformedContentException {
@@ -375,7 +385,10 @@ final class Receiver {
                         Instant.ofEpochMilli(clock.millis()),
                         new GroupId(groupId));
         long row = messages.insertIncoming(c, message);
-        return new Outcome(row, message, List.of(), null, gap, null);
+        GroupReadStore.touchIncoming(c, groupId);
+        // the sender keeps who has its group message: it is owed a delivery receipt, 1:1
+        receipts.owe(c, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
+        return new Outcome(row, message, List.of(), null, gap, null, List.of());
     }
 
     /** Why a group message was refused after it decrypted. */

@@ -222,6 +222,32 @@ final class Schema {
                             identity_key BLOB NOT NULL,
                             verified_at INTEGER NOT NULL)
                         """,
+                        // a stable small number per member of each group, for the read bitmaps
+                        """
+                        CREATE TABLE group_member_index (
+                            group_id TEXT NOT NULL,
+                            member TEXT NOT NULL,
+                            idx INTEGER NOT NULL,
+                            PRIMARY KEY (group_id, member),
+                            UNIQUE (group_id, idx))
+                        """,
+                        // for each of this account's group messages: to how many members it went,
+                        // and who has it and who read it (serialized Roaring bitmaps of indexes)
+                        """
+                        CREATE TABLE group_read_state (
+                            message_id INTEGER PRIMARY KEY,
+                            group_id TEXT NOT NULL,
+                            recipients INTEGER NOT NULL,
+                            delivered BLOB,
+                            read BLOB)
+                        """,
+                        // unread count and read watermark per group, like conversations for 1:1
+                        """
+                        CREATE TABLE group_unread (
+                            group_id TEXT PRIMARY KEY,
+                            unread_count INTEGER NOT NULL,
+                            read_watermark INTEGER NOT NULL)
+                        """,
                         // the account a contact name pointed to before an unaccepted identity
                         // change
                         "ALTER TABLE contacts ADD COLUMN changed_from TEXT",
