@@ -104,6 +104,7 @@ final class ChatCommands {
                 if (g.active() && (g.name().equals(name) || g.id().value().equals(name))) {
                     typing.stop();
                     state.open(g);
+                    client.markGroupRead(g.id());
                     return;
                 }
             }

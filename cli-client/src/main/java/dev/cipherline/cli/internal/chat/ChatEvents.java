@@ -4,6 +4,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -51,6 +52,11 @@ final class ChatEvents implements ChatListener {
     @Override
     public void onMessageState(MessageId id, MessageState newState) {
         state.reported(id, newState);
+        redraw.run();
+    }
+
+    @Override
+    public void onGroupReadState(MessageId id, GroupReadState readState) {
         redraw.run();
     }
 

@@ -6,6 +6,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.Nullable;
@@ -141,8 +142,14 @@ public final class ChatSession implements AutoCloseable {
         post(
                 () -> {
                     ChatClient c = client;
-                    if (c != null && message.from().equals(state.openPeer())) {
+                    if (c != null
+                            && message.group() == null
+                            && message.from().equals(state.openPeer())) {
                         c.markRead(message.from());
+                    }
+                    Group open = state.openGroup();
+                    if (c != null && open != null && open.id().equals(message.group())) {
+                        c.markGroupRead(open.id());
                     }
                     redraw();
                 });
@@ -190,6 +197,16 @@ public final class ChatSession implements AutoCloseable {
         List<StoredMessage> messages = List.of();
         List<String> notices = state.notices();
         Map<String, String> senderNames = new HashMap<>();
+        Map<String, String> groupMarks = new HashMap<>();
+        List<Group> groups = c.groups().stream().filter(Group::active).toList();
+        if (peer == null && group == null) {
+            for (Group g : groups) {
+                int unread = c.groupUnreadCount(g.id());
+                if (unread > 0) {
+                    groupMarks.put(g.id().value(), unread + " unread");
+                }
+            }
+        }
         if (peer != null || group != null) {
             int back = state.scrolledBack();
             int rows = Math.max(1, size.getRows());
@@ -201,6 +218,12 @@ public final class ChatSession implements AutoCloseable {
             if (group != null) {
                 for (AccountId member : group.members()) {
                     senderNames.put(member.value(), displayName(c, member));
+                }
+                for (StoredMessage m : newest) {
+                    if (m.direction() == Direction.OUTGOING) {
+                        c.readState(m.id())
+                                .ifPresent(s -> groupMarks.put(m.id().value(), s.toString()));
+                    }
                 }
             }
             messages = state.withReportedStates(ChatState.window(newest, back));
@@ -223,9 +246,10 @@ public final class ChatSession implements AutoCloseable {
                         messages,
                         peer != null && state.isTyping(peer, clock.instant()),
                         c.conversations(),
-                        c.groups().stream().filter(Group::active).toList(),
+                        groups,
                         group,
                         senderNames,
+                        groupMarks,
                         notices,
                         size.getColumns(),
                         size.getRows(),

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param groups the groups this account is in, shown under the conversations
  * @param openGroup the open group, or null
  * @param senderNames display names of a group's members by account ID, for the open group
+ * @param groupMarks per group message of ours (by ID) in the open group, "read by N of M"; per
+ *     group in the list (by group ID), its unread count
  * @param notices lines answering the last command (help, contacts, an error), shown under the
  *     content until the next command
  * @param width the terminal's columns
@@ -41,6 +43,7 @@ record ChatView(
         List<Group> groups,
         @Nullable Group openGroup,
         Map<String, String> senderNames,
+        Map<String, String> groupMarks,
         List<String> notices,
         int width,
         int height,
@@ -51,6 +54,7 @@ record ChatView(
         conversations = List.copyOf(conversations);
         groups = List.copyOf(groups);
         senderNames = Map.copyOf(senderNames);
+        groupMarks = Map.copyOf(groupMarks);
         notices = List.copyOf(notices);
     }
 }

@@ -77,7 +77,11 @@ final class ScreenRenderer {
                                         : view.openName())
                         + ": "
                         + oneLine(message.text());
-        return incoming ? line : line + "  " + Ticks.of(message.state());
+        if (incoming) {
+            return line;
+        }
+        String mark = view.groupMarks().get(message.id().value());
+        return line + "  " + (mark != null ? mark : Ticks.of(message.state()));
     }
 
     /** Renders one row of the conversation list: name, unread count, time of last activity. */
@@ -120,8 +124,9 @@ final class ScreenRenderer {
             lines.add(
                     String.format(
                             Locale.ROOT,
-                            "  #%-19s %d members",
+                            "  #%-19s %-10s %d members",
                             oneLine(group.name()),
+                            view.groupMarks().getOrDefault(group.id().value(), ""),
                             group.members().size()));
         }
         return lines;

@@ -148,6 +148,7 @@ class ScreenRendererTest {
                         List.of(),
                         null,
                         Map.of(),
+                        Map.of(),
                         List.of(),
                         80,
                         24,
@@ -175,6 +176,7 @@ class ScreenRendererTest {
                 conversations(),
                 List.of(),
                 null,
+                Map.of(),
                 Map.of(),
                 notices,
                 80,
@@ -221,13 +223,18 @@ class ScreenRendererTest {
                         List.of(team),
                         null,
                         Map.of(),
+                        Map.of(team.id().value(), "3 unread"),
                         List.of(),
                         80,
                         24,
                         ZoneOffset.UTC);
         assertTrue(
                 ScreenRenderer.render(list).body().stream()
-                        .anyMatch(l -> l.contains("#team") && l.contains("2 members")),
+                        .anyMatch(
+                                l ->
+                                        l.contains("#team")
+                                                && l.contains("3 unread")
+                                                && l.contains("2 members")),
                 ScreenRenderer.render(list).body().toString());
 
         StoredMessage fromBob =
@@ -251,6 +258,7 @@ class ScreenRendererTest {
                         List.of(team),
                         team,
                         Map.of(BOB.value(), "bob"),
+                        Map.of(),
                         List.of(),
                         80,
                         24,
@@ -258,5 +266,28 @@ class ScreenRendererTest {
         ScreenRenderer.Frame frame = ScreenRenderer.render(open);
         assertTrue(frame.header().contains("#team"), frame.header());
         assertTrue(frame.body().contains("10:00 bob: hello team"), frame.body().toString());
+
+        StoredMessage mine = message(Direction.OUTGOING, "lunch?", MessageState.SENT);
+        ChatView withMine =
+                new ChatView(
+                        "alice",
+                        ConnectionState.CONNECTED,
+                        null,
+                        "#team",
+                        List.of(mine),
+                        false,
+                        conversations(),
+                        List.of(team),
+                        team,
+                        Map.of(BOB.value(), "bob"),
+                        Map.of(mine.id().value(), "read by 1 of 2"),
+                        List.of(),
+                        80,
+                        24,
+                        ZoneOffset.UTC);
+        assertTrue(
+                ScreenRenderer.render(withMine).body().stream()
+                        .anyMatch(l -> l.endsWith("me: lunch?  read by 1 of 2")),
+                ScreenRenderer.render(withMine).body().toString());
     }
 }
