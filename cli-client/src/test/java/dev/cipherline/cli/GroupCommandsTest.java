@@ -61,6 +61,17 @@ class GroupCommandsTest {
                     RelayUsers.JSON.readTree(ok(as(member, "group", "list", "--json")).stdout());
             assertEquals(groupId, seen.get(0).get("id").asText());
         }
+        // history and read take a group's name too
+        List<JsonNode> bobsHistory = jsonLines(ok(as("bob", "history", "team", "--json")));
+        assertEquals(1, bobsHistory.size());
+        assertEquals("hello team", bobsHistory.get(0).get("text").asText());
+        assertEquals("delivered", bobsHistory.get(0).get("state").asText());
+        ok(as("bob", "read", "team"));
+        assertEquals(
+                "read",
+                jsonLines(ok(as("bob", "history", "team", "--json"))).get(0).get("state").asText());
+        List<JsonNode> alicesHistory = jsonLines(ok(as("alice", "history", "team", "--json")));
+        assertEquals("outgoing", alicesHistory.get(0).get("direction").asText());
 
         // only the admin changes members; an unknown group is refused like an unknown contact
         assertEquals(5, as("bob", "group", "remove", "team", carolId).exitCode());

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.OutgoingMessage;
 import java.nio.file.Path;
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fifty SDK clients in one group through a real relay process. */
+/**
+ * Fifty SDK clients in one group through a real relay process: each message once, per-sender order,
+ * the sender's read state from every member's receipt, a member offline during a membership change
+ * catching up, and removal cutting the removed member off.
+ */
 class GroupFanOutIT {
     private static final int MEMBERS = 50;
     private static final int EACH = 2;
@@ -101,6 +107,21 @@ class GroupFanOutIT {
             assertEquals(List.of(), inboxes.get(i).errors(), "member " + i);
         }
 
+        // every member's delivery receipt reaches the sender: its read state counts all of them
+        MessageId first = sent.get(0).id();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (clients.get(0).readState(first).orElseThrow().delivered() < MEMBERS - 1) {
+            assertTrue(System.nanoTime() < deadline, "delivery receipts of every member");
+            Thread.sleep(100);
+        }
+        assertEquals(
+                new GroupReadState(MEMBERS - 1, 0, MEMBERS - 1),
+                clients.get(0).readState(first).orElseThrow());
+
+        // one member is offline during the membership change and catches up afterwards
+        int offline = MEMBERS - 2;
+        clients.get(offline).close();
+
         // the last member is removed; what follows reaches everyone else and not it
         int removed = MEMBERS - 1;
         clients.get(0).removeMembers("fifty", List.of(ids.get(removed).value()));
@@ -110,8 +131,18 @@ class GroupFanOutIT {
         OutgoingMessage after = clients.get(0).sendToGroup("fifty", "after the removal");
         assertEquals(MessageState.SENT, after.accepted().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         for (int i = 1; i < removed; i++) {
-            assertEquals("after the removal", inboxes.get(i).awaitMessages(1, WAIT).get(0).text());
+            if (i != offline) {
+                assertEquals(
+                        "after the removal", inboxes.get(i).awaitMessages(1, WAIT).get(0).text());
+            }
         }
+        RecordingListener back = new RecordingListener();
+        clients.set(offline, Accounts.open(dir.resolve("m" + offline), back));
+        Group caughtUp = back.awaitGroup(g -> g.epoch() == 2, WAIT);
+        assertTrue(caughtUp.active());
+        assertFalse(caughtUp.members().contains(ids.get(removed)));
+        assertEquals("after the removal", back.awaitMessages(1, WAIT).get(0).text());
+        assertEquals(List.of(), back.errors(), "the member that was offline");
         assertEquals(List.of(), inboxes.get(removed).drain());
         assertTrue(inboxes.get(removed).errors().isEmpty());
     }

@@ -4,11 +4,13 @@ import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.output.Output;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.StoredMessage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,6 +81,21 @@ final class HistoryCommand implements Callable<Integer> {
             throw new CliError.Usage("give at most one of --before, --after and --search");
         }
         try (ChatClient client = root.open()) {
+            Optional<Group> group = Peers.group(client, name);
+            if (group.isPresent()) {
+                if (after != null || search != null) {
+                    throw new CliError.Usage("a group's history takes --limit and --before only");
+                }
+                List<StoredMessage> page =
+                        new ArrayList<>(
+                                client.groupHistory(
+                                        group.get().id(),
+                                        limit,
+                                        before == null ? null : messageId(before)));
+                Collections.reverse(page);
+                print(client, page);
+                return 0;
+            }
             AccountId peer = Peers.resolve(client, name);
             List<StoredMessage> page;
             if (after != null) {
@@ -94,13 +111,17 @@ final class HistoryCommand implements Callable<Integer> {
                                                 before == null ? null : messageId(before)));
                 Collections.reverse(page);
             }
-            Output output = Output.of(json, spec.commandLine().getOut());
-            AccountId self = client.whoami().accountId();
-            for (StoredMessage message : page) {
-                output.stored(self, message);
-            }
+            print(client, page);
         }
         return 0;
+    }
+
+    private void print(ChatClient client, List<StoredMessage> page) {
+        Output output = Output.of(json, spec.commandLine().getOut());
+        AccountId self = client.whoami().accountId();
+        for (StoredMessage message : page) {
+            output.stored(self, message);
+        }
     }
 
     static MessageId messageId(String id) {

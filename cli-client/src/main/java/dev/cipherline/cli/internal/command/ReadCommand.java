@@ -5,8 +5,10 @@ import static dev.cipherline.cli.internal.command.Converters.seconds;
 import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.Group;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +49,12 @@ final class ReadCommand implements Callable<Integer> {
         }
         // no listener: messages arriving meanwhile are stored but stay for recv
         try (ChatClient client = root.open()) {
-            client.markRead(Peers.resolve(client, name));
+            Optional<Group> group = Peers.group(client, name);
+            if (group.isPresent()) {
+                client.markGroupRead(group.get().id());
+            } else {
+                client.markRead(Peers.resolve(client, name));
+            }
             // the receipt joins whatever else waits in the outbox; all of it goes out first
             if (client.flush(timeout) > 0) {
                 URI relay = client.whoami().relayUrl();
