@@ -164,6 +164,96 @@ class SqliteRelayStoreTest {
     }
 
     @Test
+    void aGroupMessageToAThousandDevicesStoresOneBodyAndSmallEntries() {
+        // the store does not check registrations' signatures (the HTTP API does): fake accounts
+        List<Frame.Recipient> recipients = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            Vectors.Vector v = ALICE_1;
+            String account = fakeAccountId(i);
+            store.register(
+                            new Vectors.Vector(
+                                            account,
+                                            1,
+                                            v.registrationId(),
+                                            v.identityKeyHex(),
+                                            v.authKeyHex(),
+                                            v.authPrivatePkcs8Hex(),
+                                            v.signatureHex())
+                                    .registration(0))
+                    .join();
+            recipients.add(new Frame.Recipient(account, 1, v.registrationId(), null));
+        }
+        byte[] body = Vectors.fake(4096, 9);
+        long before = sum("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
+        SendOutcome.Stored stored =
+                assertInstanceOf(
+                        SendOutcome.Stored.class,
+                        store.store(
+                                        new SendRequest(
+                                                BOB_1.address(),
+                                                "group-1000",
+                                                clock.millis(),
+                                                clock.millis() + 60_000,
+                                                body,
+                                                recipients))
+                                .join());
+        assertEquals(1_000, stored.entries().size());
+        assertEquals(1, countRows("bodies"), "one body for every recipient");
+        assertEquals(1_000, countRows("queue"));
+        assertEquals(4096, sum("SELECT SUM(length(data)) FROM bodies"));
+        // a queue entry holds the body's ID and the envelope's small header fields, not the body:
+        // the whole file (entries, their two indexes, the body) grows by a few hundred KB at most
+        long grown =
+                sum("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
+                        - before;
+        assertTrue(grown / 1_000 < 256, "bytes per extra recipient: " + grown / 1_000);
+        assertArrayEquals(
+                body,
+                store.read(new DeviceAddress(fakeAccountId(999), 1), 0, 1)
+                        .join()
+                        .get(0)
+                        .ciphertext());
+
+        // the quota counts one entry per recipient queue, not a copy of the body: each of the
+        // 1,000 queues (quota 5 here) holds one entry and takes four more
+        for (int i = 0; i < 4; i++) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class,
+                    store.store(
+                                    new SendRequest(
+                                            BOB_1.address(),
+                                            "group-more-" + i,
+                                            clock.millis(),
+                                            clock.millis() + 60_000,
+                                            body,
+                                            recipients.subList(0, 10)))
+                            .join());
+        }
+        assertEquals(5, countRows("bodies"));
+    }
+
+    private static String fakeAccountId(int n) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            id.append(alphabet.charAt(n % 32));
+            n /= 32;
+        }
+        return id.toString();
+    }
+
+    private long sum(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void wrongDeviceListsAreReportedAndStoreNothing() {
         store.register(ALICE_2.registration(0)).join();
         SendRequest stale =
