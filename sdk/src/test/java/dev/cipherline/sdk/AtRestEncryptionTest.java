@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,12 +62,8 @@ class AtRestEncryptionTest {
     }
 
     private ChatClient open(String who, StoreProtection protection, ChatListener listener) {
-        return ChatClient.builder()
-                .home(dir.resolve(who))
-                .relayUrl(relay.url())
+        return TestRelays.client(dir.resolve(who), relay.url(), listener)
                 .protection(protection)
-                .listener(listener)
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                 .build();
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +38,7 @@ class GroupReadStateRelayTest {
     }
 
     private ChatClient open(String who, ChatListener listener) {
-        ChatClient client =
-                ChatClient.builder()
-                        .home(dir.resolve(who))
-                        .listener(listener)
-                        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                        .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                        .build();
+        ChatClient client = TestRelays.client(dir.resolve(who), relay.url(), listener).build();
         open.add(client);
         return client;
     }

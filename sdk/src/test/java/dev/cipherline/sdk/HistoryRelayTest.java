@@ -9,7 +9,6 @@ import dev.cipherline.relay.RelayServer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -42,13 +41,7 @@ class HistoryRelayTest {
     }
 
     private ChatClient open(String who, ChatListener listener, URI relayUrl) {
-        return ChatClient.builder()
-                .home(dir.resolve(who))
-                .relayUrl(relayUrl)
-                .listener(listener)
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .build();
+        return TestRelays.client(dir.resolve(who), relayUrl, listener).build();
     }
 
     private static List<String> texts(List<StoredMessage> messages) {

@@ -10,7 +10,6 @@ import dev.cipherline.relay.RelayServer;
 import dev.cipherline.sdk.internal.TestDevice;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,14 +54,7 @@ class HostileRelayTest {
     }
 
     private ChatClient connect(String who, RecordingListener listener) throws Exception {
-        ChatClient client =
-                ChatClient.builder()
-                        .home(dir.resolve(who))
-                        .relayUrl(mitm.url())
-                        .listener(listener)
-                        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                        .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                        .build();
+        ChatClient client = TestRelays.client(dir.resolve(who), mitm.url(), listener).build();
         open.add(client);
         listener.awaitState(ConnectionState.CONNECTED);
         return client;

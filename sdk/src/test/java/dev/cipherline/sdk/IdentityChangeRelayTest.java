@@ -43,13 +43,8 @@ class IdentityChangeRelayTest {
     }
 
     private ChatClient open(String who, ChatListener listener, boolean hold) {
-        return ChatClient.builder()
-                .home(dir.resolve(who))
-                .relayUrl(relay.url())
-                .listener(listener)
+        return TestRelays.client(dir.resolve(who), relay.url(), listener)
                 .holdOnIdentityChange(hold)
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                 .build();
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.relay.RelayServer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +37,7 @@ class SafetyNumberRelayTest {
     }
 
     private ChatClient open(String who, ChatListener listener) {
-        return ChatClient.builder()
-                .home(dir.resolve(who))
-                .relayUrl(relay.url())
-                .listener(listener)
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .build();
+        return TestRelays.client(dir.resolve(who), relay.url(), listener).build();
     }
 
     @Test

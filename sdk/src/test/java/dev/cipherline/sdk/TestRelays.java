@@ -11,6 +11,19 @@ import java.time.Duration;
 final class TestRelays {
     private TestRelays() {}
 
+    /**
+     * A client builder for {@code home} on {@code relay} with {@code listener} and the short
+     * reconnect and retry backoffs these tests use.
+     */
+    static ChatClient.Builder client(Path home, java.net.URI relay, ChatListener listener) {
+        return ChatClient.builder()
+                .home(home)
+                .relayUrl(relay)
+                .listener(listener)
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    }
+
     /** Starts a relay with default limits that keeps its store in {@code data}. */
     static RelayServer start(Path data) throws IOException {
         return RelayServer.start(
