@@ -37,6 +37,9 @@ public final class RelayLoad {
               --size B              envelope bytes (256)
               --relay-jar PATH      default relay-server/target/cipherline-relay.jar
               --relay-jvm OPT       a JVM option for the relay process (repeatable)
+              --relay-arg ARG       an argument for the relay process (repeatable), e.g.
+                                    --relay-arg --rate-limit --relay-arg 100000/s:100000 for a W2
+                                    backlog beyond the default per-device burst of 10,000
               --client-threads N    load generator event loops (2)
               --timeout SECONDS     bound on each phase of a workload (300)
               --quick               small counts, for a smoke run in seconds
@@ -81,7 +84,7 @@ public final class RelayLoad {
         line.put("quick", a.quick);
         boolean ok;
         System.err.println("RelayLoad: running " + run.name() + " " + run.params());
-        try (RelayProcess relay = RelayProcess.start(a.relayJar, a.relayJvm, List.of());
+        try (RelayProcess relay = RelayProcess.start(a.relayJar, a.relayJvm, a.relayArgs);
                 ClientGroup clients = new ClientGroup(relay.url(), a.clientThreads)) {
             line.putAll(run.workload().run(relay, clients));
             ok = !Boolean.FALSE.equals(line.get("completed"));
@@ -112,6 +115,7 @@ public final class RelayLoad {
         int size = 256;
         Path relayJar = Path.of("relay-server/target/cipherline-relay.jar");
         final List<String> relayJvm = new ArrayList<>();
+        final List<String> relayArgs = new ArrayList<>();
         int clientThreads = 2;
         Duration timeout = Duration.ofSeconds(300);
         boolean quick;
@@ -134,6 +138,7 @@ public final class RelayLoad {
                     case "--timeout" -> a.timeout = Duration.ofSeconds(positive(args, ++i, arg));
                     case "--relay-jar" -> a.relayJar = Path.of(value(args, ++i, arg));
                     case "--relay-jvm" -> a.relayJvm.add(value(args, ++i, arg));
+                    case "--relay-arg" -> a.relayArgs.add(value(args, ++i, arg));
                     case "--quick" -> a.quick = true;
                     case "--help", "-h" -> a.help = true;
                     default -> throw new IllegalArgumentException("unknown argument: " + arg);
