@@ -6,6 +6,7 @@ import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
+import dev.cipherline.relay.internal.net.Transport;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -15,8 +16,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -48,6 +47,7 @@ public final class RelayServer implements AutoCloseable {
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
     private static final int READERS = 2;
 
+    private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ExecutorService writerExecutor;
@@ -97,12 +97,13 @@ public final class RelayServer implements AutoCloseable {
                         new SecureRandom(),
                         channels,
                         Protection.of(config.abuse(), clock));
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        transport = Transport.choose();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(bossGroup, workerGroup)
-                        .channel(NioServerSocketChannel.class)
+                        .channel(transport.serverChannel())
                         .childHandler(initializer);
         try {
             serverChannel =
@@ -139,7 +140,11 @@ public final class RelayServer implements AutoCloseable {
                         + "; max connections "
                         + config.abuse().maxConnections()
                         + "; stall timeout "
-                        + config.abuse().stallTimeout());
+                        + config.abuse().stallTimeout()
+                        + "; transport "
+                        + (transport == Transport.EPOLL
+                                ? "epoll"
+                                : "nio (" + transport.reason() + ")"));
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);

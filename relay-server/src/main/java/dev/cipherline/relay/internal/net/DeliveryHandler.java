@@ -32,6 +32,7 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     private DeviceAddress device;
     private DeliveryWindow deliveries;
     private DeliveryBus.Subscription subscription;
+    private DeferredFlush out;
 
     /** A handler delivering from {@code queues} with {@code window} unacked deliveries at most. */
     public DeliveryHandler(QueueStore queues, DeliveryBus bus, Clock clock, int window) {
@@ -39,6 +40,11 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
         this.bus = bus;
         this.clock = clock;
         this.window = window;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        out = new DeferredFlush(ctx.channel());
     }
 
     @Override
@@ -135,7 +141,7 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void flush() {
-            ctx.flush();
+            out.flushSoon();
         }
 
         @Override

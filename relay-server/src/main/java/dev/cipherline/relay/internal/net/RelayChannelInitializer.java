@@ -15,15 +15,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pipeline of every connection, in order: back-pressure, HTTP codec, bounded aggregator,
  * per-address rate limit, idle state, the WebSocket upgrade at {@code /v1/websocket} or else the
- * HTTP API; then, on a WebSocket, frame codec, authentication, per-device rate limit, delivery (and
- * acks), send, prekeys, and a last-resort handler. A connection over the connection cap gets only
- * the HTTP codec and a handler refusing it with {@code 503}.
+ * HTTP API (the HTTP-only handlers leave the pipeline after the upgrade); then, on a WebSocket,
+ * frame codec, authentication, per-device rate limit, delivery (and acks), send, prekeys, and a
+ * last-resort handler. A connection over the connection cap gets only the HTTP codec and a handler
+ * refusing it with {@code 503}.
  */
 public final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** The WebSocket path. */
@@ -107,6 +109,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("idle-close", new IdleCloseHandler());
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+        p.addLast(
+                "upgrade-trim",
+                new UpgradeTrimHandler(
+                        List.of("http-aggregator", "address-rate-limit", "http-api")));
         p.addLast("http-api", new HttpApiHandler(limits, store));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));

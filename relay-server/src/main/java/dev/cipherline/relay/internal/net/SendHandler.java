@@ -38,6 +38,7 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
     private final Duration quotaRetryAfter;
 
     private DeviceAddress sender;
+    private DeferredFlush out;
 
     /**
      * A handler storing in {@code queues}.
@@ -59,6 +60,11 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
         this.clock = clock;
         this.maxExpiry = maxExpiry;
         this.quotaRetryAfter = quotaRetryAfter;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        out = new DeferredFlush(ctx.channel());
     }
 
     @Override
@@ -161,12 +167,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (outcome instanceof SendOutcome.Stored stored) {
-            ctx.writeAndFlush(new Frame.Accepted(ref, now));
+            out.write(new Frame.Accepted(ref, now));
             for (Map.Entry<DeviceAddress, List<QueueEntry>> e : stored.entries().entrySet()) {
                 bus.publish(e.getKey(), e.getValue());
             }
         } else if (outcome instanceof SendOutcome.Duplicate) {
-            ctx.writeAndFlush(new Frame.Accepted(ref, now));
+            out.write(new Frame.Accepted(ref, now));
         } else if (outcome instanceof SendOutcome.Mismatched mismatched) {
             ctx.writeAndFlush(new Frame.MismatchedDevices(ref, mismatched.mismatches()));
         } else if (outcome instanceof SendOutcome.UnknownRecipient unknown) {

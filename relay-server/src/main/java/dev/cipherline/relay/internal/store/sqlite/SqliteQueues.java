@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,38 +21,60 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The SQL for queues and bodies. Writes run on the writer thread inside its transaction; the
- * per-device entry counts used for the quota are cached here and touched only on that thread.
+ * The SQL for queues and bodies. Writes run on the writer thread inside its transaction. What this
+ * class keeps in memory (per-device entry counts for the quota, the next seq of each device, the
+ * device directory) is touched only on that thread: seqs handed out are written back once per batch
+ * by {@link #flush}, and {@link #forget} drops everything after a rollback.
  */
 final class SqliteQueues {
     private final int quota;
+    private final DeviceDirectory directory;
     private final Map<Long, Integer> counts = new HashMap<>();
+    private final Map<Long, Long> nextSeqs = new HashMap<>();
+    private final Set<Long> dirtySeqs = new HashSet<>();
 
-    SqliteQueues(int quota) {
+    SqliteQueues(int quota, DeviceDirectory directory) {
         this.quota = quota;
+        this.directory = directory;
     }
 
-    /** Forgets the cached counts; called when a batch did not commit. */
-    void forgetCounts() {
+    /** Forgets what is cached; called when the transaction was rolled back. */
+    void forget() {
         counts.clear();
+        nextSeqs.clear();
+        dirtySeqs.clear();
+        directory.clear();
+    }
+
+    /** Writes the next seq of every device that received entries in this transaction. */
+    void flush(Statements db) throws SQLException {
+        if (dirtySeqs.isEmpty()) {
+            return;
+        }
+        PreparedStatement s = db.get("UPDATE devices SET next_seq = ? WHERE id = ?");
+        for (long rowId : dirtySeqs) {
+            s.setLong(1, nextSeqs.get(rowId));
+            s.setLong(2, rowId);
+            s.executeUpdate();
+        }
+        dirtySeqs.clear();
     }
 
     private record Target(DeviceAddress address, long rowId, Frame.Recipient recipient) {}
 
     SendOutcome store(Statements db, SendRequest send) throws SQLException {
-        if (alreadyAccepted(db, send)) {
+        if (!recordAccepted(db, send)) {
             return new SendOutcome.Duplicate();
         }
-        Map<String, List<Frame.Recipient>> byAccount = new LinkedHashMap<>();
-        for (Frame.Recipient r : send.recipients()) {
-            byAccount.computeIfAbsent(r.accountId(), a -> new ArrayList<>()).add(r);
-        }
+        SendOutcome refused = null;
         List<Target> targets = new ArrayList<>();
         List<Frame.DeviceMismatch> mismatches = new ArrayList<>();
-        for (Map.Entry<String, List<Frame.Recipient>> account : byAccount.entrySet()) {
-            Map<Integer, long[]> registered = devicesOf(db, account.getKey());
+        for (Map.Entry<String, List<Frame.Recipient>> account : byAccount(send).entrySet()) {
+            Map<Integer, DeviceDirectory.Device> registered =
+                    directory.devicesOf(db, account.getKey());
             if (registered.isEmpty()) {
-                return new SendOutcome.UnknownRecipient(account.getKey());
+                refused = new SendOutcome.UnknownRecipient(account.getKey());
+                break;
             }
             Frame.DeviceMismatch mismatch =
                     compare(send.sender(), account.getKey(), account.getValue(), registered);
@@ -63,21 +86,44 @@ final class SqliteQueues {
                 targets.add(
                         new Target(
                                 new DeviceAddress(r.accountId(), r.deviceId()),
-                                registered.get(r.deviceId())[0],
+                                registered.get(r.deviceId()).rowId(),
                                 r));
             }
         }
-        if (!mismatches.isEmpty()) {
-            return new SendOutcome.Mismatched(mismatches);
+        if (refused == null && !mismatches.isEmpty()) {
+            refused = new SendOutcome.Mismatched(mismatches);
         }
-        for (Target t : targets) {
-            if (count(db, t.rowId()) >= quota) {
-                return new SendOutcome.QuotaExceeded(t.address());
+        if (refused == null) {
+            for (Target t : targets) {
+                if (count(db, t.rowId()) >= quota) {
+                    refused = new SendOutcome.QuotaExceeded(t.address());
+                    break;
+                }
             }
         }
+        if (refused != null) {
+            forgetAccepted(db, send);
+            return refused;
+        }
+        return new SendOutcome.Stored(insert(db, send, targets));
+    }
+
+    private static Map<String, List<Frame.Recipient>> byAccount(SendRequest send) {
+        Map<String, List<Frame.Recipient>> byAccount = new LinkedHashMap<>();
+        for (Frame.Recipient r : send.recipients()) {
+            byAccount.computeIfAbsent(r.accountId(), a -> new ArrayList<>()).add(r);
+        }
+        return byAccount;
+    }
+
+    /** Inserts the bodies and one entry per target; the caches change only once all succeeded. */
+    private Map<DeviceAddress, List<QueueEntry>> insert(
+            Statements db, SendRequest send, List<Target> targets) throws SQLException {
         long sharedBody = -1;
+        long[] seqs = new long[targets.size()];
         Map<DeviceAddress, List<QueueEntry>> entries = new LinkedHashMap<>();
-        for (Target t : targets) {
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
             byte[] ciphertext = t.recipient().ciphertext();
             long bodyId;
             if (ciphertext == null) {
@@ -90,6 +136,7 @@ final class SqliteQueues {
                 bodyId = insertBody(db, ciphertext, send.expiresAt());
             }
             long seq = nextSeq(db, t.rowId());
+            seqs[i] = seq;
             insertEntry(db, t.rowId(), seq, bodyId, send);
             entries.computeIfAbsent(t.address(), a -> new ArrayList<>())
                     .add(
@@ -103,27 +150,14 @@ final class SqliteQueues {
                                     send.expiresAt(),
                                     ciphertext));
         }
-        recordAccepted(db, send);
-        // last, so that a failure above (rolled back to the savepoint) leaves the cache right
-        for (Target t : targets) {
-            counts.merge(t.rowId(), 1, Integer::sum);
+        // last, so that a failure above (rolled back to a savepoint) leaves the caches right
+        for (int i = 0; i < targets.size(); i++) {
+            long rowId = targets.get(i).rowId();
+            counts.merge(rowId, 1, Integer::sum);
+            nextSeqs.put(rowId, seqs[i] + 1);
+            dirtySeqs.add(rowId);
         }
-        return new SendOutcome.Stored(entries);
-    }
-
-    /** Devices of an account: device ID to {row ID, registration ID}. */
-    private static Map<Integer, long[]> devicesOf(Statements db, String accountId)
-            throws SQLException {
-        PreparedStatement s =
-                db.get("SELECT device, id, registration_id FROM devices WHERE account = ?");
-        s.setString(1, accountId);
-        Map<Integer, long[]> devices = new HashMap<>();
-        try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                devices.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getInt(3)});
-            }
-        }
-        return devices;
+        return entries;
     }
 
     /** The mismatch of one account's addressed devices, or null if they are exactly right. */
@@ -131,16 +165,16 @@ final class SqliteQueues {
             DeviceAddress sender,
             String accountId,
             List<Frame.Recipient> addressed,
-            Map<Integer, long[]> registered) {
+            Map<Integer, DeviceDirectory.Device> registered) {
         Set<Integer> seen = new LinkedHashSet<>();
         Set<Integer> extra = new TreeSet<>();
         Set<Integer> stale = new TreeSet<>();
         for (Frame.Recipient r : addressed) {
             seen.add(r.deviceId());
-            long[] device = registered.get(r.deviceId());
+            DeviceDirectory.Device device = registered.get(r.deviceId());
             if (device == null) {
                 extra.add(r.deviceId());
-            } else if (device[1] != r.registrationId()) {
+            } else if (device.registrationId() != r.registrationId()) {
                 stale.add(r.deviceId());
             }
         }
@@ -158,28 +192,32 @@ final class SqliteQueues {
                 accountId, List.copyOf(missing), List.copyOf(extra), List.copyOf(stale));
     }
 
-    private static boolean alreadyAccepted(Statements db, SendRequest send) throws SQLException {
+    /**
+     * Remembers the send's clientMsgId.
+     *
+     * @return false if it was accepted before (a retry)
+     */
+    private static boolean recordAccepted(Statements db, SendRequest send) throws SQLException {
         PreparedStatement s =
                 db.get(
-                        "SELECT 1 FROM accepted_sends WHERE sender = ? AND sender_device = ?"
-                                + " AND client_msg_id = ?");
-        s.setString(1, send.sender().accountId());
-        s.setInt(2, send.sender().deviceId());
-        s.setString(3, send.clientMsgId());
-        try (ResultSet rs = s.executeQuery()) {
-            return rs.next();
-        }
-    }
-
-    private static void recordAccepted(Statements db, SendRequest send) throws SQLException {
-        PreparedStatement s =
-                db.get(
-                        "INSERT INTO accepted_sends (sender, sender_device, client_msg_id,"
-                                + " accepted_at) VALUES (?, ?, ?, ?)");
+                        "INSERT OR IGNORE INTO accepted_sends (sender, sender_device,"
+                                + " client_msg_id, accepted_at) VALUES (?, ?, ?, ?)");
         s.setString(1, send.sender().accountId());
         s.setInt(2, send.sender().deviceId());
         s.setString(3, send.clientMsgId());
         s.setLong(4, send.serverTime());
+        return s.executeUpdate() == 1;
+    }
+
+    /** Undoes {@link #recordAccepted} for a send that was refused. */
+    private static void forgetAccepted(Statements db, SendRequest send) throws SQLException {
+        PreparedStatement s =
+                db.get(
+                        "DELETE FROM accepted_sends WHERE sender = ? AND sender_device = ?"
+                                + " AND client_msg_id = ?");
+        s.setString(1, send.sender().accountId());
+        s.setInt(2, send.sender().deviceId());
+        s.setString(3, send.clientMsgId());
         s.executeUpdate();
     }
 
@@ -210,16 +248,21 @@ final class SqliteQueues {
         }
     }
 
-    private static long nextSeq(Statements db, long rowId) throws SQLException {
-        PreparedStatement s =
-                db.get(
-                        "UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?"
-                                + " RETURNING next_seq - 1");
+    /** The next seq of the device, without taking it (see {@link #insert}). */
+    private long nextSeq(Statements db, long rowId) throws SQLException {
+        Long cached = nextSeqs.get(rowId);
+        if (cached != null) {
+            return cached;
+        }
+        PreparedStatement s = db.get("SELECT next_seq FROM devices WHERE id = ?");
         s.setLong(1, rowId);
+        long next;
         try (ResultSet rs = s.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            next = rs.getLong(1);
         }
+        nextSeqs.put(rowId, next);
+        return next;
     }
 
     private static void insertEntry(

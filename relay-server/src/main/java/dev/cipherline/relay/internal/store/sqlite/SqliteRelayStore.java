@@ -44,6 +44,9 @@ public final class SqliteRelayStore implements RelayStore {
     /** The database file inside the data directory. */
     public static final String FILE_NAME = "relay.db";
 
+    /** How many accounts' device lists the writer keeps in memory. */
+    private static final int DIRECTORY_CAPACITY = 100_000;
+
     /**
      * Settings of the store.
      *
@@ -64,6 +67,7 @@ public final class SqliteRelayStore implements RelayStore {
     private final Executor readerExecutor;
     private final Statements writeConnection;
     private final SqliteWriter writer;
+    private final DeviceDirectory directory;
     private final SqliteQueues queues;
     private final BlockingQueue<Statements> readConnections;
     private final List<Statements> allReaders = new ArrayList<>();
@@ -78,16 +82,23 @@ public final class SqliteRelayStore implements RelayStore {
         this.clock = clock;
         this.settings = settings;
         this.readerExecutor = readerExecutor;
-        this.queues = new SqliteQueues(settings.queueQuota());
+        this.directory = new DeviceDirectory(DIRECTORY_CAPACITY);
+        this.queues = new SqliteQueues(settings.queueQuota(), directory);
         this.writeConnection = new Statements(connect(file));
         Schema.create(writeConnection.connection());
         this.writer =
                 new SqliteWriter(
                         writeConnection,
                         writerExecutor,
-                        committed -> {
-                            if (!committed) {
-                                queues.forgetCounts();
+                        new SqliteWriter.Listener() {
+                            @Override
+                            public void beforeCommit(Statements db) throws SQLException {
+                                queues.flush(db);
+                            }
+
+                            @Override
+                            public void rolledBack() {
+                                queues.forget();
                             }
                         });
         this.readConnections = new ArrayBlockingQueue<>(settings.readers());
@@ -138,6 +149,7 @@ public final class SqliteRelayStore implements RelayStore {
         long now = clock.millis();
         return writer.submit(
                 db -> {
+                    directory.forget(registration.accountId());
                     SqliteDevices.Registered r = SqliteDevices.register(db, registration, now);
                     if (r.replaced()) {
                         queues.clear(db, r.rowId());
@@ -192,7 +204,8 @@ public final class SqliteRelayStore implements RelayStore {
         return writer.submit(
                 db -> {
                     long rowId =
-                            SqliteDevices.rowId(db, device)
+                            directory
+                                    .rowId(db, device)
                                     .orElseThrow(() -> new UnknownDeviceException(device));
                     return queues.ack(db, rowId, seqs);
                 });

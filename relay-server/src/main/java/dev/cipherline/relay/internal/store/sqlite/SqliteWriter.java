@@ -2,9 +2,7 @@ package dev.cipherline.relay.internal.store.sqlite;
 
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +11,13 @@ import java.util.concurrent.Executor;
 
 /**
  * The single writer of the database, with group commit: tasks submitted from any thread queue up,
- * and the writer runs every queued task in one transaction (each under its own savepoint, so one
- * failing task does not undo the others), commits once, and only then completes their futures.
- * While one batch is being committed (and synced to disk) the next one gathers, so the number of
- * syncs per second stays bounded however many senders there are.
+ * and the writer runs every queued task in one transaction, commits once, and only then completes
+ * their futures. While one batch is being committed (and synced to disk) the next one gathers, so
+ * the number of syncs per second stays bounded however many senders there are.
+ *
+ * <p>A batch first runs without savepoints, the cheap common case. If a task throws, the whole
+ * transaction is rolled back, the {@link Listener} forgets what it cached, and the batch runs again
+ * with each task under its own savepoint, so one failing task does not undo the others.
  *
  * <p>The connection is touched only by tasks run on the writer executor, which must run one task at
  * a time.
@@ -30,22 +31,29 @@ final class SqliteWriter {
         T run(Statements db) throws SQLException;
     }
 
-    /** Runs after every commit, and after a failed commit, on the writer thread. */
-    interface CommitListener {
-        void afterCommit(boolean committed);
+    /** Hooks around the transaction, called on the writer thread. */
+    interface Listener {
+        /** Writes what the tasks of the batch left in memory; runs inside the transaction. */
+        void beforeCommit(Statements db) throws SQLException;
+
+        /**
+         * The transaction was rolled back (a task failed, or the commit did): whatever the tasks
+         * cached in memory since the last commit must be forgotten.
+         */
+        void rolledBack();
     }
 
     private record Pending<T>(Task<T> task, CompletableFuture<T> future) {}
 
     private final Statements db;
     private final Executor executor;
-    private final CommitListener listener;
+    private final Listener listener;
     private final Object lock = new Object();
     private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
     private boolean scheduled;
     private boolean closed;
 
-    SqliteWriter(Statements db, Executor executor, CommitListener listener) throws SQLException {
+    SqliteWriter(Statements db, Executor executor, Listener listener) throws SQLException {
         this.db = db;
         this.executor = executor;
         this.listener = listener;
@@ -112,42 +120,66 @@ final class SqliteWriter {
     }
 
     private void runBatch(List<Pending<?>> batch) {
-        List<Object> results = new ArrayList<>(batch.size());
-        Connection connection = db.connection();
-        for (Pending<?> pending : batch) {
-            results.add(runOne(pending.task()));
+        Object[] results = runAll(batch, false);
+        if (results == null) {
+            rollback();
+            results = runAll(batch, true);
         }
         boolean committed;
         try {
-            connection.commit();
+            listener.beforeCommit(db);
+            db.connection().commit();
             committed = true;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.log(Level.ERROR, "commit of a batch of " + batch.size() + " writes failed", e);
-            rollbackQuietly(connection);
+            rollback();
             committed = false;
         }
-        listener.afterCommit(committed);
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results.get(i), committed);
+            complete(batch.get(i), results[i], committed);
         }
     }
 
-    private Object runOne(Task<?> task) {
-        Connection connection = db.connection();
-        Savepoint savepoint = null;
+    /**
+     * Runs every task of the batch.
+     *
+     * @param isolated whether each task runs under its own savepoint
+     * @return the results (a {@link Failure} for a task that threw), or null if a task threw while
+     *     not isolated: the transaction then holds partial work and must be rolled back
+     */
+    private Object[] runAll(List<Pending<?>> batch, boolean isolated) {
+        Object[] results = new Object[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Task<?> task = batch.get(i).task();
+            if (isolated) {
+                results[i] = runIsolated(task);
+            } else {
+                try {
+                    results[i] = task.run(db);
+                } catch (SQLException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return results;
+    }
+
+    private Object runIsolated(Task<?> task) {
         try {
-            savepoint = connection.setSavepoint();
+            db.get("SAVEPOINT task").execute();
+        } catch (SQLException e) {
+            return new Failure(e);
+        }
+        try {
             Object result = task.run(db);
-            connection.releaseSavepoint(savepoint);
+            db.get("RELEASE task").execute();
             return result;
         } catch (SQLException | RuntimeException e) {
-            if (savepoint != null) {
-                try {
-                    connection.rollback(savepoint);
-                    connection.releaseSavepoint(savepoint);
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
+            try {
+                db.get("ROLLBACK TO task").execute();
+                db.get("RELEASE task").execute();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
             }
             return new Failure(e);
         }
@@ -166,11 +198,12 @@ final class SqliteWriter {
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    private void rollback() {
         try {
-            connection.rollback();
+            db.connection().rollback();
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "rollback after a failed commit failed", e);
+            LOG.log(Level.WARNING, "rollback of a batch failed", e);
         }
+        listener.rolledBack();
     }
 }
