@@ -9,9 +9,10 @@ import java.util.List;
  * clientMsgId. The first delivery of an id counts as delivered. Another delivery of the same id is
  *
  * <ul>
- *   <li>a <em>redelivery after the kill</em> if it has the same {@code seq} and came on a later
- *       connection: the ack of the first one was lost with the relay, and the protocol delivers
- *       unacknowledged entries again on the next connection (the SDK drops these);
+ *   <li>a <em>redelivery after the kill</em> if it has the same {@code seq} and came on a newer
+ *       connection than the one that last had it: the ack of the first one was lost with the relay,
+ *       and the protocol delivers unacknowledged entries again on the next connection (the SDK
+ *       drops these);
  *   <li>a <em>redelivery on the same connection</em> if it has the same {@code seq} on the same
  *       connection, which the relay should never do;
  *   <li>a <em>duplicate seq</em> if it has another {@code seq}: the relay stored the envelope
@@ -33,10 +34,12 @@ final class FaultReceiver implements FrameListener {
     private final Progress progress;
     private final long[] seqOf;
     private final BenchConnection[] connectionOf;
+    private final long[] ackedAt;
     private int distinct;
     private int highest = -1;
     private long outOfOrder;
     private long redeliveredAfterKill;
+    private long earliestRedeliveredAck = Long.MAX_VALUE;
     private long redeliveredSameConnection;
     private long duplicateSeqs;
     private long errors;
@@ -47,6 +50,7 @@ final class FaultReceiver implements FrameListener {
         this.progress = progress;
         this.seqOf = new long[messages];
         this.connectionOf = new BenchConnection[messages];
+        this.ackedAt = new long[messages];
         Arrays.fill(seqOf, -1);
     }
 
@@ -68,6 +72,7 @@ final class FaultReceiver implements FrameListener {
             if (seqOf[index] < 0) {
                 seqOf[index] = d.seq();
                 connectionOf[index] = c;
+                ackedAt[index] = System.nanoTime();
                 distinct++;
                 if (index < highest) {
                     outOfOrder++;
@@ -77,7 +82,10 @@ final class FaultReceiver implements FrameListener {
             } else if (seqOf[index] != d.seq()) {
                 duplicateSeqs++;
             } else if (connectionOf[index] != c) {
+                connectionOf[index] =
+                        c; // a second redelivery on this connection is the relay's fault
                 redeliveredAfterKill++;
+                earliestRedeliveredAck = Math.min(earliestRedeliveredAck, ackedAt[index]);
             } else {
                 redeliveredSameConnection++;
             }
@@ -102,6 +110,14 @@ final class FaultReceiver implements FrameListener {
 
     synchronized long redeliveredAfterKill() {
         return redeliveredAfterKill;
+    }
+
+    /**
+     * The {@link System#nanoTime()} at which the first delivery of the earliest-acked redelivered
+     * envelope was acked, or {@link Long#MAX_VALUE} if none was redelivered.
+     */
+    synchronized long earliestRedeliveredAck() {
+        return earliestRedeliveredAck;
     }
 
     synchronized long redeliveredSameConnection() {

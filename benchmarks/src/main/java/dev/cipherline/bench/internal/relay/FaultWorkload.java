@@ -94,12 +94,15 @@ public final class FaultWorkload {
                                     Math.max(0, deadline - System.nanoTime()),
                                     TimeUnit.NANOSECONDS);
             long elapsed = System.nanoTime() - t0;
+            // stop the traffic before counting; an incomplete run reports what had arrived by now
+            open.forEach(BenchConnection::close);
             return report(
                     senders,
                     receivers,
                     reachedKillPoint && finished,
                     acceptedBeforeKill,
                     exitStatus,
+                    k0,
                     restarted - k0,
                     reconnected - restarted,
                     elapsed);
@@ -123,6 +126,7 @@ public final class FaultWorkload {
             boolean completed,
             long acceptedBeforeKill,
             int exitStatus,
+            long killedAt,
             long restartNanos,
             long reconnectNanos,
             long elapsedNanos) {
@@ -132,6 +136,7 @@ public final class FaultWorkload {
         long deliveredNotAccepted = 0;
         long duplicateSeqs = 0;
         long redeliveredAfterKill = 0;
+        long earliestRedeliveredAck = Long.MAX_VALUE;
         long redeliveredSameConnection = 0;
         long outOfOrder = 0;
         long resent = 0;
@@ -152,6 +157,7 @@ public final class FaultWorkload {
             distinct += r.distinct();
             duplicateSeqs += r.duplicateSeqs();
             redeliveredAfterKill += r.redeliveredAfterKill();
+            earliestRedeliveredAck = Math.min(earliestRedeliveredAck, r.earliestRedeliveredAck());
             redeliveredSameConnection += r.redeliveredSameConnection();
             outOfOrder += r.outOfOrder();
             resent += s.resent();
@@ -174,6 +180,11 @@ public final class FaultWorkload {
         out.put("lost", lost);
         out.put("duplicate_seqs", duplicateSeqs);
         out.put("redelivered_after_kill", redeliveredAfterKill);
+        out.put(
+                "redelivered_oldest_ack_ms_before_kill",
+                redeliveredAfterKill == 0
+                        ? null
+                        : Latencies.round((killedAt - earliestRedeliveredAck) / 1e6));
         out.put("redelivered_same_connection", redeliveredSameConnection);
         out.put("delivered_not_accepted", deliveredNotAccepted);
         out.put("accepted_before_kill", acceptedBeforeKill);
