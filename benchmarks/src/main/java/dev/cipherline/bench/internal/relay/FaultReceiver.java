@@ -35,6 +35,7 @@ final class FaultReceiver implements FrameListener {
     private final long[] seqOf;
     private final BenchConnection[] connectionOf;
     private final long[] ackedAt;
+    private final long[] serverTimeOf;
     private int distinct;
     private int highest = -1;
     private long outOfOrder;
@@ -51,6 +52,7 @@ final class FaultReceiver implements FrameListener {
         this.seqOf = new long[messages];
         this.connectionOf = new BenchConnection[messages];
         this.ackedAt = new long[messages];
+        this.serverTimeOf = new long[messages];
         Arrays.fill(seqOf, -1);
     }
 
@@ -73,6 +75,7 @@ final class FaultReceiver implements FrameListener {
                 seqOf[index] = d.seq();
                 connectionOf[index] = c;
                 ackedAt[index] = System.nanoTime();
+                serverTimeOf[index] = d.serverTime();
                 distinct++;
                 if (index < highest) {
                     outOfOrder++;
@@ -97,6 +100,14 @@ final class FaultReceiver implements FrameListener {
     /** Whether message {@code index} was delivered at least once. */
     synchronized boolean delivered(int index) {
         return seqOf[index] >= 0;
+    }
+
+    /**
+     * When the relay accepted message {@code index}, by its clock ({@code serverTime} of the
+     * delivery, epoch milliseconds); only meaningful if {@link #delivered} it.
+     */
+    synchronized long serverTime(int index) {
+        return serverTimeOf[index];
     }
 
     synchronized int distinct() {

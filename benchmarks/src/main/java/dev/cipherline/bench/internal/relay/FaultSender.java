@@ -35,6 +35,7 @@ final class FaultSender implements FrameListener {
     private final Progress progress;
     private final BitSet accepted = new BitSet();
     private final TreeMap<Integer, byte[]> unaccepted = new TreeMap<>();
+    private final BitSet resentIds = new BitSet();
     private BenchConnection current;
     private int next;
     private long resent;
@@ -77,6 +78,7 @@ final class FaultSender implements FrameListener {
         List<Map.Entry<Integer, byte[]>> again = new ArrayList<>(unaccepted.entrySet());
         for (Map.Entry<Integer, byte[]> e : again) {
             write(e.getKey(), e.getValue());
+            resentIds.set(e.getKey());
             resent++;
         }
         fill();
@@ -159,6 +161,11 @@ final class FaultSender implements FrameListener {
     /** Envelopes sent again after a reconnect. */
     synchronized long resent() {
         return resent;
+    }
+
+    /** Whether message {@code index} was sent again after a reconnect. */
+    synchronized boolean resent(int index) {
+        return resentIds.get(index);
     }
 
     /** {@code accepted} answers for a clientMsgId that was already accepted. */

@@ -74,6 +74,7 @@ public final class FaultWorkload {
             long acceptedBeforeKill = total - accepted.getCount();
 
             long k0 = System.nanoTime();
+            long killedAtMillis = System.currentTimeMillis();
             int exitStatus = relay.kill();
             relay.restart();
             long restarted = System.nanoTime();
@@ -103,6 +104,7 @@ public final class FaultWorkload {
                     acceptedBeforeKill,
                     exitStatus,
                     k0,
+                    killedAtMillis,
                     restarted - k0,
                     reconnected - restarted,
                     elapsed);
@@ -127,6 +129,7 @@ public final class FaultWorkload {
             long acceptedBeforeKill,
             int exitStatus,
             long killedAt,
+            long killedAtMillis,
             long restartNanos,
             long reconnectNanos,
             long elapsedNanos) {
@@ -140,6 +143,7 @@ public final class FaultWorkload {
         long redeliveredSameConnection = 0;
         long outOfOrder = 0;
         long resent = 0;
+        long resentAlreadyStored = 0;
         long acceptedTwice = 0;
         long sendErrors = 0;
         long errors = 0;
@@ -151,6 +155,10 @@ public final class FaultWorkload {
                     lost++;
                 } else if (!s.accepted(m) && r.delivered(m)) {
                     deliveredNotAccepted++;
+                }
+                // accepted by the killed relay: the resend was answered from its idempotency record
+                if (s.resent(m) && r.delivered(m) && r.serverTime(m) < killedAtMillis) {
+                    resentAlreadyStored++;
                 }
             }
             accepted += s.acceptedCount();
@@ -189,6 +197,7 @@ public final class FaultWorkload {
         out.put("delivered_not_accepted", deliveredNotAccepted);
         out.put("accepted_before_kill", acceptedBeforeKill);
         out.put("resent_after_reconnect", resent);
+        out.put("resent_already_stored", resentAlreadyStored);
         out.put("accepted_twice", acceptedTwice);
         out.put("out_of_order", outOfOrder);
         out.put("send_errors", sendErrors);
