@@ -3,6 +3,7 @@ package dev.cipherline.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.bench.internal.relay.ClientGroup;
 import dev.cipherline.bench.internal.relay.FanOutWorkload;
+import dev.cipherline.bench.internal.relay.FaultWorkload;
 import dev.cipherline.bench.internal.relay.IdleWorkload;
 import dev.cipherline.bench.internal.relay.OfflineWorkload;
 import dev.cipherline.bench.internal.relay.OnlineWorkload;
@@ -19,7 +20,8 @@ import java.util.Map;
  * The relay load generator: {@code java -jar benchmarks/target/cipherline-bench.jar WORKLOAD
  * [options]}. Each workload starts its own relay process (fresh data directory, default
  * durability), drives it over loopback WebSockets and prints one JSON line on stdout. Progress and
- * failures go to stderr. Exit code 0 if every workload completed, 1 otherwise, 2 for bad arguments.
+ * failures go to stderr. Exit code 0 if every workload completed (and the fault check passed), 1
+ * otherwise, 2 for bad arguments.
  */
 public final class RelayLoad {
     static final String USAGE =
@@ -31,7 +33,10 @@ public final class RelayLoad {
               W2     offline store then drain: --messages N (10000) --window W (100)
               W3     idle connections: --connections C (10000)
               W4     group fan-out: --recipients N (1000) --repeat R (5)
-              all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4
+              FAULT  W1 while the relay is SIGKILLed and restarted once; checks that every
+                     accepted envelope is delivered and none is stored twice:
+                     --pairs K (100) --messages N (200) --window W (10)
+              all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4, FAULT
 
             Options:
               --size B              envelope bytes (256)
@@ -87,7 +92,9 @@ public final class RelayLoad {
         try (RelayProcess relay = RelayProcess.start(a.relayJar, a.relayJvm, a.relayArgs);
                 ClientGroup clients = new ClientGroup(relay.url(), a.clientThreads)) {
             line.putAll(run.workload().run(relay, clients));
-            ok = !Boolean.FALSE.equals(line.get("completed"));
+            ok =
+                    !Boolean.FALSE.equals(line.get("completed"))
+                            && !Boolean.FALSE.equals(line.get("passed"));
         } catch (Exception e) {
             line.put("completed", false);
             line.put("failure", e.toString());
@@ -126,7 +133,7 @@ public final class RelayLoad {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "W1", "W2", "W3", "W4", "all" -> a.workloads.add(arg);
+                    case "W1", "W2", "W3", "W4", "FAULT", "all" -> a.workloads.add(arg);
                     case "--pairs" -> a.pairs = positive(args, ++i, arg);
                     case "--messages" -> a.messages = positive(args, ++i, arg);
                     case "--window" -> a.window = positive(args, ++i, arg);
@@ -184,6 +191,7 @@ public final class RelayLoad {
                     case "W2" -> runs.add(w2());
                     case "W3" -> runs.add(w3());
                     case "W4" -> runs.add(w4());
+                    case "FAULT" -> runs.add(fault());
                     default -> {
                         runs.add(w1(quick ? 10 : 100, 10));
                         runs.add(w1(quick ? 50 : 1000, 10));
@@ -191,6 +199,7 @@ public final class RelayLoad {
                         runs.add(w2());
                         runs.add(w3());
                         runs.add(w4());
+                        runs.add(fault());
                     }
                 }
             }
@@ -218,6 +227,20 @@ public final class RelayLoad {
                             Duration.ofSeconds(quick ? 1 : 5),
                             timeout);
             return new Run("W3", Map.of("connections", o.connections()), new IdleWorkload(o)::run);
+        }
+
+        private Run fault() {
+            var o =
+                    new FaultWorkload.Options(
+                            or(pairs, 100, 10),
+                            or(messages, 200, 60),
+                            or(window, 10, 10),
+                            size,
+                            timeout);
+            return new Run(
+                    "FAULT",
+                    Map.of("pairs", o.pairs(), "messages", o.messages(), "window", o.window()),
+                    new FaultWorkload(o)::run);
         }
 
         private Run w4() {

@@ -17,8 +17,10 @@ import java.util.stream.Stream;
 /**
  * A relay started as its own process from {@code cipherline-relay.jar}, on a free loopback port
  * with a fresh data directory, with its default durability (SQLite WAL, {@code synchronous=FULL},
- * group commit). Reads the process's CPU time and memory from {@code /proc}, so it works on Linux
- * only.
+ * group commit). It can be killed with SIGKILL and restarted on the same port and data directory
+ * ({@link #kill()}, {@link #restart()}); {@link #pid()} and the {@code /proc} readings then refer
+ * to the new process. Reads the process's CPU time and memory from {@code /proc}, so it works on
+ * Linux only.
  */
 public final class RelayProcess implements AutoCloseable {
     private static final Pattern LISTENING =
@@ -26,16 +28,30 @@ public final class RelayProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOCK_TICKS = clockTicksPerSecond();
 
-    private final Process process;
-    private final Path dataDir;
     private final Path workDir;
+    private final Path dataDir;
     private final URI url;
+    private final List<String> jvmOptions;
+    private final Path relayJar;
+    private final List<String> relayArgs;
+    private volatile Process process;
+    private int generation = 1;
 
-    private RelayProcess(Process process, Path workDir, Path dataDir, URI url) {
+    private RelayProcess(
+            Process process,
+            Path workDir,
+            Path dataDir,
+            URI url,
+            Path relayJar,
+            List<String> jvmOptions,
+            List<String> relayArgs) {
         this.process = process;
         this.workDir = workDir;
         this.dataDir = dataDir;
         this.url = url;
+        this.relayJar = relayJar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.relayArgs = List.copyOf(relayArgs);
     }
 
     /**
@@ -54,6 +70,91 @@ public final class RelayProcess implements AutoCloseable {
         Path data = work.resolve("relay-data");
         Path stdout = work.resolve("relay.out");
         Path stderr = work.resolve("relay.err");
+        List<String> command = command(relayJar, jvmOptions, relayArgs, "127.0.0.1:0", data);
+        Process process = launch(command, stdout, stderr);
+        URI url = awaitUrl(process, stdout, System.nanoTime() + START_TIMEOUT.toNanos());
+        if (url == null) {
+            process.destroyForcibly();
+            throw new IOException(
+                    "the relay did not start within "
+                            + START_TIMEOUT
+                            + "; its stderr is in "
+                            + stderr);
+        }
+        return new RelayProcess(process, work, data, url, relayJar, jvmOptions, relayArgs);
+    }
+
+    /**
+     * Kills the relay with SIGKILL ({@link Process#destroyForcibly()} is SIGKILL on Linux), so it
+     * gets no chance to flush, close or answer anything, and waits until it is gone.
+     *
+     * @return the killed process's exit status: 137 (128 + SIGKILL) on Linux
+     * @throws IOException if the process is still alive 10 seconds later
+     */
+    public int kill() throws IOException, InterruptedException {
+        Process p = process;
+        p.destroyForcibly();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("the relay (pid " + p.pid() + ") survived SIGKILL for 10 s");
+        }
+        return p.exitValue();
+    }
+
+    /**
+     * Starts a new relay process with the same options on the same data directory and the same
+     * port, so that clients reconnect to the same {@link #url()}, and waits until it listens. Call
+     * after {@link #kill()}. A bind that fails (the port not free yet) is retried until the start
+     * timeout.
+     *
+     * @throws IOException if no new relay listens on the same URL within the start timeout
+     */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("restart() needs the relay stopped first");
+        }
+        List<String> command =
+                command(
+                        relayJar,
+                        jvmOptions,
+                        relayArgs,
+                        url.getHost() + ":" + url.getPort(),
+                        dataDir);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            generation++;
+            Path stdout = workDir.resolve("relay-" + generation + ".out");
+            Path stderr = workDir.resolve("relay-" + generation + ".err");
+            Process next = launch(command, stdout, stderr);
+            URI announced = awaitUrl(next, stdout, deadline);
+            if (announced != null && announced.equals(url)) {
+                process = next;
+                return;
+            }
+            next.destroyForcibly();
+            next.waitFor(10, TimeUnit.SECONDS);
+            if (announced != null) {
+                throw new IOException(
+                        "the restarted relay listens on " + announced + ", not " + url);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IOException(
+                        "the relay did not restart on "
+                                + url
+                                + " within "
+                                + START_TIMEOUT
+                                + "; its stderr is in "
+                                + stderr);
+            }
+            Thread.sleep(100); // the port may still be held by the killed process's sockets
+        }
+    }
+
+    private static List<String> command(
+            Path relayJar,
+            List<String> jvmOptions,
+            List<String> relayArgs,
+            String listen,
+            Path data) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -62,30 +163,39 @@ public final class RelayProcess implements AutoCloseable {
                         "-jar",
                         relayJar.toString(),
                         "--listen",
-                        "127.0.0.1:0",
+                        listen,
                         "--data",
                         data.toString()));
         command.addAll(relayArgs);
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile())
-                        .start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        return command;
+    }
+
+    private static Process launch(List<String> command, Path stdout, Path stderr)
+            throws IOException {
+        return new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+    }
+
+    /**
+     * Waits for {@code process} to announce its URL on stdout; null if it exits or the {@link
+     * System#nanoTime()} deadline passes first (the process is then left as it is).
+     */
+    private static URI awaitUrl(Process process, Path stdout, long deadline)
+            throws IOException, InterruptedException {
         while (System.nanoTime() < deadline) {
             String out = Files.readString(stdout, StandardCharsets.UTF_8);
             Matcher m = LISTENING.matcher(out);
             if (m.find()) {
-                return new RelayProcess(process, work, data, URI.create(m.group(1)));
+                return URI.create(m.group(1));
             }
             if (!process.isAlive()) {
-                break;
+                return null;
             }
             process.waitFor(50, TimeUnit.MILLISECONDS);
         }
-        process.destroyForcibly();
-        throw new IOException(
-                "the relay did not start within " + START_TIMEOUT + "; its stderr is in " + stderr);
+        return null;
     }
 
     /** The relay's HTTP base URL. */
@@ -158,6 +268,7 @@ public final class RelayProcess implements AutoCloseable {
     /** Stops the relay with SIGTERM (then SIGKILL after 10 s) and deletes its directory. */
     @Override
     public void close() throws IOException, InterruptedException {
+        Process process = this.process;
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
