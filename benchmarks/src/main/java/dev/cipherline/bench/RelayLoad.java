@@ -47,6 +47,9 @@ public final class RelayLoad {
                                     backlog beyond the default per-device burst of 10,000
               --client-threads N    load generator event loops (2)
               --timeout SECONDS     bound on each phase of a workload (300)
+              --warmup-seconds S    online traffic (50 pairs, other devices) run through each
+                                    fresh relay before its workload is measured, so that the
+                                    figures are of a warmed-up JVM (20; 0 for none; 2 if --quick)
               --quick               small counts, for a smoke run in seconds
             """;
 
@@ -91,6 +94,9 @@ public final class RelayLoad {
         System.err.println("RelayLoad: running " + run.name() + " " + run.params());
         try (RelayProcess relay = RelayProcess.start(a.relayJar, a.relayJvm, a.relayArgs);
                 ClientGroup clients = new ClientGroup(relay.url(), a.clientThreads)) {
+            int warmup = a.warmupSeconds();
+            line.put("relay_warmup_s", warmup);
+            warmUp(a, relay, clients, warmup);
             line.putAll(run.workload().run(relay, clients));
             ok =
                     !Boolean.FALSE.equals(line.get("completed"))
@@ -110,6 +116,23 @@ public final class RelayLoad {
         return ok;
     }
 
+    /**
+     * Runs online traffic between 50 pairs of devices of its own for about {@code seconds}, so that
+     * the relay's JIT compiler has done its work before the workload is measured. A real relay runs
+     * for days; the first seconds of a fresh JVM are not what its users see.
+     */
+    private static void warmUp(Args a, RelayProcess relay, ClientGroup clients, int seconds)
+            throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            var o = new OnlineWorkload.Options(50, 200, 0, 10, a.size, a.timeout);
+            Map<String, Object> round = new OnlineWorkload(o).run(relay, clients);
+            if (Boolean.FALSE.equals(round.get("completed"))) {
+                throw new java.io.IOException("the relay warm-up did not complete: " + round);
+            }
+        }
+    }
+
     /** The command line. */
     private static final class Args {
         final List<String> workloads = new ArrayList<>();
@@ -120,6 +143,7 @@ public final class RelayLoad {
         Integer recipients;
         Integer repeat;
         int size = 256;
+        Integer warmupSeconds;
         Path relayJar = Path.of("relay-server/target/cipherline-relay.jar");
         final List<String> relayJvm = new ArrayList<>();
         final List<String> relayArgs = new ArrayList<>();
@@ -146,6 +170,7 @@ public final class RelayLoad {
                     case "--relay-jar" -> a.relayJar = Path.of(value(args, ++i, arg));
                     case "--relay-jvm" -> a.relayJvm.add(value(args, ++i, arg));
                     case "--relay-arg" -> a.relayArgs.add(value(args, ++i, arg));
+                    case "--warmup-seconds" -> a.warmupSeconds = natural(args, ++i, arg);
                     case "--quick" -> a.quick = true;
                     case "--help", "-h" -> a.help = true;
                     default -> throw new IllegalArgumentException("unknown argument: " + arg);
@@ -177,6 +202,22 @@ public final class RelayLoad {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " must be a positive integer");
             }
+        }
+
+        private static int natural(String[] args, int i, String option) {
+            try {
+                int v = Integer.parseInt(value(args, i, option));
+                if (v < 0) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be 0 or a positive integer");
+            }
+        }
+
+        int warmupSeconds() {
+            return or(warmupSeconds, 20, 2);
         }
 
         private int or(Integer given, int full, int quickValue) {

@@ -1,11 +1,17 @@
 package dev.cipherline.relay.internal.store.sqlite;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
-/** The relay's tables. Ciphertext lives only in {@code bodies}; everything else is metadata. */
+/**
+ * The relay's tables. Ciphertext lives in {@code queue.data} when it has one recipient device
+ * ({@code body_id} 0), or once in {@code bodies} when several devices share it ({@code body_id}
+ * names it); everything else is metadata. Opening a database of an older layout adds what is
+ * missing.
+ */
 final class Schema {
     private static final List<String> STATEMENTS =
             List.of(
@@ -56,6 +62,7 @@ final class Schema {
                         device_id INTEGER NOT NULL,
                         seq INTEGER NOT NULL,
                         body_id INTEGER NOT NULL,
+                        data BLOB,
                         sender TEXT NOT NULL,
                         sender_device INTEGER NOT NULL,
                         client_msg_id TEXT NOT NULL,
@@ -65,7 +72,9 @@ final class Schema {
                         PRIMARY KEY (device_id, seq)) WITHOUT ROWID
                     """,
                     "CREATE INDEX IF NOT EXISTS queue_expiry ON queue (expires_at)",
-                    "CREATE INDEX IF NOT EXISTS queue_body ON queue (body_id)",
+                    "DROP INDEX IF EXISTS queue_body",
+                    "CREATE INDEX IF NOT EXISTS queue_shared_body ON queue (body_id)"
+                            + " WHERE body_id > 0",
                     """
                     CREATE TABLE IF NOT EXISTS accepted_sends (
                         sender TEXT NOT NULL,
@@ -83,6 +92,20 @@ final class Schema {
             for (String sql : STATEMENTS) {
                 statement.execute(sql);
             }
+            addInlineData(statement);
+        }
+    }
+
+    /** Before entries held their own ciphertext: the queue had no {@code data} column. */
+    private static void addInlineData(Statement statement) throws SQLException {
+        boolean present = false;
+        try (ResultSet rs = statement.executeQuery("PRAGMA table_info(queue)")) {
+            while (rs.next()) {
+                present |= rs.getString("name").equals("data");
+            }
+        }
+        if (!present) {
+            statement.execute("ALTER TABLE queue ADD COLUMN data BLOB");
         }
     }
 }

@@ -21,12 +21,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The SQL for queues and bodies. Writes run on the writer thread inside its transaction. What this
- * class keeps in memory (per-device entry counts for the quota, the next seq of each device, the
- * device directory) is touched only on that thread: seqs handed out are written back once per batch
- * by {@link #flush}, and {@link #forget} drops everything after a rollback.
+ * The SQL for queues and bodies. Ciphertext for one device is stored in its queue entry; ciphertext
+ * shared by several devices (a group message) once in {@code bodies}. Writes run on the writer
+ * thread inside its transaction. What this class keeps in memory (per-device entry counts for the
+ * quota, the next seq of each device, the device directory) is touched only on that thread: seqs
+ * handed out are written back once per batch by {@link #flush}, and {@link #forget} drops
+ * everything after a rollback.
  */
 final class SqliteQueues {
+    /** The {@code body_id} of an entry that holds its own ciphertext. */
+    private static final long INLINE = 0;
+
     private final int quota;
     private final DeviceDirectory directory;
     private final Map<Long, Integer> counts = new HashMap<>();
@@ -133,11 +138,11 @@ final class SqliteQueues {
                 bodyId = sharedBody;
                 ciphertext = send.body();
             } else {
-                bodyId = insertBody(db, ciphertext, send.expiresAt());
+                bodyId = INLINE;
             }
             long seq = nextSeq(db, t.rowId());
             seqs[i] = seq;
-            insertEntry(db, t.rowId(), seq, bodyId, send);
+            insertEntry(db, t.rowId(), seq, bodyId, bodyId == INLINE ? ciphertext : null, send);
             entries.computeIfAbsent(t.address(), a -> new ArrayList<>())
                     .add(
                             new QueueEntry(
@@ -266,21 +271,22 @@ final class SqliteQueues {
     }
 
     private static void insertEntry(
-            Statements db, long rowId, long seq, long bodyId, SendRequest send)
+            Statements db, long rowId, long seq, long bodyId, byte[] data, SendRequest send)
             throws SQLException {
         PreparedStatement s =
                 db.get(
-                        "INSERT INTO queue (device_id, seq, body_id, sender, sender_device,"
+                        "INSERT INTO queue (device_id, seq, body_id, data, sender, sender_device,"
                                 + " client_msg_id, kind, server_time, expires_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
         s.setLong(1, rowId);
         s.setLong(2, seq);
         s.setLong(3, bodyId);
-        s.setString(4, send.sender().accountId());
-        s.setInt(5, send.sender().deviceId());
-        s.setString(6, send.clientMsgId());
-        s.setLong(7, send.serverTime());
-        s.setLong(8, send.expiresAt());
+        s.setBytes(4, data);
+        s.setString(5, send.sender().accountId());
+        s.setInt(6, send.sender().deviceId());
+        s.setString(7, send.clientMsgId());
+        s.setLong(8, send.serverTime());
+        s.setLong(9, send.expiresAt());
         s.executeUpdate();
     }
 
@@ -295,7 +301,10 @@ final class SqliteQueues {
             delete.setLong(2, seq);
             try (ResultSet rs = delete.executeQuery()) {
                 while (rs.next()) {
-                    bodies.add(rs.getLong(1));
+                    long body = rs.getLong(1);
+                    if (body != INLINE) {
+                        bodies.add(body);
+                    }
                     deleted++;
                 }
             }
@@ -316,7 +325,10 @@ final class SqliteQueues {
         Set<Long> bodies = new LinkedHashSet<>();
         try (ResultSet rs = delete.executeQuery()) {
             while (rs.next()) {
-                bodies.add(rs.getLong(1));
+                long body = rs.getLong(1);
+                if (body != INLINE) {
+                    bodies.add(body);
+                }
             }
         }
         deleteOrphans(db, bodies);
@@ -326,8 +338,8 @@ final class SqliteQueues {
     private static void deleteOrphans(Statements db, Set<Long> bodies) throws SQLException {
         PreparedStatement s =
                 db.get(
-                        "DELETE FROM bodies WHERE id = ?"
-                                + " AND NOT EXISTS (SELECT 1 FROM queue WHERE body_id = ?)");
+                        "DELETE FROM bodies WHERE id = ? AND NOT EXISTS"
+                                + " (SELECT 1 FROM queue WHERE body_id = ? AND body_id > 0)");
         for (long body : bodies) {
             s.setLong(1, body);
             s.setLong(2, body);
@@ -342,7 +354,8 @@ final class SqliteQueues {
         PreparedStatement bodies =
                 db.get(
                         "DELETE FROM bodies WHERE expires_at <= ?"
-                                + " OR NOT EXISTS (SELECT 1 FROM queue WHERE body_id = bodies.id)");
+                                + " OR NOT EXISTS (SELECT 1 FROM queue"
+                                + " WHERE body_id = bodies.id AND body_id > 0)");
         bodies.setLong(1, now);
         int deletedBodies = bodies.executeUpdate();
         PreparedStatement sendIds = db.get("DELETE FROM accepted_sends WHERE accepted_at < ?");
@@ -358,9 +371,9 @@ final class SqliteQueues {
         PreparedStatement s =
                 db.get(
                         "SELECT q.seq, q.sender, q.sender_device, q.client_msg_id, q.server_time,"
-                                + " q.expires_at, b.data FROM devices d"
+                                + " q.expires_at, coalesce(q.data, b.data) FROM devices d"
                                 + " JOIN queue q ON q.device_id = d.id"
-                                + " JOIN bodies b ON b.id = q.body_id"
+                                + " LEFT JOIN bodies b ON b.id = q.body_id AND q.body_id > 0"
                                 + " WHERE d.account = ? AND d.device = ? AND q.seq > ?"
                                 + " AND q.expires_at > ? ORDER BY q.seq LIMIT ?");
         s.setString(1, device.accountId());

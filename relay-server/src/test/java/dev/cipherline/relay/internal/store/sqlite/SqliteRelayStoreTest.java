@@ -127,10 +127,11 @@ class SqliteRelayStoreTest {
         assertEquals(1, store.read(BOB_1.address(), 0, 10).join().size());
         assertEquals(0, store.read(ALICE_2.address(), 0, 10).join().size());
         assertEquals(1, store.read(ALICE_1.address(), 0, 10).join().size());
-        assertEquals(2, countRows("bodies"));
+        assertEquals(2, countRows("queue"));
+        assertEquals(0, countRows("bodies"), "one device's ciphertext lives in its entry");
 
         assertEquals(1, store.ack(BOB_1.address(), List.of(1L)).join());
-        assertEquals(1, countRows("bodies"));
+        assertEquals(1, countRows("queue"));
     }
 
     @Test
@@ -332,8 +333,17 @@ class SqliteRelayStoreTest {
 
     @Test
     void expiredEntriesAreNeverReadAndAreSwept() {
-        store.store(send("e1", "soon", BOB_1)).join();
         long now = clock.millis();
+        byte[] shared = {7, 7};
+        store.store(
+                        new SendRequest(
+                                ALICE_1.address(),
+                                "e1",
+                                now,
+                                now + 60_000,
+                                shared,
+                                List.of(new Frame.Recipient(BOB_1.accountId(), 1, 2001, null))))
+                .join();
         store.store(
                         new SendRequest(
                                 ALICE_1.address(),
@@ -353,9 +363,9 @@ class SqliteRelayStoreTest {
 
         SweepResult swept = store.sweep().join();
         assertEquals(2, swept.entries());
-        assertEquals(2, swept.bodies());
+        assertEquals(1, swept.bodies(), "the shared body of e1");
         assertEquals(1, countRows("queue"));
-        assertEquals(1, countRows("bodies"));
+        assertEquals(0, countRows("bodies"));
     }
 
     @Test
@@ -445,6 +455,43 @@ class SqliteRelayStoreTest {
         assertEquals("durable->1", text(store.read(BOB_1.address(), 0, 10).join().get(0)));
         assertInstanceOf(
                 SendOutcome.Duplicate.class, store.store(send("d1", "durable", BOB_1)).join());
+    }
+
+    @Test
+    void entriesOfTheOlderLayoutWithEveryCiphertextInBodiesAreStillDelivered() throws Exception {
+        store.store(send("new1", "inline", BOB_1)).join();
+        store.close();
+        // rewrite the database the way relays before inline entries stored it
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement()) {
+            s.execute("DROP INDEX queue_shared_body");
+            s.execute(
+                    "INSERT INTO bodies (id, data, expires_at) SELECT 1, data, expires_at FROM queue");
+            s.execute(
+                    "CREATE TABLE old_queue AS SELECT device_id, seq, 1 AS body_id, sender,"
+                            + " sender_device, client_msg_id, kind, server_time, expires_at FROM queue");
+            s.execute("DROP TABLE queue");
+            s.execute(
+                    "CREATE TABLE queue (device_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                            + " body_id INTEGER NOT NULL, sender TEXT NOT NULL, sender_device INTEGER"
+                            + " NOT NULL, client_msg_id TEXT NOT NULL, kind INTEGER NOT NULL,"
+                            + " server_time INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY"
+                            + " (device_id, seq)) WITHOUT ROWID");
+            s.execute("INSERT INTO queue SELECT * FROM old_queue");
+            s.execute("DROP TABLE old_queue");
+            s.execute("CREATE INDEX queue_body ON queue (body_id)");
+        }
+
+        store = StoreFixture.open(dir, clock, 5);
+        store.store(send("new2", "after", BOB_1)).join();
+        assertEquals(
+                List.of("inline->1", "after->1"),
+                store.read(BOB_1.address(), 0, 10).join().stream()
+                        .map(SqliteRelayStoreTest::text)
+                        .toList());
+        assertEquals(1, countRows("bodies"));
+        assertEquals(1, store.ack(BOB_1.address(), List.of(1L)).join());
+        assertEquals(0, countRows("bodies"), "the old entry's body goes with its ack");
     }
 
     @Test
