@@ -41,6 +41,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final AtomicInteger open = new AtomicInteger();
     private final FrameCodec decoding;
     private final FrameCodec limits;
+    private final WebSocketServerProtocolConfig websocket;
 
     /**
      * An initializer wiring every connection to the same store and bus.
@@ -73,6 +74,14 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                                 l.maxFrameBytes(),
                                 Integer.MAX_VALUE,
                                 l.maxPreKeysPerUpload()));
+        // immutable, so one for every connection
+        this.websocket =
+                WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath(WEBSOCKET_PATH)
+                        .maxFramePayloadLength(settings.hardFrameCap())
+                        .closeOnProtocolViolation(false)
+                        .handshakeTimeoutMillis(settings.authTimeout().toMillis())
+                        .build();
     }
 
     /** How many connections are open now, including ones being refused over the cap. */
@@ -92,13 +101,6 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             return;
         }
         ch.config().setWriteBufferWaterMark(protection.waterMark());
-        WebSocketServerProtocolConfig websocket =
-                WebSocketServerProtocolConfig.newBuilder()
-                        .websocketPath(WEBSOCKET_PATH)
-                        .maxFramePayloadLength(settings.hardFrameCap())
-                        .closeOnProtocolViolation(false)
-                        .handshakeTimeoutMillis(settings.authTimeout().toMillis())
-                        .build();
         p.addLast("backpressure", new BackpressureHandler(protection.stallTimeout()));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));

@@ -16,7 +16,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -31,6 +30,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded store: one SQLite database, {@code relay.db} in the data directory, in WAL mode with
@@ -134,7 +134,11 @@ public final class SqliteRelayStore implements RelayStore {
     }
 
     private static Connection connect(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        SQLiteConfig config = new SQLiteConfig();
+        // every insert that needs its key asks with RETURNING; without this the driver matches
+        // each statement's SQL against a pattern and queries last_insert_rowid() after it
+        config.setGetGeneratedKeys(false);
+        Connection connection = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("PRAGMA journal_mode = WAL");
