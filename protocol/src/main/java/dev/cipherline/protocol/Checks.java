@@ -1,14 +1,11 @@
 package dev.cipherline.protocol;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Schema checks shared by the frame records; each throws {@link IllegalArgumentException}. */
 final class Checks {
     /** libsignal addresses devices 1..127. */
     static final int MAX_DEVICE_ID = 127;
-
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     private Checks() {}
 
@@ -21,11 +18,32 @@ final class Checks {
 
     static String token(String value, String field) {
         present(value, field);
-        if (!TOKEN.matcher(value).matches()) {
+        if (!isToken(value)) {
             throw new IllegalArgumentException(
                     "field '" + field + "' must be 1-64 characters of A-Z a-z 0-9 _ -");
         }
         return value;
+    }
+
+    /** 1-64 characters of A-Z a-z 0-9 _ - (checked on every frame, so without a regex). */
+    static boolean isToken(String value) {
+        int n = value.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean ok =
+                    (c >= 'A' && c <= 'Z')
+                            || (c >= 'a' && c <= 'z')
+                            || (c >= '0' && c <= '9')
+                            || c == '_'
+                            || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String requireAccountId(String value, String field) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -29,6 +30,9 @@ public final class FrameCodec {
     private final Limits limits;
     private final ObjectMapper cbor;
     private final ObjectMapper json;
+    // readers resolved once: readValue(bytes, Class) looks the type up on every call
+    private final ObjectReader cborFrames;
+    private final ObjectReader jsonFrames;
 
     /** A codec enforcing {@link Limits#DEFAULT}. */
     public FrameCodec() {
@@ -56,6 +60,8 @@ public final class FrameCodec {
                         .build();
         this.cbor = configure(CBORMapper.builder(cborFactory)).build();
         this.json = configure(JsonMapper.builder(jsonFactory)).build();
+        this.cborFrames = cbor.readerFor(Frame.class);
+        this.jsonFrames = json.readerFor(Frame.class);
     }
 
     private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
@@ -90,7 +96,7 @@ public final class FrameCodec {
      */
     public Frame decodeBinary(byte[] data) throws ProtocolException {
         checkFrameSize(data.length);
-        return check(read(cbor, data, Frame.class));
+        return check(read(cborFrames, data));
     }
 
     /**
@@ -102,7 +108,7 @@ public final class FrameCodec {
         checkFrameSize(text.length());
         byte[] data = text.getBytes(StandardCharsets.UTF_8);
         checkFrameSize(data.length);
-        return check(read(json, data, Frame.class));
+        return check(read(jsonFrames, data));
     }
 
     /** Encodes an HTTP API body as JSON. */
@@ -118,7 +124,7 @@ public final class FrameCodec {
      */
     public <T> T decodeJson(byte[] data, Class<T> type) throws ProtocolException {
         checkFrameSize(data.length);
-        T value = read(json, data, type);
+        T value = read(json.readerFor(type), data);
         if (value instanceof Registration r) {
             checkPreKeyCounts(r.ecPreKeys().size(), r.kyberPreKeys().size());
         }
@@ -190,10 +196,9 @@ public final class FrameCodec {
         }
     }
 
-    private static <T> T read(ObjectMapper mapper, byte[] data, Class<T> type)
-            throws ProtocolException {
+    private static <T> T read(ObjectReader reader, byte[] data) throws ProtocolException {
         try {
-            T value = mapper.readValue(data, type);
+            T value = reader.readValue(data);
             if (value == null) {
                 throw new ProtocolException(ErrorCode.MALFORMED_FRAME, "empty frame");
             }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +34,7 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     private DeliveryWindow deliveries;
     private DeliveryBus.Subscription subscription;
     private DeferredFlush out;
+    private List<Long> pendingAcks;
 
     /** A handler delivering from {@code queues} with {@code window} unacked deliveries at most. */
     public DeliveryHandler(QueueStore queues, DeliveryBus bus, Clock clock, int window) {
@@ -76,17 +78,28 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof Frame.Ack ack && deliveries != null) {
             deliveries.acked(ack.seqs());
-            DeviceAddress owner = device;
-            queues.ack(owner, ack.seqs())
-                    .whenComplete(
-                            (deleted, error) -> {
-                                if (error != null && !Failures.isShutdown(error)) {
-                                    LOG.log(Level.WARNING, "ack of " + owner + " failed: " + error);
-                                }
-                            });
+            if (pendingAcks == null) {
+                // the acks read in this pass of the event loop go to the store as one write
+                pendingAcks = new ArrayList<>();
+                ctx.executor().execute(this::storeAcks);
+            }
+            pendingAcks.addAll(ack.seqs());
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    private void storeAcks() {
+        List<Long> seqs = pendingAcks;
+        pendingAcks = null;
+        DeviceAddress owner = device;
+        queues.ack(owner, seqs)
+                .whenComplete(
+                        (deleted, error) -> {
+                            if (error != null && !Failures.isShutdown(error)) {
+                                LOG.log(Level.WARNING, "ack of " + owner + " failed: " + error);
+                            }
+                        });
     }
 
     @Override
