@@ -57,7 +57,8 @@ public final class DeliveryWindow {
     private final Executor loop;
     private final Sink sink;
 
-    private final ArrayDeque<QueueEntry> buffer = new ArrayDeque<>();
+    // small at first: most connections are idle most of the time, and the deque grows as needed
+    private final ArrayDeque<QueueEntry> buffer = new ArrayDeque<>(1);
     private final Set<Long> unacked = new HashSet<>();
     private long cursor;
     private long backlogEnd = -1;

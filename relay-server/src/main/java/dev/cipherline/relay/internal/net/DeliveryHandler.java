@@ -33,7 +33,7 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
     private DeviceAddress device;
     private DeliveryWindow deliveries;
     private DeliveryBus.Subscription subscription;
-    private DeferredFlush out;
+    private DeferredFlush out; // made on first use: many connections stay idle
     private List<Long> pendingAcks;
 
     /** A handler delivering from {@code queues} with {@code window} unacked deliveries at most. */
@@ -42,11 +42,6 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
         this.bus = bus;
         this.clock = clock;
         this.window = window;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        out = new DeferredFlush(ctx.channel());
     }
 
     @Override
@@ -154,7 +149,7 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void flush() {
-            out.flushSoon();
+            out(ctx).flushSoon();
         }
 
         @Override
@@ -200,5 +195,12 @@ public final class DeliveryHandler extends ChannelInboundHandlerAdapter {
                                         "replaced by a newer connection");
                             });
         }
+    }
+
+    private DeferredFlush out(ChannelHandlerContext ctx) {
+        if (out == null) {
+            out = new DeferredFlush(ctx.channel());
+        }
+        return out;
     }
 }

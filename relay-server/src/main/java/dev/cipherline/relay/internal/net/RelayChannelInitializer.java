@@ -12,11 +12,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -105,11 +103,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
         p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
-        p.addLast(
-                "idle",
-                new IdleStateHandler(
-                        settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast("idle-close", new IdleCloseHandler());
+        p.addLast("idle", new IdleCloseHandler(settings.idleTimeout()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
                 "upgrade-trim",

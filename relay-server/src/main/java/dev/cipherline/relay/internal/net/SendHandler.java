@@ -38,7 +38,7 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
     private final Duration quotaRetryAfter;
 
     private DeviceAddress sender;
-    private DeferredFlush out;
+    private DeferredFlush out; // made on first use: many connections stay idle
 
     /**
      * A handler storing in {@code queues}.
@@ -60,11 +60,6 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
         this.clock = clock;
         this.maxExpiry = maxExpiry;
         this.quotaRetryAfter = quotaRetryAfter;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        out = new DeferredFlush(ctx.channel());
     }
 
     @Override
@@ -167,12 +162,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (outcome instanceof SendOutcome.Stored stored) {
-            out.write(new Frame.Accepted(ref, now));
+            out(ctx).write(new Frame.Accepted(ref, now));
             for (Map.Entry<DeviceAddress, List<QueueEntry>> e : stored.entries().entrySet()) {
                 bus.publish(e.getKey(), e.getValue());
             }
         } else if (outcome instanceof SendOutcome.Duplicate) {
-            out.write(new Frame.Accepted(ref, now));
+            out(ctx).write(new Frame.Accepted(ref, now));
         } else if (outcome instanceof SendOutcome.Mismatched mismatched) {
             ctx.writeAndFlush(new Frame.MismatchedDevices(ref, mismatched.mismatches()));
         } else if (outcome instanceof SendOutcome.UnknownRecipient unknown) {
@@ -189,5 +184,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
                             "the queue of device " + quota.device() + " is full",
                             quotaRetryAfter.toMillis()));
         }
+    }
+
+    private DeferredFlush out(ChannelHandlerContext ctx) {
+        if (out == null) {
+            out = new DeferredFlush(ctx.channel());
+        }
+        return out;
     }
 }
