@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -98,6 +99,18 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!closeOnFrameError(ctx, cause)) {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /**
+     * Answers a message above the hard cap with an error frame and close 1009, and another broken
+     * WebSocket frame with close 1002; both with the close grace of {@link Channels#close}.
+     *
+     * @return whether {@code cause} was such an error (and so is handled)
+     */
+    static boolean closeOnFrameError(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException
                 || (cause instanceof CorruptedWebSocketFrameException corrupted
                         && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupted.closeStatus()))) {
@@ -108,10 +121,25 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
                                     ErrorCode.FRAME_TOO_LARGE,
                                     "message exceeds the relay's hard cap; closing"));
             Channels.close(ctx.channel(), CloseCodes.TOO_BIG, "frame too large");
+            return true;
         } else if (cause instanceof CorruptedWebSocketFrameException) {
             Channels.close(ctx.channel(), CloseCodes.PROTOCOL_ERROR, "protocol error");
-        } else {
-            ctx.fireExceptionCaught(cause);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Catches the WebSocket decoder's errors in front of Netty's protocol handler, which would
+     * otherwise close the TCP connection at once: with the client still sending, its kernel then
+     * resets the connection and drops the error and close frames it had not read yet.
+     */
+    static final class DecoderErrors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!closeOnFrameError(ctx, cause)) {
+                ctx.fireExceptionCaught(cause);
+            }
         }
     }
 }

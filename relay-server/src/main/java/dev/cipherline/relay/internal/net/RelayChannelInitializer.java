@@ -104,6 +104,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
         p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
         p.addLast("idle", new IdleCloseHandler(settings.idleTimeout()));
+        p.addLast("websocket-errors", new FrameCodecHandler.DecoderErrors());
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
                 "upgrade-trim",

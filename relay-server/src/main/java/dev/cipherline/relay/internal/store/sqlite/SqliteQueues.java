@@ -292,27 +292,53 @@ final class SqliteQueues {
 
     /** Deletes the device's entries with these seqs and the bodies left without an entry. */
     int ack(Statements db, long rowId, List<Long> seqs) throws SQLException {
+        // acks mostly come as runs of consecutive seqs: one statement per run
         PreparedStatement delete =
-                db.get("DELETE FROM queue WHERE device_id = ? AND seq = ? RETURNING body_id");
+                db.get(
+                        "DELETE FROM queue WHERE device_id = ? AND seq BETWEEN ? AND ?"
+                                + " RETURNING body_id");
         Set<Long> bodies = new LinkedHashSet<>();
         int deleted = 0;
+        Long first = null;
+        long last = 0;
         for (long seq : new TreeSet<>(seqs)) {
-            delete.setLong(1, rowId);
-            delete.setLong(2, seq);
-            try (ResultSet rs = delete.executeQuery()) {
-                while (rs.next()) {
-                    long body = rs.getLong(1);
-                    if (body != INLINE) {
-                        bodies.add(body);
-                    }
-                    deleted++;
-                }
+            if (first != null && seq == last + 1) {
+                last = seq;
+                continue;
             }
+            if (first != null) {
+                deleted += deleteRun(delete, rowId, first, last, bodies);
+            }
+            first = seq;
+            last = seq;
+        }
+        if (first != null) {
+            deleted += deleteRun(delete, rowId, first, last, bodies);
         }
         deleteOrphans(db, bodies);
         Integer cached = counts.get(rowId);
         if (cached != null) {
             counts.put(rowId, Math.max(0, cached - deleted));
+        }
+        return deleted;
+    }
+
+    /** Deletes the device's entries with seqs {@code from..to}, noting their shared bodies. */
+    private static int deleteRun(
+            PreparedStatement delete, long rowId, long from, long to, Set<Long> bodies)
+            throws SQLException {
+        delete.setLong(1, rowId);
+        delete.setLong(2, from);
+        delete.setLong(3, to);
+        int deleted = 0;
+        try (ResultSet rs = delete.executeQuery()) {
+            while (rs.next()) {
+                long body = rs.getLong(1);
+                if (body != INLINE) {
+                    bodies.add(body);
+                }
+                deleted++;
+            }
         }
         return deleted;
     }

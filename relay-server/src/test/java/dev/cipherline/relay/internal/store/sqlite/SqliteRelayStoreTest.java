@@ -135,6 +135,22 @@ class SqliteRelayStoreTest {
     }
 
     @Test
+    void anAckOfRunsAndGapsDeletesExactlyTheAckedSeqs() throws Exception {
+        store.close();
+        store = StoreFixture.open(dir, clock, 10); // a quota above the six sends
+        for (int i = 1; i <= 6; i++) {
+            store.store(send("r" + i, "x", BOB_1)).join();
+        }
+        assertEquals(4, store.ack(BOB_1.address(), List.of(5L, 2L, 1L, 3L, 3L, 9L)).join());
+        assertEquals(
+                List.of(4L, 6L),
+                store.read(BOB_1.address(), 0, 10).join().stream().map(QueueEntry::seq).toList());
+        assertEquals(0, store.ack(BOB_1.address(), List.of(7L, 8L)).join());
+        assertEquals(2, store.ack(BOB_1.address(), List.of(4L, 6L)).join());
+        assertEquals(0, countRows("queue"));
+    }
+
+    @Test
     void aSharedBodyIsStoredOnceForAllItsRecipients() {
         store.register(ALICE_2.registration(0)).join();
         byte[] body = Vectors.fake(4096, 7);
