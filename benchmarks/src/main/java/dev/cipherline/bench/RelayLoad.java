@@ -193,26 +193,22 @@ public final class RelayLoad {
         }
 
         private static int positive(String[] args, int i, String option) {
-            try {
-                int v = Integer.parseInt(value(args, i, option));
-                if (v < 1) {
-                    throw new NumberFormatException();
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " must be a positive integer");
-            }
+            return atLeast(1, args, i, option, "a positive integer");
         }
 
         private static int natural(String[] args, int i, String option) {
+            return atLeast(0, args, i, option, "0 or a positive integer");
+        }
+
+        private static int atLeast(int min, String[] args, int i, String option, String what) {
             try {
                 int v = Integer.parseInt(value(args, i, option));
-                if (v < 0) {
+                if (v < min) {
                     throw new NumberFormatException();
                 }
                 return v;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " must be 0 or a positive integer");
+                throw new IllegalArgumentException(option + " must be " + what);
             }
         }
 
