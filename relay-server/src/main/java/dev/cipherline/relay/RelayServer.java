@@ -164,6 +164,11 @@ public final class RelayServer implements AutoCloseable {
         return address;
     }
 
+    /** The socket transport in use. */
+    Transport transport() {
+        return transport;
+    }
+
     /** The relay URL clients use, e.g. {@code http://127.0.0.1:7400}. */
     public URI url() {
         String host = address.getHostString();

@@ -13,6 +13,8 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.net.Transport;
+import io.netty.channel.epoll.Epoll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -216,6 +218,41 @@ class RelayServerTest {
                 post("/v1/devices", "{\"accountId\":1}".getBytes(StandardCharsets.UTF_8))
                         .statusCode());
         assertEquals(413, post("/v1/devices", new byte[600_000]).statusCode());
+    }
+
+    @Test
+    void epollIsUsedWhereItLoadsAndNioCarriesMessagesWhenAskedFor() throws Exception {
+        assertEquals(
+                Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO,
+                relay.transport(),
+                "the default transport");
+        relay.close();
+        System.setProperty(Transport.PROPERTY, "nio");
+        try {
+            relay =
+                    RelayServer.start(
+                            new RelayConfig(
+                                    "127.0.0.1",
+                                    0,
+                                    dir.resolve("nio"),
+                                    Duration.ofDays(30),
+                                    1000,
+                                    64),
+                            Clock.systemUTC());
+        } finally {
+            System.clearProperty(Transport.PROPERTY);
+        }
+        assertEquals(Transport.NIO, relay.transport());
+        register(ALICE_1);
+        register(BOB_1);
+        try (WsClient alice = WsClient.authenticated(relay.url(), ALICE_1);
+                WsClient bob = WsClient.authenticated(relay.url(), BOB_1)) {
+            alice.expect(Frame.Synced.class);
+            bob.expect(Frame.Synced.class);
+            alice.send(message("over-nio", BOB_1, "hello"));
+            alice.expect(Frame.Accepted.class);
+            assertEquals("over-nio", bob.expect(Frame.Deliver.class).clientMsgId());
+        }
     }
 
     @Test
