@@ -73,7 +73,7 @@ public class GroupSendBenchmark {
         dir = Files.createTempDirectory("cipherline-jmh-group-");
         Identity a = Identity.generate();
         own = a.accountId();
-        db = Database.open(dir.resolve("a"));
+        db = Database.openUnprotected(dir.resolve("a"));
         store = new SignalStore(db, a.serialize(), 1001);
         outbox = new OutboxStore(db);
         MessageStore messages = new MessageStore(db);

@@ -66,8 +66,11 @@ final class OutboxResults implements OutboxSender.Completion {
     }
 
     private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
+        // not synced on its own: if power fails before the next synced commit, the entry is tried
+        // again under the same clientMsgId; the relay answers a sent one as the duplicate it is,
+        // and a failed one fails again
         boolean changed =
-                db.transaction(
+                db.transactionUnsynced(
                         c -> {
                             outbox.delete(c, entry.id());
                             return entry.isMessage()

@@ -359,6 +359,52 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} in a transaction whose commit is not synced to disk on its own: it survives
+     * the app being killed (it is in the WAL in the operating system's cache) and becomes durable
+     * against power loss with the next synced commit, which syncs the WAL up to it. Only for writes
+     * whose loss on power failure is harmless because they are redone: a sent message's outbox
+     * entry and SENT mark (lost, the entry is sent again with the same clientMsgId and the relay
+     * answers it as the duplicate it is). Joins an enclosing transaction, which then decides.
+     *
+     * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
+     */
+    public <T> T transactionUnsynced(Work<T> work) {
+        lock.lock();
+        try {
+            checkOpen();
+            if (depth > 0) {
+                return transaction(work);
+            }
+            synchronous("NORMAL");
+            try {
+                return transaction(work);
+            } finally {
+                synchronous("FULL");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void synchronous(String mode) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA synchronous=" + mode);
+        } catch (SQLException e) {
+            if (mode.equals("FULL")) {
+                // never leave the connection unsynced for the transactions that need it: a store
+                // that cannot say FULL again is closed, and the client reports CLOSED from now on
+                closed = true;
+                try {
+                    connection.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw failure(e);
+        }
+    }
+
+    /**
      * Runs {@code work} holding the store's lock, inside the current transaction if there is one.
      *
      * @throws ChatException STORE_FAILURE on an SQL failure
