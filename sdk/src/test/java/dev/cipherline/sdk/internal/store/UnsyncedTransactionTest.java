@@ -26,6 +26,16 @@ class UnsyncedTransactionTest {
                 });
     }
 
+    private static void createTable(Database db) {
+        db.transaction(
+                c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE t (k TEXT)");
+                    }
+                    return null;
+                });
+    }
+
     private static void insert(java.sql.Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (k) VALUES (?)")) {
             ps.setString(1, key);
@@ -47,13 +57,7 @@ class UnsyncedTransactionTest {
     @Test
     void itCommitsWithoutItsOwnSyncAndEveryOtherTransactionStaysFullySynced() {
         try (Database db = Database.open(home)) {
-            db.transaction(
-                    c -> {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("CREATE TABLE t (k TEXT)");
-                        }
-                        return null;
-                    });
+            createTable(db);
             assertEquals(2, synchronous(db), "FULL");
 
             int inside =
@@ -95,13 +99,7 @@ class UnsyncedTransactionTest {
     @Test
     void itsWritesSurviveAReopen() {
         try (Database db = Database.open(home)) {
-            db.transaction(
-                    c -> {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("CREATE TABLE t (k TEXT)");
-                        }
-                        return null;
-                    });
+            createTable(db);
             db.transactionUnsynced(
                     c -> {
                         insert(c, "sent");
