@@ -99,7 +99,8 @@ public final class RelayServer implements AutoCloseable {
                         Protection.of(config.abuse(), clock));
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
+        workerGroup =
+                new MultiThreadIoEventLoopGroup(workerThreads(), transport.ioHandlerFactory());
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(bossGroup, workerGroup)
@@ -162,6 +163,18 @@ public final class RelayServer implements AutoCloseable {
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /**
+     * One event loop per core, not Netty's default of two: the store's writer thread needs a core
+     * of its own, and fewer loops switch less (measured: 29 against 36 µs of relay CPU per message
+     * in W1). Netty's {@code io.netty.eventLoopThreads} property still decides when it is set.
+     */
+    private static int workerThreads() {
+        return Math.max(
+                1,
+                Integer.getInteger(
+                        "io.netty.eventLoopThreads", Runtime.getRuntime().availableProcessors()));
     }
 
     /** The socket transport in use. */
