@@ -80,7 +80,18 @@ public final class FrameCodec {
 
     /** Encodes a frame as CBOR for a binary WebSocket frame. */
     public byte[] encodeBinary(Frame frame) {
+        byte[] hot = HotFrames.encode(frame);
+        return hot != null ? hot : write(cbor, frame);
+    }
+
+    /** Encodes a frame as CBOR through Jackson alone, as every frame but the hot four is. */
+    byte[] encodeGeneral(Frame frame) {
         return write(cbor, frame);
+    }
+
+    /** Decodes a CBOR frame through Jackson alone, without the size check and limits. */
+    Frame decodeGeneral(byte[] data) throws ProtocolException {
+        return read(cborFrames, data);
     }
 
     /** Encodes a frame as JSON for a text WebSocket frame. */
@@ -96,7 +107,8 @@ public final class FrameCodec {
      */
     public Frame decodeBinary(byte[] data) throws ProtocolException {
         checkFrameSize(data.length);
-        return check(read(cborFrames, data));
+        Frame hot = HotFrames.decode(data);
+        return check(hot != null ? hot : read(cborFrames, data));
     }
 
     /**

@@ -21,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One load-generator connection: answers the challenge, then hands frames to its {@link
- * FrameListener}. {@link #send} may be called from any thread.
+ * FrameListener}. {@link #send} may be called from any thread. Frames sent while the listener
+ * handles what one socket read brought are flushed together when that read is done, so answers to a
+ * burst of frames leave in one write, as any efficient client's would.
  */
 public final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final FrameCodec CODEC = new FrameCodec();
@@ -30,6 +32,9 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
     private final FrameListener listener;
     private final CompletableFuture<BenchConnection> authenticated = new CompletableFuture<>();
     private volatile Channel channel;
+    // touched only on the event loop
+    private boolean reading;
+    private boolean unflushed;
 
     BenchConnection(BenchDevice device, FrameListener listener) {
         this.device = device;
@@ -51,8 +56,14 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
 
     /** Encodes {@code frame} as CBOR and writes it. */
     public void send(Frame frame) {
-        channel.writeAndFlush(
-                new BinaryWebSocketFrame(Unpooled.wrappedBuffer(CODEC.encodeBinary(frame))));
+        BinaryWebSocketFrame ws =
+                new BinaryWebSocketFrame(Unpooled.wrappedBuffer(CODEC.encodeBinary(frame)));
+        if (reading && channel.eventLoop().inEventLoop()) {
+            channel.write(ws, channel.voidPromise());
+            unflushed = true;
+        } else {
+            channel.writeAndFlush(ws, channel.voidPromise());
+        }
     }
 
     /** Closes the connection with a WebSocket close frame (1000), then the TCP connection. */
@@ -67,6 +78,22 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        reading = true;
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        reading = false;
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -23,18 +26,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * The load generator's side of many WebSocket connections: one Netty event loop group for all of
  * them, each connection authenticating like the SDK (Ed25519 over the relay's challenge) and
- * speaking binary CBOR frames. Connections ping every 25 seconds when idle, as the SDK does.
+ * speaking binary CBOR frames. Connections ping every 25 seconds when idle, as the SDK does. Uses
+ * Linux epoll where its native part loads (as the relay does), else NIO.
  */
 public final class ClientGroup implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(25);
     private static final int MAX_FRAME = 1 << 20;
+
+    private static final boolean EPOLL = Epoll.isAvailable();
 
     private final EventLoopGroup group;
     private final URI webSocket;
 
     /** A group of {@code threads} event loops connecting to the relay at {@code relay}. */
     public ClientGroup(URI relay, int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group =
+                new MultiThreadIoEventLoopGroup(
+                        threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.webSocket = URI.create(relay.toString().replaceFirst("^http", "ws") + "/v1/websocket");
     }
 
@@ -53,7 +61,7 @@ public final class ClientGroup implements AutoCloseable {
         Bootstrap bootstrap =
                 new Bootstrap()
                         .group(group)
-                        .channel(NioSocketChannel.class)
+                        .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                         .handler(
