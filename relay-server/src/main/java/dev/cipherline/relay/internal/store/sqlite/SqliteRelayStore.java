@@ -47,6 +47,9 @@ public final class SqliteRelayStore implements RelayStore {
     /** How many accounts' device lists the writer keeps in memory. */
     private static final int DIRECTORY_CAPACITY = 100_000;
 
+    private static final int WRITER_CACHE_KIB = 64 * 1024;
+    private static final int CHECKPOINT_PAGES = 10_000;
+
     /**
      * Settings of the store.
      *
@@ -84,7 +87,7 @@ public final class SqliteRelayStore implements RelayStore {
         this.readerExecutor = readerExecutor;
         this.directory = new DeviceDirectory(DIRECTORY_CAPACITY);
         this.queues = new SqliteQueues(settings.queueQuota(), directory);
-        this.writeConnection = new Statements(connect(file));
+        this.writeConnection = new Statements(tuneForWriting(connect(file)));
         Schema.create(writeConnection.connection());
         this.writer =
                 new SqliteWriter(
@@ -144,6 +147,22 @@ public final class SqliteRelayStore implements RelayStore {
             s.execute("PRAGMA journal_mode = WAL");
             // FULL: the WAL is synced at every commit, so an accepted envelope survives power loss
             s.execute("PRAGMA synchronous = FULL");
+        }
+        return connection;
+    }
+
+    /**
+     * The writer's connection keeps 64 MiB of pages in memory and checkpoints the WAL every 10,000
+     * pages (about 40 MB) instead of SQLite's 1,000: the pages every batch touches (queue tails,
+     * the idempotency table) stay cached and are copied into the database file once per checkpoint
+     * rather than ten times. Measured in W1: about a sixth less relay CPU per message and 40 % more
+     * messages per second (docs/PERFORMANCE.md). Durability is unchanged: each commit is still
+     * synced to the WAL.
+     */
+    private static Connection tuneForWriting(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA cache_size = " + -WRITER_CACHE_KIB);
+            s.execute("PRAGMA wal_autocheckpoint = " + CHECKPOINT_PAGES);
         }
         return connection;
     }
