@@ -178,10 +178,10 @@ public final class DeliveryWindow {
         if (wrote) {
             sink.flush();
         }
-        // read in pages of at least half a window, not one entry per ack
-        int free = window - unacked.size();
-        if (storeHasMore && !reading && buffer.isEmpty() && free >= Math.max(1, window / 2)) {
-            read(free);
+        // read ahead a window's worth while half a window is still buffered, so that deliveries
+        // do not stop for the store's round trip; the buffer stays under 1.5 windows
+        if (storeHasMore && !reading && buffer.size() <= window / 2) {
+            read(window);
         }
     }
 

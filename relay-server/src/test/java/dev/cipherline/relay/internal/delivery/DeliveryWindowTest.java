@@ -1,0 +1,154 @@
+package dev.cipherline.relay.internal.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueStore;
+import dev.cipherline.relay.internal.store.SendOutcome;
+import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.SweepResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class DeliveryWindowTest {
+    private static final String ALICE = "a".repeat(32);
+    private static final DeviceAddress BOB = new DeviceAddress("b".repeat(32), 1);
+    private static final int WINDOW = 64;
+
+    private final Backlog store = new Backlog(300);
+    private final Recorder sink = new Recorder();
+    private final DeliveryWindow window =
+            new DeliveryWindow(
+                    store,
+                    BOB,
+                    WINDOW,
+                    Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
+                    Runnable::run,
+                    sink);
+
+    @Test
+    void readsTheNextPageBeforeTheBufferRunsDry() {
+        window.start(300);
+        store.completeNext();
+        assertEquals(WINDOW, sink.delivered.size(), "a full window is out");
+        // nothing acked yet, and already the next page is on its way
+        assertEquals(1, store.pending.size());
+    }
+
+    @Test
+    void drainsABacklogInOrderAndSaysSyncedOnceAfterIt() {
+        window.start(300);
+        while (sink.delivered.size() < 300) {
+            if (!store.pending.isEmpty()) {
+                store.completeNext();
+            }
+            List<Long> out =
+                    new ArrayList<>(sink.delivered.subList(sink.acked, sink.delivered.size()));
+            sink.acked = sink.delivered.size();
+            window.acked(out);
+        }
+        for (int i = 0; i < 300; i++) {
+            assertEquals(i + 1, sink.delivered.get(i));
+        }
+        assertEquals(1, sink.synced);
+        assertEquals(300, sink.syncedAfter);
+        assertTrue(store.reads <= 300 / WINDOW + 2, store.reads + " reads");
+    }
+
+    /** A device queue of seqs 1..n, each read answered when the test says so. */
+    private static final class Backlog implements QueueStore {
+        private final int size;
+        private final List<Runnable> pending = new ArrayList<>();
+        private int reads;
+
+        Backlog(int size) {
+            this.size = size;
+        }
+
+        void completeNext() {
+            pending.remove(0).run();
+        }
+
+        @Override
+        public CompletableFuture<List<QueueEntry>> read(
+                DeviceAddress device, long afterSeq, int limit) {
+            reads++;
+            CompletableFuture<List<QueueEntry>> page = new CompletableFuture<>();
+            pending.add(
+                    () -> {
+                        List<QueueEntry> entries = new ArrayList<>();
+                        for (long seq = afterSeq + 1;
+                                seq <= size && entries.size() < limit;
+                                seq++) {
+                            entries.add(
+                                    new QueueEntry(
+                                            seq,
+                                            ALICE,
+                                            1,
+                                            "m" + seq,
+                                            Kind.MESSAGE,
+                                            1,
+                                            99_999,
+                                            new byte[] {1}));
+                        }
+                        page.complete(entries);
+                    });
+            return page;
+        }
+
+        @Override
+        public CompletableFuture<SendOutcome> store(SendRequest send) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Long> lastSeq(DeviceAddress device) {
+            return CompletableFuture.completedFuture((long) size);
+        }
+
+        @Override
+        public CompletableFuture<Integer> ack(DeviceAddress device, List<Long> seqs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<SweepResult> sweep() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static final class Recorder implements DeliveryWindow.Sink {
+        private final List<Long> delivered = new ArrayList<>();
+        private int acked;
+        private int synced;
+        private int syncedAfter;
+
+        @Override
+        public void deliver(Frame.Deliver deliver) {
+            delivered.add(deliver.seq());
+        }
+
+        @Override
+        public void synced() {
+            synced++;
+            syncedAfter = delivered.size();
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void failed(Throwable cause) {
+            throw new AssertionError(cause);
+        }
+    }
+}
