@@ -66,7 +66,9 @@ import java.util.concurrent.CompletableFuture;
  * inner header, committed to the store and then acknowledged to the relay, so an acknowledged
  * message is never lost. The app receives each message exactly once, in the sender's order, through
  * {@link ChatListener#onMessage}; messages stored but not yet handed over when the process stopped
- * are handed over first on the next {@link Builder#build()}.
+ * are handed over first on the next {@link Builder#build()}. The marks of messages handed over are
+ * not synced to disk on their own, so after a power failure (not a crash) the last messages handed
+ * over before it may be handed over once more.
  *
  * <p>Each conversation keeps an unread count and a read watermark, updated with every message, so
  * {@link #conversations()} is cheap for hundreds of conversations. {@link #markRead} moves the
@@ -260,8 +262,10 @@ public final class ChatClient implements AutoCloseable {
     /**
      * Queues a text message to {@code to} and returns at once. {@code to} is looked up as a contact
      * name first, then parsed as an account ID. The message and its outbox entry are stored in one
-     * transaction, so it is sent even if the process stops right after this returns. Never blocks
-     * on the network.
+     * transaction, so it is sent even if the process stops right after this returns. That commit is
+     * not synced to disk on its own (it is with the outbox's next commit, before anything is sent):
+     * if power fails before it, the message disappears, never having reached the relay. Never
+     * blocks on the network.
      *
      * @throws ChatException UNKNOWN_CONTACT if {@code to} is neither a contact nor an account ID;
      *     INVALID_ARGUMENT if {@code to} is this account; STORE_FAILURE; CLOSED

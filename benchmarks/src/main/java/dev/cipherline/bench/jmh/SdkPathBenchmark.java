@@ -35,23 +35,28 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The SDK's path for one 256-character text message from A to B, without the network, using the
- * SDK's own internal classes on two real SQLite stores ({@code synchronous=FULL}, WAL) in a temp
- * directory. It performs the same store operations, in the same transactions, as {@code
- * ClientCore.send}, {@code OutboxSender} and {@code Receiver}:
+ * SDK's own internal classes on two real SQLite stores (WAL, {@code synchronous=FULL} by default)
+ * in a temp directory. It performs the same store operations, in the same transactions, as {@code
+ * ClientCore.send} ({@code SendQueue}), the outbox thread ({@code OutboxWorker}, {@code
+ * OutboxBatchSender}, {@code OutboxResults}) and {@code Receiver}, under the SDK's durability rule:
+ * a commit is synced to disk right before anything that depends on it leaves the device, and the
+ * others are not synced on their own (a synced WAL commit syncs them too).
  *
  * <ol>
- *   <li>A: seal the inner payload with its bound header; commit the history row and the outbox row
- *   <li>A: read the outbox heads; in one transaction encrypt (session loaded from and stored to
- *       SQLite) and record the attempt
- *   <li>A: on {@code accepted}, delete the outbox row and mark the message SENT, in a commit that
- *       is not synced on its own (it becomes durable with the next synced commit; lost on power
- *       failure, the entry is sent again and the relay answers it as a duplicate)
- *   <li>B: dedup lookup; in one transaction decrypt (session in SQLite), open, check the header
- *       binding, decode the content, insert the history row and owe the delivery receipt; then mark
- *       it handed to the app
+ *   <li>A: seal the inner payload with its bound header; commit the history row and the outbox row,
+ *       not synced (lost on power failure, the message was never sent)
+ *   <li>A: read the outbox heads and the rows after the first due one; in one synced transaction
+ *       encrypt (session loaded from and stored to SQLite) and record the attempt, before the
+ *       envelope leaves
+ *   <li>A: on {@code accepted}, delete the outbox row and mark the message SENT, not synced (lost
+ *       on power failure, the entry is sent again and the relay answers it as a duplicate)
+ *   <li>B: dedup lookup; in one synced transaction (it precedes the ack) decrypt (session in
+ *       SQLite), open, check the header binding, decode the content, insert the history row and owe
+ *       the delivery receipt; then mark it handed to the app, not synced (lost on power failure,
+ *       the app is handed it again)
  * </ol>
  *
- * That is five commits (three on A, two on B), four of them synced to disk; session records come
+ * That is five commits (three on A, two on B), two of them synced to disk; session records come
  * from {@link SignalStore}'s write-through cache and are written to SQLite in the same commits.
  * {@link #sqliteSessionsOnly} isolates the libsignal part on the SDK's SQLite-backed store (no
  * sealing, no history). {@link SdkSuite} runs this with {@link RawSessionBenchmark} and prints the
@@ -116,22 +121,27 @@ public class SdkPathBenchmark {
             throw new IllegalStateException("duplicate " + sent.id);
         }
         long row = bDb.transaction(c -> receive(c, sent));
-        bMessages.markDeliveredToApp(row);
+        markHandedOver(List.of(row));
         return row;
     }
 
     /**
-     * A burst of {@link #BURST} messages, sent one by one as above, arriving at B together: B
-     * stores them in one transaction (dedup, decrypt, history, receipt owed for each), as {@code
-     * Receiver.drain} does, then marks them all handed to the app in one more transaction, as the
-     * receiver does after a batch. Scored per message.
+     * A burst of {@link #BURST} messages: the app queues them one by one ({@link #BURST} unsynced
+     * commits), the outbox thread finds them all due and sends them as one batch, as {@code
+     * OutboxBatchSender} does (one synced transaction encrypts all and records their attempts, one
+     * unsynced commit marks all SENT); they arrive at B together: B stores them in one synced
+     * transaction (dedup, decrypt, history, receipt owed for each), as {@code Receiver.drain} does,
+     * then marks them all handed to the app in one unsynced commit. Scored per message.
      */
     @Benchmark
     @OperationsPerInvocation(BURST)
     public long sendAndReceiveBurst() throws Exception {
-        List<Sent> burst = new ArrayList<>(BURST);
         for (int i = 0; i < BURST; i++) {
-            burst.add(send());
+            queue();
+        }
+        List<Sent> burst = sendDue();
+        if (burst.size() != BURST) {
+            throw new IllegalStateException("sent " + burst.size() + " of " + BURST);
         }
         List<Long> rows =
                 bDb.transaction(
@@ -145,13 +155,7 @@ public class SdkPathBenchmark {
                             }
                             return out;
                         });
-        bDb.transaction(
-                c -> {
-                    for (long row : rows) {
-                        bMessages.markDeliveredToApp(row);
-                    }
-                    return null;
-                });
+        markHandedOver(rows);
         return rows.get(rows.size() - 1);
     }
 
@@ -160,8 +164,21 @@ public class SdkPathBenchmark {
 
     private record Sent(String id, long expiresAt, byte[] ciphertext) {}
 
-    /** A's side: seal + history + outbox (one commit), encrypt + attempt (one), SENT (one). */
+    /** The rows a batch looks at, as {@code OutboxBatchSender}. */
+    private static final int WINDOW = 64;
+
+    /** A's side of one message: queue it, then send what is due (that message). */
     private Sent send() throws Exception {
+        queue();
+        List<Sent> sent = sendDue();
+        if (sent.size() != 1) {
+            throw new IllegalStateException("sent " + sent.size() + " messages, expected 1");
+        }
+        return sent.get(0);
+    }
+
+    /** As {@code SendQueue}: seal, then history + outbox in one unsynced commit. */
+    private void queue() throws Exception {
         String id = "m" + counter++;
         long now = System.currentTimeMillis();
         long expiresAt = now + DAY;
@@ -177,33 +194,63 @@ public class SdkPathBenchmark {
                                 now,
                                 expiresAt),
                         Content.encodeText(text));
-        aDb.transaction(
+        aDb.transactionUnsynced(
                 c -> {
                     long row = aMessages.insertOutgoing(c, bobId, Devices.DEVICE, id, text, now);
                     aOutbox.insert(c, row, bobId, id, expiresAt, sealed, now);
                     return null;
                 });
-        OutboxStore.Entry entry = aOutbox.heads().get(0);
-        byte[] ciphertext =
+    }
+
+    /**
+     * As the outbox thread with every entry due and accepted: heads, then the rows from the first
+     * due one; encrypt all and record their attempts in one synced transaction (before anything
+     * leaves); mark all SENT in one unsynced commit.
+     */
+    private List<Sent> sendDue() {
+        long now = System.currentTimeMillis();
+        OutboxStore.Entry first = aOutbox.heads().get(0);
+        List<OutboxStore.Entry> batch = aOutbox.from(first.id(), WINDOW);
+        List<byte[]> ciphertexts =
                 aDb.transaction(
                         c -> {
-                            byte[] ct;
-                            try {
-                                ct = alice.encrypt(bobId, Devices.DEVICE, entry.sealed());
-                            } catch (dev.cipherline.crypto.CryptoException e) {
-                                throw new IllegalStateException(e);
+                            List<byte[]> out = new ArrayList<>(batch.size());
+                            for (OutboxStore.Entry e : batch) {
+                                try {
+                                    out.add(alice.encrypt(bobId, Devices.DEVICE, e.sealed()));
+                                } catch (dev.cipherline.crypto.CryptoException ex) {
+                                    throw new IllegalStateException(ex);
+                                }
+                                aOutbox.recordAttempt(c, e.id(), now + 1000, null);
                             }
-                            aOutbox.recordAttempt(c, entry.id(), now + 1000, null);
-                            return ct;
+                            return out;
                         });
         // as OutboxResults: this commit is not synced on its own (redone if lost)
         aDb.transactionUnsynced(
                 c -> {
-                    aOutbox.delete(c, entry.id());
-                    aMessages.setState(c, entry.messageRowId(), MessageState.SENT, null);
+                    for (OutboxStore.Entry e : batch) {
+                        aOutbox.delete(c, e.id());
+                        aMessages.setState(c, e.messageRowId(), MessageState.SENT, null);
+                    }
                     return null;
                 });
-        return new Sent(id, expiresAt, ciphertext);
+        List<Sent> sent = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxStore.Entry e = batch.get(i);
+            sent.add(new Sent(e.clientMsgId(), e.expiresAt(), ciphertexts.get(i)));
+        }
+        return sent;
+    }
+
+    /** As {@code Receiver} after a batch: one unsynced commit marks the rows handed to the app. */
+    private void markHandedOver(List<Long> rows) {
+        bDb.transactionUnsynced(
+                c -> {
+                    for (long row : rows) {
+                        bMessages.markDeliveredToApp(row);
+                    }
+                    return null;
+                });
     }
 
     /** B's side inside the caller's transaction: decrypt, open, check, decode, store, owe. */

@@ -39,7 +39,7 @@ public final class SdkSuite {
                         "{\"raw_ops_s\":%.1f,\"sdk_path_ops_s\":%.1f,\"sdk_burst_msgs_s\":%.1f,"
                                 + "\"sdk_sessions_only_ops_s\":%.1f,\"sdk_path_ratio\":%.4f,"
                                 + "\"sdk_burst_ratio\":%.4f,\"sessions_only_ratio\":%.4f,"
-                                + "\"durability\":\"WAL, synchronous=FULL\"}",
+                                + "\"durability\":\"WAL, synced before anything leaves the device\"}",
                         raw,
                         sdk,
                         burst,

@@ -4,7 +4,6 @@ import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceAuthKey;
 import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.Identity;
-import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
@@ -78,6 +77,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final Receiver receiver;
     private final OutboxWorker worker;
     private final OutboxResults results;
+    private final SendQueue sendQueue;
     private final Groups groups;
     private final AtomicReference<CompletableFuture<Void>> synced =
             new AtomicReference<>(new CompletableFuture<>());
@@ -125,6 +125,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
+        this.sendQueue = new SendQueue(db, messages, outbox, local.accountId(), local.deviceId());
         this.threads = new Threads(config.heartbeatInterval(), relayUrl);
         this.connection =
                 new RelayConnection(
@@ -178,7 +179,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         signalStore,
                         sessions,
                         outbox,
-                        requests,
+                        requests::call,
                         codec,
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         config.clock(),
@@ -190,7 +191,9 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, config.clock());
-        this.worker = new OutboxWorker(outbox, sender, prekeys, connection::state, config.clock());
+        OutboxBatchSender batches =
+                new OutboxBatchSender(db, outbox, sender, results, config.clock());
+        this.worker = new OutboxWorker(outbox, batches, prekeys, connection::state, config.clock());
     }
 
     /** Opens the store in the configured home and starts the client. */
@@ -270,48 +273,15 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         }
         MessageId id = MessageId.random();
         long now = config.clock().millis();
-        long expiresAt = now + DEFAULT_EXPIRY.toMillis();
         boolean held =
                 config.holdOnIdentityChange()
                         && contacts.byAccount(new AccountId(recipient))
                                 .map(ct -> ct.identityChangedFrom() != null)
                                 .orElse(false);
-        byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_MESSAGE,
-                                local.accountId(),
-                                local.deviceId(),
-                                recipient,
-                                SealedPayload.ANY_DEVICE,
-                                id.value(),
-                                now,
-                                expiresAt),
-                        Content.encodeText(text));
         OutgoingHandle handle = new OutgoingHandle(id, messages);
         results.track(handle);
         try {
-            long row =
-                    db.transaction(
-                            c -> {
-                                long r =
-                                        messages.insertOutgoing(
-                                                c,
-                                                recipient,
-                                                local.deviceId(),
-                                                id.value(),
-                                                text,
-                                                now);
-                                outbox.insert(
-                                        c,
-                                        r,
-                                        recipient,
-                                        id.value(),
-                                        expiresAt,
-                                        sealed,
-                                        held ? OutboxStore.HELD : now);
-                                return r;
-                            });
+            long row = sendQueue.add(recipient, id, text, now, held);
             handle.stored(row);
         } catch (RuntimeException e) {
             results.untrack(handle);

@@ -191,6 +191,11 @@ final class Groups {
     /**
      * Stores an outgoing group message and queues it, behind the distribution of this device's
      * sender key to every member that does not hold it yet.
+     *
+     * <p>Its commit is not synced on its own, as with a 1:1 message ({@link SendQueue}): nothing
+     * leaves the device before the outbox thread's synced commit, which syncs this one too. A power
+     * failure before that loses the never-sent message together with the sequence number and the
+     * key distribution it took.
      */
     OutgoingHandle send(String ref, String text, OutboxResults results) {
         MessageId id = MessageId.random();
@@ -198,7 +203,7 @@ final class Groups {
         results.track(handle);
         try {
             long row =
-                    db.transaction(
+                    db.transactionUnsynced(
                             c -> {
                                 GroupStore.Row g = resolve(ref);
                                 if (!g.active()) {

@@ -7,6 +7,8 @@ import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,27 +58,51 @@ final class OutboxResults implements OutboxSender.Completion {
 
     @Override
     public void sent(OutboxStore.Entry entry) {
-        finish(entry, MessageState.SENT, null);
+        sentTogether(List.of(entry));
+    }
+
+    @Override
+    public void sentTogether(List<OutboxStore.Entry> entries) {
+        List<Boolean> changed = commit(entries, MessageState.SENT, null);
+        wakeWaiters();
+        for (int i = 0; i < entries.size(); i++) {
+            tell(entries.get(i), MessageState.SENT, null, changed.get(i));
+        }
     }
 
     @Override
     public void failed(OutboxStore.Entry entry, String reason) {
         LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
-        finish(entry, MessageState.FAILED, reason);
+        boolean changed = commit(List.of(entry), MessageState.FAILED, reason).get(0);
+        wakeWaiters();
+        tell(entry, MessageState.FAILED, reason, changed);
     }
 
-    private void finish(OutboxStore.Entry entry, MessageState state, String reason) {
-        // not synced on its own: if power fails before the next synced commit, the entry is tried
-        // again under the same clientMsgId; the relay answers a sent one as the duplicate it is,
-        // and a failed one fails again
-        boolean changed =
-                db.transactionUnsynced(
-                        c -> {
-                            outbox.delete(c, entry.id());
-                            return entry.isMessage()
-                                    && messages.setState(c, entry.messageRowId(), state, reason);
-                        });
-        wakeWaiters();
+    /**
+     * Deletes the entries and moves their messages to {@code state}, in one transaction; returns,
+     * for each entry, whether its message changed state.
+     */
+    private List<Boolean> commit(
+            List<OutboxStore.Entry> entries, MessageState state, String reason) {
+        // not synced on its own: if power fails before the next synced commit, the entries are
+        // tried again under the same clientMsgIds; the relay answers a sent one as the duplicate it
+        // is, and a failed one fails again
+        return db.transactionUnsynced(
+                c -> {
+                    List<Boolean> changed = new ArrayList<>(entries.size());
+                    for (OutboxStore.Entry entry : entries) {
+                        outbox.delete(c, entry.id());
+                        changed.add(
+                                entry.isMessage()
+                                        && messages.setState(
+                                                c, entry.messageRowId(), state, reason));
+                    }
+                    return changed;
+                });
+    }
+
+    /** Tells the listener and the message's handle what became of an entry that left the outbox. */
+    private void tell(OutboxStore.Entry entry, MessageState state, String reason, boolean changed) {
         if (!entry.isMessage()) {
             // a receipt: nobody waits for it and it has no state of its own
             return;

@@ -15,6 +15,8 @@ import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
 import dev.cipherline.sdk.internal.transport.Backoff;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,10 @@ import org.signal.libsignal.protocol.state.SessionRecord;
  * mismatched-devices} naturally covers the new device list. Re-encrypting a resend is safe: the
  * relay's idempotency on the client message ID stores it at most once, and the receiver drops
  * duplicates by client message ID before decrypting.
+ *
+ * <p>{@link OutboxBatchSender} encrypts several 1:1 entries in one transaction with {@link
+ * #encryptForBatch}, sends them with {@link #request}, and hands an entry whose answer is not
+ * {@code accepted} back here with {@link #resume}.
  */
 final class OutboxSender {
     private static final System.Logger LOG = System.getLogger(OutboxSender.class.getName());
@@ -45,14 +51,28 @@ final class OutboxSender {
     interface Completion {
         void sent(OutboxStore.Entry entry);
 
+        /** Several entries the relay accepted, in the order they were sent: one commit for all. */
+        void sentTogether(List<OutboxStore.Entry> entries);
+
         void failed(OutboxStore.Entry entry, String reason);
+    }
+
+    /** The relay as the sender sees it ({@link Requests#call} over the connection). */
+    @FunctionalInterface
+    interface Relay {
+        /**
+         * Sends {@code frame} and waits for the frame answering {@code key}.
+         *
+         * @throws ChatException RELAY_UNREACHABLE, TIMEOUT or CLOSED if no answer came
+         */
+        Frame call(Frame frame, String key);
     }
 
     private final Database db;
     private final SignalStore store;
     private final SessionCrypto sessions;
     private final OutboxStore outbox;
-    private final Requests requests;
+    private final Relay relay;
     private final FrameCodec codec;
     private final Backoff backoff;
     private final Clock clock;
@@ -67,7 +87,7 @@ final class OutboxSender {
             SignalStore store,
             SessionCrypto sessions,
             OutboxStore outbox,
-            Requests requests,
+            Relay relay,
             FrameCodec codec,
             Backoff backoff,
             Clock clock,
@@ -80,7 +100,7 @@ final class OutboxSender {
         this.store = store;
         this.sessions = sessions;
         this.outbox = outbox;
-        this.requests = requests;
+        this.relay = relay;
         this.codec = codec;
         this.backoff = backoff;
         this.clock = clock;
@@ -101,9 +121,33 @@ final class OutboxSender {
             attemptGroup(e);
             return;
         }
-        boolean scheduled = false;
+        sendRounds(e, null);
+    }
+
+    /**
+     * Goes on with an entry after the relay answered its send (already recorded as an attempt) with
+     * something else than {@code accepted}, just as {@link #attempt} does.
+     */
+    void resume(OutboxStore.Entry e, Frame answer) {
+        sendRounds(e, answer);
+    }
+
+    /**
+     * Encrypts, sends and handles the answer, for up to {@link #MAX_ROUNDS} rounds while the
+     * recipient's device list changes. {@code answer}, if not null, is the answer to round 0, which
+     * was sent already.
+     */
+    private void sendRounds(OutboxStore.Entry e, Frame answer) {
+        boolean scheduled = answer != null;
         try {
-            for (int round = 0; round < MAX_ROUNDS; round++) {
+            int round = 0;
+            if (answer != null) {
+                if (!goOn(e, answer)) {
+                    return;
+                }
+                round = 1;
+            }
+            for (; round < MAX_ROUNDS; round++) {
                 if (store.sessionDevices(e.recipient()).isEmpty()) {
                     fetchSessions(e.recipient(), null);
                 }
@@ -117,26 +161,9 @@ final class OutboxSender {
                 } catch (ProtocolException pe) {
                     throw new Permanent(pe.getMessage());
                 }
-                Frame answer = requests.call(send, "msg:" + e.clientMsgId());
-                if (answer instanceof Frame.Accepted) {
-                    completion.sent(e);
+                if (!goOn(e, request(e, send))) {
                     return;
                 }
-                if (answer instanceof Frame.MismatchedDevices m) {
-                    fixDevices(e.recipient(), m);
-                    continue;
-                }
-                if (answer instanceof Frame.ErrorFrame err) {
-                    if (isPermanent(err.code())) {
-                        throw new Permanent("the relay refused the message: " + err.message());
-                    }
-                    if (err.retryAfterMs() != null) {
-                        outbox.postpone(e.id(), clock.millis() + err.retryAfterMs(), err.message());
-                    }
-                    return;
-                }
-                LOG.log(System.Logger.Level.WARNING, "unexpected answer to send: {0}", answer);
-                return;
             }
             LOG.log(System.Logger.Level.DEBUG, "the device list of a recipient keeps changing");
         } catch (Permanent p) {
@@ -149,6 +176,69 @@ final class OutboxSender {
             if (!scheduled) {
                 reschedule(e, ce.getMessage());
             }
+        }
+    }
+
+    /**
+     * Handles the relay's answer to a send of {@code e}; true if the entry goes into another round
+     * (its device list was fixed).
+     */
+    private boolean goOn(OutboxStore.Entry e, Frame answer) {
+        if (answer instanceof Frame.Accepted) {
+            completion.sent(e);
+            return false;
+        }
+        if (answer instanceof Frame.MismatchedDevices m) {
+            fixDevices(e.recipient(), m);
+            return true;
+        }
+        if (answer instanceof Frame.ErrorFrame err) {
+            if (isPermanent(err.code())) {
+                throw new Permanent("the relay refused the message: " + err.message());
+            }
+            if (err.retryAfterMs() != null) {
+                outbox.postpone(e.id(), clock.millis() + err.retryAfterMs(), err.message());
+            }
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "unexpected answer to send: {0}", answer);
+        return false;
+    }
+
+    /**
+     * Sends the encrypted {@code send} of {@code e} and waits for the relay's answer.
+     *
+     * @throws ChatException RELAY_UNREACHABLE, TIMEOUT or CLOSED if no answer came
+     */
+    Frame request(OutboxStore.Entry e, Frame.Send send) {
+        return relay.call(send, "msg:" + e.clientMsgId());
+    }
+
+    /**
+     * Whether {@code e} may share a batch with other entries: a 1:1 entry that has not expired, to
+     * a recipient this device has sessions with. Anything else takes {@link #attempt}'s way.
+     */
+    boolean batchable(OutboxStore.Entry e, long now) {
+        return !Groups.isGroupMarker(e.recipient())
+                && e.expiresAt() > now
+                && !store.sessionDevices(e.recipient()).isEmpty();
+    }
+
+    /**
+     * Encrypts {@code e} for every device with a session and records the attempt, inside the
+     * caller's transaction, as the first round of {@link #attempt} does. Returns null if it cannot
+     * go in a batch (a broken session, a changed identity, a frame the protocol refuses): the
+     * caller then rolls back and leaves it to {@link #attempt}.
+     */
+    Frame.Send encryptForBatch(Connection c, OutboxStore.Entry e) throws SQLException {
+        try {
+            Frame.Send send = encryptIn(c, e, 0);
+            if (send != null) {
+                codec.check(send);
+            }
+            return send;
+        } catch (BrokenSession | Permanent | ProtocolException ex) {
+            return null;
         }
     }
 
@@ -197,7 +287,7 @@ final class OutboxSender {
                 } catch (ProtocolException pe) {
                     throw new Permanent(pe.getMessage());
                 }
-                Frame answer = requests.call(send, "msg:" + e.clientMsgId());
+                Frame answer = request(e, send);
                 if (answer instanceof Frame.Accepted) {
                     completion.sent(e);
                     return;
@@ -274,59 +364,49 @@ final class OutboxSender {
      * null if a session turned out unusable (it is deleted; the next round refetches).
      */
     private Frame.Send encrypt(OutboxStore.Entry e, int round) {
-        String recipient = e.recipient();
         try {
-            return db.transaction(
-                    c -> {
-                        List<Frame.Recipient> recipients = new ArrayList<>();
-                        for (int device : store.sessionDevices(recipient)) {
-                            byte[] ciphertext;
-                            try {
-                                ciphertext = sessions.encrypt(recipient, device, e.sealed());
-                            } catch (CryptoException ce) {
-                                if (ce.reason() == CryptoException.Reason.UNTRUSTED_IDENTITY) {
-                                    throw new Permanent(
-                                            "the identity key of "
-                                                    + recipient
-                                                    + " changed; refusing to send");
-                                }
-                                throw new BrokenSession(device);
-                            }
-                            SessionRecord session =
-                                    store.loadSession(new SignalProtocolAddress(recipient, device));
-                            recipients.add(
-                                    new Frame.Recipient(
-                                            recipient,
-                                            device,
-                                            session.getRemoteRegistrationId(),
-                                            ciphertext));
-                        }
-                        long delay = backoff.delay(e.attempts() + round).toMillis();
-                        outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
-                        return recipients.isEmpty()
-                                ? null
-                                : new Frame.Send(
-                                        e.clientMsgId(),
-                                        Kind.MESSAGE,
-                                        e.expiresAt(),
-                                        null,
-                                        recipients);
-                    });
+            return db.transaction(c -> encryptIn(c, e, round));
         } catch (BrokenSession b) {
             LOG.log(
                     System.Logger.Level.DEBUG,
                     "dropping an unusable session with device {0}",
                     b.device);
-            store.deleteSession(new SignalProtocolAddress(recipient, b.device));
+            store.deleteSession(new SignalProtocolAddress(e.recipient(), b.device));
             return null;
         }
+    }
+
+    /** {@link #encrypt} inside the caller's transaction; null if there is no device to send to. */
+    private Frame.Send encryptIn(Connection c, OutboxStore.Entry e, int round) throws SQLException {
+        String recipient = e.recipient();
+        List<Frame.Recipient> recipients = new ArrayList<>();
+        for (int device : store.sessionDevices(recipient)) {
+            byte[] ciphertext;
+            try {
+                ciphertext = sessions.encrypt(recipient, device, e.sealed());
+            } catch (CryptoException ce) {
+                if (ce.reason() == CryptoException.Reason.UNTRUSTED_IDENTITY) {
+                    throw new Permanent(
+                            "the identity key of " + recipient + " changed; refusing to send");
+                }
+                throw new BrokenSession(device);
+            }
+            SessionRecord session = store.loadSession(new SignalProtocolAddress(recipient, device));
+            recipients.add(
+                    new Frame.Recipient(
+                            recipient, device, session.getRemoteRegistrationId(), ciphertext));
+        }
+        long delay = backoff.delay(e.attempts() + round).toMillis();
+        outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
+        return recipients.isEmpty()
+                ? null
+                : new Frame.Send(e.clientMsgId(), Kind.MESSAGE, e.expiresAt(), null, recipients);
     }
 
     /** Starts sessions from freshly fetched, verified bundles; {@code only} null means all. */
     private void fetchSessions(String recipient, Set<Integer> only) {
         String requestId = Requests.newRequestId();
-        Frame answer =
-                requests.call(new Frame.GetBundles(requestId, recipient), "req:" + requestId);
+        Frame answer = relay.call(new Frame.GetBundles(requestId, recipient), "req:" + requestId);
         if (answer instanceof Frame.ErrorFrame err) {
             if (err.code() == ErrorCode.NOT_FOUND || err.code() == ErrorCode.UNKNOWN_RECIPIENT) {
                 throw new Permanent("the relay knows no account " + recipient);

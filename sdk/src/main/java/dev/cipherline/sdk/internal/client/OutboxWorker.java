@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The {@code cipherline-outbox} thread: while connected, sends due outbox entries one at a time,
- * oldest first, never passing an older entry of the same recipient (so messages keep their order),
- * and runs prekey maintenance when asked. It sleeps until woken (new message, connection change) or
- * until the next entry is due.
+ * The {@code cipherline-outbox} thread: while connected, sends due outbox entries oldest first,
+ * never passing an older entry of the same recipient (so messages keep their order), in batches
+ * that share one synced commit ({@link OutboxBatchSender}), and runs prekey maintenance when asked.
+ * It sleeps until woken (new message, connection change) or until the next entry is due.
  */
 final class OutboxWorker {
     private static final System.Logger LOG = System.getLogger(OutboxWorker.class.getName());
     private static final long IDLE_WAIT_MS = 60_000;
 
     private final OutboxStore outbox;
-    private final OutboxSender sender;
+    private final OutboxBatchSender sender;
     private final PreKeyMaintainer prekeys;
     private final Supplier<ConnectionState> connection;
     private final Clock clock;
@@ -32,7 +32,7 @@ final class OutboxWorker {
 
     OutboxWorker(
             OutboxStore outbox,
-            OutboxSender sender,
+            OutboxBatchSender sender,
             PreKeyMaintainer prekeys,
             Supplier<ConnectionState> connection,
             Clock clock) {
@@ -105,7 +105,7 @@ final class OutboxWorker {
                     await(nextDue == Long.MAX_VALUE ? IDLE_WAIT_MS : nextDue - now);
                     continue;
                 }
-                sender.attempt(due);
+                sender.send(sender.collect(due, heads, now));
             } catch (ChatException e) {
                 if (stopped || e.reason() == ChatException.Reason.CLOSED) {
                     return;

@@ -93,8 +93,9 @@ public final class Database implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
                 // An incoming message is acknowledged to the relay (which then deletes its copy)
-                // right after its commit, and an outbox entry is the only copy of a message the
-                // user was told is queued, so every commit must be durable before we act on it.
+                // right after its commit, and a session step is committed before the envelope it
+                // encrypted leaves, so a commit that precedes a byte leaving the device must be
+                // durable. Only the commits whose loss is harmless use transactionUnsynced.
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA foreign_keys=ON");
                 // overwrite deleted and replaced content, so nothing lingers in free pages
@@ -362,9 +363,12 @@ public final class Database implements AutoCloseable {
      * Runs {@code work} in a transaction whose commit is not synced to disk on its own: it survives
      * the app being killed (it is in the WAL in the operating system's cache) and becomes durable
      * against power loss with the next synced commit, which syncs the WAL up to it. Only for writes
-     * whose loss on power failure is harmless because they are redone: a sent message's outbox
-     * entry and SENT mark (lost, the entry is sent again with the same clientMsgId and the relay
-     * answers it as the duplicate it is). Joins an enclosing transaction, which then decides.
+     * whose loss on power failure is harmless, because nothing that depends on them has left the
+     * device yet or because they are redone: a queued message that was never sent (lost, it never
+     * reached the relay), a sent message's outbox entry and SENT mark (lost, the entry is sent
+     * again with the same clientMsgId and the relay answers it as the duplicate it is), the marks
+     * of messages handed to the app (lost, they are handed over again). See ARCHITECTURE.md,
+     * "Durability of the SDK store". Joins an enclosing transaction, which then decides.
      *
      * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
      */

@@ -71,37 +71,56 @@ public final class OutboxStore {
                 now);
     }
 
+    private static final String COLUMNS =
+            "SELECT id, message_id, recipient, client_msg_id, expires_at, sealed, attempts,"
+                    + " next_attempt_at FROM outbox";
+
     /** The oldest row of every recipient, oldest first: the only rows that may be sent now. */
     public List<Entry> heads() {
+        return entries(
+                COLUMNS
+                        + " WHERE id IN (SELECT MIN(id) FROM outbox GROUP BY recipient) ORDER BY"
+                        + " id");
+    }
+
+    /** Up to {@code limit} rows from row {@code firstId} on, oldest first, of any recipient. */
+    public List<Entry> from(long firstId, int limit) {
+        return entries(COLUMNS + " WHERE id >= ? ORDER BY id LIMIT ?", firstId, limit);
+    }
+
+    private List<Entry> entries(String sql, Object... args) {
         return db.read(
                 c -> {
                     List<Entry> out = new ArrayList<>();
-                    try (PreparedStatement ps =
-                                    c.prepareStatement(
-                                            "SELECT id, message_id, recipient, client_msg_id,"
-                                                    + " expires_at, sealed, attempts, next_attempt_at"
-                                                    + " FROM outbox WHERE id IN (SELECT MIN(id) FROM"
-                                                    + " outbox GROUP BY recipient) ORDER BY id");
-                            ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(
-                                    new Entry(
-                                            rs.getLong(1),
-                                            rs.getLong(2),
-                                            rs.getString(3),
-                                            rs.getString(4),
-                                            rs.getLong(5),
-                                            db.unseal(
-                                                    SealedColumns.OUTBOX_SEALED,
-                                                    SealedColumns.messageRow(
-                                                            rs.getString(3), rs.getString(4)),
-                                                    rs.getBytes(6)),
-                                            rs.getInt(7),
-                                            rs.getLong(8)));
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        for (int i = 0; i < args.length; i++) {
+                            ps.setObject(i + 1, args[i]);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(entry(rs));
+                            }
                         }
                     }
                     return out;
                 });
+    }
+
+    private Entry entry(ResultSet rs) throws SQLException {
+        String recipient = rs.getString(3);
+        String clientMsgId = rs.getString(4);
+        return new Entry(
+                rs.getLong(1),
+                rs.getLong(2),
+                recipient,
+                clientMsgId,
+                rs.getLong(5),
+                db.unseal(
+                        SealedColumns.OUTBOX_SEALED,
+                        SealedColumns.messageRow(recipient, clientMsgId),
+                        rs.getBytes(6)),
+                rs.getInt(7),
+                rs.getLong(8));
     }
 
     /**
@@ -129,6 +148,18 @@ public final class OutboxStore {
                         + " WHERE id = ?",
                 nextAttemptAt,
                 lastError,
+                id);
+    }
+
+    /**
+     * Takes back the attempt recorded for a row that was encrypted but never sent (a batch stopped
+     * before it): it is due again at {@code now}, and its attempt is not counted.
+     */
+    public void release(Connection c, long id, long now) throws SQLException {
+        execute(
+                c,
+                "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?",
+                now,
                 id);
     }
 

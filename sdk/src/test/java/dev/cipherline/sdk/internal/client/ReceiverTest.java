@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +169,51 @@ class ReceiverTest {
         assertEquals("hello bob", listener.awaitMessages(1).get(0).text());
         assertTrue(bobMessages.incomingExists(alice.accountId, 1, "m1"));
         assertEquals(List.of(), listener.drainErrors());
+    }
+
+    @Test
+    void aBatchIsStoredInASyncedCommitAndMarkedHandedOverInAnUnsyncedOne() throws Exception {
+        CommitLog commits = CommitLog.of(bob.db);
+        List<Frame.Deliver> batch = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            batch.add(deliver(i, alice.accountId, "m" + i, sealFromAlice("m" + i, "text " + i)));
+        }
+        // the frames arrive together: the drain runs after all of them
+        List<Runnable> inboundTasks = new ArrayList<>();
+        Receiver batching =
+                new Receiver(
+                        bob.db,
+                        bobMessages,
+                        bob.crypto,
+                        bob.accountId,
+                        1,
+                        Clock.systemUTC(),
+                        events,
+                        true,
+                        receipts(),
+                        acked::addAll,
+                        inboundTasks::add,
+                        groups(),
+                        new GroupCrypto(bob.store),
+                        () -> {});
+        for (Frame.Deliver d : batch) {
+            batching.deliver(d);
+        }
+        for (int i = 0; i < inboundTasks.size(); i++) {
+            inboundTasks.get(i).run();
+        }
+        assertEquals(3, listener.awaitMessages(3).size());
+        CountDownLatch marked = new CountDownLatch(1);
+        events.run(marked::countDown); // after the hand-over marks, on the same thread
+        assertTrue(marked.await(10, TimeUnit.SECONDS));
+
+        // stored (and acknowledged) after one synced commit; the marks need no sync of their own
+        // (the receipts owed are queued in a synced commit of their own, on this thread)
+        List<String> log = commits.commits();
+        assertEquals(CommitLog.FULL, log.get(0));
+        assertEquals(1, java.util.Collections.frequency(log, CommitLog.NORMAL), log.toString());
+        assertEquals(List.of(1L, 2L, 3L), acked);
+        assertEquals(List.of(), bobMessages.undeliveredIncoming());
     }
 
     @Test

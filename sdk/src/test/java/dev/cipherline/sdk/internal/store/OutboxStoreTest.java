@@ -71,4 +71,35 @@ class OutboxStoreTest {
                     2, new MessageStore(db).history(new AccountId(ANN).value(), 10, null).size());
         }
     }
+
+    @Test
+    void rowsAreReadInOrderFromOneOnAndAnUnsentAttemptIsTakenBack() {
+        try (Database db = Database.openUnprotected(dir)) {
+            queue(db, ANN, "ann-1", new byte[] {1});
+            queue(db, BEN, "ben-1", new byte[] {2});
+            queue(db, ANN, "ann-2", new byte[] {3});
+            OutboxStore outbox = new OutboxStore(db);
+            List<OutboxStore.Entry> all = outbox.from(0, 10);
+            assertEquals(
+                    List.of("ann-1", "ben-1", "ann-2"),
+                    all.stream().map(OutboxStore.Entry::clientMsgId).toList());
+            assertEquals(
+                    List.of("ben-1"),
+                    outbox.from(all.get(1).id(), 1).stream()
+                            .map(OutboxStore.Entry::clientMsgId)
+                            .toList());
+
+            long ben = all.get(1).id();
+            db.transaction(
+                    c -> {
+                        outbox.recordAttempt(c, ben, 1_000, "earlier failure");
+                        outbox.recordAttempt(c, ben, 60_000, null);
+                        outbox.release(c, ben, 2_000);
+                        return null;
+                    });
+            OutboxStore.Entry released = outbox.from(ben, 1).get(0);
+            assertEquals(1, released.attempts(), "the attempt before still counts");
+            assertEquals(2_000, released.nextAttemptAt());
+        }
+    }
 }

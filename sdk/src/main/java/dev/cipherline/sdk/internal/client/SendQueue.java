@@ -1,0 +1,74 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+
+/**
+ * Queues a text message the app sends to one account: seals it with its bound header and writes its
+ * history row and its outbox entry in one transaction.
+ *
+ * <p>That commit is not synced on its own. Nothing leaves the device because of it: the outbox
+ * thread encrypts the entry in a synced transaction before sending it, and that commit syncs this
+ * one too. So a power failure can lose only a message that never reached the relay; it disappears
+ * from the history and the outbox together. An app crash loses nothing.
+ */
+final class SendQueue {
+    private final Database db;
+    private final MessageStore messages;
+    private final OutboxStore outbox;
+    private final String ownAccount;
+    private final int ownDevice;
+
+    SendQueue(
+            Database db,
+            MessageStore messages,
+            OutboxStore outbox,
+            String ownAccount,
+            int ownDevice) {
+        this.db = db;
+        this.messages = messages;
+        this.outbox = outbox;
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
+    }
+
+    /**
+     * Stores message {@code id} to {@code recipient}, sent at {@code now}, and queues it; a {@code
+     * held} entry waits until the user accepts the recipient's identity change.
+     *
+     * @return the message's row in the history
+     */
+    long add(String recipient, MessageId id, String text, long now, boolean held) {
+        long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
+        byte[] sealed =
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_MESSAGE,
+                                ownAccount,
+                                ownDevice,
+                                recipient,
+                                SealedPayload.ANY_DEVICE,
+                                id.value(),
+                                now,
+                                expiresAt),
+                        Content.encodeText(text));
+        return db.transactionUnsynced(
+                c -> {
+                    long row =
+                            messages.insertOutgoing(c, recipient, ownDevice, id.value(), text, now);
+                    outbox.insert(
+                            c,
+                            row,
+                            recipient,
+                            id.value(),
+                            expiresAt,
+                            sealed,
+                            held ? OutboxStore.HELD : now);
+                    return row;
+                });
+    }
+}

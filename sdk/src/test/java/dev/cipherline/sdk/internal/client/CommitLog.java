@@ -1,0 +1,64 @@
+package dev.cipherline.sdk.internal.client;
+
+import dev.cipherline.sdk.internal.store.Database;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records, for every outermost commit of a store, whether it was synced to disk on its own: the
+ * connection's {@code synchronous} setting at the moment of the commit (FULL or NORMAL).
+ */
+final class CommitLog implements Database.Listener {
+    static final String FULL = "FULL";
+    static final String NORMAL = "NORMAL";
+
+    private final Database db;
+    private final List<String> commits = new ArrayList<>();
+
+    private CommitLog(Database db) {
+        this.db = db;
+    }
+
+    /** Starts recording the commits of {@code db}. */
+    static CommitLog of(Database db) {
+        CommitLog log = new CommitLog(db);
+        db.addListener(log);
+        return log;
+    }
+
+    @Override
+    public void committed() {
+        // called under the store's lock, right after the commit, before the setting is restored
+        int mode =
+                db.read(
+                        c -> {
+                            try (Statement s = c.createStatement();
+                                    ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                                rs.next();
+                                return rs.getInt(1);
+                            }
+                        });
+        synchronized (commits) {
+            commits.add(mode == 2 ? FULL : mode == 1 ? NORMAL : "synchronous=" + mode);
+        }
+    }
+
+    @Override
+    public void rolledBack() {}
+
+    /** The commits so far, oldest first. */
+    List<String> commits() {
+        synchronized (commits) {
+            return List.copyOf(commits);
+        }
+    }
+
+    /** Forgets the commits so far. */
+    void clear() {
+        synchronized (commits) {
+            commits.clear();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.cipherline.sdk.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.crypto.GroupCrypto;
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.RecordingListener;
+import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.transport.Backoff;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alice's outbox thread, with real libsignal sessions and a real store, sending to bob and carol
+ * through a relay played by the test: it opens what it accepts with the recipients' real sessions,
+ * stores each client message ID once (as the relay does) and answers as the test says.
+ */
+class OutboxBatchTest {
+    @TempDir Path dir;
+
+    private TestDevice alice;
+    private TestDevice bob;
+    private TestDevice carol;
+    private MessageStore messages;
+    private OutboxStore outbox;
+    private RecordingListener listener;
+    private Events events;
+    private OutboxResults results;
+    private OutboxWorker worker;
+    private CommitLog commits;
+
+    /** Every send the relay got, as "recipient-initial:text", in order. */
+    private final List<String> sends = new CopyOnWriteArrayList<>();
+
+    /**
+     * What the relay stored, as "recipient-initial:text", in order: each client message ID once.
+     */
+    private final List<String> stored = new CopyOnWriteArrayList<>();
+
+    private final List<String> storedIds = new CopyOnWriteArrayList<>();
+
+    /** The answer to a send, or null for the relay's own (accepted, after storing it). */
+    private volatile Function<Frame.Send, Frame> refuse = send -> null;
+
+    /** Called with each send before it is answered. */
+    private volatile Runnable onSend = () -> {};
+
+    @BeforeEach
+    void setUp() throws Exception {
+        alice = new TestDevice(dir.resolve("alice"));
+        bob = new TestDevice(dir.resolve("bob"));
+        carol = new TestDevice(dir.resolve("carol"));
+        alice.startSession(bob, bob.publish(1, 2, false));
+        alice.startSession(carol, carol.publish(1, 2, false));
+        messages = new MessageStore(alice.db);
+        outbox = new OutboxStore(alice.db);
+        listener = new RecordingListener();
+        events = new Events(listener);
+        results = new OutboxResults(alice.db, outbox, messages, events);
+        commits = CommitLog.of(alice.db);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (worker != null) {
+            worker.stop();
+        }
+        events.close();
+        alice.close();
+        bob.close();
+        carol.close();
+    }
+
+    private void startWorker() {
+        Clock clock = Clock.systemUTC();
+        GroupCrypto groupCrypto = new GroupCrypto(alice.store);
+        Groups groups =
+                new Groups(
+                        alice.db,
+                        new GroupStore(alice.db),
+                        messages,
+                        outbox,
+                        groupCrypto,
+                        alice.accountId,
+                        1,
+                        clock);
+        OutboxSender sender =
+                new OutboxSender(
+                        alice.db,
+                        alice.store,
+                        alice.crypto,
+                        outbox,
+                        this::relay,
+                        new FrameCodec(),
+                        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)),
+                        clock,
+                        results,
+                        groups,
+                        groupCrypto,
+                        alice.accountId,
+                        1);
+        OutboxBatchSender batches = new OutboxBatchSender(alice.db, outbox, sender, results, clock);
+        // no prekey check is ever asked for here
+        worker = new OutboxWorker(outbox, batches, null, () -> ConnectionState.CONNECTED, clock);
+        worker.start();
+    }
+
+    private Frame relay(Frame frame, String key) {
+        if (frame instanceof Frame.GetBundles get) {
+            // a new bundle of bob's (the test only refetches bob's)
+            return new Frame.Bundles(
+                    get.requestId(), get.accountId(), List.of(bob.publish(3, 4, false)));
+        }
+        Frame.Send send = (Frame.Send) frame;
+        String opened = open(send);
+        sends.add(opened);
+        onSend.run();
+        Frame refusal = refuse.apply(send);
+        if (refusal != null) {
+            return refusal;
+        }
+        if (!storedIds.contains(send.clientMsgId())) {
+            storedIds.add(send.clientMsgId());
+            stored.add(opened);
+        }
+        return new Frame.Accepted(send.clientMsgId(), System.currentTimeMillis());
+    }
+
+    /** Decrypts a send with its recipient's real session (once per send, as it is delivered). */
+    private String open(Frame.Send send) {
+        Frame.Recipient r = send.recipients().get(0);
+        TestDevice to = r.accountId().equals(bob.accountId) ? bob : carol;
+        String from = alice.accountId;
+        byte[] plaintext =
+                to.db.transaction(
+                        c -> {
+                            try {
+                                return to.crypto.decrypt(from, 1, r.ciphertext());
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        try {
+            SealedPayload.Opened o = SealedPayload.open(plaintext);
+            assertEquals(send.clientMsgId(), o.header().clientMsgId());
+            return (to == bob ? "b:" : "c:") + ((Content.Text) Content.decode(o.body())).text();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Queues the texts, "b…" to bob and "c…" to carol, as {@code send} does. */
+    private List<MessageId> queue(String... texts) {
+        SendQueue queue = new SendQueue(alice.db, messages, outbox, alice.accountId, 1);
+        List<MessageId> ids = new ArrayList<>();
+        for (String text : texts) {
+            MessageId id = MessageId.random();
+            String to = text.startsWith("b") ? bob.accountId : carol.accountId;
+            queue.add(to, id, text, System.currentTimeMillis(), false);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private void awaitAllSent(List<MessageId> ids) throws InterruptedException {
+        assertEquals(0, results.flush(Duration.ofSeconds(30), () -> {}), "outbox drained");
+        for (MessageId id : ids) {
+            listener.awaitMessageStates(id, MessageState.SENT);
+        }
+    }
+
+    private static List<String> labelled(String... texts) {
+        List<String> out = new ArrayList<>();
+        for (String t : texts) {
+            out.add(t.charAt(0) + ":" + t);
+        }
+        return out;
+    }
+
+    @Test
+    void dueEntriesAreEncryptedInOneSyncedCommitThenSentInOrderAndRecordedInOneUnsyncedCommit()
+            throws Exception {
+        String[] texts = {"b1", "c1", "b2", "c2", "b3", "b4", "c3", "b5"};
+        List<MessageId> ids = queue(texts);
+        commits.clear();
+        List<List<String>> commitsAtFirstSend = new CopyOnWriteArrayList<>();
+        List<Integer> attemptsAtFirstSend = new CopyOnWriteArrayList<>();
+        onSend =
+                () -> {
+                    if (commitsAtFirstSend.isEmpty()) {
+                        commitsAtFirstSend.add(commits.commits());
+                        for (OutboxStore.Entry e : outbox.from(0, 100)) {
+                            attemptsAtFirstSend.add(e.attempts());
+                        }
+                    }
+                };
+
+        startWorker();
+        awaitAllSent(ids);
+
+        // before the first byte left, one synced commit had encrypted all eight
+        assertEquals(List.of(List.of(CommitLog.FULL)), commitsAtFirstSend);
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1), attemptsAtFirstSend);
+        // then one unsynced commit recorded all eight as sent
+        assertEquals(List.of(CommitLog.FULL, CommitLog.NORMAL), commits.commits());
+        assertEquals(labelled(texts), sends);
+        assertEquals(labelled(texts), stored);
+        for (MessageId id : ids) {
+            assertEquals(MessageState.SENT, listener.statesOf(id).get(0));
+        }
+    }
+
+    @Test
+    void aRefusedSendStopsTheBatchAndTheRestFollowsInOrderEachStoredOnce() throws Exception {
+        String[] texts = {"b1", "c1", "b2", "c2", "b3", "b4", "c3", "b5"};
+        List<MessageId> ids = queue(texts);
+        String b3 = ids.get(4).value();
+        // the first send of b3 finds bob's device list changed: his device 1 has a new session
+        refuse =
+                send -> {
+                    if (!send.clientMsgId().equals(b3)
+                            || sends.indexOf("b:b3") != sends.size() - 1) {
+                        return null;
+                    }
+                    return new Frame.MismatchedDevices(
+                            b3,
+                            List.of(
+                                    new Frame.DeviceMismatch(
+                                            bob.accountId, List.of(), List.of(), List.of(1))));
+                };
+
+        startWorker();
+        awaitAllSent(ids);
+
+        // b3 is sent again on a fresh session right away; the rest of its batch was never sent and
+        // follows in the next batch, each recipient's messages in their order
+        assertEquals(
+                List.of("b:b1", "c:c1", "b:b2", "c:c2", "b:b3", "b:b3", "b:b4", "c:c3", "b:b5"),
+                sends);
+        assertEquals(labelled(texts), stored);
+        for (MessageId id : ids) {
+            assertEquals(List.of(MessageState.SENT), listener.statesOf(id), id.value());
+        }
+        assertTrue(outbox.from(0, 100).isEmpty());
+    }
+
+    @Test
+    void aBatchDoesNotPassAnEntryThatIsNotDue() throws Exception {
+        List<MessageId> ids = queue("b1", "c1", "b2", "c2");
+        // bob's oldest entry waits for a retry: none of bob's may go before it
+        long held = System.currentTimeMillis() + 300;
+        alice.db.transaction(
+                c -> {
+                    outbox.recordAttempt(c, outbox.heads().get(0).id(), held, "retry later");
+                    return null;
+                });
+
+        startWorker();
+        awaitAllSent(ids);
+
+        assertEquals(List.of("c:c1", "c:c2", "b:b1", "b:b2"), sends);
+    }
+}
