@@ -66,9 +66,7 @@ import java.util.concurrent.CompletableFuture;
  * inner header, committed to the store and then acknowledged to the relay, so an acknowledged
  * message is never lost. The app receives each message exactly once, in the sender's order, through
  * {@link ChatListener#onMessage}; messages stored but not yet handed over when the process stopped
- * are handed over first on the next {@link Builder#build()}. The marks of messages handed over are
- * not synced to disk on their own, so after a power failure (not a crash) the last messages handed
- * over before it may be handed over once more.
+ * are handed over first on the next {@link Builder#build()}.
  *
  * <p>Each conversation keeps an unread count and a read watermark, updated with every message, so
  * {@link #conversations()} is cheap for hundreds of conversations. {@link #markRead} moves the

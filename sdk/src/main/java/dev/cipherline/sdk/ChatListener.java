@@ -12,8 +12,8 @@ package dev.cipherline.sdk;
 public interface ChatListener {
     /**
      * A message arrived. It is already stored; each message is handed over exactly once (if the
-     * process stops before this returns, or power fails shortly after, it is handed over again on
-     * the next start), in the sender's order.
+     * process stops before this returns, it is handed over again on the next start), in the
+     * sender's order.
      */
     default void onMessage(IncomingMessage message) {}
 

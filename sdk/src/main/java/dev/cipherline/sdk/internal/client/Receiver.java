@@ -527,9 +527,8 @@ final class Receiver {
      * Marks every message handed over so far as seen by the app, in one transaction; posted after
      * each batch, so it runs on the events thread after the batch's {@code onMessage} calls.
      *
-     * <p>The commit is not synced on its own: the messages are stored durably already (their commit
-     * was synced before they were acknowledged), and after a power failure that loses the marks the
-     * app is handed them again on the next start, as after a callback that threw.
+     * <p>The commit is synced, unlike the outbox's bookkeeping: a mark lost to a power failure
+     * would hand the app a message a second time, and DESIGN rule 4 promises each message once.
      */
     private void markHandedOver() {
         if (!appListening) {
@@ -543,7 +542,7 @@ final class Receiver {
                     List<Long> rows = List.copyOf(handedOver);
                     handedOver.clear();
                     try {
-                        db.transactionUnsynced(
+                        db.transaction(
                                 c -> {
                                     for (long row : rows) {
                                         messages.markDeliveredToApp(row);

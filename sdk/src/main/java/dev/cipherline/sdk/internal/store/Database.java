@@ -366,9 +366,9 @@ public final class Database implements AutoCloseable {
      * whose loss on power failure is harmless, because nothing that depends on them has left the
      * device yet or because they are redone: a queued message that was never sent (lost, it never
      * reached the relay), a sent message's outbox entry and SENT mark (lost, the entry is sent
-     * again with the same clientMsgId and the relay answers it as the duplicate it is), the marks
-     * of messages handed to the app (lost, they are handed over again). See ARCHITECTURE.md,
-     * "Durability of the SDK store". Joins an enclosing transaction, which then decides.
+     * again with the same clientMsgId and the relay answers it as the duplicate it is). See
+     * ARCHITECTURE.md, "Durability of the SDK store". Joins an enclosing transaction, which then
+     * decides.
      *
      * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
      */
