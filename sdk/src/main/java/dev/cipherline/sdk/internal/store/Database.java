@@ -103,7 +103,7 @@ public final class Database implements AutoCloseable {
                 s.execute("PRAGMA busy_timeout=5000");
             }
             Schema.migrate(connection);
-            return new Database(connection);
+            return new Database(StatementCache.wrap(connection));
         } catch (SQLException e) {
             if (connection != null) {
                 try {
@@ -391,8 +391,9 @@ public final class Database implements AutoCloseable {
     }
 
     private void synchronous(String mode) {
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA synchronous=" + mode);
+        // prepared, so that the statement cache parses each of the two once
+        try (PreparedStatement s = connection.prepareStatement("PRAGMA synchronous=" + mode)) {
+            s.execute();
         } catch (SQLException e) {
             if (mode.equals("FULL")) {
                 // never leave the connection unsynced for the transactions that need it: a store
