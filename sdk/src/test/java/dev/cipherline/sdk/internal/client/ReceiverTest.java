@@ -129,6 +129,25 @@ class ReceiverTest {
                 ciphertext);
     }
 
+    /** A receiver whose end-of-burst work waits in {@code tasks}, as on the inbound thread. */
+    private Receiver queuedReceiver(List<Runnable> tasks) {
+        return new Receiver(
+                bob.db,
+                bobMessages,
+                bob.crypto,
+                bob.accountId,
+                1,
+                Clock.systemUTC(),
+                events,
+                true,
+                receipts(),
+                acked::addAll,
+                tasks::add,
+                groups(),
+                new GroupCrypto(bob.store),
+                () -> {});
+    }
+
     @Test
     void aRedeliveredEnvelopeIsAcknowledgedAndDroppedBeforeDecrypting() throws Exception {
         byte[] first = sealFromAlice("m1", "hello bob");
@@ -180,22 +199,7 @@ class ReceiverTest {
         }
         // the frames arrive together: the drain runs after all of them
         List<Runnable> inboundTasks = new ArrayList<>();
-        Receiver batching =
-                new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        inboundTasks::add,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {});
+        Receiver batching = queuedReceiver(inboundTasks);
         for (Frame.Deliver d : batch) {
             batching.deliver(d);
         }
@@ -336,22 +340,7 @@ class ReceiverTest {
     void aStoredMessageOwesItsSenderADeliveryReceiptInTheOutbox() throws Exception {
         // like the inbound thread: the end-of-burst work runs after the frames already queued
         List<Runnable> later = new ArrayList<>();
-        Receiver burst =
-                new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        later::add,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {});
+        Receiver burst = queuedReceiver(later);
         burst.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
         burst.deliver(deliver(2, alice.accountId, "m2", sealFromAlice("m2", "two")));
         assertEquals(1, later.size(), "one group commit for the burst");
@@ -378,22 +367,7 @@ class ReceiverTest {
     @Test
     void aBurstIsStoredInOneTransactionAndARefusalInItCostsOnlyItsOwnEnvelope() throws Exception {
         List<Runnable> later = new ArrayList<>();
-        Receiver burst =
-                new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        later::add,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {});
+        Receiver burst = queuedReceiver(later);
         byte[] one = sealFromAlice("m1", "one");
         byte[] forged = sealFromAlice("m2", "two");
         byte[] three = sealFromAlice("m3", "three");
