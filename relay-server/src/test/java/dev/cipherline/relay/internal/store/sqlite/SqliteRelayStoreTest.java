@@ -390,6 +390,23 @@ class SqliteRelayStoreTest {
         clock.advance(Duration.ofDays(31));
         assertEquals(1, store.sweep().join().sendIds());
         assertEquals(0, countRows("accepted_sends"));
+        // forgotten, so the same clientMsgId is a new send now
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("old", "x", BOB_1)).join());
+    }
+
+    @Test
+    void aRefusedSendLeavesNoIdempotencyRecord() {
+        SendRequest wrongDevice =
+                new SendRequest(
+                        ALICE_1.address(),
+                        "r1",
+                        clock.millis(),
+                        clock.millis() + 60_000,
+                        null,
+                        List.of(new Frame.Recipient(BOB_1.accountId(), 9, 1, new byte[] {1})));
+        assertInstanceOf(SendOutcome.Mismatched.class, store.store(wrongDevice).join());
+        assertEquals(0, countRows("accepted_sends"));
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("r1", "x", BOB_1)).join());
     }
 
     @Test
