@@ -142,6 +142,7 @@ final class StatementCache implements InvocationHandler {
             } finally {
                 open = null;
                 statement.clearParameters();
+                statement.clearBatch();
             }
         }
     }
