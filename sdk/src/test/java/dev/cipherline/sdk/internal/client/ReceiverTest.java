@@ -52,22 +52,7 @@ class ReceiverTest {
         bobMessages = new MessageStore(bob.db);
         listener = new RecordingListener();
         events = new Events(listener);
-        receiver =
-                new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        Runnable::run,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {});
+        receiver = receiver(Runnable::run);
     }
 
     @AfterEach
@@ -131,6 +116,11 @@ class ReceiverTest {
 
     /** A receiver whose end-of-burst work waits in {@code tasks}, as on the inbound thread. */
     private Receiver queuedReceiver(List<Runnable> tasks) {
+        return receiver(tasks::add);
+    }
+
+    /** Bob's receiver, running its end-of-burst work on {@code inbound}. */
+    private Receiver receiver(java.util.function.Consumer<Runnable> inbound) {
         return new Receiver(
                 bob.db,
                 bobMessages,
@@ -142,7 +132,7 @@ class ReceiverTest {
                 true,
                 receipts(),
                 acked::addAll,
-                tasks::add,
+                inbound,
                 groups(),
                 new GroupCrypto(bob.store),
                 () -> {});
