@@ -10,8 +10,10 @@ import dev.cipherline.relay.internal.net.Transport;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -45,6 +47,8 @@ public final class RelayServer implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES =
+            new AdaptiveRecvByteBufAllocator();
     private static final int READERS = 2;
 
     private final Transport transport;
@@ -105,6 +109,8 @@ public final class RelayServer implements AutoCloseable {
                 new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(transport.serverChannel())
+                        // one allocator for all: each connection keeps only its own handle
+                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                         .childHandler(initializer);
         try {
             serverChannel =

@@ -26,6 +26,8 @@ import java.util.concurrent.Executor;
  * of store reads.
  */
 public final class DeliveryWindow {
+    // shared while empty, never written: every write goes through buffer() first
+    private static final ArrayDeque<QueueEntry> EMPTY_BUFFER = new ArrayDeque<>(0);
 
     /** Where deliveries go; called on the loop. */
     public interface Sink {
@@ -57,9 +59,9 @@ public final class DeliveryWindow {
     private final Executor loop;
     private final Sink sink;
 
-    // small at first: most connections are idle most of the time, and the deque grows as needed
-    private final ArrayDeque<QueueEntry> buffer = new ArrayDeque<>(1);
-    private final Set<Long> unacked = new HashSet<>();
+    // made on first use: most connections are idle most of the time
+    private ArrayDeque<QueueEntry> buffer = EMPTY_BUFFER;
+    private Set<Long> unacked = Set.of();
     private long cursor;
     private long backlogEnd = -1;
     private boolean synced;
@@ -111,7 +113,7 @@ public final class DeliveryWindow {
                 && !storeHasMore
                 && first == cursor + 1
                 && buffer.size() + entries.size() <= window) {
-            buffer.addAll(entries);
+            buffer().addAll(entries);
             cursor = last;
         } else if (last > cursor) {
             storeHasMore = true;
@@ -121,7 +123,9 @@ public final class DeliveryWindow {
 
     /** The client acknowledged these seqs (which may include ones pushed on older connections). */
     public void acked(Collection<Long> seqs) {
-        unacked.removeAll(seqs);
+        if (!unacked.isEmpty()) {
+            unacked.removeAll(seqs);
+        }
         pump();
     }
 
@@ -142,12 +146,26 @@ public final class DeliveryWindow {
     /** Stops delivering for good; the connection is closing. */
     public void stop() {
         stopped = true;
-        buffer.clear();
+        buffer = EMPTY_BUFFER;
     }
 
     /** How many deliveries await an ack. */
     public int unacked() {
         return unacked.size();
+    }
+
+    private ArrayDeque<QueueEntry> buffer() {
+        if (buffer == EMPTY_BUFFER) {
+            buffer = new ArrayDeque<>(4);
+        }
+        return buffer;
+    }
+
+    private Set<Long> unackedSet() {
+        if (!(unacked instanceof HashSet)) {
+            unacked = new HashSet<>();
+        }
+        return unacked;
     }
 
     private void pump() {
@@ -166,7 +184,7 @@ public final class DeliveryWindow {
             if (entry.expiresAt() <= now) {
                 continue;
             }
-            unacked.add(entry.seq());
+            unackedSet().add(entry.seq());
             sink.deliver(entry.toDeliver());
             wrote = true;
         }
@@ -202,7 +220,7 @@ public final class DeliveryWindow {
                             }
                             for (QueueEntry entry : page) {
                                 if (entry.seq() > cursor) {
-                                    buffer.add(entry);
+                                    buffer().add(entry);
                                     cursor = entry.seq();
                                 }
                             }

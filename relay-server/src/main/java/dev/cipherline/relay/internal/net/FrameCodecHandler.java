@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -28,9 +27,9 @@ import java.util.List;
  * the hard cap (refused by Netty's decoder) gets an error frame, if possible, and close 1009.
  */
 public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFrame, Frame> {
-    private static final AttributeKey<Boolean> TEXT = AttributeKey.valueOf("cipherline.text");
-
     private final FrameCodec codec;
+    // whether the client last spoke JSON (text frames); one handler per connection
+    private boolean text;
 
     /** A handler decoding with {@code codec}, which enforces its limits. */
     public FrameCodecHandler(FrameCodec codec) {
@@ -39,7 +38,6 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
-        boolean text;
         if (message instanceof TextWebSocketFrame) {
             text = true;
         } else if (message instanceof BinaryWebSocketFrame) {
@@ -47,7 +45,6 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
         } else {
             return; // pings, pongs and close frames are handled by the WebSocket protocol handler
         }
-        ctx.channel().attr(TEXT).set(text);
         ByteBuf content = message.content();
         try {
             if (content.readableBytes() > codec.limits().maxFrameBytes()) {
@@ -90,7 +87,7 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
-        if (Boolean.TRUE.equals(ctx.channel().attr(TEXT).get())) {
+        if (text) {
             out.add(new TextWebSocketFrame(codec.encodeText(frame)));
         } else {
             out.add(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinary(frame))));
