@@ -221,22 +221,7 @@ class ReceiverTest {
                 c -> c.createStatement().executeUpdate("UPDATE messages SET delivered_to_app = 0"));
         RecordingListener next = new RecordingListener();
         events = new Events(next);
-        new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        Runnable::run,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {})
-                .replayUndelivered();
+        receiver(Runnable::run).replayUndelivered();
         assertEquals("one", next.awaitMessages(1).get(0).text());
         events.close();
         assertEquals(List.of(), bobMessages.undeliveredIncoming());
@@ -271,22 +256,7 @@ class ReceiverTest {
         events.close();
         RecordingListener app = new RecordingListener();
         events = new Events(app);
-        new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        true,
-                        receipts(),
-                        acked::addAll,
-                        Runnable::run,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {})
-                .replayUndelivered();
+        receiver(Runnable::run).replayUndelivered();
         assertEquals("kept", app.awaitMessages(1).get(0).text());
     }
 
