@@ -217,16 +217,14 @@ final class Groups {
                                 long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
                                 String marker = marker(g.groupId());
                                 byte[] sealed =
-                                        SealedPayload.seal(
-                                                new SealedPayload.Header(
-                                                        SealedPayload.KIND_MESSAGE,
-                                                        ownAccount,
-                                                        ownDevice,
-                                                        marker,
-                                                        SealedPayload.ANY_DEVICE,
-                                                        id.value(),
-                                                        now,
-                                                        expiresAt),
+                                        SendQueue.seal(
+                                                SealedPayload.KIND_MESSAGE,
+                                                ownAccount,
+                                                ownDevice,
+                                                marker,
+                                                id,
+                                                now,
+                                                expiresAt,
                                                 Content.encodeGroupText(seq, text));
                                 long r =
                                         messages.insertOutgoingGroup(
@@ -439,16 +437,14 @@ final class Groups {
         long now = clock.millis();
         long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
         byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_MESSAGE,
-                                ownAccount,
-                                ownDevice,
-                                peer,
-                                SealedPayload.ANY_DEVICE,
-                                id.value(),
-                                now,
-                                expiresAt),
+                SendQueue.seal(
+                        SealedPayload.KIND_MESSAGE,
+                        ownAccount,
+                        ownDevice,
+                        peer,
+                        id,
+                        now,
+                        expiresAt,
                         body);
         outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
     }

@@ -108,16 +108,14 @@ final class Receipts {
         long now = clock.millis();
         long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
         byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_MESSAGE,
-                                ownAccount,
-                                ownDevice,
-                                peer,
-                                SealedPayload.ANY_DEVICE,
-                                id.value(),
-                                now,
-                                expiresAt),
+                SendQueue.seal(
+                        SealedPayload.KIND_MESSAGE,
+                        ownAccount,
+                        ownDevice,
+                        peer,
+                        id,
+                        now,
+                        expiresAt,
                         Content.encodeReceipt(receipt));
         outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
     }

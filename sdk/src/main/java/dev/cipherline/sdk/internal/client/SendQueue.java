@@ -45,16 +45,14 @@ final class SendQueue {
     long add(String recipient, MessageId id, String text, long now, boolean held) {
         long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
         byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_MESSAGE,
-                                ownAccount,
-                                ownDevice,
-                                recipient,
-                                SealedPayload.ANY_DEVICE,
-                                id.value(),
-                                now,
-                                expiresAt),
+                seal(
+                        SealedPayload.KIND_MESSAGE,
+                        ownAccount,
+                        ownDevice,
+                        recipient,
+                        id,
+                        now,
+                        expiresAt,
                         Content.encodeText(text));
         return db.transactionUnsynced(
                 c -> {
@@ -70,5 +68,31 @@ final class SendQueue {
                             held ? OutboxStore.HELD : now);
                     return row;
                 });
+    }
+
+    /**
+     * Seals {@code content} with its bound header, addressed to {@code peer} (an account, or a
+     * group's marker) on any of its devices: the inner payload of every message this device sends.
+     */
+    static byte[] seal(
+            int kind,
+            String ownAccount,
+            int ownDevice,
+            String peer,
+            MessageId id,
+            long now,
+            long expiresAt,
+            byte[] content) {
+        return SealedPayload.seal(
+                new SealedPayload.Header(
+                        kind,
+                        ownAccount,
+                        ownDevice,
+                        peer,
+                        SealedPayload.ANY_DEVICE,
+                        id.value(),
+                        now,
+                        expiresAt),
+                content);
     }
 }

@@ -67,16 +67,14 @@ final class TypingSender {
         long now = clock.millis();
         long expiresAt = now + EXPIRY.toMillis();
         byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_EPHEMERAL,
-                                ownAccount,
-                                ownDevice,
-                                recipient,
-                                SealedPayload.ANY_DEVICE,
-                                id.value(),
-                                now,
-                                expiresAt),
+                SendQueue.seal(
+                        SealedPayload.KIND_EPHEMERAL,
+                        ownAccount,
+                        ownDevice,
+                        recipient,
+                        id,
+                        now,
+                        expiresAt,
                         Content.encodeTyping(typing));
         List<Frame.Recipient> recipients;
         try {

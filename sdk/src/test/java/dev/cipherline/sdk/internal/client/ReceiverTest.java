@@ -52,7 +52,7 @@ class ReceiverTest {
         bobMessages = new MessageStore(bob.db);
         listener = new RecordingListener();
         events = new Events(listener);
-        receiver = receiver(Runnable::run);
+        receiver = receiver(Runnable::run, true);
     }
 
     @AfterEach
@@ -116,11 +116,14 @@ class ReceiverTest {
 
     /** A receiver whose end-of-burst work waits in {@code tasks}, as on the inbound thread. */
     private Receiver queuedReceiver(List<Runnable> tasks) {
-        return receiver(tasks::add);
+        return receiver(tasks::add, true);
     }
 
-    /** Bob's receiver, running its end-of-burst work on {@code inbound}. */
-    private Receiver receiver(java.util.function.Consumer<Runnable> inbound) {
+    /**
+     * Bob's receiver, running its end-of-burst work on {@code inbound}; {@code appListening} says
+     * whether an app listener takes the messages.
+     */
+    private Receiver receiver(java.util.function.Consumer<Runnable> inbound, boolean appListening) {
         return new Receiver(
                 bob.db,
                 bobMessages,
@@ -129,7 +132,7 @@ class ReceiverTest {
                 1,
                 Clock.systemUTC(),
                 events,
-                true,
+                appListening,
                 receipts(),
                 acked::addAll,
                 inbound,
@@ -221,7 +224,7 @@ class ReceiverTest {
                 c -> c.createStatement().executeUpdate("UPDATE messages SET delivered_to_app = 0"));
         RecordingListener next = new RecordingListener();
         events = new Events(next);
-        receiver(Runnable::run).replayUndelivered();
+        receiver(Runnable::run, true).replayUndelivered();
         assertEquals("one", next.awaitMessages(1).get(0).text());
         events.close();
         assertEquals(List.of(), bobMessages.undeliveredIncoming());
@@ -232,22 +235,7 @@ class ReceiverTest {
         events.close();
         RecordingListener nobody = new RecordingListener();
         events = new Events(nobody);
-        Receiver sendOnly =
-                new Receiver(
-                        bob.db,
-                        bobMessages,
-                        bob.crypto,
-                        bob.accountId,
-                        1,
-                        Clock.systemUTC(),
-                        events,
-                        false,
-                        receipts(),
-                        acked::addAll,
-                        Runnable::run,
-                        groups(),
-                        new GroupCrypto(bob.store),
-                        () -> {});
+        Receiver sendOnly = receiver(Runnable::run, false);
 
         sendOnly.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "kept")));
 
@@ -256,7 +244,7 @@ class ReceiverTest {
         events.close();
         RecordingListener app = new RecordingListener();
         events = new Events(app);
-        receiver(Runnable::run).replayUndelivered();
+        receiver(Runnable::run, true).replayUndelivered();
         assertEquals("kept", app.awaitMessages(1).get(0).text());
     }
 
