@@ -13,6 +13,32 @@ import java.util.List;
  * missing.
  */
 final class Schema {
+    /**
+     * Entries are rows in the order the relay accepted them ({@code id}); a device's queue is the
+     * index on {@code (device_id, seq)}. A batch of envelopes to many devices then appends to the
+     * same few pages instead of touching one page per device, and an ack deletes from pages that
+     * the batch that stored the entry touched recently: fewer pages per commit to write and sync.
+     */
+    private static final String QUEUE_TABLE =
+            """
+            CREATE TABLE IF NOT EXISTS queue (
+                id INTEGER PRIMARY KEY,
+                device_id INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                body_id INTEGER NOT NULL,
+                data BLOB,
+                sender TEXT NOT NULL,
+                sender_device INTEGER NOT NULL,
+                client_msg_id TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                server_time INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL)
+            """;
+
+    private static final String QUEUE_COLUMNS =
+            "device_id, seq, body_id, data, sender, sender_device, client_msg_id, kind,"
+                    + " server_time, expires_at";
+
     private static final List<String> STATEMENTS =
             List.of(
                     """
@@ -57,20 +83,8 @@ final class Schema {
                         expires_at INTEGER NOT NULL)
                     """,
                     "CREATE INDEX IF NOT EXISTS bodies_expiry ON bodies (expires_at)",
-                    """
-                    CREATE TABLE IF NOT EXISTS queue (
-                        device_id INTEGER NOT NULL,
-                        seq INTEGER NOT NULL,
-                        body_id INTEGER NOT NULL,
-                        data BLOB,
-                        sender TEXT NOT NULL,
-                        sender_device INTEGER NOT NULL,
-                        client_msg_id TEXT NOT NULL,
-                        kind INTEGER NOT NULL,
-                        server_time INTEGER NOT NULL,
-                        expires_at INTEGER NOT NULL,
-                        PRIMARY KEY (device_id, seq)) WITHOUT ROWID
-                    """,
+                    QUEUE_TABLE,
+                    "CREATE UNIQUE INDEX IF NOT EXISTS queue_device_seq ON queue (device_id, seq)",
                     "CREATE INDEX IF NOT EXISTS queue_expiry ON queue (expires_at)",
                     "DROP INDEX IF EXISTS queue_body",
                     "CREATE INDEX IF NOT EXISTS queue_shared_body ON queue (body_id)"
@@ -93,18 +107,57 @@ final class Schema {
                 statement.execute(sql);
             }
             addInlineData(statement);
+            if (!hasColumn(statement, "queue", "id")) {
+                orderQueueByArrival(statement);
+                for (String sql : STATEMENTS) {
+                    statement.execute(sql);
+                }
+            }
         }
+    }
+
+    /**
+     * Before entries were rows in the order of their arrival, the queue was keyed by {@code
+     * (device_id, seq)}: rebuilds it in the new layout, in one transaction, keeping every entry.
+     */
+    private static void orderQueueByArrival(Statement statement) throws SQLException {
+        Connection connection = statement.getConnection();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            statement.execute("ALTER TABLE queue RENAME TO queue_by_device");
+            statement.execute(QUEUE_TABLE);
+            statement.execute(
+                    "INSERT INTO queue ("
+                            + QUEUE_COLUMNS
+                            + ") SELECT "
+                            + QUEUE_COLUMNS
+                            + " FROM queue_by_device ORDER BY server_time, device_id, seq");
+            statement.execute("DROP TABLE queue_by_device");
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static boolean hasColumn(Statement statement, String table, String column)
+            throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals(column)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Before entries held their own ciphertext: the queue had no {@code data} column. */
     private static void addInlineData(Statement statement) throws SQLException {
-        boolean present = false;
-        try (ResultSet rs = statement.executeQuery("PRAGMA table_info(queue)")) {
-            while (rs.next()) {
-                present |= rs.getString("name").equals("data");
-            }
-        }
-        if (!present) {
+        if (!hasColumn(statement, "queue", "data")) {
             statement.execute("ALTER TABLE queue ADD COLUMN data BLOB");
         }
     }

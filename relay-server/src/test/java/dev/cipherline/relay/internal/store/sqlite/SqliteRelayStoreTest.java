@@ -528,6 +528,65 @@ class SqliteRelayStoreTest {
     }
 
     @Test
+    void aQueueKeyedByDeviceIsRebuiltInArrivalOrderKeepingEveryEntry() throws Exception {
+        store.register(ALICE_2.registration(3)).join();
+        store.store(send("k1", "one", BOB_1)).join();
+        store.store(send("k2", "two", BOB_1, ALICE_2)).join();
+        store.store(send("k3", "three", BOB_1)).join();
+        store.close();
+        // rewrite the queue the way relays before arrival order kept it: keyed by (device, seq)
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE old_queue AS SELECT device_id, seq, body_id, data, sender,"
+                            + " sender_device, client_msg_id, kind, server_time, expires_at"
+                            + " FROM queue");
+            s.execute("DROP TABLE queue");
+            s.execute(
+                    "CREATE TABLE queue (device_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                            + " body_id INTEGER NOT NULL, data BLOB, sender TEXT NOT NULL,"
+                            + " sender_device INTEGER NOT NULL, client_msg_id TEXT NOT NULL,"
+                            + " kind INTEGER NOT NULL, server_time INTEGER NOT NULL,"
+                            + " expires_at INTEGER NOT NULL, PRIMARY KEY (device_id, seq))"
+                            + " WITHOUT ROWID");
+            s.execute("INSERT INTO queue SELECT * FROM old_queue");
+            s.execute("DROP TABLE old_queue");
+            s.execute("CREATE INDEX queue_expiry ON queue (expires_at)");
+            s.execute("CREATE INDEX queue_shared_body ON queue (body_id) WHERE body_id > 0");
+        }
+
+        store = StoreFixture.open(dir, clock, 5);
+        store.store(send("k4", "four", BOB_1)).join();
+        assertEquals(
+                List.of("one->1", "two->1", "three->1", "four->1"),
+                store.read(BOB_1.address(), 0, 10).join().stream()
+                        .map(SqliteRelayStoreTest::text)
+                        .toList());
+        assertEquals(
+                List.of(1L, 2L, 3L, 4L),
+                store.read(BOB_1.address(), 0, 10).join().stream().map(QueueEntry::seq).toList());
+        assertEquals(
+                List.of("two->" + ALICE_2.deviceId()),
+                store.read(ALICE_2.address(), 0, 10).join().stream()
+                        .map(SqliteRelayStoreTest::text)
+                        .toList());
+        assertInstanceOf(SendOutcome.Duplicate.class, store.store(send("k2", "two", BOB_1)).join());
+        assertEquals(1, store.ack(BOB_1.address(), List.of(2L)).join());
+        assertEquals(1, store.ack(ALICE_2.address(), List.of(1L)).join());
+        assertEquals(3, countRows("queue"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                        + " ('queue_device_seq', 'queue_expiry',"
+                                        + " 'queue_shared_body', 'queue_by_device')")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1), "the new layout's indexes, no leftover table");
+        }
+    }
+
+    @Test
     void theDatabaseRunsInWalModeWithFullSync() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
                 Statement s = c.createStatement();
