@@ -35,6 +35,19 @@ final class Schema {
                 expires_at INTEGER NOT NULL)
             """;
 
+    /**
+     * The clientMsgIds of accepted sends, keyed by the sending device's row in {@code devices}
+     * rather than its account ID and device ID: a third of the size, so more of it stays cached.
+     */
+    private static final String ACCEPTED_TABLE =
+            """
+            CREATE TABLE IF NOT EXISTS accepted_sends (
+                sender_id INTEGER NOT NULL,
+                client_msg_id TEXT NOT NULL,
+                accepted_at INTEGER NOT NULL,
+                PRIMARY KEY (sender_id, client_msg_id)) WITHOUT ROWID
+            """;
+
     private static final String QUEUE_COLUMNS =
             "device_id, seq, body_id, data, sender, sender_device, client_msg_id, kind,"
                     + " server_time, expires_at";
@@ -89,14 +102,7 @@ final class Schema {
                     "DROP INDEX IF EXISTS queue_body",
                     "CREATE INDEX IF NOT EXISTS queue_shared_body ON queue (body_id)"
                             + " WHERE body_id > 0",
-                    """
-                    CREATE TABLE IF NOT EXISTS accepted_sends (
-                        sender TEXT NOT NULL,
-                        sender_device INTEGER NOT NULL,
-                        client_msg_id TEXT NOT NULL,
-                        accepted_at INTEGER NOT NULL,
-                        PRIMARY KEY (sender, sender_device, client_msg_id)) WITHOUT ROWID
-                    """,
+                    ACCEPTED_TABLE,
                     "CREATE INDEX IF NOT EXISTS accepted_sends_age ON accepted_sends (accepted_at)");
 
     private Schema() {}
@@ -107,8 +113,19 @@ final class Schema {
                 statement.execute(sql);
             }
             addInlineData(statement);
-            if (!hasColumn(statement, "queue", "id")) {
-                orderQueueByArrival(statement);
+            boolean queueByDevice = !hasColumn(statement, "queue", "id");
+            boolean acceptedByAccount = hasColumn(statement, "accepted_sends", "sender");
+            if (queueByDevice || acceptedByAccount) {
+                inOneTransaction(
+                        statement,
+                        () -> {
+                            if (queueByDevice) {
+                                orderQueueByArrival(statement);
+                            }
+                            if (acceptedByAccount) {
+                                keyAcceptedByDeviceRow(statement);
+                            }
+                        });
                 for (String sql : STATEMENTS) {
                     statement.execute(sql);
                 }
@@ -121,19 +138,42 @@ final class Schema {
      * (device_id, seq)}: rebuilds it in the new layout, in one transaction, keeping every entry.
      */
     private static void orderQueueByArrival(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE queue RENAME TO queue_by_device");
+        statement.execute(QUEUE_TABLE);
+        statement.execute(
+                "INSERT INTO queue ("
+                        + QUEUE_COLUMNS
+                        + ") SELECT "
+                        + QUEUE_COLUMNS
+                        + " FROM queue_by_device ORDER BY server_time, device_id, seq");
+        statement.execute("DROP TABLE queue_by_device");
+    }
+
+    /**
+     * Before the clientMsgIds of accepted sends were keyed by the device's row, they were keyed by
+     * account ID and device ID: rebuilds the table, keeping the record of every registered device.
+     */
+    private static void keyAcceptedByDeviceRow(Statement statement) throws SQLException {
+        statement.execute("ALTER TABLE accepted_sends RENAME TO accepted_sends_by_account");
+        statement.execute(ACCEPTED_TABLE);
+        statement.execute(
+                "INSERT INTO accepted_sends (sender_id, client_msg_id, accepted_at)"
+                        + " SELECT d.id, a.client_msg_id, a.accepted_at"
+                        + " FROM accepted_sends_by_account a JOIN devices d"
+                        + " ON d.account = a.sender AND d.device = a.sender_device");
+        statement.execute("DROP TABLE accepted_sends_by_account");
+    }
+
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    private static void inOneTransaction(Statement statement, Step step) throws SQLException {
         Connection connection = statement.getConnection();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            statement.execute("ALTER TABLE queue RENAME TO queue_by_device");
-            statement.execute(QUEUE_TABLE);
-            statement.execute(
-                    "INSERT INTO queue ("
-                            + QUEUE_COLUMNS
-                            + ") SELECT "
-                            + QUEUE_COLUMNS
-                            + " FROM queue_by_device ORDER BY server_time, device_id, seq");
-            statement.execute("DROP TABLE queue_by_device");
+            step.run();
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();

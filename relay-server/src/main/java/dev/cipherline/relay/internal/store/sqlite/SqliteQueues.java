@@ -68,7 +68,13 @@ final class SqliteQueues {
     private record Target(DeviceAddress address, long rowId, Frame.Recipient recipient) {}
 
     SendOutcome store(Statements db, SendRequest send) throws SQLException {
-        if (!recordAccepted(db, send)) {
+        // a device that authenticated is registered, and devices are never removed
+        long senderId =
+                directory
+                        .rowId(db, send.sender())
+                        .orElseThrow(
+                                () -> new IllegalStateException("the sender is not registered"));
+        if (!recordAccepted(db, senderId, send)) {
             return new SendOutcome.Duplicate();
         }
         SendOutcome refused = null;
@@ -107,7 +113,7 @@ final class SqliteQueues {
             }
         }
         if (refused != null) {
-            forgetAccepted(db, send);
+            forgetAccepted(db, senderId, send);
             return refused;
         }
         return new SendOutcome.Stored(insert(db, send, targets));
@@ -202,27 +208,25 @@ final class SqliteQueues {
      *
      * @return false if it was accepted before (a retry)
      */
-    private static boolean recordAccepted(Statements db, SendRequest send) throws SQLException {
+    private static boolean recordAccepted(Statements db, long senderId, SendRequest send)
+            throws SQLException {
         PreparedStatement s =
                 db.get(
-                        "INSERT OR IGNORE INTO accepted_sends (sender, sender_device,"
-                                + " client_msg_id, accepted_at) VALUES (?, ?, ?, ?)");
-        s.setString(1, send.sender().accountId());
-        s.setInt(2, send.sender().deviceId());
-        s.setString(3, send.clientMsgId());
-        s.setLong(4, send.serverTime());
+                        "INSERT OR IGNORE INTO accepted_sends (sender_id, client_msg_id,"
+                                + " accepted_at) VALUES (?, ?, ?)");
+        s.setLong(1, senderId);
+        s.setString(2, send.clientMsgId());
+        s.setLong(3, send.serverTime());
         return s.executeUpdate() == 1;
     }
 
     /** Undoes {@link #recordAccepted} for a send that was refused. */
-    private static void forgetAccepted(Statements db, SendRequest send) throws SQLException {
+    private static void forgetAccepted(Statements db, long senderId, SendRequest send)
+            throws SQLException {
         PreparedStatement s =
-                db.get(
-                        "DELETE FROM accepted_sends WHERE sender = ? AND sender_device = ?"
-                                + " AND client_msg_id = ?");
-        s.setString(1, send.sender().accountId());
-        s.setInt(2, send.sender().deviceId());
-        s.setString(3, send.clientMsgId());
+                db.get("DELETE FROM accepted_sends WHERE sender_id = ? AND client_msg_id = ?");
+        s.setLong(1, senderId);
+        s.setString(2, send.clientMsgId());
         s.executeUpdate();
     }
 

@@ -528,7 +528,7 @@ class SqliteRelayStoreTest {
     }
 
     @Test
-    void aQueueKeyedByDeviceIsRebuiltInArrivalOrderKeepingEveryEntry() throws Exception {
+    void olderQueueAndIdempotencyLayoutsAreRebuiltKeepingEveryEntryAndRecord() throws Exception {
         store.register(ALICE_2.registration(3)).join();
         store.store(send("k1", "one", BOB_1)).join();
         store.store(send("k2", "two", BOB_1, ALICE_2)).join();
@@ -553,6 +553,18 @@ class SqliteRelayStoreTest {
             s.execute("DROP TABLE old_queue");
             s.execute("CREATE INDEX queue_expiry ON queue (expires_at)");
             s.execute("CREATE INDEX queue_shared_body ON queue (body_id) WHERE body_id > 0");
+            // and the clientMsgIds keyed by account ID and device ID
+            s.execute(
+                    "CREATE TABLE old_accepted (sender TEXT NOT NULL, sender_device INTEGER NOT"
+                            + " NULL, client_msg_id TEXT NOT NULL, accepted_at INTEGER NOT NULL,"
+                            + " PRIMARY KEY (sender, sender_device, client_msg_id)) WITHOUT ROWID");
+            s.execute(
+                    "INSERT INTO old_accepted SELECT d.account, d.device, a.client_msg_id,"
+                            + " a.accepted_at FROM accepted_sends a JOIN devices d"
+                            + " ON d.id = a.sender_id");
+            s.execute("DROP TABLE accepted_sends");
+            s.execute("ALTER TABLE old_accepted RENAME TO accepted_sends");
+            s.execute("CREATE INDEX accepted_sends_age ON accepted_sends (accepted_at)");
         }
 
         store = StoreFixture.open(dir, clock, 5);
@@ -570,7 +582,13 @@ class SqliteRelayStoreTest {
                 store.read(ALICE_2.address(), 0, 10).join().stream()
                         .map(SqliteRelayStoreTest::text)
                         .toList());
-        assertInstanceOf(SendOutcome.Duplicate.class, store.store(send("k2", "two", BOB_1)).join());
+        for (String retried : List.of("k1", "k2", "k3")) {
+            assertInstanceOf(
+                    SendOutcome.Duplicate.class,
+                    store.store(send(retried, "again", BOB_1)).join(),
+                    retried + " was accepted before");
+        }
+        assertEquals(4, countRows("accepted_sends"));
         assertEquals(1, store.ack(BOB_1.address(), List.of(2L)).join());
         assertEquals(1, store.ack(ALICE_2.address(), List.of(1L)).join());
         assertEquals(3, countRows("queue"));
@@ -580,9 +598,10 @@ class SqliteRelayStoreTest {
                         s.executeQuery(
                                 "SELECT count(*) FROM sqlite_master WHERE name IN"
                                         + " ('queue_device_seq', 'queue_expiry',"
-                                        + " 'queue_shared_body', 'queue_by_device')")) {
+                                        + " 'queue_shared_body', 'queue_by_device',"
+                                        + " 'accepted_sends_age', 'accepted_sends_by_account')")) {
             rs.next();
-            assertEquals(3, rs.getInt(1), "the new layout's indexes, no leftover table");
+            assertEquals(4, rs.getInt(1), "the new layout's indexes, no leftover table");
         }
     }
 
