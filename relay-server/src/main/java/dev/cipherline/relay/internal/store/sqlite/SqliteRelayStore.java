@@ -49,6 +49,7 @@ public final class SqliteRelayStore implements RelayStore {
 
     private static final int WRITER_CACHE_KIB = 64 * 1024;
     private static final int CHECKPOINT_PAGES = 10_000;
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
 
     /**
      * Settings of the store.
@@ -74,6 +75,7 @@ public final class SqliteRelayStore implements RelayStore {
     private final SqliteQueues queues;
     private final BlockingQueue<Statements> readConnections;
     private final List<Statements> allReaders = new ArrayList<>();
+    private final Checkpointer checkpointer;
 
     private SqliteRelayStore(
             Path file,
@@ -110,6 +112,7 @@ public final class SqliteRelayStore implements RelayStore {
             allReaders.add(reader);
             readConnections.add(reader);
         }
+        this.checkpointer = new Checkpointer(connect(file), CHECKPOINT_INTERVAL);
     }
 
     /**
@@ -289,6 +292,7 @@ public final class SqliteRelayStore implements RelayStore {
         for (Statements reader : allReaders) {
             closeQuietly(reader);
         }
+        checkpointer.close();
         try (Statement s = writeConnection.connection().createStatement()) {
             writeConnection.connection().commit();
             writeConnection.connection().setAutoCommit(true);
