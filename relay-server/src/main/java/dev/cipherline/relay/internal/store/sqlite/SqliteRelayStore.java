@@ -160,7 +160,8 @@ public final class SqliteRelayStore implements RelayStore {
      * the idempotency table) stay cached and are copied into the database file once per checkpoint
      * rather than ten times. Measured in W1: about a sixth less relay CPU per message and 40 % more
      * messages per second (docs/PERFORMANCE.md). Durability is unchanged: each commit is still
-     * synced to the WAL.
+     * synced to the WAL. The {@link Checkpointer} copies most pages before the writer's own
+     * checkpoint comes due.
      */
     private static Connection tuneForWriting(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
