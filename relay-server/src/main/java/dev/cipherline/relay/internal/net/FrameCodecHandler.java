@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -103,7 +102,8 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
 
     /**
      * Answers a message above the hard cap with an error frame and close 1009, and another broken
-     * WebSocket frame with close 1002; both with the close grace of {@link Channels#close}.
+     * WebSocket frame with close 1002; both with the close grace of {@link Channels#close}. Used
+     * here and by {@link ConnectionGuardHandler}, in front of Netty's WebSocket protocol handler.
      *
      * @return whether {@code cause} was such an error (and so is handled)
      */
@@ -124,19 +124,5 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
             return true;
         }
         return false;
-    }
-
-    /**
-     * Catches the WebSocket decoder's errors in front of Netty's protocol handler, which would
-     * otherwise close the TCP connection at once: with the client still sending, its kernel then
-     * resets the connection and drops the error and close frames it had not read yet.
-     */
-    static final class DecoderErrors extends ChannelInboundHandlerAdapter {
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!closeOnFrameError(ctx, cause)) {
-                ctx.fireExceptionCaught(cause);
-            }
-        }
     }
 }
