@@ -87,8 +87,8 @@ public final class FrameCodecHandler extends ChannelDuplexHandler {
         } else if (message instanceof BinaryWebSocketFrame) {
             text = false;
         } else {
-            return null; // pings, pongs and close frames are handled by the WebSocket protocol
-            // handler
+            // pings, pongs and close frames are handled by the WebSocket protocol handler
+            return null;
         }
         ByteBuf content = message.content();
         try {

@@ -74,7 +74,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.protection = protection;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
-        // the frame codec checks only the frame size and schema; the send handler checks envelope
+        // the frame codec checks only the frame size and schema; the send logic checks envelope
         // and recipient limits itself, so that its error names the send's clientMsgId
         this.decoding =
                 new FrameCodec(
