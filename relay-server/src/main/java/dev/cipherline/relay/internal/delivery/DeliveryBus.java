@@ -16,21 +16,19 @@ public interface DeliveryBus {
     /**
      * Makes {@code listener} the one connection of {@code device}. A previous listener of the same
      * device is told it was {@linkplain DeliveryListener#replaced() replaced}.
-     *
-     * @return closing it removes the listener, if it is still the device's connection
      */
-    Subscription subscribe(DeviceAddress device, DeliveryListener listener);
+    void subscribe(DeviceAddress device, DeliveryListener listener);
+
+    /**
+     * Removes {@code listener} if it is still the connection of {@code device}; else does nothing
+     * (a newer connection replaced it). A method rather than a handle returned by {@link
+     * #subscribe}, so that an idle connection holds one object less.
+     */
+    void unsubscribe(DeviceAddress device, DeliveryListener listener);
 
     /** Announces entries just committed to the device's queue (in seq order). */
     void publish(DeviceAddress device, List<QueueEntry> entries);
 
     /** Forwards an ephemeral envelope to the device if it is connected now; else drops it. */
     void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver);
-
-    /** A listener's registration. */
-    interface Subscription extends AutoCloseable {
-        /** Removes the listener if it is still the device's connection. */
-        @Override
-        void close();
-    }
 }

@@ -12,12 +12,16 @@ public final class LocalDeliveryBus implements DeliveryBus {
             new ConcurrentHashMap<>();
 
     @Override
-    public Subscription subscribe(DeviceAddress device, DeliveryListener listener) {
+    public void subscribe(DeviceAddress device, DeliveryListener listener) {
         DeliveryListener previous = connections.put(device, listener);
         if (previous != null && previous != listener) {
             previous.replaced();
         }
-        return () -> connections.remove(device, listener);
+    }
+
+    @Override
+    public void unsubscribe(DeviceAddress device, DeliveryListener listener) {
+        connections.remove(device, listener);
     }
 
     @Override

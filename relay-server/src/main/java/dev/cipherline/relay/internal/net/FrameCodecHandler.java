@@ -8,28 +8,38 @@ import dev.cipherline.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Turns WebSocket messages into {@link Frame}s and back: binary messages are CBOR, text messages
  * JSON, and the relay answers in the form the client last used. A frame that does not decode is
  * answered with an error frame here and goes no further; the connection survives. A message above
  * the hard cap (refused by Netty's decoder) gets an error frame, if possible, and close 1009.
+ *
+ * <p>A plain duplex handler doing what Netty's {@code MessageToMessageCodec} would (release what it
+ * decoded, wrap failures in {@link DecoderException} and {@link EncoderException}, ask for a read
+ * when a read pass produced nothing while auto-read is off): the codec base class keeps an encoder
+ * and a decoder object of its own, 48 bytes more for every connection.
  */
-public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFrame, Frame> {
+public final class FrameCodecHandler extends ChannelDuplexHandler {
     private final FrameCodec codec;
     // whether the client last spoke JSON (text frames); one handler per connection
     private boolean text;
+    // within one read pass: whether a message arrived, and whether any went on
+    private boolean readCalled;
+    private boolean produced;
 
     /** A handler decoding with {@code codec}, which enforces its limits. */
     public FrameCodecHandler(FrameCodec codec) {
@@ -37,13 +47,48 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readCalled = true;
+        if (!(msg instanceof WebSocketFrame message)) {
+            produced = true;
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Frame frame;
+        try {
+            frame = decode(ctx, message);
+        } catch (RuntimeException e) {
+            throw e instanceof DecoderException d ? d : new DecoderException(e);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+        if (frame != null) {
+            produced = true;
+            ctx.fireChannelRead(frame);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // a pass that produced nothing (a refused frame) must not stall a channel that reads only
+        // on demand, i.e. while back-pressure has turned auto-read off
+        if (readCalled && !produced && !ctx.channel().config().isAutoRead()) {
+            ctx.read();
+        }
+        readCalled = false;
+        produced = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    /** The frame in {@code message}, or null when there is none or it was answered here. */
+    private Frame decode(ChannelHandlerContext ctx, WebSocketFrame message) {
         if (message instanceof TextWebSocketFrame) {
             text = true;
         } else if (message instanceof BinaryWebSocketFrame) {
             text = false;
         } else {
-            return; // pings, pongs and close frames are handled by the WebSocket protocol handler
+            // pings, pongs and close frames are handled by the WebSocket protocol handler
+            return null;
         }
         ByteBuf content = message.content();
         try {
@@ -55,14 +100,14 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
                                 + " bytes exceeds the limit of "
                                 + codec.limits().maxFrameBytes());
             }
-            out.add(
-                    text
-                            ? codec.decodeText(content.toString(StandardCharsets.UTF_8))
-                            : codec.decodeBinary(ByteBufUtil.getBytes(content)));
+            return text
+                    ? codec.decodeText(content.toString(StandardCharsets.UTF_8))
+                    : codec.decodeBinary(ByteBufUtil.getBytes(content));
         } catch (ProtocolException e) {
             // from the channel, not ctx: the answer must pass through this handler's encoder
             ctx.channel()
                     .writeAndFlush(Frame.ErrorFrame.of(null, e.code(), printable(e.getMessage())));
+            return null;
         }
     }
 
@@ -86,12 +131,25 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
-        if (text) {
-            out.add(new TextWebSocketFrame(codec.encodeText(frame)));
-        } else {
-            out.add(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinary(frame))));
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof Frame frame)) {
+            ctx.write(msg, promise);
+            return;
         }
+        WebSocketFrame encoded;
+        try {
+            encoded = encode(frame);
+        } catch (RuntimeException e) {
+            // fails the write's promise, as any encoder's failure does
+            throw e instanceof EncoderException x ? x : new EncoderException(e);
+        }
+        ctx.write(encoded, promise);
+    }
+
+    private WebSocketFrame encode(Frame frame) {
+        return text
+                ? new TextWebSocketFrame(codec.encodeText(frame))
+                : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinary(frame)));
     }
 
     @Override
@@ -103,7 +161,8 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
 
     /**
      * Answers a message above the hard cap with an error frame and close 1009, and another broken
-     * WebSocket frame with close 1002; both with the close grace of {@link Channels#close}.
+     * WebSocket frame with close 1002; both with the close grace of {@link Channels#close}. Used
+     * here and by {@link ConnectionGuardHandler}, in front of Netty's WebSocket protocol handler.
      *
      * @return whether {@code cause} was such an error (and so is handled)
      */
@@ -124,19 +183,5 @@ public final class FrameCodecHandler extends MessageToMessageCodec<WebSocketFram
             return true;
         }
         return false;
-    }
-
-    /**
-     * Catches the WebSocket decoder's errors in front of Netty's protocol handler, which would
-     * otherwise close the TCP connection at once: with the client still sending, its kernel then
-     * resets the connection and drops the error and close frames it had not read yet.
-     */
-    static final class DecoderErrors extends ChannelInboundHandlerAdapter {
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!closeOnFrameError(ctx, cause)) {
-                ctx.fireExceptionCaught(cause);
-            }
-        }
     }
 }

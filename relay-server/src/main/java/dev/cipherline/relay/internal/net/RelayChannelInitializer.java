@@ -4,6 +4,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.store.RelayStore;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -18,12 +19,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: back-pressure, HTTP codec, bounded aggregator,
- * per-address rate limit, idle state, the WebSocket upgrade at {@code /v1/websocket} or else the
- * HTTP API (the HTTP-only handlers leave the pipeline after the upgrade); then, on a WebSocket,
- * frame codec, authentication, per-device rate limit, delivery (and acks), send, prekeys, and a
- * last-resort handler. A connection over the connection cap gets only the HTTP codec and a handler
- * refusing it with {@code 503}.
+ * The pipeline of every connection, in order: HTTP codec, bounded aggregator, per-address rate
+ * limit, the connection guard (idle timeout, back-pressure, WebSocket decoder errors), the
+ * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the
+ * pipeline after the upgrade); then, on a WebSocket, message aggregator, frame codec,
+ * authentication (which leaves once it succeeded) and the session (per-device rate limit,
+ * deliveries and acks, sends, prekeys, and the last resort). A connection over the connection cap
+ * gets only the HTTP codec and a handler refusing it with {@code 503}.
+ *
+ * <p>Every handler an idle WebSocket keeps costs it a pipeline context, so the ones that stay are
+ * few and route to shared logic: after authentication a connection carries Netty's WebSocket
+ * encoder, decoder, UTF-8 validator, protocol handler and aggregator, plus the guard, the frame
+ * codec and the session.
  */
 public final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** The WebSocket path. */
@@ -40,6 +47,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final FrameCodec decoding;
     private final FrameCodec limits;
     private final WebSocketServerProtocolConfig websocket;
+    private final IdleSweeper idle;
+    private final Backpressure backpressure;
+    private final SessionServices session;
+    private final ChannelFutureListener closed = f -> open.decrementAndGet();
 
     /**
      * An initializer wiring every connection to the same store and bus.
@@ -63,7 +74,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.protection = protection;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
-        // the frame codec checks only the frame size and schema; the send handler checks envelope
+        // the frame codec checks only the frame size and schema; the send logic checks envelope
         // and recipient limits itself, so that its error names the send's clientMsgId
         this.decoding =
                 new FrameCodec(
@@ -80,6 +91,18 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         .closeOnProtocolViolation(false)
                         .handshakeTimeoutMillis(settings.authTimeout().toMillis())
                         .build();
+        this.idle = new IdleSweeper(settings.idleTimeout());
+        this.backpressure = new Backpressure(protection.stallTimeout());
+        this.session =
+                new SessionServices(
+                        store,
+                        bus,
+                        protection.devices(),
+                        limits,
+                        clock,
+                        settings.maxExpiry(),
+                        settings.quotaRetryAfter(),
+                        settings.window());
     }
 
     /** How many connections are open now, including ones being refused over the cap. */
@@ -92,19 +115,17 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         int count = open.incrementAndGet();
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        ch.closeFuture().addListener(closed);
         if (count > protection.maxConnections()) {
             p.addLast("http-codec", new HttpServerCodec());
             p.addLast("over-capacity", new OverCapacityHandler(limits));
             return;
         }
         ch.config().setWriteBufferWaterMark(protection.waterMark());
-        p.addLast("backpressure", new BackpressureHandler(protection.stallTimeout()));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
         p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
-        p.addLast("idle", new IdleCloseHandler(settings.idleTimeout()));
-        p.addLast("websocket-errors", new FrameCodecHandler.DecoderErrors());
+        p.addLast("guard", new ConnectionGuardHandler(idle, backpressure));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
                 "upgrade-trim",
@@ -114,18 +135,6 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));
         p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout()));
-        p.addLast("rate-limit", new DeviceRateLimitHandler(protection.devices()));
-        p.addLast("delivery", new DeliveryHandler(store, bus, clock, settings.window()));
-        p.addLast(
-                "send",
-                new SendHandler(
-                        store,
-                        bus,
-                        limits,
-                        clock,
-                        settings.maxExpiry(),
-                        settings.quotaRetryAfter()));
-        p.addLast("prekeys", new PreKeyHandler(store));
-        p.addLast("last-resort", new LastResortHandler());
+        p.addLast("session", new SessionHandler(session));
     }
 }

@@ -13,13 +13,19 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Limits;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,5 +131,60 @@ class FrameCodecHandlerTest {
                 assertInstanceOf(CloseWebSocketFrame.class, channel.readOutbound());
         assertEquals(CloseCodes.TOO_BIG, close.statusCode());
         close.release();
+    }
+
+    @Test
+    void everyWebSocketMessageIsReleasedAndOtherMessagesPassOn() {
+        TextWebSocketFrame good =
+                new TextWebSocketFrame("{\"type\":\"get-prekey-count\",\"requestId\":\"r1\"}");
+        TextWebSocketFrame bad = new TextWebSocketFrame("{ nope");
+        PingWebSocketFrame ping = new PingWebSocketFrame();
+        channel.writeInbound(good, bad, ping, "not a WebSocket message");
+        assertEquals(0, good.refCnt());
+        assertEquals(0, bad.refCnt());
+        assertEquals(0, ping.refCnt());
+        assertEquals(new Frame.GetPreKeyCount("r1"), channel.readInbound());
+        assertEquals("not a WebSocket message", channel.readInbound());
+        assertNull(channel.readInbound());
+        ReferenceCountUtil.release(channel.readOutbound());
+    }
+
+    /** Counts the reads asked for by the handlers after it. */
+    private static final class Reads extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            count++;
+            ctx.read();
+        }
+    }
+
+    @Test
+    void aPassThatProducedNothingAsksForTheNextReadWhileAutoReadIsOff() {
+        Reads reads = new Reads();
+        channel.pipeline().addFirst(reads);
+        channel.config().setAutoRead(false);
+        int before = reads.count;
+
+        channel.writeInbound(new TextWebSocketFrame("{ nope"));
+        assertEquals(before + 1, reads.count, "a refused frame must not stall the connection");
+        ReferenceCountUtil.release(channel.readOutbound());
+
+        channel.writeInbound(
+                new TextWebSocketFrame("{\"type\":\"get-prekey-count\",\"requestId\":\"r1\"}"));
+        assertEquals(before + 1, reads.count, "a frame that went on reads when it is handled");
+        assertEquals(new Frame.GetPreKeyCount("r1"), channel.readInbound());
+    }
+
+    @Test
+    void aFrameThatCannotBeEncodedFailsItsWrite() {
+        ChannelFuture write =
+                channel.writeAndFlush(
+                        Frame.ErrorFrame.of(null, ErrorCode.INTERNAL_ERROR, "broken \uD800 text"));
+        assertFalse(write.isSuccess());
+        assertInstanceOf(EncoderException.class, write.cause());
+        assertNull(channel.readOutbound());
+        assertTrue(channel.isActive());
     }
 }

@@ -32,7 +32,7 @@ import java.util.Set;
  */
 class FrameDecoderFuzzTest {
     private static final Limits LIMITS = Limits.DEFAULT;
-    // the relay decodes with envelope and recipient checks left to the send handler
+    // the relay decodes with envelope and recipient checks left to the send logic
     private static final FrameCodec DECODING =
             new FrameCodec(
                     new Limits(

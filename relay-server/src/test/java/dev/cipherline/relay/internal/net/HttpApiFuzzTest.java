@@ -12,8 +12,11 @@ import dev.cipherline.relay.internal.store.DeviceStore;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -104,6 +107,19 @@ class HttpApiFuzzTest {
             Pattern.compile(
                     "\\A(GET|DELETE) /[!-~]* HTTP/1\\.1\r\n(?:[A-Za-z-]+: [ -~]*\r\n)*\r\n");
 
+    /** What the session handler does at the end of an HTTP connection's pipeline. */
+    private static final class EndOfPipeline extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LastResort.failed(ctx, cause);
+        }
+    }
+
     /** Feeds bytes to the relay's HTTP pipeline; returns the status of every response written. */
     private static List<Integer> serve(ByteBuf input, DeviceStore store) {
         EmbeddedChannel channel =
@@ -111,7 +127,7 @@ class HttpApiFuzzTest {
                         new HttpServerCodec(),
                         new BoundedHttpAggregator(CODEC),
                         new HttpApiHandler(CODEC, store),
-                        new LastResortHandler());
+                        new EndOfPipeline());
         try {
             channel.writeInbound(input);
             channel.runPendingTasks();

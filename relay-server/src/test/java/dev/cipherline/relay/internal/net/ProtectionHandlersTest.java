@@ -13,6 +13,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.relay.AbuseLimits;
 import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.Vectors;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.limits.RateLimiter;
 import dev.cipherline.relay.internal.store.SendOutcome;
@@ -93,18 +94,43 @@ class ProtectionHandlersTest {
                 clock);
     }
 
+    private SessionServices services(RateLimiter deviceRate, LocalDeliveryBus bus) {
+        return new SessionServices(
+                store,
+                bus,
+                deviceRate,
+                codec,
+                clock,
+                Duration.ofDays(1),
+                Duration.ofSeconds(30),
+                64);
+    }
+
+    /** The session of {@code device}, authenticated, with its {@code synced} read. */
+    private EmbeddedChannel session(SessionServices services, Vectors.Vector device) {
+        EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(services));
+        channel.pipeline().fireUserEventTriggered(new Authenticated(device.address()));
+        assertInstanceOf(Frame.Synced.class, drain(channel).get(0));
+        return channel;
+    }
+
+    /** How many of the frames written are prekey counts, i.e. requests that were acted on. */
+    private static long answered(List<Object> frames) {
+        return frames.stream().filter(Frame.PreKeyCount.class::isInstance).count();
+    }
+
     @Test
     void aDeviceOverItsRateGetsRateLimitedWithItsRefAndARetryHint() {
         RateLimiter limiter = new RateLimiter(2, Duration.ofSeconds(1), clock, 100);
-        Passed passed = new Passed();
-        EmbeddedChannel alice = new EmbeddedChannel(new DeviceRateLimitHandler(limiter), passed);
-        alice.pipeline().fireUserEventTriggered(new Authenticated(ALICE_1.address()));
+        SessionServices services = services(limiter, new LocalDeliveryBus());
+        EmbeddedChannel alice = session(services, ALICE_1);
 
         alice.writeInbound(new Frame.GetPreKeyCount("r1"));
         alice.writeInbound(new Frame.GetPreKeyCount("r2"));
         alice.writeInbound(new Frame.GetPreKeyCount("r3"));
-        assertEquals(2, passed.messages.size());
-        Frame.ErrorFrame error = assertInstanceOf(Frame.ErrorFrame.class, drain(alice).get(0));
+        List<Object> out = drain(alice);
+        assertEquals(2, answered(out));
+        Frame.ErrorFrame error = assertInstanceOf(Frame.ErrorFrame.class, out.get(2));
         assertEquals("r3", error.ref());
         assertEquals(ErrorCode.RATE_LIMITED, error.code());
         assertEquals(500L, error.retryAfterMs());
@@ -112,11 +138,10 @@ class ProtectionHandlersTest {
 
         // acks are never limited, so the device can always drain its queue
         alice.writeInbound(new Frame.Ack(List.of(1L)));
-        assertEquals(3, passed.messages.size());
+        assertEquals(List.of(), drain(alice), "an ack over the limit is not refused");
 
         // the same device on another connection shares the bucket
-        EmbeddedChannel again = new EmbeddedChannel(new DeviceRateLimitHandler(limiter));
-        again.pipeline().fireUserEventTriggered(new Authenticated(ALICE_1.address()));
+        EmbeddedChannel again = session(services, ALICE_1);
         again.writeInbound(new Frame.GetPreKeyCount("r4"));
         assertEquals(
                 ErrorCode.RATE_LIMITED,
@@ -124,8 +149,9 @@ class ProtectionHandlersTest {
 
         clock.advance(Duration.ofMillis(500));
         alice.writeInbound(new Frame.GetPreKeyCount("r5"));
-        assertEquals(4, passed.messages.size());
-        assertEquals(List.of(), drain(alice));
+        List<Object> later = drain(alice);
+        assertEquals(1, later.size());
+        assertEquals(1, answered(later), "a token is back after 500 ms");
     }
 
     private static FullHttpRequest request(HttpMethod method, String uri) {
@@ -220,8 +246,13 @@ class ProtectionHandlersTest {
         bob.freezeTime();
         bob.pipeline()
                 .addLast(
-                        new BackpressureHandler(Duration.ofSeconds(30)),
-                        new DeliveryHandler(store, bus, clock, 64));
+                        new ConnectionGuardHandler(
+                                new IdleSweeper(Duration.ofSeconds(120)),
+                                new Backpressure(Duration.ofSeconds(30))),
+                        new SessionHandler(
+                                services(
+                                        new RateLimiter(100, Duration.ofSeconds(1), clock, 100),
+                                        bus)));
         bob.pipeline().fireUserEventTriggered(new Authenticated(BOB_1.address()));
         return bob;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.protocol.CloseCodes;
 import dev.cipherline.protocol.ErrorCode;
@@ -18,13 +19,17 @@ import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.MutableClock;
 import dev.cipherline.relay.Vectors;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
+import dev.cipherline.relay.internal.limits.RateLimiter;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import dev.cipherline.relay.internal.store.sqlite.StoreFixture;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +40,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The handlers after authentication (delivery, send, prekeys, last resort) in EmbeddedChannels. */
+/**
+ * The session after authentication (deliveries, sends, prekeys, last resort) in EmbeddedChannels.
+ */
 class SessionHandlersTest {
     private static final int QUOTA = 20;
 
@@ -58,22 +65,23 @@ class SessionHandlersTest {
     }
 
     private EmbeddedChannel session(Vectors.Vector device, int window) {
-        EmbeddedChannel channel =
-                new EmbeddedChannel(
-                        new DeliveryHandler(store, bus, clock, window),
-                        new SendHandler(
-                                store,
-                                bus,
-                                new FrameCodec(new Limits(512 * 1024, 100, 3, 200)),
-                                clock,
-                                Duration.ofDays(1),
-                                Duration.ofSeconds(30)),
-                        new PreKeyHandler(store),
-                        new LastResortHandler());
+        EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(services(window)));
         channel.attr(Channels.WEBSOCKET).set(true);
         channel.pipeline().fireUserEventTriggered(new Authenticated(device.address()));
         channel.runPendingTasks();
         return channel;
+    }
+
+    private SessionServices services(int window) {
+        return new SessionServices(
+                store,
+                bus,
+                new RateLimiter(1000, Duration.ofSeconds(1), clock, 100),
+                new FrameCodec(new Limits(512 * 1024, 100, 3, 200)),
+                clock,
+                Duration.ofDays(1),
+                Duration.ofSeconds(30),
+                window);
     }
 
     private static List<Object> drain(EmbeddedChannel channel) {
@@ -310,6 +318,63 @@ class SessionHandlersTest {
         drain(alice);
         alice.writeInbound(new Frame.Synced(1));
         assertError(drain(alice), null, ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void beforeAuthenticationEveryFrameIsRefusedWithItsRefAndNothingIsStored() {
+        EmbeddedChannel stranger = new EmbeddedChannel(new SessionHandler(services(64)));
+        stranger.attr(Channels.WEBSOCKET).set(true);
+        stranger.writeInbound(message("m1", BOB_1, "hi"));
+        assertError(drain(stranger), "m1", ErrorCode.INVALID_REQUEST);
+        stranger.writeInbound(new Frame.GetPreKeyCount("c1"));
+        assertError(drain(stranger), "c1", ErrorCode.INVALID_REQUEST);
+        stranger.writeInbound(new Frame.Ack(List.of(1L)));
+        assertError(drain(stranger), null, ErrorCode.INVALID_REQUEST);
+        assertEquals(List.of(), store.read(BOB_1.address(), 0, 10).join());
+        assertTrue(stranger.isActive(), "a refused frame does not close the connection");
+    }
+
+    @Test
+    void aSecondAuthIsRefusedAndTheSessionGoesOn() {
+        EmbeddedChannel alice = session(ALICE_1, 64);
+        drain(alice);
+        alice.writeInbound(new Frame.Auth(1, ALICE_1.accountId(), 1, new byte[64]));
+        assertError(drain(alice), null, ErrorCode.INVALID_REQUEST);
+        alice.writeInbound(message("m1", BOB_1, "hi"));
+        assertEquals(List.of(new Frame.Accepted("m1", clock.millis())), drain(alice));
+    }
+
+    @Test
+    void anUnexpectedFailureClosesWith1011AndAMessageThatIsNoFrameIsReleased() {
+        EmbeddedChannel alice = session(ALICE_1, 64);
+        drain(alice);
+        ByteBuf stray = Unpooled.buffer(4).writeInt(7);
+        alice.writeInbound(stray);
+        assertEquals(0, stray.refCnt(), "released, not leaked");
+        assertEquals(List.of(), drain(alice));
+
+        alice.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+        CloseWebSocketFrame close =
+                assertInstanceOf(CloseWebSocketFrame.class, drain(alice).get(0));
+        assertEquals(CloseCodes.INTERNAL_ERROR, close.statusCode());
+        close.release();
+    }
+
+    @Test
+    void theReplacedConnectionClosingLeavesItsSuccessorOnTheBus() {
+        EmbeddedChannel first = session(BOB_1, 64);
+        drain(first);
+        EmbeddedChannel second = session(BOB_1, 64);
+        drain(second);
+        first.runPendingTasks();
+        first.close();
+        drain(first).forEach(ReferenceCountUtil::release);
+
+        EmbeddedChannel alice = session(ALICE_1, 64);
+        drain(alice);
+        alice.writeInbound(message("m1", BOB_1, "after the replacement"));
+        assertEquals(List.of(new Frame.Accepted("m1", clock.millis())), drain(alice));
+        assertEquals(List.of(1L), seqs(drain(second)));
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.cipherline.relay.internal.store.QueueStore;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +25,12 @@ import java.util.Set;
  * only then answered {@code accepted} and announced on the {@link DeliveryBus}; an ephemeral
  * envelope is forwarded to the recipients connected now and never stored. Every other answer
  * ({@code mismatched-devices}, {@code error}) names the send's clientMsgId.
+ *
+ * <p>Holds no state of its own: one instance serves every connection, and the {@link
+ * SessionHandler} of a connection hands it that connection's sends.
  */
-public final class SendHandler extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(SendHandler.class.getName());
+final class Sends {
+    private static final System.Logger LOG = System.getLogger(Sends.class.getName());
 
     private final QueueStore queues;
     private final DeliveryBus bus;
@@ -37,17 +39,14 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
     private final Duration maxExpiry;
     private final Duration quotaRetryAfter;
 
-    private DeviceAddress sender;
-    private DeferredFlush out; // made on first use: many connections stay idle
-
     /**
-     * A handler storing in {@code queues}.
+     * Sends stored in {@code queues}.
      *
      * @param limits checks envelopes and recipients against the relay's limits
      * @param maxExpiry the longest lifetime granted to an envelope
      * @param quotaRetryAfter the retry hint when a recipient's queue is full
      */
-    public SendHandler(
+    Sends(
             QueueStore queues,
             DeliveryBus bus,
             FrameCodec limits,
@@ -62,24 +61,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
         this.quotaRetryAfter = quotaRetryAfter;
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof Authenticated authenticated) {
-            sender = authenticated.device();
-        }
-        super.userEventTriggered(ctx, event);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof Frame.Send send && sender != null) {
-            handle(ctx, send);
-        } else {
-            ctx.fireChannelRead(msg);
-        }
-    }
-
-    private void handle(ChannelHandlerContext ctx, Frame.Send send) {
+    /**
+     * Checks, stores or forwards {@code send} from {@code session}'s device, and answers it on
+     * {@code ctx}.
+     */
+    void handle(ChannelHandlerContext ctx, SessionHandler session, Frame.Send send) {
+        DeviceAddress sender = session.device();
         String ref = send.clientMsgId();
         try {
             limits.check(send);
@@ -102,7 +89,7 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (send.kind() == Kind.EPHEMERAL) {
-            forward(send, now, expiresAt);
+            forward(sender, send, now, expiresAt);
             ctx.writeAndFlush(new Frame.Accepted(ref, now));
             return;
         }
@@ -110,7 +97,8 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
                 new SendRequest(sender, ref, now, expiresAt, send.body(), send.recipients());
         queues.store(request)
                 .whenCompleteAsync(
-                        (outcome, error) -> answer(ctx, ref, now, outcome, error), ctx.executor());
+                        (outcome, error) -> answer(ctx, session, ref, now, outcome, error),
+                        ctx.executor());
     }
 
     private static boolean hasDuplicateRecipient(List<Frame.Recipient> recipients) {
@@ -123,7 +111,7 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private void forward(Frame.Send send, long now, long expiresAt) {
+    private void forward(DeviceAddress sender, Frame.Send send, long now, long expiresAt) {
         for (Frame.Recipient r : send.recipients()) {
             byte[] ciphertext = r.ciphertext() != null ? r.ciphertext() : send.body();
             bus.forwardEphemeral(
@@ -141,7 +129,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(
-            ChannelHandlerContext ctx, String ref, long now, SendOutcome outcome, Throwable error) {
+            ChannelHandlerContext ctx,
+            SessionHandler session,
+            String ref,
+            long now,
+            SendOutcome outcome,
+            Throwable error) {
         if (error != null) {
             if (Failures.isShutdown(error)) {
                 ctx.writeAndFlush(
@@ -153,7 +146,7 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
             } else {
                 LOG.log(
                         Level.ERROR,
-                        "storing send " + ref + " from " + sender + " failed",
+                        "storing send " + ref + " from " + session.device() + " failed",
                         Failures.unwrap(error));
                 ctx.writeAndFlush(
                         Frame.ErrorFrame.of(
@@ -162,12 +155,12 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (outcome instanceof SendOutcome.Stored stored) {
-            out(ctx).write(new Frame.Accepted(ref, now));
+            session.out(ctx).write(new Frame.Accepted(ref, now));
             for (Map.Entry<DeviceAddress, List<QueueEntry>> e : stored.entries().entrySet()) {
                 bus.publish(e.getKey(), e.getValue());
             }
         } else if (outcome instanceof SendOutcome.Duplicate) {
-            out(ctx).write(new Frame.Accepted(ref, now));
+            session.out(ctx).write(new Frame.Accepted(ref, now));
         } else if (outcome instanceof SendOutcome.Mismatched mismatched) {
             ctx.writeAndFlush(new Frame.MismatchedDevices(ref, mismatched.mismatches()));
         } else if (outcome instanceof SendOutcome.UnknownRecipient unknown) {
@@ -184,12 +177,5 @@ public final class SendHandler extends ChannelInboundHandlerAdapter {
                             "the queue of device " + quota.device() + " is full",
                             quotaRetryAfter.toMillis()));
         }
-    }
-
-    private DeferredFlush out(ChannelHandlerContext ctx) {
-        if (out == null) {
-            out = new DeferredFlush(ctx.channel());
-        }
-        return out;
     }
 }

@@ -5,7 +5,6 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -13,34 +12,28 @@ import java.util.function.Function;
 /**
  * The prekey directory requests of an authenticated device: {@code get-bundles} (taking one-time
  * prekeys, each handed out once), {@code upload-prekeys} for its own keys, and {@code
- * get-prekey-count}.
+ * get-prekey-count}. Holds no state of its own: one instance serves every connection.
  */
-public final class PreKeyHandler extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(PreKeyHandler.class.getName());
+final class PreKeys {
+    private static final System.Logger LOG = System.getLogger(PreKeys.class.getName());
 
     private final DeviceStore devices;
-    private DeviceAddress device;
 
-    /** A handler answering from {@code devices}. */
-    public PreKeyHandler(DeviceStore devices) {
+    /** Requests answered from {@code devices}. */
+    PreKeys(DeviceStore devices) {
         this.devices = devices;
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof Authenticated authenticated) {
-            device = authenticated.device();
-        }
-        super.userEventTriggered(ctx, event);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (device == null) {
-            ctx.fireChannelRead(msg);
-        } else if (msg instanceof Frame.GetBundles get) {
+    /**
+     * Answers {@code frame} on {@code ctx} if it is a prekey request of {@code device}.
+     *
+     * @return whether it was one (else it is left to the caller)
+     */
+    boolean handle(ChannelHandlerContext ctx, DeviceAddress device, Frame frame) {
+        if (frame instanceof Frame.GetBundles get) {
             answer(
                     ctx,
+                    device,
                     get.requestId(),
                     devices.takeBundles(get.accountId()),
                     bundles ->
@@ -50,27 +43,31 @@ public final class PreKeyHandler extends ChannelInboundHandlerAdapter {
                                             ErrorCode.NOT_FOUND,
                                             "account " + get.accountId() + " is not registered")
                                     : new Frame.Bundles(get.requestId(), get.accountId(), bundles));
-        } else if (msg instanceof Frame.UploadPreKeys upload) {
+        } else if (frame instanceof Frame.UploadPreKeys upload) {
             answer(
                     ctx,
+                    device,
                     upload.requestId(),
                     devices.uploadPreKeys(device, upload),
                     done -> new Frame.Ok(upload.requestId()));
-        } else if (msg instanceof Frame.GetPreKeyCount count) {
+        } else if (frame instanceof Frame.GetPreKeyCount count) {
             answer(
                     ctx,
+                    device,
                     count.requestId(),
                     devices.preKeyCounts(device),
                     counts ->
                             new Frame.PreKeyCount(
                                     count.requestId(), counts.ecPreKeys(), counts.kyberPreKeys()));
         } else {
-            ctx.fireChannelRead(msg);
+            return false;
         }
+        return true;
     }
 
     private <T> void answer(
             ChannelHandlerContext ctx,
+            DeviceAddress device,
             String requestId,
             CompletableFuture<T> result,
             Function<T, Frame> toFrame) {

@@ -1,0 +1,177 @@
+package dev.cipherline.relay.internal.net;
+
+import dev.cipherline.protocol.CloseCodes;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.relay.internal.delivery.DeliveryBus;
+import dev.cipherline.relay.internal.delivery.DeliveryListener;
+import dev.cipherline.relay.internal.delivery.DeliveryWindow;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueStore;
+import io.netty.channel.ChannelHandlerContext;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Delivers the authenticated device's queue over one connection and takes its acks: it becomes the
+ * device's connection on the {@link DeliveryBus} (closing an older one with 4004), pushes the
+ * backlog through a {@link DeliveryWindow}, then everything new. {@code ack} deletes the device's
+ * own entries; ephemeral envelopes are written as they come. While the channel is unwritable (its
+ * client does not read) the window pauses and ephemerals are dropped.
+ *
+ * <p>One per authenticated connection, made by its {@link SessionHandler}; it is the window's sink
+ * and the bus's listener itself, so that an idle connection holds one object for its deliveries.
+ * Every method but the {@link DeliveryListener} ones runs on the connection's event loop.
+ */
+final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
+    private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
+
+    /** What every connection's deliveries share. */
+    record Settings(QueueStore queues, DeliveryBus bus, Clock clock, int window) {}
+
+    private final Settings settings;
+    private final SessionHandler session;
+    private final ChannelHandlerContext ctx;
+    private final DeliveryWindow window;
+    private List<Long> pendingAcks;
+
+    /**
+     * Deliveries of {@code session}'s device over the channel of {@code ctx}; call {@link #start}.
+     */
+    Deliveries(Settings settings, SessionHandler session, ChannelHandlerContext ctx) {
+        this.settings = settings;
+        this.session = session;
+        this.ctx = ctx;
+        this.window =
+                new DeliveryWindow(
+                        settings.queues(),
+                        session.device(),
+                        settings.window(),
+                        settings.clock(),
+                        ctx.executor(),
+                        this);
+    }
+
+    /** Subscribes to the bus and starts pushing the backlog. */
+    void start() {
+        DeviceAddress device = session.device();
+        settings.bus().subscribe(device, this);
+        settings.queues()
+                .lastSeq(device)
+                .whenCompleteAsync(
+                        (backlogEnd, error) -> {
+                            if (error != null) {
+                                failed(error);
+                            } else {
+                                window.start(backlogEnd);
+                            }
+                        },
+                        ctx.executor());
+    }
+
+    /** The client acknowledged {@code ack.seqs()}. */
+    void acked(Frame.Ack ack) {
+        window.acked(ack.seqs());
+        if (pendingAcks == null) {
+            // the acks read in this pass of the event loop go to the store as one write
+            pendingAcks = new ArrayList<>();
+            ctx.executor().execute(this::storeAcks);
+        }
+        pendingAcks.addAll(ack.seqs());
+    }
+
+    private void storeAcks() {
+        List<Long> seqs = pendingAcks;
+        pendingAcks = null;
+        DeviceAddress owner = session.device();
+        settings.queues()
+                .ack(owner, seqs)
+                .whenComplete(
+                        (deleted, error) -> {
+                            if (error != null && !Failures.isShutdown(error)) {
+                                LOG.log(Level.WARNING, "ack of " + owner + " failed: " + error);
+                            }
+                        });
+    }
+
+    /** The channel turned writable or unwritable. */
+    void writabilityChanged(boolean writable) {
+        if (writable) {
+            window.resume();
+        } else {
+            window.pause();
+        }
+    }
+
+    /** The connection closed: stop pushing and leave the bus. */
+    void stop() {
+        window.stop();
+        settings.bus().unsubscribe(session.device(), this);
+    }
+
+    // --- the window's sink, on the loop
+
+    @Override
+    public void deliver(Frame.Deliver deliver) {
+        ctx.write(deliver);
+    }
+
+    @Override
+    public void synced() {
+        ctx.write(new Frame.Synced(settings.clock().millis()));
+    }
+
+    @Override
+    public boolean writable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void flush() {
+        session.out(ctx).flushSoon();
+    }
+
+    @Override
+    public void failed(Throwable error) {
+        if (!Failures.isShutdown(error)) {
+            LOG.log(
+                    Level.WARNING,
+                    "reading the queue of " + session.device() + " failed: " + error);
+        }
+        Channels.close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "internal error");
+    }
+
+    // --- the bus side, from any thread: every call hops onto the connection's event loop
+
+    @Override
+    public void newEntries(List<QueueEntry> entries) {
+        ctx.executor().execute(() -> window.newEntries(entries));
+    }
+
+    @Override
+    public void ephemeral(Frame.Deliver deliver) {
+        // best effort by definition: dropped, not buffered, for a client that does not read
+        ctx.executor()
+                .execute(
+                        () -> {
+                            if (ctx.channel().isWritable()) {
+                                ctx.writeAndFlush(deliver);
+                            }
+                        });
+    }
+
+    @Override
+    public void replaced() {
+        ctx.executor()
+                .execute(
+                        () -> {
+                            window.stop();
+                            Channels.close(
+                                    ctx.channel(),
+                                    CloseCodes.REPLACED,
+                                    "replaced by a newer connection");
+                        });
+    }
+}
