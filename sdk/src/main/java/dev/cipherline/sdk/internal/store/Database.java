@@ -50,10 +50,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Told, under the store's lock, how each outermost transaction ended. Called after the commit
-     * succeeded, or after the rollback; must not throw.
+     * Told, under the store's lock, how each outermost transaction ended. {@link #committed} is
+     * called after the commit succeeded, {@link #rolledBack} after the rollback; neither may throw.
      */
     public interface Listener {
+        /**
+         * Called once the outermost transaction's work is done, right before its commit, inside the
+         * transaction: a listener that defers writes ({@link SignalStore}'s session records) issues
+         * them here, so that they commit (or roll back) with the rest. A failure rolls the
+         * transaction back.
+         */
+        default void beforeCommit(Connection connection) throws SQLException {}
+
         void committed();
 
         void rolledBack();
@@ -341,6 +349,9 @@ public final class Database implements AutoCloseable {
             try {
                 connection.setAutoCommit(false);
                 T result = work.run(connection);
+                for (Listener l : listeners) {
+                    l.beforeCommit(connection);
+                }
                 connection.commit();
                 for (Listener l : listeners) {
                     l.committed();

@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.signal.libsignal.protocol.IdentityKey;
@@ -33,6 +35,16 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * decoded, in front of the SQLite rows ({@link TxCache}): written through on store, staged until
  * the enclosing transaction commits and dropped if it rolls back. Only this class writes the {@code
  * sessions} and {@code peer_identities} tables.
+ *
+ * <p>A session that already has a row is written once per transaction, not once per step: every
+ * encrypt and decrypt stores a new record (several KB with the post-quantum ratchet, sealed under
+ * the store key), and a batch of 32 messages to one device would otherwise write its row 32 times.
+ * {@link #storeSession} puts the record in the cache and marks the row dirty; the last record of
+ * each dirty row is written just before the outermost transaction commits ({@link
+ * Database.Listener#beforeCommit}), so it commits or rolls back with everything else, and the
+ * durability of a commit is unchanged. A new row, a delete and every read of the table other than
+ * {@link #loadSession} (the device list) go to the file at once, and a cached row is the one read
+ * of the record column, so nothing reads a row while its newest record waits.
  */
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;
@@ -40,6 +52,9 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     private final TxCache<SignalProtocolAddress, SessionRecord> sessionCache;
     private final TxCache<String, List<Integer>> deviceCache;
     private final TxCache<String, IdentityKey> identityCache;
+
+    /** Sessions stored in the current transaction whose rows are still to be written. */
+    private final Map<SignalProtocolAddress, SessionRecord> unwritten = new LinkedHashMap<>();
 
     /**
      * A store for the local identity.
@@ -57,6 +72,23 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         this.sessionCache = new TxCache<>(db, SESSION_CACHE_SIZE);
         this.deviceCache = new TxCache<>(db, SESSION_CACHE_SIZE);
         this.identityCache = new TxCache<>(db, SESSION_CACHE_SIZE);
+        db.addListener(
+                new Database.Listener() {
+                    @Override
+                    public void beforeCommit(Connection c) throws SQLException {
+                        writeUnwritten(c);
+                    }
+
+                    @Override
+                    public void committed() {
+                        unwritten.clear();
+                    }
+
+                    @Override
+                    public void rolledBack() {
+                        unwritten.clear();
+                    }
+                });
     }
 
     /** Session records (and peers) kept decoded in memory; a 1,000-member group fits. */
@@ -226,29 +258,48 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 });
     }
 
+    /**
+     * Stores {@code record} in the cache at once and in the file by the end of the outermost
+     * transaction: at once if the row is new (or not known to exist), else once, just before the
+     * commit, with the last record stored for it (see the class comment).
+     */
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
         db.transaction(
                 c -> {
                     Optional<SessionRecord> before = sessionCache.get(address);
-                    Sql.execute(
-                            c,
-                            "INSERT OR REPLACE INTO sessions (account_id, device_id, record)"
-                                    + " VALUES (?, ?, ?)",
-                            address.getName(),
-                            address.getDeviceId(),
-                            db.seal(
-                                    SealedColumns.SESSION,
-                                    SealedColumns.sessionRow(
-                                            address.getName(), address.getDeviceId()),
-                                    record.serialize()));
                     sessionCache.put(address, record);
-                    if (before == null || before.isEmpty()) {
-                        // possibly a new device of this peer
-                        deviceCache.forget(address.getName());
+                    if (before != null && before.isPresent()) {
+                        // the row exists (in the file or written earlier in this transaction)
+                        unwritten.put(address, record);
+                        return null;
                     }
+                    write(c, address, record);
+                    // possibly a new device of this peer
+                    deviceCache.forget(address.getName());
                     return null;
                 });
+    }
+
+    private void write(Connection c, SignalProtocolAddress address, SessionRecord record)
+            throws SQLException {
+        Sql.execute(
+                c,
+                "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
+                address.getName(),
+                address.getDeviceId(),
+                db.seal(
+                        SealedColumns.SESSION,
+                        SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
+                        record.serialize()));
+    }
+
+    /** Writes the last record of every session stored since the transaction began. */
+    private void writeUnwritten(Connection c) throws SQLException {
+        for (Map.Entry<SignalProtocolAddress, SessionRecord> e : unwritten.entrySet()) {
+            write(c, e.getKey(), e.getValue());
+        }
+        unwritten.clear();
     }
 
     @Override
@@ -261,6 +312,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteSession(SignalProtocolAddress address) {
         db.transaction(
                 c -> {
+                    unwritten.remove(address);
                     Sql.execute(
                             c,
                             "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
@@ -276,6 +328,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteAllSessions(String name) {
         db.transaction(
                 c -> {
+                    unwritten.keySet().removeIf(a -> a.getName().equals(name));
                     Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
                     sessionCache.forgetAll(a -> a.getName().equals(name));
                     deviceCache.forget(name);
