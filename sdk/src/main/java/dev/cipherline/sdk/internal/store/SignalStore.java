@@ -49,12 +49,27 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;
     private final int registrationId;
-    private final TxCache<SignalProtocolAddress, SessionRecord> sessionCache;
+    private final TxCache<Device, SessionRecord> sessionCache;
     private final TxCache<String, List<Integer>> deviceCache;
     private final TxCache<String, IdentityKey> identityCache;
 
     /** Sessions stored in the current transaction whose rows are still to be written. */
-    private final Map<SignalProtocolAddress, SessionRecord> unwritten = new LinkedHashMap<>();
+    private final Map<Device, SessionRecord> unwritten = new LinkedHashMap<>();
+
+    /**
+     * A session's key in memory. Not libsignal's {@link SignalProtocolAddress}: its {@code
+     * hashCode} and {@code equals} ask the native library for the name on every call, and the
+     * caches look a session up several times per message.
+     */
+    private record Device(String accountId, int deviceId) {
+        static Device of(SignalProtocolAddress address) {
+            return new Device(address.getName(), address.getDeviceId());
+        }
+
+        String row() {
+            return SealedColumns.sessionRow(accountId, deviceId);
+        }
+    }
 
     /**
      * A store for the local identity.
@@ -177,9 +192,10 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public SessionRecord loadSession(SignalProtocolAddress address) {
+        Device device = Device.of(address);
         return db.read(
                 c -> {
-                    Optional<SessionRecord> cached = sessionCache.get(address);
+                    Optional<SessionRecord> cached = sessionCache.get(device);
                     if (cached != null) {
                         return cached.orElse(null);
                     }
@@ -188,8 +204,8 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                     c,
                                     "SELECT record FROM sessions WHERE account_id = ? AND"
                                             + " device_id = ?",
-                                    address.getName(),
-                                    address.getDeviceId());
+                                    device.accountId(),
+                                    device.deviceId());
                     SessionRecord record;
                     try {
                         record =
@@ -198,14 +214,12 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                         : new SessionRecord(
                                                 db.unseal(
                                                         SealedColumns.SESSION,
-                                                        SealedColumns.sessionRow(
-                                                                address.getName(),
-                                                                address.getDeviceId()),
+                                                        device.row(),
                                                         bytes));
                     } catch (InvalidMessageException e) {
                         throw new IllegalStateException("a stored session is damaged", e);
                     }
-                    sessionCache.put(address, record);
+                    sessionCache.put(device, record);
                     return record;
                 });
     }
@@ -265,38 +279,35 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
      */
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
+        Device device = Device.of(address);
         db.transaction(
                 c -> {
-                    Optional<SessionRecord> before = sessionCache.get(address);
-                    sessionCache.put(address, record);
+                    Optional<SessionRecord> before = sessionCache.get(device);
+                    sessionCache.put(device, record);
                     if (before != null && before.isPresent()) {
                         // the row exists (in the file or written earlier in this transaction)
-                        unwritten.put(address, record);
+                        unwritten.put(device, record);
                         return null;
                     }
-                    write(c, address, record);
+                    write(c, device, record);
                     // possibly a new device of this peer
-                    deviceCache.forget(address.getName());
+                    deviceCache.forget(device.accountId());
                     return null;
                 });
     }
 
-    private void write(Connection c, SignalProtocolAddress address, SessionRecord record)
-            throws SQLException {
+    private void write(Connection c, Device device, SessionRecord record) throws SQLException {
         Sql.execute(
                 c,
                 "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
-                address.getName(),
-                address.getDeviceId(),
-                db.seal(
-                        SealedColumns.SESSION,
-                        SealedColumns.sessionRow(address.getName(), address.getDeviceId()),
-                        record.serialize()));
+                device.accountId(),
+                device.deviceId(),
+                db.seal(SealedColumns.SESSION, device.row(), record.serialize()));
     }
 
     /** Writes the last record of every session stored since the transaction began. */
     private void writeUnwritten(Connection c) throws SQLException {
-        for (Map.Entry<SignalProtocolAddress, SessionRecord> e : unwritten.entrySet()) {
+        for (Map.Entry<Device, SessionRecord> e : unwritten.entrySet()) {
             write(c, e.getKey(), e.getValue());
         }
         unwritten.clear();
@@ -312,13 +323,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteSession(SignalProtocolAddress address) {
         db.transaction(
                 c -> {
-                    unwritten.remove(address);
+                    Device device = Device.of(address);
+                    unwritten.remove(device);
                     Sql.execute(
                             c,
                             "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
                             address.getName(),
                             address.getDeviceId());
-                    sessionCache.put(address, null);
+                    sessionCache.put(device, null);
                     deviceCache.forget(address.getName());
                     return null;
                 });
@@ -328,9 +340,9 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteAllSessions(String name) {
         db.transaction(
                 c -> {
-                    unwritten.keySet().removeIf(a -> a.getName().equals(name));
+                    unwritten.keySet().removeIf(d -> d.accountId().equals(name));
                     Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
-                    sessionCache.forgetAll(a -> a.getName().equals(name));
+                    sessionCache.forgetAll(d -> d.accountId().equals(name));
                     deviceCache.forget(name);
                     return null;
                 });
