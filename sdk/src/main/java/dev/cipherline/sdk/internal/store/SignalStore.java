@@ -53,6 +53,15 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     private final TxCache<String, List<Integer>> deviceCache;
     private final TxCache<String, IdentityKey> identityCache;
 
+    /** Per account ID, the last identity key seen to hash to it (bounded, least recently used). */
+    private final Map<String, IdentityKey> hashedKeys =
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, IdentityKey> eldest) {
+                    return size() > SESSION_CACHE_SIZE;
+                }
+            };
+
     /** Sessions stored in the current transaction whose rows are still to be written. */
     private final Map<Device, SessionRecord> unwritten = new LinkedHashMap<>();
 
@@ -159,11 +168,32 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public boolean isTrustedIdentity(
             SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
-        if (!AccountIds.derive(identityKey.serialize()).equals(address.getName())) {
+        String accountId = address.getName();
+        if (!hashesTo(identityKey, accountId)) {
             return false;
         }
-        IdentityKey existing = getIdentity(address);
+        IdentityKey existing = db.read(c -> identity(c, accountId));
         return existing == null || existing.equals(identityKey);
+    }
+
+    /**
+     * Whether {@code key} hashes to {@code accountId}. libsignal asks on every encrypt and decrypt;
+     * the answer for a key is fixed, so the last key that hashed to each account is remembered and
+     * only another key is hashed.
+     */
+    private boolean hashesTo(IdentityKey key, String accountId) {
+        synchronized (hashedKeys) {
+            if (key.equals(hashedKeys.get(accountId))) {
+                return true;
+            }
+        }
+        if (!AccountIds.derive(key.serialize()).equals(accountId)) {
+            return false;
+        }
+        synchronized (hashedKeys) {
+            hashedKeys.put(accountId, key);
+        }
+        return true;
     }
 
     @Override
