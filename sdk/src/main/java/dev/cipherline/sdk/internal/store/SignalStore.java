@@ -42,9 +42,10 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * {@link #storeSession} puts the record in the cache and marks the row dirty; the last record of
  * each dirty row is written just before the outermost transaction commits ({@link
  * Database.Listener#beforeCommit}), so it commits or rolls back with everything else, and the
- * durability of a commit is unchanged. A new row, a delete and every read of the table other than
- * {@link #loadSession} (the device list) go to the file at once, and a cached row is the one read
- * of the record column, so nothing reads a row while its newest record waits.
+ * durability of a commit is unchanged. A new row and a delete go to the file at once, so the one
+ * other reader of the table (the device list) sees every row that exists; a row whose newest record
+ * waits is cached (staged entries are never evicted), so {@link #loadSession} never reads its stale
+ * record from the file.
  */
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;
