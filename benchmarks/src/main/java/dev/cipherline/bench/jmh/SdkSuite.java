@@ -33,19 +33,24 @@ public final class SdkSuite {
         double sdk = score(results, "SdkPathBenchmark.sendAndReceive");
         double sessions = score(results, "SdkPathBenchmark.sqliteSessionsOnly");
         double burst = score(results, "SdkPathBenchmark.sendAndReceiveBurst");
+        double burst32 = score(results, "SdkPathBenchmark.sendAndReceiveBurst32");
         System.out.println(
                 String.format(
                         Locale.ROOT,
                         "{\"raw_ops_s\":%.1f,\"sdk_path_ops_s\":%.1f,\"sdk_burst_msgs_s\":%.1f,"
+                                + "\"sdk_burst32_msgs_s\":%.1f,"
                                 + "\"sdk_sessions_only_ops_s\":%.1f,\"sdk_path_ratio\":%.4f,"
-                                + "\"sdk_burst_ratio\":%.4f,\"sessions_only_ratio\":%.4f,"
+                                + "\"sdk_burst_ratio\":%.4f,\"sdk_burst32_ratio\":%.4f,"
+                                + "\"sessions_only_ratio\":%.4f,"
                                 + "\"durability\":\"WAL, synced before anything leaves the device\"}",
                         raw,
                         sdk,
                         burst,
+                        burst32,
                         sessions,
                         sdk / raw,
                         burst / raw,
+                        burst32 / raw,
                         sessions / raw));
     }
 

@@ -94,26 +94,24 @@ public final class MessageStore {
 
     /** Whether an incoming message with this sender, device and client message ID is stored. */
     public boolean incomingExists(String sender, int senderDevice, String clientMsgId) {
+        // one statement for both places a handled envelope leaves its trace (once per envelope)
         return db.read(
                 c ->
                         number(
-                                                c,
-                                                "SELECT 1 FROM messages WHERE peer = ? AND"
-                                                        + " direction = ? AND sender_device = ? AND"
-                                                        + " client_msg_id = ?",
-                                                sender,
-                                                INCOMING,
-                                                senderDevice,
-                                                clientMsgId)
-                                        != null
-                                || number(
-                                                c,
-                                                "SELECT 1 FROM seen_envelopes WHERE sender = ? AND"
-                                                        + " sender_device = ? AND client_msg_id = ?",
-                                                sender,
-                                                senderDevice,
-                                                clientMsgId)
-                                        != null);
+                                        c,
+                                        "SELECT EXISTS (SELECT 1 FROM messages WHERE peer = ? AND"
+                                                + " direction = ? AND sender_device = ? AND"
+                                                + " client_msg_id = ?) OR EXISTS (SELECT 1 FROM"
+                                                + " seen_envelopes WHERE sender = ? AND"
+                                                + " sender_device = ? AND client_msg_id = ?)",
+                                        sender,
+                                        INCOMING,
+                                        senderDevice,
+                                        clientMsgId,
+                                        sender,
+                                        senderDevice,
+                                        clientMsgId)
+                                == 1);
     }
 
     /**
@@ -226,26 +224,32 @@ public final class MessageStore {
      */
     public boolean setState(Connection c, long rowId, MessageState state, String failure)
             throws SQLException {
-        MessageState current;
-        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM messages WHERE id = ?")) {
-            ps.setLong(1, rowId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
+        String sql = FORWARD_TO.get(state);
+        // one statement: the states it may move from are in its WHERE clause
+        return sql != null && execute(c, sql, state.name(), failure, rowId) == 1;
+    }
+
+    /** Per target state, the update that moves a message there from the states before it. */
+    private static final java.util.Map<MessageState, String> FORWARD_TO = forwardUpdates();
+
+    private static java.util.Map<MessageState, String> forwardUpdates() {
+        java.util.Map<MessageState, String> out = new java.util.EnumMap<>(MessageState.class);
+        for (MessageState to : MessageState.values()) {
+            List<String> from = new ArrayList<>();
+            for (MessageState f : MessageState.values()) {
+                if (movesForward(f, to)) {
+                    from.add("'" + f.name() + "'");
                 }
-                current = MessageState.valueOf(rs.getString(1));
+            }
+            if (!from.isEmpty()) {
+                out.put(
+                        to,
+                        "UPDATE messages SET state = ?, failure = ? WHERE id = ? AND state IN ("
+                                + String.join(", ", from)
+                                + ")");
             }
         }
-        if (!movesForward(current, state)) {
-            return false;
-        }
-        execute(
-                c,
-                "UPDATE messages SET state = ?, failure = ? WHERE id = ?",
-                state.name(),
-                failure,
-                rowId);
-        return true;
+        return out;
     }
 
     /** Whether a message in state {@code from} may move to {@code to}. */

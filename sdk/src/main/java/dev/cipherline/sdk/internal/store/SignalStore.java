@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.signal.libsignal.protocol.IdentityKey;
@@ -33,13 +35,51 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * decoded, in front of the SQLite rows ({@link TxCache}): written through on store, staged until
  * the enclosing transaction commits and dropped if it rolls back. Only this class writes the {@code
  * sessions} and {@code peer_identities} tables.
+ *
+ * <p>A session that already has a row is written once per transaction, not once per step: every
+ * encrypt and decrypt stores a new record (several KB with the post-quantum ratchet, sealed under
+ * the store key), and a batch of 32 messages to one device would otherwise write its row 32 times.
+ * {@link #storeSession} puts the record in the cache and marks the row dirty; the last record of
+ * each dirty row is written just before the outermost transaction commits ({@link
+ * Database.Listener#beforeCommit}), so it commits or rolls back with everything else, and the
+ * durability of a commit is unchanged. A new row and a delete go to the file at once, so the one
+ * other reader of the table (the device list) sees every row that exists; a row whose newest record
+ * waits is cached (staged entries are never evicted), so {@link #loadSession} never reads its stale
+ * record from the file.
  */
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;
     private final int registrationId;
-    private final TxCache<SignalProtocolAddress, SessionRecord> sessionCache;
+    private final TxCache<Device, SessionRecord> sessionCache;
     private final TxCache<String, List<Integer>> deviceCache;
     private final TxCache<String, IdentityKey> identityCache;
+
+    /** Per account ID, the last identity key seen to hash to it (bounded, least recently used). */
+    private final Map<String, IdentityKey> hashedKeys =
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, IdentityKey> eldest) {
+                    return size() > SESSION_CACHE_SIZE;
+                }
+            };
+
+    /** Sessions stored in the current transaction whose rows are still to be written. */
+    private final Map<Device, SessionRecord> unwritten = new LinkedHashMap<>();
+
+    /**
+     * A session's key in memory. Not libsignal's {@link SignalProtocolAddress}: its {@code
+     * hashCode} and {@code equals} ask the native library for the name on every call, and the
+     * caches look a session up several times per message.
+     */
+    private record Device(String accountId, int deviceId) {
+        static Device of(SignalProtocolAddress address) {
+            return new Device(address.getName(), address.getDeviceId());
+        }
+
+        String row() {
+            return SealedColumns.sessionRow(accountId, deviceId);
+        }
+    }
 
     /**
      * A store for the local identity.
@@ -57,6 +97,23 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         this.sessionCache = new TxCache<>(db, SESSION_CACHE_SIZE);
         this.deviceCache = new TxCache<>(db, SESSION_CACHE_SIZE);
         this.identityCache = new TxCache<>(db, SESSION_CACHE_SIZE);
+        db.addListener(
+                new Database.Listener() {
+                    @Override
+                    public void beforeCommit(Connection c) throws SQLException {
+                        writeUnwritten(c);
+                    }
+
+                    @Override
+                    public void committed() {
+                        unwritten.clear();
+                    }
+
+                    @Override
+                    public void rolledBack() {
+                        unwritten.clear();
+                    }
+                });
     }
 
     /** Session records (and peers) kept decoded in memory; a 1,000-member group fits. */
@@ -112,11 +169,32 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public boolean isTrustedIdentity(
             SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
-        if (!AccountIds.derive(identityKey.serialize()).equals(address.getName())) {
+        String accountId = address.getName();
+        if (!hashesTo(identityKey, accountId)) {
             return false;
         }
-        IdentityKey existing = getIdentity(address);
+        IdentityKey existing = db.read(c -> identity(c, accountId));
         return existing == null || existing.equals(identityKey);
+    }
+
+    /**
+     * Whether {@code key} hashes to {@code accountId}. libsignal asks on every encrypt and decrypt;
+     * the answer for a key is fixed, so the last key that hashed to each account is remembered and
+     * only another key is hashed.
+     */
+    private boolean hashesTo(IdentityKey key, String accountId) {
+        synchronized (hashedKeys) {
+            if (key.equals(hashedKeys.get(accountId))) {
+                return true;
+            }
+        }
+        if (!AccountIds.derive(key.serialize()).equals(accountId)) {
+            return false;
+        }
+        synchronized (hashedKeys) {
+            hashedKeys.put(accountId, key);
+        }
+        return true;
     }
 
     @Override
@@ -145,9 +223,10 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public SessionRecord loadSession(SignalProtocolAddress address) {
+        Device device = Device.of(address);
         return db.read(
                 c -> {
-                    Optional<SessionRecord> cached = sessionCache.get(address);
+                    Optional<SessionRecord> cached = sessionCache.get(device);
                     if (cached != null) {
                         return cached.orElse(null);
                     }
@@ -156,8 +235,8 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                     c,
                                     "SELECT record FROM sessions WHERE account_id = ? AND"
                                             + " device_id = ?",
-                                    address.getName(),
-                                    address.getDeviceId());
+                                    device.accountId(),
+                                    device.deviceId());
                     SessionRecord record;
                     try {
                         record =
@@ -166,14 +245,12 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                         : new SessionRecord(
                                                 db.unseal(
                                                         SealedColumns.SESSION,
-                                                        SealedColumns.sessionRow(
-                                                                address.getName(),
-                                                                address.getDeviceId()),
+                                                        device.row(),
                                                         bytes));
                     } catch (InvalidMessageException e) {
                         throw new IllegalStateException("a stored session is damaged", e);
                     }
-                    sessionCache.put(address, record);
+                    sessionCache.put(device, record);
                     return record;
                 });
     }
@@ -226,29 +303,45 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 });
     }
 
+    /**
+     * Stores {@code record} in the cache at once and in the file by the end of the outermost
+     * transaction: at once if the row is new (or not known to exist), else once, just before the
+     * commit, with the last record stored for it (see the class comment).
+     */
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
+        Device device = Device.of(address);
         db.transaction(
                 c -> {
-                    Optional<SessionRecord> before = sessionCache.get(address);
-                    Sql.execute(
-                            c,
-                            "INSERT OR REPLACE INTO sessions (account_id, device_id, record)"
-                                    + " VALUES (?, ?, ?)",
-                            address.getName(),
-                            address.getDeviceId(),
-                            db.seal(
-                                    SealedColumns.SESSION,
-                                    SealedColumns.sessionRow(
-                                            address.getName(), address.getDeviceId()),
-                                    record.serialize()));
-                    sessionCache.put(address, record);
-                    if (before == null || before.isEmpty()) {
-                        // possibly a new device of this peer
-                        deviceCache.forget(address.getName());
+                    Optional<SessionRecord> before = sessionCache.get(device);
+                    sessionCache.put(device, record);
+                    if (before != null && before.isPresent()) {
+                        // the row exists (in the file or written earlier in this transaction)
+                        unwritten.put(device, record);
+                        return null;
                     }
+                    write(c, device, record);
+                    // possibly a new device of this peer
+                    deviceCache.forget(device.accountId());
                     return null;
                 });
+    }
+
+    private void write(Connection c, Device device, SessionRecord record) throws SQLException {
+        Sql.execute(
+                c,
+                "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
+                device.accountId(),
+                device.deviceId(),
+                db.seal(SealedColumns.SESSION, device.row(), record.serialize()));
+    }
+
+    /** Writes the last record of every session stored since the transaction began. */
+    private void writeUnwritten(Connection c) throws SQLException {
+        for (Map.Entry<Device, SessionRecord> e : unwritten.entrySet()) {
+            write(c, e.getKey(), e.getValue());
+        }
+        unwritten.clear();
     }
 
     @Override
@@ -261,12 +354,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteSession(SignalProtocolAddress address) {
         db.transaction(
                 c -> {
+                    Device device = Device.of(address);
+                    unwritten.remove(device);
                     Sql.execute(
                             c,
                             "DELETE FROM sessions WHERE account_id = ? AND device_id = ?",
                             address.getName(),
                             address.getDeviceId());
-                    sessionCache.put(address, null);
+                    sessionCache.put(device, null);
                     deviceCache.forget(address.getName());
                     return null;
                 });
@@ -276,8 +371,9 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     public void deleteAllSessions(String name) {
         db.transaction(
                 c -> {
+                    unwritten.keySet().removeIf(d -> d.accountId().equals(name));
                     Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
-                    sessionCache.forgetAll(a -> a.getName().equals(name));
+                    sessionCache.forgetAll(d -> d.accountId().equals(name));
                     deviceCache.forget(name);
                     return null;
                 });

@@ -34,6 +34,42 @@ class ReceiptStateTest {
     }
 
     @Test
+    void theStoreMovesAMessageExactlyWhereTheRuleAllows() {
+        try (Database db = Database.openUnprotected(dir)) {
+            MessageStore messages = new MessageStore(db);
+            int n = 0;
+            for (MessageState from : MessageState.values()) {
+                for (MessageState to : MessageState.values()) {
+                    String id = "m" + n++;
+                    long row =
+                            db.transaction(c -> messages.insertOutgoing(c, ANN, 1, id, "t", 1_000));
+                    db.transaction(
+                            c ->
+                                    Sql.execute(
+                                            c,
+                                            "UPDATE messages SET state = ? WHERE id = ?",
+                                            from.name(),
+                                            row));
+                    boolean moved =
+                            db.transaction(
+                                    c ->
+                                            messages.setState(
+                                                    c,
+                                                    row,
+                                                    to,
+                                                    to == MessageState.FAILED ? "why" : null));
+                    boolean expected = MessageStore.movesForward(from, to);
+                    assertEquals(expected, moved, from + " -> " + to);
+                    assertEquals(expected ? to : from, messages.state(row), from + " -> " + to);
+                }
+            }
+            boolean missing =
+                    db.transaction(c -> messages.setState(c, 999_999, MessageState.SENT, null));
+            assertFalse(missing);
+        }
+    }
+
+    @Test
     void aDuplicateReceiptChangesNothingAndALateSentDoesNotUndoIt() {
         try (Database db = Database.openUnprotected(dir)) {
             MessageStore messages = new MessageStore(db);

@@ -54,6 +54,31 @@ class SignalStoreTest {
     }
 
     @Test
+    void aKeyRememberedAsHashingToItsAccountVouchesForNoOtherKeyOrAccount() {
+        try (TestDevice me = new TestDevice(dir.resolve("me"))) {
+            Identity peer = Identity.generate();
+            IdentityKey key = peer.keyPair().getPublicKey();
+            IdentityKey impostor = Identity.generate().keyPair().getPublicKey();
+            SignalProtocolAddress address = new SignalProtocolAddress(peer.accountId(), 1);
+            IdentityKeyStore.Direction sending = IdentityKeyStore.Direction.SENDING;
+
+            assertTrue(me.store.isTrustedIdentity(address, key, sending));
+            assertTrue(me.store.isTrustedIdentity(address, key, sending)); // remembered
+            for (int i = 0; i < 2; i++) {
+                assertFalse(me.store.isTrustedIdentity(address, impostor, sending));
+            }
+            assertTrue(me.store.isTrustedIdentity(address, key, sending));
+            // the remembered key under another account's address does not hash to it
+            SignalProtocolAddress elsewhere =
+                    new SignalProtocolAddress(Identity.generate().accountId(), 1);
+            assertFalse(me.store.isTrustedIdentity(elsewhere, key, sending));
+            // and a key that hashes to its account is still refused once another one is stored
+            me.store.saveIdentity(address, impostor);
+            assertFalse(me.store.isTrustedIdentity(address, key, sending));
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotHashToTheAccountIdIsNeverTrusted() {
         try (TestDevice me = new TestDevice(dir.resolve("me"))) {
             String someoneElse = Identity.generate().accountId();

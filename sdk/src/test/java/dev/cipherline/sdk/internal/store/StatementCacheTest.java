@@ -123,6 +123,27 @@ class StatementCacheTest {
         }
     }
 
+    @Test
+    void anInsertDoesNotQueryItsGeneratedKeys() {
+        // the driver's generated-keys lookup prepared and ran a second statement after every
+        // INSERT; the store asks with RETURNING where it needs a row ID
+        try (Database db = Database.open(home)) {
+            db.transaction(
+                    c -> {
+                        create(c);
+                        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                            ps.setString(1, "a");
+                            assertEquals(1, ps.executeUpdate());
+                            try (ResultSet keys = ps.getGeneratedKeys()) {
+                                assertFalse(keys.next(), "no generated key was looked up");
+                            }
+                        }
+                        return null;
+                    });
+            assertEquals(List.of("a"), keys(db));
+        }
+    }
+
     private static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (k TEXT)");
