@@ -128,6 +128,21 @@ public final class StoreKeys {
 
         private final SecretKeySpec key;
 
+        /**
+         * One AES-GCM {@link Cipher} per thread, set up afresh (key and new nonce) for every value:
+         * looking the algorithm up for every value cost more than the encryption of a small one.
+         */
+        private final ThreadLocal<Cipher> gcms =
+                ThreadLocal.withInitial(
+                        () -> {
+                            try {
+                                return Cipher.getInstance("AES/GCM/NoPadding");
+                            } catch (GeneralSecurityException e) {
+                                throw new IllegalStateException(
+                                        "AES-GCM is unavailable in this JVM", e);
+                            }
+                        });
+
         /** A cipher for a 32-byte key (the key bytes are copied). */
         public RowCipher(byte[] key) {
             checkKey(key, "key");
@@ -139,7 +154,7 @@ public final class StoreKeys {
             Objects.requireNonNull(plaintext, "plaintext");
             byte[] nonce = random(NONCE_LENGTH);
             try {
-                Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher gcm = gcms.get();
                 gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
                 gcm.updateAAD(context);
                 byte[] out = new byte[1 + NONCE_LENGTH + gcm.getOutputSize(plaintext.length)];
@@ -165,7 +180,7 @@ public final class StoreKeys {
                         CryptoException.Reason.MALFORMED, "not an encrypted store value");
             }
             try {
-                Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher gcm = gcms.get();
                 gcm.init(
                         Cipher.DECRYPT_MODE,
                         key,

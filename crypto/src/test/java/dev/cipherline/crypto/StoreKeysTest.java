@@ -88,4 +88,40 @@ class StoreKeysTest {
                 CryptoException.Reason.INVALID_MESSAGE,
                 () -> new StoreKeys.RowCipher(StoreKeys.random(32)).open(sealed, context));
     }
+
+    @Test
+    void oneCipherServesManyValuesOnManyThreadsAlsoAfterAFailedOpen() throws Exception {
+        StoreKeys.RowCipher cipher = new StoreKeys.RowCipher(StoreKeys.random(32));
+        byte[] context = "sessions.record/7".getBytes(StandardCharsets.US_ASCII);
+        byte[] altered = cipher.seal(new byte[] {1, 2, 3}, context);
+        altered[altered.length - 1] ^= 1;
+        Runnable work =
+                () -> {
+                    for (int i = 0; i < 500; i++) {
+                        byte[] plain = StoreKeys.random(1 + i % 300);
+                        try {
+                            assertReason(
+                                    CryptoException.Reason.INVALID_MESSAGE,
+                                    () -> cipher.open(altered, context));
+                            assertArrayEquals(
+                                    plain, cipher.open(cipher.seal(plain, context), context));
+                        } catch (CryptoException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                };
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(work);
+            thread.setUncaughtExceptionHandler((th, e) -> failure.compareAndSet(null, e));
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(null, failure.get());
+    }
 }
