@@ -38,7 +38,7 @@ public record RelayConfig(
               --data DIR             data directory, holds relay.db (default ./relay-data)
               --max-expiry DURATION  longest envelope lifetime, e.g. 30d, 12h, 90m, 45s (default 30d)
               --queue-quota N        most queued envelopes per device (default 100000)
-              --window N             most unacknowledged deliveries per connection (default 64)
+              --window N             most unacknowledged deliveries per connection (default 256)
               --rate-limit N/UNIT[:BURST]
                                      requests per authenticated device, a token bucket of BURST
                                      (default N); UNIT is s, m, h or a duration such as 10s
@@ -90,10 +90,10 @@ public record RelayConfig(
         return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse);
     }
 
-    /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 64. */
+    /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
     public static RelayConfig defaults() {
         return new RelayConfig(
-                "127.0.0.1", 7400, Path.of("relay-data"), Duration.ofDays(30), 100_000, 64);
+                "127.0.0.1", 7400, Path.of("relay-data"), Duration.ofDays(30), 100_000, 256);
     }
 
     /**

@@ -16,7 +16,7 @@ class RelayConfigTest {
         assertEquals(Path.of("relay-data"), c.dataDir());
         assertEquals(Duration.ofDays(30), c.maxExpiry());
         assertEquals(100_000, c.queueQuota());
-        assertEquals(64, c.window());
+        assertEquals(256, c.window());
     }
 
     @Test

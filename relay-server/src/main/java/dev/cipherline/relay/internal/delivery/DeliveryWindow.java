@@ -22,6 +22,10 @@ import java.util.concurrent.Executor;
  * has seen and nothing older is waiting in the store; otherwise the window reads the store again,
  * so a newer entry never overtakes an older one. Expired entries are skipped.
  *
+ * <p>The store is read in pages of at most {@link #PAGE} entries, whatever the window: the window
+ * bounds what is in flight to the client (and the connection's write buffer bounds those bytes),
+ * the page bounds what waits in memory here, at most one and a half pages of envelopes.
+ *
  * <p>Not thread-safe: every method must be called on {@code loop}, which also receives the results
  * of store reads.
  */
@@ -54,7 +58,12 @@ public final class DeliveryWindow {
 
     private final QueueStore store;
     private final DeviceAddress device;
+
+    /** The most entries read from the store at once. */
+    static final int PAGE = 64;
+
     private final int window;
+    private final int page;
     private final Clock clock;
     private final Executor loop;
     private final Sink sink;
@@ -85,6 +94,7 @@ public final class DeliveryWindow {
         this.store = store;
         this.device = device;
         this.window = window;
+        this.page = Math.min(window, PAGE);
         this.clock = clock;
         this.loop = loop;
         this.sink = sink;
@@ -112,7 +122,7 @@ public final class DeliveryWindow {
         } else if (backlogEnd >= 0
                 && !storeHasMore
                 && first == cursor + 1
-                && buffer.size() + entries.size() <= window) {
+                && buffer.size() + entries.size() <= page) {
             buffer().addAll(entries);
             cursor = last;
         } else if (last > cursor) {
@@ -196,10 +206,10 @@ public final class DeliveryWindow {
         if (wrote) {
             sink.flush();
         }
-        // read ahead a window's worth while half a window is still buffered, so that deliveries
-        // do not stop for the store's round trip; the buffer stays under 1.5 windows
-        if (storeHasMore && !reading && buffer.size() <= window / 2) {
-            read(window);
+        // read the next page while half a page is still buffered, so that deliveries do not stop
+        // for the store's round trip; the buffer stays under 1.5 pages
+        if (storeHasMore && !reading && buffer.size() <= page / 2) {
+            read(page);
         }
     }
 

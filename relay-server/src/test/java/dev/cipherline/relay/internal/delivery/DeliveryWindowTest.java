@@ -64,11 +64,46 @@ class DeliveryWindowTest {
         assertTrue(store.reads <= 300 / WINDOW + 2, store.reads + " reads");
     }
 
+    @Test
+    void aWideWindowReadsThePageSizeAtATimeAndKeepsTheWholeWindowInFlight() {
+        Backlog backlog = new Backlog(600);
+        Recorder out = new Recorder();
+        DeliveryWindow wide =
+                new DeliveryWindow(
+                        backlog,
+                        BOB,
+                        256,
+                        Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
+                        Runnable::run,
+                        out);
+        wide.start(600);
+        while (!backlog.pending.isEmpty() && out.delivered.size() < 256) {
+            assertTrue(backlog.pending.size() <= 1, "one read at a time");
+            backlog.completeNext();
+        }
+        assertEquals(256, out.delivered.size(), "the whole window is in flight, not more");
+        assertEquals(DeliveryWindow.PAGE, backlog.largestRead, "reads are a page, not a window");
+        while (out.delivered.size() < 600) {
+            if (!backlog.pending.isEmpty()) {
+                backlog.completeNext();
+            }
+            List<Long> acked =
+                    new ArrayList<>(out.delivered.subList(out.acked, out.delivered.size()));
+            out.acked = out.delivered.size();
+            wide.acked(acked);
+        }
+        for (int i = 0; i < 600; i++) {
+            assertEquals(i + 1, out.delivered.get(i));
+        }
+        assertEquals(1, out.synced);
+    }
+
     /** A device queue of seqs 1..n, each read answered when the test says so. */
     private static final class Backlog implements QueueStore {
         private final int size;
         private final List<Runnable> pending = new ArrayList<>();
         private int reads;
+        private int largestRead;
 
         Backlog(int size) {
             this.size = size;
@@ -82,6 +117,7 @@ class DeliveryWindowTest {
         public CompletableFuture<List<QueueEntry>> read(
                 DeviceAddress device, long afterSeq, int limit) {
             reads++;
+            largestRead = Math.max(largestRead, limit);
             CompletableFuture<List<QueueEntry>> page = new CompletableFuture<>();
             pending.add(
                     () -> {
