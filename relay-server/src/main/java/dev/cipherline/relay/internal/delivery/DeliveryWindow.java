@@ -22,9 +22,10 @@ import java.util.concurrent.Executor;
  * has seen and nothing older is waiting in the store; otherwise the window reads the store again,
  * so a newer entry never overtakes an older one. Expired entries are skipped.
  *
- * <p>The store is read in pages of at most {@link #PAGE} entries, whatever the window: the window
- * bounds what is in flight to the client (and the connection's write buffer bounds those bytes),
- * the page bounds what waits in memory here, at most one and a half pages of envelopes.
+ * <p>The store is read in pages of at most {@link #PAGE} entries and about {@link #PAGE_BYTES} of
+ * ciphertext, whatever the window: the window bounds what is in flight to the client (and the
+ * connection's write buffer bounds those bytes), the page bounds what waits in memory here, about
+ * one and a half pages.
  *
  * <p>Not thread-safe: every method must be called on {@code loop}, which also receives the results
  * of store reads.
@@ -60,10 +61,14 @@ public final class DeliveryWindow {
     private final DeviceAddress device;
 
     /** The most entries read from the store at once. */
-    static final int PAGE = 64;
+    static final int PAGE = 256;
+
+    /** A read from the store ends with the entry that brings its ciphertexts to this size. */
+    static final long PAGE_BYTES = 1 << 20;
 
     private final int window;
     private final int page;
+    private long bufferedBytes;
     private final Clock clock;
     private final Executor loop;
     private final Sink sink;
@@ -122,8 +127,10 @@ public final class DeliveryWindow {
         } else if (backlogEnd >= 0
                 && !storeHasMore
                 && first == cursor + 1
-                && buffer.size() + entries.size() <= page) {
+                && buffer.size() + entries.size() <= page
+                && bufferedBytes + bytes(entries) <= PAGE_BYTES) {
             buffer().addAll(entries);
+            bufferedBytes += bytes(entries);
             cursor = last;
         } else if (last > cursor) {
             storeHasMore = true;
@@ -157,6 +164,7 @@ public final class DeliveryWindow {
     public void stop() {
         stopped = true;
         buffer = EMPTY_BUFFER;
+        bufferedBytes = 0;
     }
 
     /** How many deliveries await an ack. */
@@ -186,6 +194,7 @@ public final class DeliveryWindow {
         long now = clock.millis();
         while (unacked.size() < window && !buffer.isEmpty() && sink.writable()) {
             QueueEntry entry = buffer.poll();
+            bufferedBytes -= entry.ciphertext().length;
             if (!synced && entry.seq() > backlogEnd) {
                 sink.synced();
                 synced = true;
@@ -207,8 +216,11 @@ public final class DeliveryWindow {
             sink.flush();
         }
         // read the next page while half a page is still buffered, so that deliveries do not stop
-        // for the store's round trip; the buffer stays under 1.5 pages
-        if (storeHasMore && !reading && buffer.size() <= page / 2) {
+        // for the store's round trip; the buffer stays under about 1.5 pages
+        if (storeHasMore
+                && !reading
+                && buffer.size() <= page / 2
+                && bufferedBytes <= PAGE_BYTES / 2) {
             read(page);
         }
     }
@@ -216,9 +228,9 @@ public final class DeliveryWindow {
     private void read(int limit) {
         reading = true;
         notifiedWhileReading = false;
-        store.read(device, cursor, limit)
+        store.read(device, cursor, limit, PAGE_BYTES)
                 .whenCompleteAsync(
-                        (page, error) -> {
+                        (entries, error) -> {
                             reading = false;
                             if (stopped) {
                                 return;
@@ -228,15 +240,28 @@ public final class DeliveryWindow {
                                 sink.failed(error);
                                 return;
                             }
-                            for (QueueEntry entry : page) {
+                            for (QueueEntry entry : entries) {
                                 if (entry.seq() > cursor) {
                                     buffer().add(entry);
+                                    bufferedBytes += entry.ciphertext().length;
                                     cursor = entry.seq();
                                 }
                             }
-                            storeHasMore = page.size() >= limit || notifiedWhileReading;
+                            // a short page is the end of the queue unless it ended on its size
+                            storeHasMore =
+                                    entries.size() >= limit
+                                            || bytes(entries) >= PAGE_BYTES
+                                            || notifiedWhileReading;
                             pump();
                         },
                         loop);
+    }
+
+    private static long bytes(List<QueueEntry> entries) {
+        long bytes = 0;
+        for (QueueEntry entry : entries) {
+            bytes += entry.ciphertext().length;
+        }
+        return bytes;
     }
 }

@@ -20,7 +20,19 @@ public interface QueueStore {
      * Up to {@code limit} unexpired entries of the device with seq above {@code afterSeq}, in seq
      * order.
      */
-    CompletableFuture<List<QueueEntry>> read(DeviceAddress device, long afterSeq, int limit);
+    default CompletableFuture<List<QueueEntry>> read(
+            DeviceAddress device, long afterSeq, int limit) {
+        return read(device, afterSeq, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(DeviceAddress, long, int)}, but the page also ends with the entry that brings
+     * its ciphertexts to {@code maxBytes} or more (so it holds at least one entry when any is
+     * queued). A page shorter than {@code limit} whose ciphertexts add up to less than {@code
+     * maxBytes} is the end of the queue.
+     */
+    CompletableFuture<List<QueueEntry>> read(
+            DeviceAddress device, long afterSeq, int limit, long maxBytes);
 
     /** The highest seq in the device's queue, or 0 if it is empty. */
     CompletableFuture<Long> lastSeq(DeviceAddress device);

@@ -98,15 +98,54 @@ class DeliveryWindowTest {
         assertEquals(1, out.synced);
     }
 
+    @Test
+    void largeEnvelopesAreReadAboutAMegabyteAtATimeAndStillDrainToTheEnd() {
+        Backlog backlog = new Backlog(600, 16 * 1024);
+        Recorder out = new Recorder();
+        DeliveryWindow wide =
+                new DeliveryWindow(
+                        backlog,
+                        BOB,
+                        256,
+                        Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
+                        Runnable::run,
+                        out);
+        wide.start(600);
+        backlog.completeNext();
+        // 64 entries of 16 KiB make the page's megabyte; the window still has room
+        assertEquals(64, out.delivered.size());
+        assertTrue(backlog.pending.size() <= 1);
+        while (out.delivered.size() < 600) {
+            if (!backlog.pending.isEmpty()) {
+                backlog.completeNext();
+            }
+            List<Long> acked =
+                    new ArrayList<>(out.delivered.subList(out.acked, out.delivered.size()));
+            out.acked = out.delivered.size();
+            wide.acked(acked);
+        }
+        for (int i = 0; i < 600; i++) {
+            assertEquals(i + 1, out.delivered.get(i));
+        }
+        assertEquals(1, out.synced);
+        assertEquals(600, out.syncedAfter);
+    }
+
     /** A device queue of seqs 1..n, each read answered when the test says so. */
     private static final class Backlog implements QueueStore {
         private final int size;
+        private final int entryBytes;
         private final List<Runnable> pending = new ArrayList<>();
         private int reads;
         private int largestRead;
 
         Backlog(int size) {
+            this(size, 1);
+        }
+
+        Backlog(int size, int entryBytes) {
             this.size = size;
+            this.entryBytes = entryBytes;
         }
 
         void completeNext() {
@@ -115,16 +154,18 @@ class DeliveryWindowTest {
 
         @Override
         public CompletableFuture<List<QueueEntry>> read(
-                DeviceAddress device, long afterSeq, int limit) {
+                DeviceAddress device, long afterSeq, int limit, long maxBytes) {
             reads++;
             largestRead = Math.max(largestRead, limit);
             CompletableFuture<List<QueueEntry>> page = new CompletableFuture<>();
             pending.add(
                     () -> {
                         List<QueueEntry> entries = new ArrayList<>();
+                        long bytes = 0;
                         for (long seq = afterSeq + 1;
-                                seq <= size && entries.size() < limit;
+                                seq <= size && entries.size() < limit && bytes < maxBytes;
                                 seq++) {
+                            bytes += entryBytes;
                             entries.add(
                                     new QueueEntry(
                                             seq,
@@ -134,7 +175,7 @@ class DeliveryWindowTest {
                                             Kind.MESSAGE,
                                             1,
                                             99_999,
-                                            new byte[] {1}));
+                                            new byte[entryBytes]));
                         }
                         page.complete(entries);
                     });

@@ -396,7 +396,7 @@ final class SqliteQueues {
     }
 
     static List<QueueEntry> read(
-            Statements db, DeviceAddress device, long afterSeq, int limit, long now)
+            Statements db, DeviceAddress device, long afterSeq, int limit, long maxBytes, long now)
             throws SQLException {
         PreparedStatement s =
                 db.get(
@@ -412,8 +412,12 @@ final class SqliteQueues {
         s.setLong(4, now);
         s.setInt(5, limit);
         List<QueueEntry> page = new ArrayList<>();
+        long bytes = 0;
         try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
+            // rows are stepped one at a time: stopping here leaves the rest unread
+            while (bytes < maxBytes && rs.next()) {
+                byte[] ciphertext = rs.getBytes(7);
+                bytes += ciphertext.length;
                 page.add(
                         new QueueEntry(
                                 rs.getLong(1),
@@ -423,7 +427,7 @@ final class SqliteQueues {
                                 Kind.MESSAGE,
                                 rs.getLong(5),
                                 rs.getLong(6),
-                                rs.getBytes(7)));
+                                ciphertext));
             }
         }
         return page;

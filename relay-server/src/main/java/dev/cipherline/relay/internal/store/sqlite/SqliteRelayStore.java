@@ -216,9 +216,9 @@ public final class SqliteRelayStore implements RelayStore {
 
     @Override
     public CompletableFuture<List<QueueEntry>> read(
-            DeviceAddress device, long afterSeq, int limit) {
+            DeviceAddress device, long afterSeq, int limit, long maxBytes) {
         long now = clock.millis();
-        return read(db -> SqliteQueues.read(db, device, afterSeq, limit, now));
+        return read(db -> SqliteQueues.read(db, device, afterSeq, limit, maxBytes, now));
     }
 
     @Override

@@ -481,6 +481,21 @@ class SqliteRelayStoreTest {
     }
 
     @Test
+    void aReadEndsWithTheEntryThatReachesItsSize() {
+        for (int i = 0; i < 5; i++) {
+            store.store(send("b" + i, "entry" + i, BOB_1)).join(); // 9 bytes each: "entryN->1"
+        }
+        assertEquals(1, store.read(BOB_1.address(), 0, 10, 1).join().size(), "at least one");
+        assertEquals(2, store.read(BOB_1.address(), 0, 10, 18).join().size());
+        assertEquals(3, store.read(BOB_1.address(), 0, 10, 19).join().size());
+        assertEquals(
+                List.of(3L, 4L, 5L),
+                store.read(BOB_1.address(), 2, 10, 1_000).join().stream()
+                        .map(QueueEntry::seq)
+                        .toList());
+    }
+
+    @Test
     void committedEntriesSurviveAReopen() throws Exception {
         store.store(send("d1", "durable", BOB_1)).join();
         store.close();
