@@ -26,14 +26,7 @@ class DeliveryWindowTest {
 
     private final Backlog store = new Backlog(300);
     private final Recorder sink = new Recorder();
-    private final DeliveryWindow window =
-            new DeliveryWindow(
-                    store,
-                    BOB,
-                    WINDOW,
-                    Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
-                    Runnable::run,
-                    sink);
+    private final DeliveryWindow window = windowOver(store, WINDOW, sink);
 
     @Test
     void readsTheNextPageBeforeTheBufferRunsDry() {
@@ -47,20 +40,7 @@ class DeliveryWindowTest {
     @Test
     void drainsABacklogInOrderAndSaysSyncedOnceAfterIt() {
         window.start(300);
-        while (sink.delivered.size() < 300) {
-            if (!store.pending.isEmpty()) {
-                store.completeNext();
-            }
-            List<Long> out =
-                    new ArrayList<>(sink.delivered.subList(sink.acked, sink.delivered.size()));
-            sink.acked = sink.delivered.size();
-            window.acked(out);
-        }
-        for (int i = 0; i < 300; i++) {
-            assertEquals(i + 1, sink.delivered.get(i));
-        }
-        assertEquals(1, sink.synced);
-        assertEquals(300, sink.syncedAfter);
+        drainInOrder(window, store, sink, 300);
         assertTrue(store.reads <= 300 / WINDOW + 2, store.reads + " reads");
     }
 
@@ -68,14 +48,7 @@ class DeliveryWindowTest {
     void aWideWindowReadsThePageSizeAtATimeAndKeepsTheWholeWindowInFlight() {
         Backlog backlog = new Backlog(600);
         Recorder out = new Recorder();
-        DeliveryWindow wide =
-                new DeliveryWindow(
-                        backlog,
-                        BOB,
-                        256,
-                        Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
-                        Runnable::run,
-                        out);
+        DeliveryWindow wide = windowOver(backlog, 256, out);
         wide.start(600);
         while (!backlog.pending.isEmpty() && out.delivered.size() < 256) {
             assertTrue(backlog.pending.size() <= 1, "one read at a time");
@@ -83,52 +56,51 @@ class DeliveryWindowTest {
         }
         assertEquals(256, out.delivered.size(), "the whole window is in flight, not more");
         assertEquals(DeliveryWindow.PAGE, backlog.largestRead, "reads are a page, not a window");
-        while (out.delivered.size() < 600) {
-            if (!backlog.pending.isEmpty()) {
-                backlog.completeNext();
-            }
-            List<Long> acked =
-                    new ArrayList<>(out.delivered.subList(out.acked, out.delivered.size()));
-            out.acked = out.delivered.size();
-            wide.acked(acked);
-        }
-        for (int i = 0; i < 600; i++) {
-            assertEquals(i + 1, out.delivered.get(i));
-        }
-        assertEquals(1, out.synced);
+        drainInOrder(wide, backlog, out, 600);
     }
 
     @Test
     void largeEnvelopesAreReadAboutAMegabyteAtATimeAndStillDrainToTheEnd() {
         Backlog backlog = new Backlog(600, 16 * 1024);
         Recorder out = new Recorder();
-        DeliveryWindow wide =
-                new DeliveryWindow(
-                        backlog,
-                        BOB,
-                        256,
-                        Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
-                        Runnable::run,
-                        out);
+        DeliveryWindow wide = windowOver(backlog, 256, out);
         wide.start(600);
         backlog.completeNext();
         // 64 entries of 16 KiB make the page's megabyte; the window still has room
         assertEquals(64, out.delivered.size());
         assertTrue(backlog.pending.size() <= 1);
-        while (out.delivered.size() < 600) {
+        drainInOrder(wide, backlog, out, 600);
+    }
+
+    private static DeliveryWindow windowOver(Backlog backlog, int size, Recorder out) {
+        return new DeliveryWindow(
+                backlog,
+                BOB,
+                size,
+                Clock.fixed(Instant.ofEpochMilli(1_000), ZoneOffset.UTC),
+                Runnable::run,
+                out);
+    }
+
+    /**
+     * Answers every read and acks everything delivered until {@code n} entries are out; checks they
+     * came in order, with {@code synced} once right after the backlog.
+     */
+    private static void drainInOrder(DeliveryWindow window, Backlog backlog, Recorder out, int n) {
+        while (out.delivered.size() < n) {
             if (!backlog.pending.isEmpty()) {
                 backlog.completeNext();
             }
             List<Long> acked =
                     new ArrayList<>(out.delivered.subList(out.acked, out.delivered.size()));
             out.acked = out.delivered.size();
-            wide.acked(acked);
+            window.acked(acked);
         }
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < n; i++) {
             assertEquals(i + 1, out.delivered.get(i));
         }
         assertEquals(1, out.synced);
-        assertEquals(600, out.syncedAfter);
+        assertEquals(n, out.syncedAfter);
     }
 
     /** A device queue of seqs 1..n, each read answered when the test says so. */
