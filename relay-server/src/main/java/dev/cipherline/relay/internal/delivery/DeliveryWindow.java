@@ -122,15 +122,16 @@ public final class DeliveryWindow {
         }
         long first = entries.get(0).seq();
         long last = entries.get(entries.size() - 1).seq();
+        long size = bytes(entries);
         if (reading) {
             notifiedWhileReading = true;
         } else if (backlogEnd >= 0
                 && !storeHasMore
                 && first == cursor + 1
                 && buffer.size() + entries.size() <= page
-                && bufferedBytes + bytes(entries) <= PAGE_BYTES) {
+                && bufferedBytes + size <= PAGE_BYTES) {
             buffer().addAll(entries);
-            bufferedBytes += bytes(entries);
+            bufferedBytes += size;
             cursor = last;
         } else if (last > cursor) {
             storeHasMore = true;
@@ -240,7 +241,9 @@ public final class DeliveryWindow {
                                 sink.failed(error);
                                 return;
                             }
+                            long pageBytes = 0;
                             for (QueueEntry entry : entries) {
+                                pageBytes += entry.ciphertext().length;
                                 if (entry.seq() > cursor) {
                                     buffer().add(entry);
                                     bufferedBytes += entry.ciphertext().length;
@@ -250,7 +253,7 @@ public final class DeliveryWindow {
                             // a short page is the end of the queue unless it ended on its size
                             storeHasMore =
                                     entries.size() >= limit
-                                            || bytes(entries) >= PAGE_BYTES
+                                            || pageBytes >= PAGE_BYTES
                                             || notifiedWhileReading;
                             pump();
                         },

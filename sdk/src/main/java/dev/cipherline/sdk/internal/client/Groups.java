@@ -433,20 +433,7 @@ final class Groups {
 
     /** Queues a control message to {@code peer} over the pairwise session. */
     private void queue(Connection c, String peer, byte[] body) throws SQLException {
-        MessageId id = MessageId.random();
-        long now = clock.millis();
-        long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
-        byte[] sealed =
-                SendQueue.seal(
-                        SealedPayload.KIND_MESSAGE,
-                        ownAccount,
-                        ownDevice,
-                        peer,
-                        id,
-                        now,
-                        expiresAt,
-                        body);
-        outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
+        SendQueue.queueControl(c, outbox, ownAccount, ownDevice, peer, body, clock.millis());
     }
 
     private GroupStore.Row resolve(String ref) {

@@ -1,7 +1,5 @@
 package dev.cipherline.sdk.internal.client;
 
-import dev.cipherline.crypto.SealedPayload;
-import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -104,19 +102,13 @@ final class Receipts {
     }
 
     private void queue(Connection c, String peer, Content.Receipt receipt) throws SQLException {
-        MessageId id = MessageId.random();
-        long now = clock.millis();
-        long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
-        byte[] sealed =
-                SendQueue.seal(
-                        SealedPayload.KIND_MESSAGE,
-                        ownAccount,
-                        ownDevice,
-                        peer,
-                        id,
-                        now,
-                        expiresAt,
-                        Content.encodeReceipt(receipt));
-        outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
+        SendQueue.queueControl(
+                c,
+                outbox,
+                ownAccount,
+                ownDevice,
+                peer,
+                Content.encodeReceipt(receipt),
+                clock.millis());
     }
 }

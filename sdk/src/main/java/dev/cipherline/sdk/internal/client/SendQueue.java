@@ -6,6 +6,8 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Queues a text message the app sends to one account: seals it with its bound header and writes its
@@ -68,6 +70,34 @@ final class SendQueue {
                             held ? OutboxStore.HELD : now);
                     return row;
                 });
+    }
+
+    /**
+     * Queues a control message (a receipt, a group change) to {@code peer} in the caller's
+     * transaction: a new message ID, the default expiry, sealed with its bound header, due now.
+     */
+    static void queueControl(
+            Connection c,
+            OutboxStore outbox,
+            String ownAccount,
+            int ownDevice,
+            String peer,
+            byte[] content,
+            long now)
+            throws SQLException {
+        MessageId id = MessageId.random();
+        long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
+        byte[] sealed =
+                seal(
+                        SealedPayload.KIND_MESSAGE,
+                        ownAccount,
+                        ownDevice,
+                        peer,
+                        id,
+                        now,
+                        expiresAt,
+                        content);
+        outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
     }
 
     /**
