@@ -47,7 +47,7 @@ public final class RelayLoad {
                                     backlog beyond the default per-device burst of 10,000
               --client-threads N    load generator event loops (2)
               --timeout SECONDS     bound on each phase of a workload (300)
-              --warmup-seconds S    online traffic (50 pairs, other devices) run through each
+              --warmup-seconds S    online and offline traffic (other devices) run through each
                                     fresh relay before its workload is measured, so that the
                                     figures are of a warmed-up JVM (20; 0 for none; 2 if --quick)
               --quick               small counts, for a smoke run in seconds
@@ -117,16 +117,26 @@ public final class RelayLoad {
     }
 
     /**
-     * Runs online traffic between 50 pairs of devices of its own for about {@code seconds}, so that
-     * the relay's JIT compiler has done its work before the workload is measured. A real relay runs
-     * for days; the first seconds of a fresh JVM are not what its users see.
+     * Runs traffic between devices of its own for about {@code seconds}, so that the JIT compilers
+     * of the relay and of this generator have done their work before the workload is measured: an
+     * online round between 50 pairs, then an offline round (2,000 envelopes stored for an offline
+     * device, which then connects and drains them), and so on. A real relay runs for days; the
+     * first seconds of a fresh JVM are not what its users see.
      */
     private static void warmUp(Args a, RelayProcess relay, ClientGroup clients, int seconds)
             throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            var o = new OnlineWorkload.Options(50, 200, 0, 10, a.size, a.timeout);
-            Map<String, Object> round = new OnlineWorkload(o).run(relay, clients);
+        for (int i = 0; System.nanoTime() < end; i++) {
+            Map<String, Object> round =
+                    i % 2 == 0
+                            ? new OnlineWorkload(
+                                            new OnlineWorkload.Options(
+                                                    50, 200, 0, 10, a.size, a.timeout))
+                                    .run(relay, clients)
+                            : new OfflineWorkload(
+                                            new OfflineWorkload.Options(
+                                                    2_000, 100, a.size, a.timeout))
+                                    .run(relay, clients);
             if (Boolean.FALSE.equals(round.get("completed"))) {
                 throw new java.io.IOException("the relay warm-up did not complete: " + round);
             }
