@@ -29,6 +29,11 @@ public final class ChatException extends RuntimeException {
          * one, or one of another kind than the store was created with.
          */
         LOCKED,
+        /**
+         * The local store is open in another client, in this process or another one; a store admits
+         * one client at a time. Close that one first.
+         */
+        IN_USE,
         /** The local store could not be read or written. */
         STORE_FAILURE,
         /** A message or key failed a cryptographic check. */

@@ -86,11 +86,25 @@ class AtRestEncryptionTest {
             assertEquals(SECRET_1, bobEvents.awaitMessages(1).get(0).text());
             b.send(alice.accountId().value(), SECRET_2).accepted().get(30, TimeUnit.SECONDS);
             assertEquals(SECRET_2, aliceEvents.awaitMessages(1).get(0).text());
-            // scan while both are open, write-ahead logs included
-            assertNoSecretsIn(dir.resolve("alice"), secretsOf("alice", alice, bob));
-            assertNoSecretsIn(dir.resolve("bob"), secretsOf("bob", bob, alice));
+            // the files as they are while both are open, write-ahead logs included
+            snapshot(dir.resolve("alice"), dir.resolve("alice-open"));
+            snapshot(dir.resolve("bob"), dir.resolve("bob-open"));
         }
+        // the secrets are read through a store of its own, which opens once the client closed
+        assertNoSecretsIn(dir.resolve("alice-open"), secretsOf("alice", alice, bob));
+        assertNoSecretsIn(dir.resolve("bob-open"), secretsOf("bob", bob, alice));
         return new AccountInfo[] {alice, bob};
+    }
+
+    private static void snapshot(Path home, Path copy) throws Exception {
+        Files.createDirectories(copy);
+        try (var list = Files.list(home)) {
+            for (Path file : list.toList()) {
+                if (file.getFileName().toString().startsWith(Database.FILE_NAME)) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+        }
     }
 
     @Test
@@ -226,7 +240,7 @@ class AtRestEncryptionTest {
                         ? new StoreKeyTable.Unlock(
                                 StoreKeyTable.Scheme.PASSPHRASE, alicePassphrase, null)
                         : new StoreKeyTable.Unlock(StoreKeyTable.Scheme.APP_KEY, null, bobKey);
-        // a second connection to the same file, through the SDK's own decryption
+        // the store, opened through the SDK's own decryption
         try (Database db = Database.open(dir.resolve(who), unlock)) {
             LocalIdentity local = new IdentityStore(db).load().orElseThrow();
             Identity identity = Identity.fromSerialized(local.identityKeyPair());

@@ -25,7 +25,7 @@ public abstract sealed class CliError extends RuntimeException {
         }
     }
 
-    /** No account in the home directory, or one already there; exit 3. */
+    /** No account in the home directory, one already there, or the home in use; exit 3. */
     public static final class WrongState extends CliError {
         public WrongState(String sentence) {
             super(sentence, null);

@@ -42,7 +42,7 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
         String sentence = error.getMessage() == null ? error.reason().name() : error.getMessage();
         return switch (error.reason()) {
             case INVALID_ARGUMENT -> new CliError.Usage(sentence);
-            case NOT_INITIALIZED, ALREADY_INITIALIZED -> new CliError.WrongState(sentence);
+            case NOT_INITIALIZED, ALREADY_INITIALIZED, IN_USE -> new CliError.WrongState(sentence);
             case RELAY_UNREACHABLE, TIMEOUT -> new CliError.Unreachable(sentence);
             case REJECTED, UNKNOWN_CONTACT -> new CliError.Rejected(sentence);
             case AUTH_FAILED -> new CliError.AuthFailed(sentence);

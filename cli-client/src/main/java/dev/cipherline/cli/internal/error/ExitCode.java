@@ -11,7 +11,10 @@ public enum ExitCode {
     OK(0, "Success."),
     INTERNAL(1, "Internal error (a bug, or the local store could not be read or written)."),
     USAGE(2, "Usage error: bad arguments, an invalid account ID or relay URL."),
-    STATE(3, "The home directory holds no account (run init), or already holds one (init)."),
+    STATE(
+            3,
+            "The home directory holds no account (run init), already holds one (init), or is in"
+                    + " use by another cipherline command."),
     UNREACHABLE(
             4,
             "The relay could not be reached or did not answer in time; unsent messages"

@@ -23,6 +23,7 @@ class ErrorMapperTest {
                     Map.entry(Reason.INVALID_ARGUMENT, 2),
                     Map.entry(Reason.NOT_INITIALIZED, 3),
                     Map.entry(Reason.ALREADY_INITIALIZED, 3),
+                    Map.entry(Reason.IN_USE, 3),
                     Map.entry(Reason.RELAY_UNREACHABLE, 4),
                     Map.entry(Reason.TIMEOUT, 4),
                     Map.entry(Reason.REJECTED, 5),

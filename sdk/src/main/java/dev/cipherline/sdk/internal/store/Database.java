@@ -100,11 +100,33 @@ public final class Database implements AutoCloseable {
             // and, for an INSERT, prepares and runs "SELECT last_insert_rowid()" after it: a tenth
             // of the SDK's CPU per message in the burst benchmark
             config.setGetGeneratedKeys(false);
+            // the driver's default waits 3 s for a lock; the store's lock is taken once, below
+            config.setBusyTimeout(0);
             connection =
                     config.createConnection(
                             "jdbc:sqlite:" + home.resolve(FILE_NAME).toAbsolutePath());
             try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
+                // One client per store: the SDK keeps session records in memory and writes them
+                // through, so a second process on the same store would encrypt from a stale
+                // ratchet. In EXCLUSIVE mode the connection takes the file's lock when it opens the
+                // WAL and keeps it until it closes (which also spares two lock system calls per
+                // transaction and the shared-memory index); with no busy timeout yet, a store that
+                // another client holds fails here at once.
+                s.execute("PRAGMA locking_mode=EXCLUSIVE");
+                try {
+                    s.execute("PRAGMA journal_mode=WAL");
+                } catch (SQLException e) {
+                    if (busy(e)) {
+                        throw new ChatException(
+                                ChatException.Reason.IN_USE,
+                                "the store in "
+                                        + home
+                                        + " is in use by another Cipherline client; close that"
+                                        + " one first",
+                                e);
+                    }
+                    throw e;
+                }
                 // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
                 // An incoming message is acknowledged to the relay (which then deletes its copy)
                 // right after its commit, and a session step is committed before the envelope it
@@ -119,17 +141,30 @@ public final class Database implements AutoCloseable {
             Schema.migrate(connection);
             return new Database(StatementCache.wrap(connection));
         } catch (SQLException e) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // already failing
-                }
-            }
+            closeQuietly(connection);
             throw new ChatException(
                     ChatException.Reason.STORE_FAILURE,
                     "cannot open the store in " + home + ": " + e.getMessage(),
                     e);
+        } catch (ChatException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** SQLITE_BUSY (any extended code): another connection holds the lock. */
+    private static boolean busy(SQLException e) {
+        return e instanceof org.sqlite.SQLiteException se
+                && (se.getResultCode().code & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
         }
     }
 
