@@ -147,6 +147,17 @@ class CliContractIT {
                     alice.run("init", "--relay", relay.url().toString(), "--no-passphrase");
             assertEquals(3, twice.exitCode(), twice.toString());
             assertOneSentence(twice);
+
+            // one client per home: while an app (this test) has alice's store open, a command
+            // on it is refused at once; once the app closed it, the command works again
+            try (var app = Accounts.open(dir.resolve("alice"), new RecordingListener())) {
+                Cli.Result inUse = alice.run("whoami");
+                assertEquals(3, inUse.exitCode(), inUse.toString());
+                assertTrue(inUse.stderr().contains("in use"), inUse.toString());
+                assertOneSentence(inUse);
+            }
+            Cli.Result free = alice.run("whoami");
+            assertEquals(0, free.exitCode(), free.toString());
         }
     }
 
