@@ -262,6 +262,12 @@ final class Schema {
                             parallelism INTEGER,
                             wrapped_key BLOB NOT NULL)
                         """
+                    },
+                    new String[] {
+                        // every message moves its conversation's last_activity, so this index cost
+                        // a page written per message sent or received; the conversation list reads
+                        // the whole table anyway and sorts its rows (one per peer) in memory
+                        "DROP INDEX conversations_by_activity"
                     });
 
     private Schema() {}
