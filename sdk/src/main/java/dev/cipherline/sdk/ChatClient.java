@@ -98,8 +98,8 @@ public final class ChatClient implements AutoCloseable {
      * @return the new account
      * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity;
      *     RELAY_UNREACHABLE if the relay cannot be reached; REJECTED if it refused the
-     *     registration; INVALID_ARGUMENT if the URL is not http or https; STORE_FAILURE if the
-     *     store cannot be written
+     *     registration; INVALID_ARGUMENT if the URL is not http or https; IN_USE if a client has a
+     *     store in {@code home} open; STORE_FAILURE if the store cannot be written
      */
     public static AccountInfo initialize(Path home, URI relayUrl, @Nullable String name) {
         return initialize(home, relayUrl, name, StoreProtection.none());
@@ -125,7 +125,7 @@ public final class ChatClient implements AutoCloseable {
      * have the store open.
      *
      * @throws ChatException LOCKED if {@code current} does not open the store; NOT_INITIALIZED if
-     *     {@code home} holds no identity; STORE_FAILURE
+     *     {@code home} holds no identity; IN_USE if a client has the store open; STORE_FAILURE
      */
     public static void changeProtection(Path home, StoreProtection current, StoreProtection next) {
         Objects.requireNonNull(home, "home");
@@ -144,7 +144,8 @@ public final class ChatClient implements AutoCloseable {
     /**
      * Whether {@code home} holds an identity.
      *
-     * @throws ChatException STORE_FAILURE if the store exists but cannot be read
+     * @throws ChatException STORE_FAILURE if the store exists but cannot be read; IN_USE if a
+     *     client has it open
      */
     public static boolean isInitialized(Path home) {
         Objects.requireNonNull(home, "home");
@@ -155,7 +156,8 @@ public final class ChatClient implements AutoCloseable {
      * Whether the store in {@code home} was created with {@link StoreProtection#passphrase}, so a
      * passphrase must be asked for before opening it. Reads no secret.
      *
-     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; IN_USE if a client
+     *     has the store open; STORE_FAILURE
      */
     public static boolean requiresPassphrase(Path home) {
         Objects.requireNonNull(home, "home");
@@ -165,7 +167,8 @@ public final class ChatClient implements AutoCloseable {
     /**
      * Whether the store in {@code home} was created with {@link StoreProtection#appKey}.
      *
-     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; STORE_FAILURE
+     * @throws ChatException NOT_INITIALIZED if {@code home} holds no identity; IN_USE if a client
+     *     has the store open; STORE_FAILURE
      */
     public static boolean requiresAppKey(Path home) {
         Objects.requireNonNull(home, "home");
@@ -635,13 +638,6 @@ public final class ChatClient implements AutoCloseable {
         }
 
         /**
-         * Opens the store, hands every stored message not yet handed to the app to the listener,
-         * and starts connecting in the background. Never blocks on the network.
-         *
-         * @throws ChatException INVALID_ARGUMENT if no home was set; NOT_INITIALIZED if the home
-         *     holds no identity; STORE_FAILURE if the store cannot be opened
-         */
-        /**
          * Whether messages to a contact whose identity changed ({@link
          * ChatClient#changeContactIdentity}) wait until the user accepts the change (default:
          * false, they are sent to the new account at once).
@@ -661,6 +657,16 @@ public final class ChatClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opens the store, hands every stored message not yet handed to the app to the listener,
+         * and starts connecting in the background. Never blocks on the network. The client holds
+         * the store until {@link ChatClient#close}: a store admits one client at a time.
+         *
+         * @throws ChatException INVALID_ARGUMENT if no home was set; NOT_INITIALIZED if the home
+         *     holds no identity; IN_USE if another client (in this process or another) has the
+         *     store open; LOCKED if the protection does not open it; STORE_FAILURE if the store
+         *     cannot be opened
+         */
         public ChatClient build() {
             if (home == null) {
                 throw new ChatException(
