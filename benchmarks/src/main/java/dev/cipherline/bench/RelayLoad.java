@@ -1,6 +1,7 @@
 package dev.cipherline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.bench.internal.relay.AppWorkload;
 import dev.cipherline.bench.internal.relay.ClientGroup;
 import dev.cipherline.bench.internal.relay.FanOutWorkload;
 import dev.cipherline.bench.internal.relay.FaultWorkload;
@@ -36,7 +37,9 @@ public final class RelayLoad {
               FAULT  W1 while the relay is SIGKILLed and restarted once; checks that every
                      accepted envelope is delivered and none is stored twice:
                      --pairs K (100) --messages N (200) --window W (10)
-              all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4, FAULT
+              APP    two SDK clients in this process, send to onMessage through the relay:
+                     --messages N (500) one at a time (latency percentiles), then N at once
+              all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4, FAULT (not APP)
 
             Options:
               --size B              envelope bytes (256)
@@ -167,7 +170,7 @@ public final class RelayLoad {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "W1", "W2", "W3", "W4", "FAULT", "all" -> a.workloads.add(arg);
+                    case "W1", "W2", "W3", "W4", "FAULT", "APP", "all" -> a.workloads.add(arg);
                     case "--pairs" -> a.pairs = positive(args, ++i, arg);
                     case "--messages" -> a.messages = positive(args, ++i, arg);
                     case "--window" -> a.window = positive(args, ++i, arg);
@@ -239,6 +242,7 @@ public final class RelayLoad {
                     case "W3" -> runs.add(w3());
                     case "W4" -> runs.add(w4());
                     case "FAULT" -> runs.add(fault());
+                    case "APP" -> runs.add(app());
                     default -> {
                         runs.add(w1(quick ? 10 : 100, 10));
                         runs.add(w1(quick ? 50 : 1000, 10));
@@ -274,6 +278,11 @@ public final class RelayLoad {
                             Duration.ofSeconds(quick ? 1 : 5),
                             timeout);
             return new Run("W3", Map.of("connections", o.connections()), new IdleWorkload(o)::run);
+        }
+
+        private Run app() {
+            var o = new AppWorkload.Options(or(messages, 500, 20), quick ? 20 : 1_000, timeout);
+            return new Run("APP", Map.of("messages", o.messages()), new AppWorkload(o)::run);
         }
 
         private Run fault() {

@@ -140,10 +140,12 @@ public final class Registrar {
     }
 
     /**
-     * Configures an HTTP client builder for a relay: a plain {@code http} relay gets a client
-     * without TLS, which spares every process loading the platform's trusted certificates.
+     * Configures an HTTP client builder for a relay: sockets with Nagle's algorithm off ({@link
+     * NoDelaySocketFactory}), and for a plain {@code http} relay a client without TLS, which spares
+     * every process loading the platform's trusted certificates.
      */
     public static OkHttpClient.Builder forRelay(URI relayUrl, OkHttpClient.Builder builder) {
+        builder.socketFactory(NoDelaySocketFactory.INSTANCE);
         if ("http".equalsIgnoreCase(relayUrl.getScheme())) {
             builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         }

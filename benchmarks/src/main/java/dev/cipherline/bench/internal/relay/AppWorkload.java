@@ -1,0 +1,186 @@
+package dev.cipherline.bench.internal.relay;
+
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.IncomingMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * APP: the latency an app sees, from {@code send} on one SDK client to {@code onMessage} on
+ * another, through the relay. Two real clients (each with its own store, synced as the SDK syncs:
+ * before anything leaves the device) run in this process and talk to the relay over loopback. First
+ * {@code messages} messages one at a time (the next is sent when the previous arrived): the latency
+ * percentiles; then {@code messages} sent at once: the time until the last arrived. Both phases
+ * check arrival order and duplicates. A warm-up of the same two phases runs first.
+ */
+public final class AppWorkload {
+    /** What to run. */
+    public record Options(int messages, int warmup, Duration timeout) {}
+
+    private final Options o;
+
+    public AppWorkload(Options options) {
+        this.o = options;
+    }
+
+    /** Runs against a fresh relay and returns the fields of its JSON line. */
+    public Map<String, Object> run(RelayProcess relay, ClientGroup unused) throws Exception {
+        Path dir = Files.createTempDirectory("cipherline-bench-app-");
+        try {
+            ChatClient.initialize(dir.resolve("alice"), relay.url(), "alice");
+            AccountInfo bob = ChatClient.initialize(dir.resolve("bob"), relay.url(), "bob");
+            Inbox inbox = new Inbox();
+            try (ChatClient alice =
+                            ChatClient.builder()
+                                    .home(dir.resolve("alice"))
+                                    .listener(new ChatListener() {})
+                                    .build();
+                    ChatClient receiver =
+                            ChatClient.builder().home(dir.resolve("bob")).listener(inbox).build()) {
+                long wait = o.timeout().toMillis();
+                alice.synced().get(wait, TimeUnit.MILLISECONDS);
+                receiver.synced().get(wait, TimeUnit.MILLISECONDS);
+                Phase phase = new Phase(alice, bob.accountId().value(), inbox, wait);
+
+                phase.oneAtATime(o.warmup());
+                phase.allAtOnce(o.warmup());
+
+                long cpu0 = relay.cpuNanos();
+                long[] latencies = phase.oneAtATime(o.messages());
+                long loneCpu = relay.cpuNanos() - cpu0;
+                long cpu1 = relay.cpuNanos();
+                long burstNanos = phase.allAtOnce(o.messages());
+                long burstCpu = relay.cpuNanos() - cpu1;
+
+                Latencies lat = new Latencies(latencies);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("messages", o.messages());
+                out.put("warmup_messages", o.warmup());
+                out.put("completed", phase.problem == null);
+                if (phase.problem != null) {
+                    out.put("failure", phase.problem);
+                }
+                out.put("one_at_a_time_ms_p50", lat.percentileMs(50));
+                out.put("one_at_a_time_ms_p90", lat.percentileMs(90));
+                out.put("one_at_a_time_ms_p99", lat.percentileMs(99));
+                out.put("one_at_a_time_ms_max", lat.maxMs());
+                out.put(
+                        "one_at_a_time_relay_cpu_us_per_msg",
+                        Latencies.round(loneCpu / 1e3 / o.messages()));
+                out.put("all_at_once_seconds", Latencies.round(burstNanos / 1e9));
+                out.put("all_at_once_msgs_per_s", Math.round(o.messages() / (burstNanos / 1e9)));
+                out.put(
+                        "all_at_once_relay_cpu_us_per_msg",
+                        Latencies.round(burstCpu / 1e3 / o.messages()));
+                return out;
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** One arrival: the message's text and when {@code onMessage} ran. */
+    private record Arrival(String text, long nanos) {}
+
+    /** Bob's listener: queues every arrival with its time. */
+    private static final class Inbox implements ChatListener {
+        final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onMessage(IncomingMessage message) {
+            arrivals.add(new Arrival(message.text(), System.nanoTime()));
+        }
+    }
+
+    /** Sends numbered texts from alice to bob and checks what arrives. */
+    private static final class Phase {
+        private final ChatClient alice;
+        private final String to;
+        private final Inbox inbox;
+        private final long waitMillis;
+        private int next;
+        String problem;
+
+        Phase(ChatClient alice, String to, Inbox inbox, long waitMillis) {
+            this.alice = alice;
+            this.to = to;
+            this.inbox = inbox;
+            this.waitMillis = waitMillis;
+        }
+
+        /** {@code n} messages, each sent once the previous arrived; their latencies. */
+        long[] oneAtATime(int n) throws InterruptedException {
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                String text = text(next++);
+                long t0 = System.nanoTime();
+                alice.send(to, text);
+                Arrival a = await(text);
+                if (a == null) {
+                    return java.util.Arrays.copyOf(out, i);
+                }
+                out[i] = a.nanos() - t0;
+            }
+            return out;
+        }
+
+        /** {@code n} messages sent at once; the nanoseconds until the last arrived. */
+        long allAtOnce(int n) throws InterruptedException {
+            int first = next;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                alice.send(to, text(next++));
+            }
+            long last = t0;
+            for (int i = first; i < first + n; i++) {
+                Arrival a = await(text(i));
+                if (a == null) {
+                    break;
+                }
+                last = a.nanos();
+            }
+            return last - t0;
+        }
+
+        /** The next arrival, which must be {@code text}; null (and a problem) otherwise. */
+        private Arrival await(String text) throws InterruptedException {
+            Arrival a = inbox.arrivals.poll(waitMillis, TimeUnit.MILLISECONDS);
+            if (a == null) {
+                fail("no message within the timeout; expected " + text);
+            } else if (!a.text().equals(text)) {
+                fail("expected " + text + " but " + a.text() + " arrived (order or duplicate)");
+                return null;
+            }
+            return a;
+        }
+
+        private void fail(String why) {
+            if (problem == null) {
+                problem = why;
+            }
+        }
+
+        private static String text(int i) {
+            return "message " + i + " " + "x".repeat(200);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
