@@ -56,12 +56,8 @@ public final class AppWorkload {
                 phase.oneAtATime(o.warmup());
                 phase.allAtOnce(o.warmup());
 
-                long cpu0 = relay.cpuNanos();
                 long[] latencies = phase.oneAtATime(o.messages());
-                long loneCpu = relay.cpuNanos() - cpu0;
-                long cpu1 = relay.cpuNanos();
                 long burstNanos = phase.allAtOnce(o.messages());
-                long burstCpu = relay.cpuNanos() - cpu1;
 
                 Latencies lat = new Latencies(latencies);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -75,14 +71,8 @@ public final class AppWorkload {
                 out.put("one_at_a_time_ms_p90", lat.percentileMs(90));
                 out.put("one_at_a_time_ms_p99", lat.percentileMs(99));
                 out.put("one_at_a_time_ms_max", lat.maxMs());
-                out.put(
-                        "one_at_a_time_relay_cpu_us_per_msg",
-                        Latencies.round(loneCpu / 1e3 / o.messages()));
                 out.put("all_at_once_seconds", Latencies.round(burstNanos / 1e9));
                 out.put("all_at_once_msgs_per_s", Math.round(o.messages() / (burstNanos / 1e9)));
-                out.put(
-                        "all_at_once_relay_cpu_us_per_msg",
-                        Latencies.round(burstCpu / 1e3 / o.messages()));
                 return out;
             }
         } finally {
