@@ -111,6 +111,9 @@ public final class RelayServer implements AutoCloseable {
                         .channel(transport.serverChannel())
                         // one allocator for all: each connection keeps only its own handle
                         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
+                        // Netty's default on Linux, said here because latency depends on it: a
+                        // small frame must not wait for the client's delayed ACK of the last one
+                        .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(initializer);
         try {
             serverChannel =
