@@ -60,13 +60,4 @@ final class Devices {
         byte[] reply = b.encrypt(aIdentity.accountId(), DEVICE, new byte[] {2});
         a.decrypt(bIdentity.accountId(), DEVICE, reply);
     }
-
-    /** Deletes a temporary folder and everything in it. */
-    static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-        }
-    }
 }

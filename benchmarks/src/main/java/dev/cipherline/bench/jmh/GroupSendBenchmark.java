@@ -135,7 +135,7 @@ public class GroupSendBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         db.close();
-        Devices.deleteTree(dir);
+        dev.cipherline.bench.internal.TempDirs.delete(dir);
     }
 
     /** The SDK's group send path for one message to 1,000 members (see the class comment). */

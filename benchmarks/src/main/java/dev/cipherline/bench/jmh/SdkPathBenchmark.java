@@ -111,7 +111,7 @@ public class SdkPathBenchmark {
     public void tearDown() throws IOException {
         aDb.close();
         bDb.close();
-        Devices.deleteTree(dir);
+        dev.cipherline.bench.internal.TempDirs.delete(dir);
     }
 
     /** The full path described in the class comment, for one message. */

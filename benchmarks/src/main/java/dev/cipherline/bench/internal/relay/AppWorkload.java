@@ -1,20 +1,18 @@
 package dev.cipherline.bench.internal.relay;
 
+import dev.cipherline.bench.internal.TempDirs;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * APP: the latency an app sees, from {@code send} on one SDK client to {@code onMessage} on
@@ -76,7 +74,7 @@ public final class AppWorkload {
                 return out;
             }
         } finally {
-            deleteTree(dir);
+            TempDirs.delete(dir);
         }
     }
 
@@ -112,7 +110,7 @@ public final class AppWorkload {
         /** {@code n} messages, each sent once the previous arrived; their latencies. */
         long[] oneAtATime(int n) throws InterruptedException {
             long[] out = new long[n];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && problem == null; i++) {
                 String text = text(next++);
                 long t0 = System.nanoTime();
                 alice.send(to, text);
@@ -127,6 +125,9 @@ public final class AppWorkload {
 
         /** {@code n} messages sent at once; the nanoseconds until the last arrived. */
         long allAtOnce(int n) throws InterruptedException {
+            if (problem != null) {
+                return 0;
+            }
             int first = next;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -163,14 +164,6 @@ public final class AppWorkload {
 
         private static String text(int i) {
             return "message " + i + " " + "x".repeat(200);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

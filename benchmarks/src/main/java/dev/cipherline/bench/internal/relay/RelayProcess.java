@@ -1,5 +1,6 @@
 package dev.cipherline.bench.internal.relay;
 
+import dev.cipherline.bench.internal.TempDirs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -275,11 +275,7 @@ public final class RelayProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         }
         if (System.getProperty("cipherline.bench.keep") == null) {
-            try (Stream<Path> all = Files.walk(workDir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TempDirs.delete(workDir);
         }
     }
 
