@@ -8,6 +8,7 @@ import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.net.Transport;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -27,7 +28,6 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -49,13 +49,10 @@ public final class RelayServer implements AutoCloseable {
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
     private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES =
             new AdaptiveRecvByteBufAllocator();
-    private static final int READERS = 2;
 
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final ExecutorService writerExecutor;
-    private final ExecutorService readerExecutor;
     private final ScheduledExecutorService sweeper;
     private final RelayStore store;
     private final ChannelGroup channels;
@@ -65,18 +62,13 @@ public final class RelayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
-        writerExecutor = Executors.newSingleThreadExecutor(threads("relay-store-writer"));
-        readerExecutor = Executors.newFixedThreadPool(READERS, threads("relay-store-reader"));
         sweeper = Executors.newSingleThreadScheduledExecutor(threads("relay-sweeper"));
         try {
             store =
                     SqliteRelayStore.open(
                             config.dataDir(),
-                            new SqliteRelayStore.Settings(
-                                    config.queueQuota(), config.maxExpiry(), READERS),
-                            clock,
-                            writerExecutor,
-                            readerExecutor);
+                            new StoreSettings(config.queueQuota(), config.maxExpiry()),
+                            clock);
         } catch (IOException e) {
             shutdownExecutors();
             throw e;
@@ -273,14 +265,6 @@ public final class RelayServer implements AutoCloseable {
 
     private void shutdownExecutors() {
         sweeper.shutdownNow();
-        writerExecutor.shutdown();
-        readerExecutor.shutdown();
-        try {
-            writerExecutor.awaitTermination(10, TimeUnit.SECONDS);
-            readerExecutor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static ThreadFactory threads(String name) {

@@ -13,6 +13,12 @@ public interface DeliveryListener {
     /** These entries were committed to the device's queue, in seq order. */
     void newEntries(List<QueueEntry> entries);
 
+    /**
+     * Entries up to {@code lastSeq} were committed to the device's queue by another relay node;
+     * they are read from the store, which holds them already.
+     */
+    void wake(long lastSeq);
+
     /** An ephemeral envelope for the device; it is not stored anywhere. */
     void ephemeral(Frame.Deliver deliver);
 

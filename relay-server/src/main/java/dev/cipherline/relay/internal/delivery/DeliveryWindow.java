@@ -139,6 +139,22 @@ public final class DeliveryWindow {
         pump();
     }
 
+    /**
+     * Entries up to {@code lastSeq} were committed by another relay node: read them from the store
+     * unless this window has already seen them.
+     */
+    public void wake(long lastSeq) {
+        if (stopped) {
+            return;
+        }
+        if (reading) {
+            notifiedWhileReading = true;
+        } else if (lastSeq > cursor) {
+            storeHasMore = true;
+        }
+        pump();
+    }
+
     /** The client acknowledged these seqs (which may include ones pushed on older connections). */
     public void acked(Collection<Long> seqs) {
         if (!unacked.isEmpty()) {

@@ -151,6 +151,11 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
     }
 
     @Override
+    public void wake(long lastSeq) {
+        ctx.executor().execute(() -> window.wake(lastSeq));
+    }
+
+    @Override
     public void ephemeral(Frame.Deliver deliver) {
         // best effort by definition: dropped, not buffered, for a client that does not read
         ctx.executor()

@@ -1,9 +1,9 @@
 package dev.cipherline.relay.internal.store.sqlite;
 
-import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.SendAdmission;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.SweepResult;
@@ -65,8 +65,6 @@ final class SqliteQueues {
         dirtySeqs.clear();
     }
 
-    private record Target(DeviceAddress address, long rowId, Frame.Recipient recipient) {}
-
     SendOutcome store(Statements db, SendRequest send) throws SQLException {
         // a device that authenticated is registered, and devices are never removed
         long senderId =
@@ -77,64 +75,53 @@ final class SqliteQueues {
         if (!recordAccepted(db, senderId, send)) {
             return new SendOutcome.Duplicate();
         }
-        SendOutcome refused = null;
-        List<Target> targets = new ArrayList<>();
-        List<Frame.DeviceMismatch> mismatches = new ArrayList<>();
-        for (Map.Entry<String, List<Frame.Recipient>> account : byAccount(send).entrySet()) {
-            Map<Integer, DeviceDirectory.Device> registered =
-                    directory.devicesOf(db, account.getKey());
-            if (registered.isEmpty()) {
-                refused = new SendOutcome.UnknownRecipient(account.getKey());
-                break;
-            }
-            Frame.DeviceMismatch mismatch =
-                    compare(send.sender(), account.getKey(), account.getValue(), registered);
-            if (mismatch != null) {
-                mismatches.add(mismatch);
-                continue;
-            }
-            for (Frame.Recipient r : account.getValue()) {
-                targets.add(
-                        new Target(
-                                new DeviceAddress(r.accountId(), r.deviceId()),
-                                registered.get(r.deviceId()).rowId(),
-                                r));
-            }
-        }
-        if (refused == null && !mismatches.isEmpty()) {
-            refused = new SendOutcome.Mismatched(mismatches);
-        }
-        if (refused == null) {
-            for (Target t : targets) {
-                if (count(db, t.rowId()) >= quota) {
-                    refused = new SendOutcome.QuotaExceeded(t.address());
-                    break;
-                }
-            }
-        }
-        if (refused != null) {
+        SendAdmission.Decision<DeviceDirectory.Device> decision =
+                SendAdmission.admit(send, quota, admissionDirectory(db));
+        if (decision instanceof SendAdmission.Decision.Refuse<DeviceDirectory.Device> refuse) {
             forgetAccepted(db, senderId, send);
-            return refused;
+            return refuse.outcome();
         }
-        return new SendOutcome.Stored(insert(db, send, targets));
+        return new SendOutcome.Stored(
+                insert(
+                        db,
+                        send,
+                        ((SendAdmission.Decision.Admit<DeviceDirectory.Device>) decision)
+                                .targets()));
     }
 
-    private static Map<String, List<Frame.Recipient>> byAccount(SendRequest send) {
-        Map<String, List<Frame.Recipient>> byAccount = new LinkedHashMap<>();
-        for (Frame.Recipient r : send.recipients()) {
-            byAccount.computeIfAbsent(r.accountId(), a -> new ArrayList<>()).add(r);
-        }
-        return byAccount;
+    private SendAdmission.Directory<DeviceDirectory.Device, SQLException> admissionDirectory(
+            Statements db) {
+        return new SendAdmission.Directory<>() {
+            @Override
+            public Map<Integer, DeviceDirectory.Device> devicesOf(String accountId)
+                    throws SQLException {
+                return directory.devicesOf(db, accountId);
+            }
+
+            @Override
+            public int registrationId(DeviceDirectory.Device device) {
+                return device.registrationId();
+            }
+
+            @Override
+            public int queued(DeviceDirectory.Device device, int atLeast) throws SQLException {
+                return count(db, device.rowId());
+            }
+        };
     }
 
     /** Inserts the bodies and one entry per target; the caches change only once all succeeded. */
     private Map<DeviceAddress, List<QueueEntry>> insert(
-            Statements db, SendRequest send, List<Target> targets) throws SQLException {
+            Statements db,
+            SendRequest send,
+            List<SendAdmission.Target<DeviceDirectory.Device>> targets)
+            throws SQLException {
         long sharedBody = -1;
         long[] seqs = new long[targets.size()];
         Map<DeviceAddress, List<QueueEntry>> entries = new LinkedHashMap<>();
         for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
+            SendAdmission.Target<DeviceDirectory.Device> t = targets.get(i);
+            long rowId = t.device().rowId();
             byte[] ciphertext = t.recipient().ciphertext();
             long bodyId;
             if (ciphertext == null) {
@@ -146,9 +133,9 @@ final class SqliteQueues {
             } else {
                 bodyId = INLINE;
             }
-            long seq = nextSeq(db, t.rowId());
+            long seq = nextSeq(db, rowId);
             seqs[i] = seq;
-            insertEntry(db, t.rowId(), seq, bodyId, bodyId == INLINE ? ciphertext : null, send);
+            insertEntry(db, rowId, seq, bodyId, bodyId == INLINE ? ciphertext : null, send);
             entries.computeIfAbsent(t.address(), a -> new ArrayList<>())
                     .add(
                             new QueueEntry(
@@ -163,44 +150,12 @@ final class SqliteQueues {
         }
         // last, so that a failure above (rolled back to a savepoint) leaves the caches right
         for (int i = 0; i < targets.size(); i++) {
-            long rowId = targets.get(i).rowId();
+            long rowId = targets.get(i).device().rowId();
             counts.merge(rowId, 1, Integer::sum);
             nextSeqs.put(rowId, seqs[i] + 1);
             dirtySeqs.add(rowId);
         }
         return entries;
-    }
-
-    /** The mismatch of one account's addressed devices, or null if they are exactly right. */
-    private static Frame.DeviceMismatch compare(
-            DeviceAddress sender,
-            String accountId,
-            List<Frame.Recipient> addressed,
-            Map<Integer, DeviceDirectory.Device> registered) {
-        Set<Integer> seen = new LinkedHashSet<>();
-        Set<Integer> extra = new TreeSet<>();
-        Set<Integer> stale = new TreeSet<>();
-        for (Frame.Recipient r : addressed) {
-            seen.add(r.deviceId());
-            DeviceDirectory.Device device = registered.get(r.deviceId());
-            if (device == null) {
-                extra.add(r.deviceId());
-            } else if (device.registrationId() != r.registrationId()) {
-                stale.add(r.deviceId());
-            }
-        }
-        Set<Integer> missing = new TreeSet<>();
-        for (Integer device : registered.keySet()) {
-            boolean isSender = accountId.equals(sender.accountId()) && device == sender.deviceId();
-            if (!seen.contains(device) && !isSender) {
-                missing.add(device);
-            }
-        }
-        if (missing.isEmpty() && extra.isEmpty() && stale.isEmpty()) {
-            return null;
-        }
-        return new Frame.DeviceMismatch(
-                accountId, List.copyOf(missing), List.copyOf(extra), List.copyOf(stale));
     }
 
     /**

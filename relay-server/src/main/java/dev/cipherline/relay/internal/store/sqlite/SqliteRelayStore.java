@@ -9,6 +9,7 @@ import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.StoreClosedException;
+import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.SweepResult;
 import dev.cipherline.relay.internal.store.UnknownDeviceException;
 import java.io.IOException;
@@ -27,9 +28,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -51,23 +56,12 @@ public final class SqliteRelayStore implements RelayStore {
     private static final int CHECKPOINT_PAGES = 10_000;
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
 
-    /**
-     * Settings of the store.
-     *
-     * @param queueQuota the most entries one device's queue may hold
-     * @param sendIdRetention how long an accepted clientMsgId is remembered for idempotency
-     * @param readers how many read connections to open
-     */
-    public record Settings(int queueQuota, Duration sendIdRetention, int readers) {
-        public Settings {
-            if (queueQuota < 1 || readers < 1 || sendIdRetention.isNegative()) {
-                throw new IllegalArgumentException("store settings must be positive");
-            }
-        }
-    }
+    /** How many read connections a store that starts its own threads opens. */
+    private static final int READERS = 2;
 
     private final Clock clock;
-    private final Settings settings;
+    private final StoreSettings settings;
+    private final List<ExecutorService> ownThreads;
     private final Executor readerExecutor;
     private final Statements writeConnection;
     private final SqliteWriter writer;
@@ -79,13 +73,16 @@ public final class SqliteRelayStore implements RelayStore {
 
     private SqliteRelayStore(
             Path file,
-            Settings settings,
+            StoreSettings settings,
+            int readers,
             Clock clock,
             Executor writerExecutor,
-            Executor readerExecutor)
+            Executor readerExecutor,
+            List<ExecutorService> ownThreads)
             throws SQLException {
         this.clock = clock;
         this.settings = settings;
+        this.ownThreads = ownThreads;
         this.readerExecutor = readerExecutor;
         this.directory = new DeviceDirectory(DIRECTORY_CAPACITY);
         this.queues = new SqliteQueues(settings.queueQuota(), directory);
@@ -106,8 +103,8 @@ public final class SqliteRelayStore implements RelayStore {
                                 queues.forget();
                             }
                         });
-        this.readConnections = new ArrayBlockingQueue<>(settings.readers());
-        for (int i = 0; i < settings.readers(); i++) {
+        this.readConnections = new ArrayBlockingQueue<>(readers);
+        for (int i = 0; i < readers; i++) {
             Statements reader = new Statements(connect(file));
             allReaders.add(reader);
             readConnections.add(reader);
@@ -116,27 +113,80 @@ public final class SqliteRelayStore implements RelayStore {
     }
 
     /**
-     * Opens (creating if needed) the database in {@code dataDir}.
+     * Opens (creating if needed) the database in {@code dataDir}, with a writer thread and two
+     * reader threads of its own that {@link #close} stops.
      *
+     * @throws IOException if the directory cannot be created or the database cannot be opened
+     */
+    public static SqliteRelayStore open(Path dataDir, StoreSettings settings, Clock clock)
+            throws IOException {
+        ExecutorService writer = Executors.newSingleThreadExecutor(threads("relay-store-writer"));
+        ExecutorService readers =
+                Executors.newFixedThreadPool(READERS, threads("relay-store-reader"));
+        List<ExecutorService> own = List.of(writer, readers);
+        try {
+            return open(dataDir, settings, READERS, clock, writer, readers, own);
+        } catch (IOException | RuntimeException e) {
+            own.forEach(ExecutorService::shutdownNow);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code dataDir} on the caller's executors (tests
+     * control the writer this way).
+     *
+     * @param readers how many read connections to open
      * @param writerExecutor runs the writer; must run one task at a time, in order
-     * @param readerExecutor runs reads; at most {@code settings.readers()} at once are useful
+     * @param readerExecutor runs reads; at most {@code readers} at once are useful
      * @throws IOException if the directory cannot be created or the database cannot be opened
      */
     public static SqliteRelayStore open(
             Path dataDir,
-            Settings settings,
+            StoreSettings settings,
+            int readers,
             Clock clock,
             Executor writerExecutor,
             Executor readerExecutor)
             throws IOException {
+        return open(dataDir, settings, readers, clock, writerExecutor, readerExecutor, List.of());
+    }
+
+    private static SqliteRelayStore open(
+            Path dataDir,
+            StoreSettings settings,
+            int readers,
+            Clock clock,
+            Executor writerExecutor,
+            Executor readerExecutor,
+            List<ExecutorService> ownThreads)
+            throws IOException {
+        if (readers < 1) {
+            throw new IllegalArgumentException("a store needs at least one reader");
+        }
         Files.createDirectories(dataDir);
         try {
             return new SqliteRelayStore(
-                    dataDir.resolve(FILE_NAME), settings, clock, writerExecutor, readerExecutor);
+                    dataDir.resolve(FILE_NAME),
+                    settings,
+                    readers,
+                    clock,
+                    writerExecutor,
+                    readerExecutor,
+                    ownThreads);
         } catch (SQLException e) {
             throw new IOException(
                     "cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static Connection connect(Path file) throws SQLException {
@@ -302,6 +352,14 @@ public final class SqliteRelayStore implements RelayStore {
             LOG.log(Level.WARNING, "checkpoint at close failed: " + e.getMessage());
         }
         closeQuietly(writeConnection);
+        for (ExecutorService threads : ownThreads) {
+            threads.shutdown();
+            try {
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void closeQuietly(Statements statements) {

@@ -12,6 +12,7 @@ import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.UnknownDeviceException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,11 +70,7 @@ class GroupCommitTest {
 
     private SqliteRelayStore open(Executor writer) throws Exception {
         return SqliteRelayStore.open(
-                dir,
-                new SqliteRelayStore.Settings(100, Duration.ofDays(30), 1),
-                clock,
-                writer,
-                Runnable::run);
+                dir, new StoreSettings(100, Duration.ofDays(30)), 1, clock, writer, Runnable::run);
     }
 
     private void runWriter() {

@@ -1,6 +1,7 @@
 package dev.cipherline.relay.internal.store.sqlite;
 
 import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.internal.store.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +21,7 @@ public final class StoreFixture {
     public static SqliteRelayStore open(Path dir, MutableClock clock, int quota)
             throws IOException {
         return SqliteRelayStore.open(
-                dir,
-                new SqliteRelayStore.Settings(quota, Duration.ofDays(30), 1),
-                clock,
-                DIRECT,
-                DIRECT);
+                dir, new StoreSettings(quota, Duration.ofDays(30)), 1, clock, DIRECT, DIRECT);
     }
 
     public static MutableClock clock() {
