@@ -1,5 +1,7 @@
 package dev.cipherline.relay;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -16,6 +18,7 @@ import java.util.Locale;
  * @param queueQuota the most entries one device's queue may hold
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
+ * @param backends the storage engine and the delivery bus (one node or a cluster)
  */
 public record RelayConfig(
         String host,
@@ -24,7 +27,8 @@ public record RelayConfig(
         Duration maxExpiry,
         int queueQuota,
         int window,
-        AbuseLimits abuse) {
+        AbuseLimits abuse,
+        Backends backends) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE =
@@ -51,6 +55,19 @@ public record RelayConfig(
               --stall-timeout DURATION
                                      close a connection whose client stops reading for this long
                                      (default 30s)
+
+            Cluster (several relay nodes sharing one store; see docs/OPERATIONS.md):
+              --store sqlite|mongodb where envelopes, devices and prekeys live (default sqlite,
+                                     relay.db in --data)
+              --mongo-uri URI        MongoDB connection string, e.g. mongodb://db1,db2,db3/?replicaSet=rs0
+                                     (required with --store mongodb)
+              --mongo-database NAME  database for the relay's collections (default cipherline)
+              --bus local|kafka      how nodes wake each other (default local: one node);
+                                     kafka needs --store mongodb
+              --kafka-bootstrap HOST:PORT[,HOST:PORT...]
+                                     Kafka bootstrap servers (required with --bus kafka)
+              --node-id ID           this node's name, unique in the cluster and the same across
+                                     restarts (required with --bus kafka)
               --help                 print this help and exit
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
@@ -77,17 +94,33 @@ public record RelayConfig(
         if (abuse == null) {
             throw new IllegalArgumentException("abuse limits must be given");
         }
+        if (backends == null) {
+            throw new IllegalArgumentException("backends must be given");
+        }
     }
 
     /** A configuration with the default {@link AbuseLimits}. */
     public RelayConfig(
             String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
-        this(host, port, dataDir, maxExpiry, queueQuota, window, AbuseLimits.DEFAULT);
+        this(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                AbuseLimits.DEFAULT,
+                Backends.SINGLE_NODE);
     }
 
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse);
+        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+    }
+
+    /** This configuration with another store and bus. */
+    public RelayConfig withBackends(Backends backends) {
+        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
@@ -115,6 +148,13 @@ public record RelayConfig(
         int maxConnections = a.maxConnections();
         Duration stallTimeout = a.stallTimeout();
         boolean limitLoopback = a.limitLoopback();
+        Backends b = c.backends();
+        Backends.Store store = b.store();
+        URI mongoUri = b.mongoUri();
+        String mongoDatabase = b.mongoDatabase();
+        Backends.Bus bus = b.bus();
+        String kafkaBootstrap = b.kafkaBootstrap();
+        String nodeId = b.nodeId();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--limit-loopback")) {
@@ -155,6 +195,12 @@ public record RelayConfig(
                 case "--address-rate-limit" -> addressRate = rate("--address-rate-limit", value);
                 case "--max-connections" -> maxConnections = number("--max-connections", value);
                 case "--stall-timeout" -> stallTimeout = duration("--stall-timeout", value);
+                case "--store" -> store = Backends.Store.parse(value);
+                case "--mongo-uri" -> mongoUri = uri("--mongo-uri", value);
+                case "--mongo-database" -> mongoDatabase = value;
+                case "--bus" -> bus = Backends.Bus.parse(value);
+                case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
+                case "--node-id" -> nodeId = value;
                 default ->
                         throw new IllegalArgumentException(
                                 "Unknown argument " + arg + " (see --help).");
@@ -168,7 +214,16 @@ public record RelayConfig(
                 quota,
                 window,
                 new AbuseLimits(
-                        deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback));
+                        deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback),
+                new Backends(store, mongoUri, mongoDatabase, bus, kafkaBootstrap, nodeId));
+    }
+
+    private static URI uri(String name, String value) {
+        try {
+            return new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(name + " is not a valid URI: '" + value + "'.");
+        }
     }
 
     private static AbuseLimits.Rate rate(String name, String value) {
@@ -198,7 +253,13 @@ public record RelayConfig(
                     "--rate-limit",
                     "--address-rate-limit",
                     "--max-connections",
-                    "--stall-timeout" ->
+                    "--stall-timeout",
+                    "--store",
+                    "--mongo-uri",
+                    "--mongo-database",
+                    "--bus",
+                    "--kafka-bootstrap",
+                    "--node-id" ->
                     true;
             default -> false;
         };

@@ -1,7 +1,9 @@
 package dev.cipherline.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,97 @@ class RelayConfigTest {
         assertEquals(50, c.queueQuota());
         assertEquals(8, c.window());
         assertEquals("::1", RelayConfig.parse("--listen", "[::1]:7400").host());
+    }
+
+    @Test
+    void theDefaultIsOneNodeOnSqlite() {
+        Backends b = RelayConfig.parse().backends();
+        assertEquals(Backends.Store.SQLITE, b.store());
+        assertEquals(Backends.Bus.LOCAL, b.bus());
+        assertEquals("cipherline", b.mongoDatabase());
+    }
+
+    @Test
+    void clusterFlagsAreRead() {
+        Backends b =
+                RelayConfig.parse(
+                                "--store",
+                                "mongodb",
+                                "--mongo-uri",
+                                "mongodb://db1:27017,db2:27017/?replicaSet=rs0",
+                                "--mongo-database=relay_eu",
+                                "--bus",
+                                "kafka",
+                                "--kafka-bootstrap",
+                                "k1:9092,k2:9092",
+                                "--node-id",
+                                "eu-1")
+                        .backends();
+        assertEquals(Backends.Store.MONGODB, b.store());
+        assertEquals("mongodb://db1:27017,db2:27017/?replicaSet=rs0", b.mongoUri().toString());
+        assertEquals("relay_eu", b.mongoDatabase());
+        assertEquals(Backends.Bus.KAFKA, b.bus());
+        assertEquals("k1:9092,k2:9092", b.kafkaBootstrap());
+        assertEquals("eu-1", b.nodeId());
+    }
+
+    @Test
+    void aClusterMissingAPartIsRefusedWithOneSentenceNamingTheFlag() {
+        String[][] cases = {
+            {"--store", "mongodb"},
+            {"--store", "postgres"},
+            {"--store", "mongodb", "--mongo-uri", "http://db:27017"},
+            {"--bus", "kafka", "--kafka-bootstrap", "k:9092", "--node-id", "n1"},
+            {
+                "--store",
+                "mongodb",
+                "--mongo-uri",
+                "mongodb://db",
+                "--bus",
+                "kafka",
+                "--node-id",
+                "a"
+            },
+            {
+                "--store",
+                "mongodb",
+                "--mongo-uri",
+                "mongodb://db",
+                "--bus",
+                "kafka",
+                "--kafka-bootstrap",
+                "k:9092"
+            },
+            {"--node-id", "has space"},
+            {"--bus", "rabbit"},
+        };
+        String[] expected = {
+            "--mongo-uri",
+            "--store",
+            "--mongo-uri",
+            "--store mongodb",
+            "--kafka-bootstrap",
+            "--node-id",
+            "--node-id",
+            "--bus"
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = cases[i];
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> RelayConfig.parse(args));
+            assertTrue(
+                    e.getMessage().contains(expected[i]) && e.getMessage().endsWith("."),
+                    String.join(" ", args) + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aPasswordInTheMongoUriNeverReachesTheConfigsText() {
+        RelayConfig c =
+                RelayConfig.parse(
+                        "--store", "mongodb", "--mongo-uri", "mongodb://relay:s3cret@db:27017/");
+        assertFalse(c.toString().contains("s3cret"), c.toString());
+        assertTrue(c.toString().contains("relay:***@db:27017"), c.toString());
     }
 
     @Test

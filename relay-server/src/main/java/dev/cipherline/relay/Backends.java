@@ -1,0 +1,133 @@
+package dev.cipherline.relay;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Where a relay keeps its data and how its nodes tell each other about new entries: the embedded
+ * SQLite store with the in-process bus (one node, the default), or a MongoDB store shared by
+ * several nodes with the Kafka bus between them (a cluster).
+ *
+ * @param store which storage engine
+ * @param mongoUri the MongoDB connection string ({@code mongodb://...}), or null; required for
+ *     {@link Store#MONGODB}
+ * @param mongoDatabase the database holding the relay's collections
+ * @param bus how nodes wake each other
+ * @param kafkaBootstrap the Kafka bootstrap servers ({@code HOST:PORT[,HOST:PORT...]}); required
+ *     for {@link Bus#KAFKA}
+ * @param nodeId this node's name in the cluster, unique among its nodes and the same across its
+ *     restarts (its Kafka consumer group and its device leases carry it); required for {@link
+ *     Bus#KAFKA}
+ */
+public record Backends(
+        Store store,
+        URI mongoUri,
+        String mongoDatabase,
+        Bus bus,
+        String kafkaBootstrap,
+        String nodeId) {
+
+    /** The storage engines. */
+    public enum Store {
+        SQLITE,
+        MONGODB;
+
+        static Store parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "sqlite" -> SQLITE;
+                case "mongodb" -> MONGODB;
+                default ->
+                        throw new IllegalArgumentException(
+                                "--store must be sqlite or mongodb, not '" + value + "'.");
+            };
+        }
+    }
+
+    /** The delivery buses. */
+    public enum Bus {
+        LOCAL,
+        KAFKA;
+
+        static Bus parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "local" -> LOCAL;
+                case "kafka" -> KAFKA;
+                default ->
+                        throw new IllegalArgumentException(
+                                "--bus must be local or kafka, not '" + value + "'.");
+            };
+        }
+    }
+
+    /** The default: SQLite in the data directory, one node. */
+    public static final Backends SINGLE_NODE =
+            new Backends(Store.SQLITE, null, "cipherline", Bus.LOCAL, null, null);
+
+    /** Checks that every engine has what it needs and that a cluster bus has a shared store. */
+    public Backends {
+        if (store == null || bus == null) {
+            throw new IllegalArgumentException("store and bus must be given");
+        }
+        if (store == Store.MONGODB) {
+            if (mongoUri == null) {
+                throw new IllegalArgumentException("--store mongodb needs --mongo-uri URI.");
+            }
+            String scheme = mongoUri.getScheme();
+            if (!"mongodb".equals(scheme) && !"mongodb+srv".equals(scheme)) {
+                throw new IllegalArgumentException(
+                        "--mongo-uri must start with mongodb:// or mongodb+srv://.");
+            }
+        }
+        if (mongoDatabase == null || !mongoDatabase.matches("[A-Za-z0-9_-]{1,63}")) {
+            throw new IllegalArgumentException(
+                    "--mongo-database must be 1..63 letters, digits, '_' or '-'.");
+        }
+        if (bus == Bus.KAFKA) {
+            if (store != Store.MONGODB) {
+                throw new IllegalArgumentException(
+                        "--bus kafka needs --store mongodb: the nodes of a cluster share one"
+                                + " store.");
+            }
+            if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+                throw new IllegalArgumentException(
+                        "--bus kafka needs --kafka-bootstrap HOST:PORT.");
+            }
+            if (nodeId == null) {
+                throw new IllegalArgumentException("--bus kafka needs --node-id ID.");
+            }
+        }
+        if (nodeId != null && !nodeId.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException(
+                    "--node-id must be 1..64 letters, digits, '.', '_' or '-'.");
+        }
+    }
+
+    /** As the record's, but a password in the MongoDB URI is masked: this string reaches logs. */
+    @Override
+    public String toString() {
+        return "Backends[store="
+                + store
+                + ", mongoUri="
+                + (mongoUri == null ? null : masked(mongoUri))
+                + ", mongoDatabase="
+                + mongoDatabase
+                + ", bus="
+                + bus
+                + ", kafkaBootstrap="
+                + kafkaBootstrap
+                + ", nodeId="
+                + nodeId
+                + "]";
+    }
+
+    /** The URI with the password of its user information replaced by {@code ***}. */
+    static String masked(URI uri) {
+        String info = uri.getRawUserInfo();
+        if (info == null) {
+            return uri.toString();
+        }
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? info : info.substring(0, colon);
+        return uri.toString().replace(info + "@", user + ":***@");
+    }
+}
