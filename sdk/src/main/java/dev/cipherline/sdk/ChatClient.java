@@ -112,10 +112,26 @@ public final class ChatClient implements AutoCloseable {
      */
     public static AccountInfo initialize(
             Path home, URI relayUrl, @Nullable String name, StoreProtection protection) {
-        Objects.requireNonNull(home, "home");
         Objects.requireNonNull(relayUrl, "relayUrl");
+        return initialize(home, List.of(relayUrl), name, protection);
+    }
+
+    /**
+     * {@link #initialize(Path, URI, String, StoreProtection)} for a relay cluster: {@code
+     * relayUrls} are the URLs of its nodes (1 to 16), which share one store. Registration goes to
+     * the first node that answers, and the client later connects to the first and moves to the next
+     * one (round the list, with the reconnect backoff) whenever its connection fails, without
+     * registering again.
+     *
+     * @throws ChatException as the single-URL form; RELAY_UNREACHABLE only if no node could be
+     *     reached; INVALID_ARGUMENT also for an empty list, more than 16 URLs or a URL given twice
+     */
+    public static AccountInfo initialize(
+            Path home, List<URI> relayUrls, @Nullable String name, StoreProtection protection) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(relayUrls, "relayUrls");
         Objects.requireNonNull(protection, "protection");
-        return Registrar.initialize(home, relayUrl, name, protection.unlock(), Clock.systemUTC());
+        return Registrar.initialize(home, relayUrls, name, protection.unlock(), Clock.systemUTC());
     }
 
     /**
@@ -543,7 +559,7 @@ public final class ChatClient implements AutoCloseable {
      */
     public static final class Builder {
         private Path home;
-        private URI relayUrl;
+        private List<URI> relayUrls;
         private ChatListener listener;
         private boolean handOverMessages = true;
         private Duration heartbeatInterval = Duration.ofSeconds(25);
@@ -564,12 +580,23 @@ public final class ChatClient implements AutoCloseable {
         }
 
         /**
-         * A relay URL to use instead of the one stored at initialization.
+         * A relay URL to use instead of the ones stored at initialization.
          *
          * @throws ChatException INVALID_ARGUMENT if it is not an http or https URL
          */
         public Builder relayUrl(URI url) {
-            this.relayUrl = Registrar.checkRelayUrl(Objects.requireNonNull(url, "url"));
+            return relayUrls(List.of(Objects.requireNonNull(url, "url")));
+        }
+
+        /**
+         * The URLs of a relay cluster's nodes, to use instead of the ones stored at initialization:
+         * the client connects to the first and moves to the next one whenever its connection fails.
+         *
+         * @throws ChatException INVALID_ARGUMENT for an empty list, more than 16 URLs, a URL given
+         *     twice or one that is not http or https
+         */
+        public Builder relayUrls(List<URI> urls) {
+            this.relayUrls = Registrar.checkRelayUrls(Objects.requireNonNull(urls, "urls"));
             return this;
         }
 
@@ -675,7 +702,7 @@ public final class ChatClient implements AutoCloseable {
             ClientConfig config =
                     new ClientConfig(
                             home,
-                            relayUrl,
+                            relayUrls,
                             listener == null ? new ChatListener() {} : listener,
                             listener != null && handOverMessages,
                             heartbeatInterval,

@@ -10,6 +10,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,10 +34,14 @@ final class InitCommand implements Callable<Integer> {
     @Option(
             names = "--relay",
             required = true,
-            paramLabel = "URL",
+            paramLabel = "URL[,URL...]",
+            split = ",",
             converter = Converters.RelayUrlConverter.class,
-            description = "Base URL of the relay, e.g. http://127.0.0.1:7400.")
-    private URI relay;
+            description =
+                    "Base URL of the relay, e.g. http://127.0.0.1:7400; for a relay cluster, the"
+                            + " URLs of its nodes separated by commas (tried in order; the client"
+                            + " moves to the next when its node fails).")
+    private List<URI> relays;
 
     @Option(
             names = "--name",
@@ -67,7 +72,7 @@ final class InitCommand implements Callable<Integer> {
         createPrivateDirectory(home);
         AccountInfo account;
         try {
-            account = ChatClient.initialize(home, relay, name, protection);
+            account = ChatClient.initialize(home, relays, name, protection);
         } finally {
             protection.wipe();
         }

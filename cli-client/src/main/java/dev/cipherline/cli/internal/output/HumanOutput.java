@@ -29,7 +29,10 @@ final class HumanOutput implements Output {
         out.println("Account ID  " + account.accountId().value());
         out.println("Device      " + account.deviceId());
         out.println("Name        " + (account.name() == null ? "-" : safe(account.name())));
-        out.println("Relay       " + account.relayUrl());
+        out.println(
+                "Relay       "
+                        + String.join(
+                                ", ", account.relayUrls().stream().map(Object::toString).toList()));
         out.flush();
     }
 

@@ -30,16 +30,21 @@ final class JsonOutput implements Output {
         this.out = out;
     }
 
-    /** {@code whoami --json}: one object. {@code name} is null when none was given at init. */
-    @JsonPropertyOrder({"accountId", "deviceId", "name", "relay"})
+    /**
+     * {@code whoami --json}: one object. {@code name} is null when none was given at init; {@code
+     * relay} is the first of {@code relays} (the nodes of a relay cluster, in the order tried).
+     */
+    @JsonPropertyOrder({"accountId", "deviceId", "name", "relay", "relays"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record AccountJson(String accountId, int deviceId, String name, String relay) {
+    record AccountJson(
+            String accountId, int deviceId, String name, String relay, List<String> relays) {
         static AccountJson of(AccountInfo account) {
             return new AccountJson(
                     account.accountId().value(),
                     account.deviceId(),
                     account.name(),
-                    account.relayUrl().toString());
+                    account.relayUrl().toString(),
+                    account.relayUrls().stream().map(Object::toString).toList());
         }
     }
 

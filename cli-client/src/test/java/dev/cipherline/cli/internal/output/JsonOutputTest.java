@@ -39,11 +39,12 @@ class JsonOutputTest {
         output.account(new AccountInfo(ALICE, 1, "alice", URI.create("http://127.0.0.1:7400")));
 
         JsonNode me = JSON.readTree(out.toString());
-        assertEquals(List.of("accountId", "deviceId", "name", "relay"), fieldNames(me));
+        assertEquals(List.of("accountId", "deviceId", "name", "relay", "relays"), fieldNames(me));
         assertEquals(ALICE.value(), me.get("accountId").asText());
         assertEquals(1, me.get("deviceId").asInt());
         assertEquals("alice", me.get("name").asText());
         assertEquals("http://127.0.0.1:7400", me.get("relay").asText());
+        assertEquals("http://127.0.0.1:7400", me.get("relays").get(0).asText());
     }
 
     @Test

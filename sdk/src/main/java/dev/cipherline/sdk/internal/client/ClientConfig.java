@@ -6,17 +6,18 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The checked settings of a client, as collected by {@code ChatClient.Builder}.
  *
- * @param relayUrlOverride a relay URL replacing the stored one, or null
+ * @param relayUrlsOverride relay URLs replacing the stored ones, or null
  * @param appListening whether the app set a listener; only then are incoming messages marked as
  *     handed to the app
  */
 public record ClientConfig(
         Path home,
-        URI relayUrlOverride,
+        List<URI> relayUrlsOverride,
         ChatListener listener,
         boolean appListening,
         Duration heartbeatInterval,

@@ -64,7 +64,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final Database db;
     private final LocalIdentity local;
     private final Verification verification;
-    private final URI relayUrl;
+    private final List<URI> relayUrls;
     private final MessageStore messages;
     private final OutboxStore outbox;
     private final ContactStore contacts;
@@ -87,8 +87,8 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         this.config = config;
         this.db = db;
         this.local = local;
-        this.relayUrl =
-                config.relayUrlOverride() != null ? config.relayUrlOverride() : local.relayUrl();
+        this.relayUrls =
+                config.relayUrlsOverride() != null ? config.relayUrlsOverride() : local.relayUrls();
         this.messages = new MessageStore(db);
         this.outbox = new OutboxStore(db);
         this.contacts = new ContactStore(db);
@@ -126,11 +126,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
         this.sendQueue = new SendQueue(db, messages, outbox, local.accountId(), local.deviceId());
-        this.threads = new Threads(config.heartbeatInterval(), relayUrl);
+        this.threads = new Threads(config.heartbeatInterval(), relayUrls);
         this.connection =
                 new RelayConnection(
                         threads.http(),
-                        relayUrl,
+                        relayUrls,
                         local.accountId(),
                         local.deviceId(),
                         authKey::sign,
@@ -228,7 +228,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     public AccountInfo whoami() {
         return new AccountInfo(
-                new AccountId(local.accountId()), local.deviceId(), local.name(), relayUrl);
+                new AccountId(local.accountId()), local.deviceId(), local.name(), relayUrls);
     }
 
     public Contacts contacts() {

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.client;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,9 +46,9 @@ final class Threads {
                     named("cipherline-okhttp"));
     private final OkHttpClient http;
 
-    Threads(Duration heartbeat, URI relayUrl) {
+    Threads(Duration heartbeat, List<URI> relayUrls) {
         this.http =
-                Registrar.forRelay(relayUrl, new OkHttpClient.Builder())
+                Registrar.forRelay(relayUrls, new OkHttpClient.Builder())
                         .dispatcher(new Dispatcher(okhttp))
                         .connectTimeout(Duration.ofSeconds(10))
                         // applies to the WebSocket handshake only; OkHttp clears it after upgrade

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
@@ -67,10 +68,38 @@ public final class Registrar {
         return url;
     }
 
-    /** See {@code ChatClient.initialize}. */
+    /** The most relay URLs a client keeps: the nodes of one cluster it may move between. */
+    public static final int MAX_RELAY_URLS = 16;
+
+    /**
+     * Checks a list of relay URLs: 1 to {@link #MAX_RELAY_URLS} of them, each as {@link
+     * #checkRelayUrl}, none twice.
+     *
+     * @return an immutable copy
+     * @throws ChatException INVALID_ARGUMENT otherwise
+     */
+    public static List<URI> checkRelayUrls(List<URI> urls) {
+        List<URI> copy = List.copyOf(urls);
+        if (copy.isEmpty() || copy.size() > MAX_RELAY_URLS) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "give 1 to " + MAX_RELAY_URLS + " relay URLs, not " + copy.size());
+        }
+        if (new HashSet<>(copy).size() != copy.size()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "a relay URL is given twice");
+        }
+        copy.forEach(Registrar::checkRelayUrl);
+        return copy;
+    }
+
+    /**
+     * See {@code ChatClient.initialize}. The registration goes to the first relay URL that answers;
+     * the nodes of one cluster share one store, so any of them registers the device for all.
+     */
     public static AccountInfo initialize(
-            Path home, URI relayUrl, String name, StoreKeyTable.Unlock unlock, Clock clock) {
-        checkRelayUrl(relayUrl);
+            Path home, List<URI> relayUrls, String name, StoreKeyTable.Unlock unlock, Clock clock) {
+        checkRelayUrls(relayUrls);
         String displayName = checkName(name);
         if (Database.holdsIdentity(home)) {
             throw new ChatException(
@@ -108,7 +137,7 @@ public final class Registrar {
                             WireKeys.kyber(lastResort),
                             WireKeys.ec(ecPreKeys),
                             WireKeys.kyber(kyberPreKeys));
-            post(relayUrl, registration);
+            postToFirstReachable(relayUrls, registration);
 
             LocalIdentity local =
                     new LocalIdentity(
@@ -117,7 +146,7 @@ public final class Registrar {
                             registrationId,
                             identity.serialize(),
                             authKey.privateBytes(),
-                            relayUrl,
+                            relayUrls,
                             displayName,
                             WireKeys.advance(1, PREKEY_BATCH),
                             WireKeys.advance(2, PREKEY_BATCH));
@@ -135,27 +164,44 @@ public final class Registrar {
                         }
                         return null;
                     });
-            return new AccountInfo(new AccountId(accountId), DEVICE_ID, displayName, relayUrl);
+            return new AccountInfo(new AccountId(accountId), DEVICE_ID, displayName, relayUrls);
         }
     }
 
     /**
      * Configures an HTTP client builder for a relay: sockets with Nagle's algorithm off ({@link
      * NoDelaySocketFactory}), and for a plain {@code http} relay a client without TLS, which spares
-     * every process loading the platform's trusted certificates.
+     * every process loading the platform's trusted certificates (when every URL is {@code http}).
      */
-    public static OkHttpClient.Builder forRelay(URI relayUrl, OkHttpClient.Builder builder) {
+    public static OkHttpClient.Builder forRelay(List<URI> relayUrls, OkHttpClient.Builder builder) {
         builder.socketFactory(NoDelaySocketFactory.INSTANCE);
-        if ("http".equalsIgnoreCase(relayUrl.getScheme())) {
+        if (relayUrls.stream().allMatch(url -> "http".equalsIgnoreCase(url.getScheme()))) {
             builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         }
         return builder;
     }
 
+    /** Registers at the first URL that can be reached; a refusal is final. */
+    private static void postToFirstReachable(List<URI> relayUrls, Registration registration) {
+        ChatException unreachable = null;
+        for (URI relayUrl : relayUrls) {
+            try {
+                post(relayUrl, registration);
+                return;
+            } catch (ChatException e) {
+                if (e.reason() != ChatException.Reason.RELAY_UNREACHABLE) {
+                    throw e;
+                }
+                unreachable = e;
+            }
+        }
+        throw unreachable;
+    }
+
     private static void post(URI relayUrl, Registration registration) {
         FrameCodec codec = new FrameCodec();
         OkHttpClient http =
-                forRelay(relayUrl, new OkHttpClient.Builder())
+                forRelay(List.of(relayUrl), new OkHttpClient.Builder())
                         .connectTimeout(Duration.ofSeconds(10))
                         .readTimeout(Duration.ofSeconds(30))
                         .writeTimeout(Duration.ofSeconds(30))

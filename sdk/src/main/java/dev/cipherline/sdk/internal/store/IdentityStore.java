@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The single row describing this device. */
@@ -43,12 +45,16 @@ public final class IdentityStore {
                                                 SealedColumns.AUTH_PRIVATE_KEY,
                                                 SealedColumns.identityRow(),
                                                 rs.getBytes(5)),
-                                        URI.create(rs.getString(6)),
+                                        parseUrls(rs.getString(6)),
                                         rs.getString(7),
                                         rs.getInt(8),
                                         rs.getInt(9)));
                     }
                 });
+    }
+
+    private static List<URI> parseUrls(String stored) {
+        return Arrays.stream(stored.trim().split(" +")).map(URI::create).toList();
     }
 
     /** Inserts the identity; fails if one exists. Call inside a transaction with the prekeys. */
@@ -75,7 +81,7 @@ public final class IdentityStore {
                             SealedColumns.AUTH_PRIVATE_KEY,
                             SealedColumns.identityRow(),
                             id.authPrivateKey()));
-            ps.setString(6, id.relayUrl().toString());
+            ps.setString(6, String.join(" ", id.relayUrls().stream().map(URI::toString).toList()));
             ps.setString(7, id.name());
             ps.setInt(8, id.nextPreKeyId());
             ps.setInt(9, id.nextKyberPreKeyId());

@@ -11,6 +11,7 @@ import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ConnectionState;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +55,7 @@ public final class RelayConnection {
     }
 
     private final OkHttpClient http;
-    private final URI webSocketUrl;
+    private final List<URI> webSocketUrls;
     private final String accountId;
     private final int deviceId;
     private final UnaryOperator<byte[]> authSigner;
@@ -72,6 +73,7 @@ public final class RelayConnection {
     private int failures;
     private boolean stopped;
     private ScheduledFuture<?> reconnect;
+    private int current;
 
     /**
      * A connection that is not started yet.
@@ -80,7 +82,7 @@ public final class RelayConnection {
      */
     public RelayConnection(
             OkHttpClient http,
-            URI relayUrl,
+            List<URI> relayUrls,
             String accountId,
             int deviceId,
             UnaryOperator<byte[]> authSigner,
@@ -90,7 +92,7 @@ public final class RelayConnection {
             Executor inbound,
             Handler handler) {
         this.http = http;
-        this.webSocketUrl = webSocketUrl(relayUrl);
+        this.webSocketUrls = relayUrls.stream().map(RelayConnection::webSocketUrl).toList();
         this.accountId = accountId;
         this.deviceId = deviceId;
         this.authSigner = authSigner;
@@ -196,15 +198,17 @@ public final class RelayConnection {
 
     private void connect() {
         int gen;
+        URI url;
         synchronized (this) {
             if (stopped) {
                 return;
             }
             gen = ++generation;
             reconnect = null;
+            url = webSocketUrls.get(current);
         }
         setState(gen, ConnectionState.CONNECTING);
-        Request request = new Request.Builder().url(webSocketUrl.toString()).build();
+        Request request = new Request.Builder().url(url.toString()).build();
         WebSocket ws = http.newWebSocket(request, new Listener(gen));
         synchronized (this) {
             if (gen == generation) {
@@ -350,6 +354,9 @@ public final class RelayConnection {
             socket = null;
             state = ConnectionState.DISCONNECTED;
             delay = backoff.delay(failures++);
+            // a cluster's nodes share one store: the next node serves this device as well, so a
+            // failed or lost node is left for the next one, round the list
+            current = (current + 1) % webSocketUrls.size();
             reconnect =
                     timer.schedule(
                             () -> {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.util.List;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ class NoDelaySocketFactoryTest {
     void theRelayClientsSocketsHaveNagleOff() throws Exception {
         for (String relay : new String[] {"http://127.0.0.1:7400", "https://relay.example"}) {
             OkHttpClient http =
-                    Registrar.forRelay(URI.create(relay), new OkHttpClient.Builder()).build();
+                    Registrar.forRelay(List.of(URI.create(relay)), new OkHttpClient.Builder())
+                            .build();
             assertSame(NoDelaySocketFactory.INSTANCE, http.socketFactory(), relay);
         }
     }
