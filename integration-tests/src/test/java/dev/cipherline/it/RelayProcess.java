@@ -1,18 +1,11 @@
 package dev.cipherline.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The real relay jar, started as a separate JVM on a loopback port. */
@@ -51,48 +44,9 @@ final class RelayProcess implements AutoCloseable {
         command.add("--data");
         command.add(dataDir.toString());
         command.addAll(List.of(flags));
-        Files.createDirectories(dataDir.getParent());
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-relay.log");
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
-        BlockingQueue<String> lines = new ArrayBlockingQueue<>(1);
-        Thread reader =
-                new Thread(
-                        () -> {
-                            try (BufferedReader in =
-                                    new BufferedReader(
-                                            new InputStreamReader(
-                                                    process.getInputStream(),
-                                                    StandardCharsets.UTF_8))) {
-                                String line;
-                                while ((line = in.readLine()) != null) {
-                                    Matcher m = LISTENING.matcher(line);
-                                    if (m.find()) {
-                                        lines.offer(m.group(1));
-                                    }
-                                }
-                            } catch (IOException ignored) {
-                                // the process ended; start() reports the missing line
-                            }
-                        },
-                        "relay-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            String url = lines.poll(60, TimeUnit.SECONDS);
-            if (url == null) {
-                process.destroyForcibly();
-                throw new IllegalStateException(
-                        "relay did not report its URL; log:\n" + Files.readString(log));
-            }
-            return new RelayProcess(process, URI.create(url), log);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the relay", e);
-        }
+        ChildJvm.Started started = ChildJvm.start(command, log, LISTENING);
+        return new RelayProcess(started.process(), URI.create(started.ready()), log);
     }
 
     URI url() {
@@ -105,18 +59,12 @@ final class RelayProcess implements AutoCloseable {
 
     /** Kills the relay with SIGKILL, as a crash would, and waits for it to be gone. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        ChildJvm.kill(process);
     }
 
     /** Stops the relay with SIGTERM and returns its exit code. */
     int stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("relay did not stop within 30 s of SIGTERM");
-        }
-        return process.exitValue();
+        return ChildJvm.stop(process, "relay");
     }
 
     String log() throws IOException {
