@@ -18,8 +18,8 @@ public final class MongoServerMain {
     /** Serves on 127.0.0.1 at the given port (0 picks one) until the process is stopped. */
     public static void main(String[] args) throws InterruptedException {
         MongoServer server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address =
-                server.bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
+        server.bind(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
+        InetSocketAddress address = server.getLocalAddress();
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "mongo-shutdown"));
         System.out.println(
                 "mongo-java-server listening on "
