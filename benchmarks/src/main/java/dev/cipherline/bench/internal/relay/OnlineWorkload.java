@@ -35,6 +35,22 @@ public final class OnlineWorkload {
 
     /** Runs against a fresh relay and returns the fields of its JSON line. */
     public Map<String, Object> run(RelayProcess relay, ClientGroup clients) throws Exception {
+        return run(relay, clients, relay, clients);
+    }
+
+    /**
+     * Runs with the senders connected to one relay node and the receivers to another (the nodes of
+     * one cluster, which share a store); the two may be the same. The relay CPU is the sum of both
+     * nodes, and each node's own share is reported as well when they differ.
+     */
+    public Map<String, Object> run(
+            RelayProcess senderNode,
+            ClientGroup senderClients,
+            RelayProcess receiverNode,
+            ClientGroup receiverClients)
+            throws Exception {
+        RelayProcess relay = senderNode;
+        boolean crossNode = senderNode != receiverNode;
         Duration setup = o.timeout();
         List<BenchDevice> devices = new Registrar(relay.url()).register(2 * o.pairs(), setup);
         List<Receiver> receivers = new ArrayList<>();
@@ -45,17 +61,23 @@ public final class OnlineWorkload {
         }
         List<BenchConnection> rx =
                 Connections.open(
-                        clients, devices.subList(o.pairs(), 2 * o.pairs()), receivers::get, setup);
+                        receiverClients,
+                        devices.subList(o.pairs(), 2 * o.pairs()),
+                        receivers::get,
+                        setup);
         List<BenchConnection> tx =
-                Connections.open(clients, devices.subList(0, o.pairs()), senders::get, setup);
+                Connections.open(senderClients, devices.subList(0, o.pairs()), senders::get, setup);
         try {
             boolean warmed = phase(tx, senders, o.warmup());
             measuring = true;
-            long cpu0 = relay.cpuNanos();
+            long senderCpu0 = senderNode.cpuNanos();
+            long receiverCpu0 = crossNode ? receiverNode.cpuNanos() : 0;
             long t0 = System.nanoTime();
             boolean finished = phase(tx, senders, o.warmup() + o.messages());
             long elapsed = System.nanoTime() - t0;
-            long cpu = relay.cpuNanos() - cpu0;
+            long senderCpu = senderNode.cpuNanos() - senderCpu0;
+            long receiverCpu = crossNode ? receiverNode.cpuNanos() - receiverCpu0 : 0;
+            long cpu = senderCpu + receiverCpu;
             long count = (long) o.pairs() * o.messages() - delivered.getCount();
 
             long[] all = new long[(int) count];
@@ -83,6 +105,10 @@ public final class OnlineWorkload {
             out.put("latency_ms_max", lat.maxMs());
             out.put("relay_cpu_ms", cpu / 1_000_000);
             out.put("relay_cpu_us_per_msg", count == 0 ? null : Latencies.round(cpu / 1e3 / count));
+            if (crossNode && count > 0) {
+                out.put("sender_node_cpu_us_per_msg", Latencies.round(senderCpu / 1e3 / count));
+                out.put("receiver_node_cpu_us_per_msg", Latencies.round(receiverCpu / 1e3 / count));
+            }
             return out;
         } finally {
             rx.forEach(BenchConnection::close);
