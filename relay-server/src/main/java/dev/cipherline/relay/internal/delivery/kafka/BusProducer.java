@@ -50,12 +50,14 @@ final class BusProducer implements Callback, AutoCloseable {
 
     /** Queues a record for sending; drops it if the queue is full or the producer closed. */
     void offer(BusRecord record) {
-        if (closed || !queue.offer(record)) {
+        if (!closed && queue.offer(record)) {
+            produced.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
 
-    /** How many records were handed to Kafka (some of which may be dropped later). */
+    /** How many records were queued for Kafka (some of which may be dropped later). */
     long produced() {
         return produced.get();
     }
@@ -83,7 +85,6 @@ final class BusProducer implements Callback, AutoCloseable {
         try {
             byte[] key = record.device().toString().getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(topic, key, codec.encode(record)), this);
-            produced.incrementAndGet();
         } catch (RuntimeException e) {
             // buffer full for max.block.ms, record too large, producer closed
             drop(e);

@@ -215,7 +215,7 @@ public final class KafkaDeliveryBus implements DeliveryBus {
         return connections.size();
     }
 
-    /** How many records this node handed to Kafka. */
+    /** How many records this node queued for Kafka (including those it dropped afterwards). */
     public long recordsProduced() {
         return producer.produced();
     }
