@@ -26,7 +26,8 @@ import org.apache.kafka.common.Uuid;
 final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    // the admin client that waits for the broker logs every failed attempt; JUL holds loggers weakly
+    // the admin client that waits for the broker logs every failed attempt; JUL holds loggers
+    // weakly
     private static final Logger KAFKA_LOGS = Logger.getLogger("org.apache.kafka");
 
     static {

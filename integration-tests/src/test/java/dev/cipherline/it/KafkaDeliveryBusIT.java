@@ -56,9 +56,11 @@ class KafkaDeliveryBusIT {
 
     private static KafkaDeliveryBus start(String nodeId) {
         KafkaBusSettings settings =
-                KafkaBusSettings.of(broker.bootstrap(), nodeId)
-                        .withLeaseDuration(Duration.ofMillis(1_500))
-                        .withFallback(Duration.ofMillis(300), Duration.ofMillis(300));
+                KafkaBusSettings.builder(broker.bootstrap(), nodeId)
+                        .leaseDuration(Duration.ofMillis(1_500))
+                        .fallbackPoll(Duration.ofMillis(300))
+                        .healthCheck(Duration.ofMillis(300))
+                        .build();
         return KafkaDeliveryBus.start(settings, leases, Clock.systemUTC());
     }
 
@@ -76,10 +78,8 @@ class KafkaDeliveryBusIT {
     void aPublishOnOneNodeWakesTheDevicesConnectionOnTheOther() throws Exception {
         DeviceAddress bob = device();
         DeviceAddress carol = device();
-        RecordingDeliveryListener onB = new RecordingDeliveryListener();
-        RecordingDeliveryListener carolOnA = new RecordingDeliveryListener();
-        nodeB.subscribe(bob, onB);
-        nodeA.subscribe(carol, carolOnA);
+        RecordingDeliveryListener onB = connect(nodeB, bob);
+        RecordingDeliveryListener carolOnA = connect(nodeA, carol);
 
         nodeA.publish(bob, entries(5, 7));
 
@@ -92,8 +92,7 @@ class KafkaDeliveryBusIT {
     @Order(2)
     void aDeviceConnectedToTheNodeIsWokenDirectlyWithoutKafka() throws Exception {
         DeviceAddress bob = device();
-        RecordingDeliveryListener onA = new RecordingDeliveryListener();
-        nodeA.subscribe(bob, onA);
+        RecordingDeliveryListener onA = connect(nodeA, bob);
         long produced = nodeA.recordsProduced();
 
         nodeA.publish(bob, entries(1, 3));
@@ -106,8 +105,7 @@ class KafkaDeliveryBusIT {
     @Order(3)
     void anEphemeralCrossesNodesAndReachesOnlyItsDevice() throws Exception {
         DeviceAddress bob = device();
-        RecordingDeliveryListener onB = new RecordingDeliveryListener();
-        nodeB.subscribe(bob, onB);
+        RecordingDeliveryListener onB = connect(nodeB, bob);
 
         nodeA.forwardEphemeral(bob, typing("typing-42"));
 
@@ -119,13 +117,11 @@ class KafkaDeliveryBusIT {
     @Order(4)
     void connectingOnAnotherNodeClosesTheOlderConnectionThroughATakeoverRecord() throws Exception {
         DeviceAddress bob = device();
-        RecordingDeliveryListener onA = new RecordingDeliveryListener();
-        nodeA.subscribe(bob, onA);
+        RecordingDeliveryListener onA = connect(nodeA, bob);
         awaitHolder(bob, "node-a");
         long produced = nodeB.recordsProduced();
 
-        RecordingDeliveryListener onB = new RecordingDeliveryListener();
-        nodeB.subscribe(bob, onB);
+        RecordingDeliveryListener onB = connect(nodeB, bob);
 
         onA.await("replaced", WAIT);
         assertEquals(produced + 1, nodeB.recordsProduced(), "one takeover record");
@@ -142,8 +138,7 @@ class KafkaDeliveryBusIT {
     @Order(5)
     void leaseRenewalClosesAConnectionWhoseTakeoverRecordWasLost() throws Exception {
         DeviceAddress bob = device();
-        RecordingDeliveryListener onA = new RecordingDeliveryListener();
-        nodeA.subscribe(bob, onA);
+        RecordingDeliveryListener onA = connect(nodeA, bob);
         awaitHolder(bob, "node-a");
 
         // another node took the device, and its takeover record never arrived
@@ -164,10 +159,8 @@ class KafkaDeliveryBusIT {
             throws Exception {
         DeviceAddress bob = device();
         DeviceAddress dave = device();
-        RecordingDeliveryListener bobOnA = new RecordingDeliveryListener();
-        RecordingDeliveryListener daveOnB = new RecordingDeliveryListener();
-        nodeA.subscribe(bob, bobOnA);
-        nodeB.subscribe(dave, daveOnB);
+        RecordingDeliveryListener bobOnA = connect(nodeA, bob);
+        RecordingDeliveryListener daveOnB = connect(nodeB, dave);
         assertTrue(nodeA.connected());
 
         broker.stop();
@@ -193,6 +186,13 @@ class KafkaDeliveryBusIT {
             }
         }
         assertFalse(nodeB.recordsMalformed() > 0);
+    }
+
+    /** A new connection of {@code device} on {@code node}. */
+    private static RecordingDeliveryListener connect(KafkaDeliveryBus node, DeviceAddress device) {
+        RecordingDeliveryListener listener = new RecordingDeliveryListener();
+        node.subscribe(device, listener);
+        return listener;
     }
 
     private static void awaitHolder(DeviceAddress device, String nodeId) throws Exception {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * How a {@link KafkaDeliveryBus} reaches Kafka and keeps its leases. Make one with {@link #of} and
- * change a default with a {@code with} method; every value is checked when it is set.
+ * How a {@link KafkaDeliveryBus} reaches Kafka and keeps its leases: {@link #of} for the defaults,
+ * {@link #builder} to change some. Every value is checked when the settings are made.
  *
  * @param bootstrapServers {@code host:port[,host:port…]} of the Kafka cluster
  * @param nodeId this relay node's name, unique in the cluster: it names the node's consumer group
@@ -66,67 +66,77 @@ public record KafkaBusSettings(
      * every 2 s, a health check every second, and 30 s to start.
      */
     public static KafkaBusSettings of(String bootstrapServers, String nodeId) {
-        return new KafkaBusSettings(
-                bootstrapServers,
-                nodeId,
-                DEFAULT_TOPIC,
-                6,
-                Duration.ofSeconds(15),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(30));
+        return builder(bootstrapServers, nodeId).build();
     }
 
-    /** These settings with another topic and partition count. */
-    public KafkaBusSettings withTopic(String topic, int partitions) {
-        return new KafkaBusSettings(
-                bootstrapServers,
-                nodeId,
-                topic,
-                partitions,
-                leaseDuration,
-                fallbackPoll,
-                healthCheck,
-                startTimeout);
+    /** A builder that starts from the {@linkplain #of defaults}. */
+    public static Builder builder(String bootstrapServers, String nodeId) {
+        return new Builder(bootstrapServers, nodeId);
     }
 
-    /** These settings with another lease duration. */
-    public KafkaBusSettings withLeaseDuration(Duration leaseDuration) {
-        return new KafkaBusSettings(
-                bootstrapServers,
-                nodeId,
-                topic,
-                partitions,
-                leaseDuration,
-                fallbackPoll,
-                healthCheck,
-                startTimeout);
-    }
+    /** Changes defaults one at a time; {@link #build} checks them all. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final String nodeId;
+        private String topic = DEFAULT_TOPIC;
+        private int partitions = 6;
+        private Duration leaseDuration = Duration.ofSeconds(15);
+        private Duration fallbackPoll = Duration.ofSeconds(2);
+        private Duration healthCheck = Duration.ofSeconds(1);
+        private Duration startTimeout = Duration.ofSeconds(30);
 
-    /** These settings with another fallback poll interval and health check interval. */
-    public KafkaBusSettings withFallback(Duration fallbackPoll, Duration healthCheck) {
-        return new KafkaBusSettings(
-                bootstrapServers,
-                nodeId,
-                topic,
-                partitions,
-                leaseDuration,
-                fallbackPoll,
-                healthCheck,
-                startTimeout);
-    }
+        private Builder(String bootstrapServers, String nodeId) {
+            this.bootstrapServers = bootstrapServers;
+            this.nodeId = nodeId;
+        }
 
-    /** These settings with another start timeout. */
-    public KafkaBusSettings withStartTimeout(Duration startTimeout) {
-        return new KafkaBusSettings(
-                bootstrapServers,
-                nodeId,
-                topic,
-                partitions,
-                leaseDuration,
-                fallbackPoll,
-                healthCheck,
-                startTimeout);
+        /** The topic, and its partitions should the bus create it. */
+        public Builder topic(String topic, int partitions) {
+            this.topic = topic;
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** How long a device lease lasts unless renewed. */
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        /** How often connections read their queues while Kafka is unreachable. */
+        public Builder fallbackPoll(Duration fallbackPoll) {
+            this.fallbackPoll = fallbackPoll;
+            return this;
+        }
+
+        /** How often the bus asks Kafka whether it is reachable. */
+        public Builder healthCheck(Duration healthCheck) {
+            this.healthCheck = healthCheck;
+            return this;
+        }
+
+        /** How long starting waits for Kafka. */
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException naming the value that is out of range
+         */
+        public KafkaBusSettings build() {
+            return new KafkaBusSettings(
+                    bootstrapServers,
+                    nodeId,
+                    topic,
+                    partitions,
+                    leaseDuration,
+                    fallbackPoll,
+                    healthCheck,
+                    startTimeout);
+        }
     }
 
     private static void positive(Duration value, String name, Duration least) {

@@ -256,13 +256,18 @@ public final class KafkaDeliveryBus implements DeliveryBus {
             return;
         }
         int timeout = (int) Math.max(500, Math.min(5_000, settings.healthCheck().toMillis()));
-        admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
-                .nodes()
-                .whenComplete(
-                        (nodes, error) -> {
-                            checking.set(false);
-                            setConnected(error == null && !nodes.isEmpty());
-                        });
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout))
+                    .nodes()
+                    .whenComplete(
+                            (nodes, error) -> {
+                                checking.set(false);
+                                setConnected(error == null && !nodes.isEmpty());
+                            });
+        } catch (RuntimeException e) {
+            checking.set(false);
+            setConnected(false);
+        }
     }
 
     private void setConnected(boolean up) {

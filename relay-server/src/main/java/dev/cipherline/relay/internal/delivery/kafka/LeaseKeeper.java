@@ -14,11 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps the {@link DeviceLeases} of this node's connections: claims a device's lease when its
@@ -61,44 +60,45 @@ final class LeaseKeeper {
     /** Claims the device's lease for a subscription just made, asynchronously. */
     void claim(DeviceAddress device, Subscription subscription) {
         Holder holder = holder(subscription);
-        CompletableFuture<Optional<Holder>> claimed;
-        try {
-            claimed = leases.claim(device, holder, clock.millis() + leaseMillis);
-        } catch (RuntimeException e) {
-            claimed = CompletableFuture.failedFuture(e);
-        }
-        claimed.whenComplete(
-                (previous, error) -> {
-                    if (error != null) {
-                        subscription.lease = FAILED;
-                        storeFailed("claiming a device lease", error);
-                        return;
-                    }
-                    storeAnswered();
-                    subscription.lease = HELD;
-                    if (connections.get(device) != subscription) {
-                        // the connection left (or was replaced here) while claiming
-                        release(device, subscription);
-                        return;
-                    }
-                    previous.filter(p -> !p.nodeId().equals(nodeId))
-                            .ifPresent(
-                                    p ->
-                                            takeovers.accept(
-                                                    new Takeover(
-                                                            nodeId,
-                                                            device,
-                                                            p.connectionId(),
-                                                            holder.connectionId())));
-                });
+        ask(() -> leases.claim(device, holder, clock.millis() + leaseMillis))
+                .whenComplete(
+                        (previous, error) -> {
+                            if (error != null) {
+                                subscription.lease = FAILED;
+                                storeFailed("claiming a device lease", error);
+                                return;
+                            }
+                            storeAnswered();
+                            subscription.lease = HELD;
+                            if (connections.get(device) != subscription) {
+                                // the connection left (or was replaced here) while claiming
+                                release(device, subscription);
+                                return;
+                            }
+                            previous.filter(p -> !p.nodeId().equals(nodeId))
+                                    .ifPresent(
+                                            p ->
+                                                    takeovers.accept(
+                                                            new Takeover(
+                                                                    nodeId,
+                                                                    device,
+                                                                    p.connectionId(),
+                                                                    holder.connectionId())));
+                        });
     }
 
     /** Releases the lease of a subscription that left, asynchronously; a failure is harmless. */
     void release(DeviceAddress device, Subscription subscription) {
+        // a release that fails is harmless: the lease lapses by itself
+        ask(() -> leases.release(device, holder(subscription)));
+    }
+
+    /** The store's answer, or its failure to answer as a failed future (a closed store throws). */
+    private static <T> CompletableFuture<T> ask(Supplier<CompletableFuture<T>> call) {
         try {
-            leases.release(device, holder(subscription));
+            return call.get();
         } catch (RuntimeException e) {
-            // the lease lapses by itself
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -126,48 +126,39 @@ final class LeaseKeeper {
             renewing.set(false);
             return;
         }
-        CompletableFuture<Set<DeviceAddress>> renewed;
-        try {
-            renewed = leases.renew(nodeId, ids, clock.millis() + leaseMillis);
-        } catch (RuntimeException e) {
-            renewed = CompletableFuture.failedFuture(e);
-        }
-        renewed.whenComplete(
-                (taken, error) -> {
-                    renewing.set(false);
-                    if (error != null) {
-                        storeFailed("renewing device leases", error);
-                        return;
-                    }
-                    storeAnswered();
-                    for (DeviceAddress device : taken) {
-                        Subscription subscription = held.get(device);
-                        if (subscription != null) {
-                            connections.replace(device, subscription);
-                        }
-                    }
-                });
+        ask(() -> leases.renew(nodeId, ids, clock.millis() + leaseMillis))
+                .whenComplete(
+                        (taken, error) -> {
+                            renewing.set(false);
+                            if (error != null) {
+                                storeFailed("renewing device leases", error);
+                                return;
+                            }
+                            storeAnswered();
+                            for (DeviceAddress device : taken) {
+                                Subscription subscription = held.get(device);
+                                if (subscription != null) {
+                                    connections.replace(device, subscription);
+                                }
+                            }
+                        });
     }
 
     private void reclaim(DeviceAddress device, Subscription subscription) {
         String id = holder(subscription).connectionId();
-        CompletableFuture<Optional<Holder>> holder;
-        try {
-            holder = leases.holder(device, clock.millis());
-        } catch (RuntimeException e) {
-            holder = CompletableFuture.failedFuture(e);
-        }
-        holder.whenComplete(
-                (current, error) -> {
-                    if (error != null) {
-                        subscription.lease = FAILED;
-                        storeFailed("claiming a device lease", error);
-                    } else if (current.isPresent() && !current.get().connectionId().equals(id)) {
-                        connections.replace(device, subscription);
-                    } else {
-                        claim(device, subscription);
-                    }
-                });
+        ask(() -> leases.holder(device, clock.millis()))
+                .whenComplete(
+                        (current, error) -> {
+                            if (error != null) {
+                                subscription.lease = FAILED;
+                                storeFailed("claiming a device lease", error);
+                            } else if (current.isPresent()
+                                    && !current.get().connectionId().equals(id)) {
+                                connections.replace(device, subscription);
+                            } else {
+                                claim(device, subscription);
+                            }
+                        });
     }
 
     private Holder holder(Subscription subscription) {
