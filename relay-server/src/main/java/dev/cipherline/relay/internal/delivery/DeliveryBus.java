@@ -10,8 +10,11 @@ import java.util.List;
  * deployment: in-process for one node, a message bus for a cluster. The bus carries notifications
  * only; the store stays the source of truth, so a lost notification delays a delivery until the
  * device reconnects but loses nothing.
+ *
+ * <p>A bus that owns threads or connections releases them in {@link #close}; the in-process bus
+ * holds nothing to release.
  */
-public interface DeliveryBus {
+public interface DeliveryBus extends AutoCloseable {
 
     /**
      * Makes {@code listener} the one connection of {@code device}. A previous listener of the same
@@ -31,4 +34,11 @@ public interface DeliveryBus {
 
     /** Forwards an ephemeral envelope to the device if it is connected now; else drops it. */
     void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver);
+
+    /**
+     * Stops the bus: it releases its threads and connections and calls no listener afterwards. Does
+     * nothing by default and when called again.
+     */
+    @Override
+    default void close() {}
 }
