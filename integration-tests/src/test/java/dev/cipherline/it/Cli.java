@@ -1,5 +1,6 @@
 package dev.cipherline.it;
 
+import dev.cipherline.bench.internal.cluster.ChildJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class Cli {
     /** Runs {@code cipherline --home HOME args...}, feeding {@code stdin} when it is not null. */
     Result runWithStdin(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Processes.java());
+        command.add(ChildJvm.java());
         command.add("-Xmx256m");
         command.add("-jar");
         command.add(jar().toString());
@@ -61,7 +62,7 @@ final class Cli {
 
     /** Runs the CLI with no --home flag and the given CIPHERLINE_HOME. */
     Result runWithEnvHome(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CIPHERLINE_HOME", home.toString());

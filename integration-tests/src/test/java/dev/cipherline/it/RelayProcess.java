@@ -1,5 +1,6 @@
 package dev.cipherline.it;
 
+import dev.cipherline.bench.internal.cluster.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class RelayProcess implements AutoCloseable {
             throw new IllegalStateException("relay jar not built: " + jar + " (run mvn verify)");
         }
         List<String> command = new ArrayList<>();
-        command.add(Processes.java());
+        command.add(ChildJvm.java());
         command.add("-Xmx256m");
         command.add("-jar");
         command.add(jar.toString());

@@ -3,6 +3,7 @@ package dev.cipherline.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cipherline.bench.internal.cluster.ChildJvm;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.Direction;
@@ -140,7 +141,7 @@ class SdkCrashIT {
             throws IOException, InterruptedException {
         child =
                 new ProcessBuilder(
-                                Processes.java(),
+                                ChildJvm.java(),
                                 "-Xmx256m",
                                 "-cp",
                                 System.getProperty("java.class.path"),

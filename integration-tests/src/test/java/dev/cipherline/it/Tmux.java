@@ -1,5 +1,6 @@
 package dev.cipherline.it;
 
+import dev.cipherline.bench.internal.cluster.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ final class Tmux implements AutoCloseable {
         List<String> command =
                 new ArrayList<>(
                         List.of(
-                                Processes.java(),
+                                ChildJvm.java(),
                                 "-Xmx256m",
                                 "-jar",
                                 jar.toString(),

@@ -1,4 +1,4 @@
-package dev.cipherline.it;
+package dev.cipherline.bench.internal.cluster;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,16 +18,21 @@ import java.util.regex.Pattern;
  * Starts a program in a JVM of its own and waits for the line on its stdout that says it is ready
  * (a relay's or a server's "listening on ..."). Its stderr goes to a log file.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {}
 
     /** A started process and the first group of its ready line. */
-    record Started(Process process, String ready) {}
+    public record Started(Process process, String ready) {}
 
-    /** The command that runs {@code mainClass} on this test JVM's class path. */
-    static List<String> onTestClassPath(String heap, String mainClass, String... args) {
+    /** The {@code java} of the JVM that runs this code. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The command that runs {@code mainClass} on this JVM's class path. */
+    public static List<String> onThisClassPath(String heap, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(Processes.java());
+        command.add(java());
         command.add(heap);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -41,7 +46,7 @@ final class ChildJvm {
      *
      * @throws IllegalStateException with the log if it did not get ready
      */
-    static Started start(List<String> command, Path log, Pattern ready) throws IOException {
+    public static Started start(List<String> command, Path log, Pattern ready) throws IOException {
         Files.createDirectories(log.getParent());
         Process process =
                 new ProcessBuilder(command)
@@ -88,7 +93,7 @@ final class ChildJvm {
     }
 
     /** Stops the process with SIGTERM and returns its exit code. */
-    static int stop(Process process, String what) throws InterruptedException {
+    public static int stop(Process process, String what) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -98,7 +103,7 @@ final class ChildJvm {
     }
 
     /** Kills the process with SIGKILL, as a crash would, and waits for it to be gone. */
-    static void kill(Process process) throws InterruptedException {
+    public static void kill(Process process) throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -1,4 +1,4 @@
-package dev.cipherline.it;
+package dev.cipherline.bench.internal.cluster;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.Uuid;
  * {@link #stop} and {@link #restart} keep the ports and the log directory, so clients reconnect to
  * the same cluster with the same topics.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     // the admin client that waits for the broker logs every failed attempt; JUL holds loggers
@@ -46,7 +46,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Formats a new cluster in {@code dir} and starts its broker; returns once it answers. */
-    static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+    public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = freePort();
         int controllerPort = freePort();
@@ -93,12 +93,12 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** {@code host:port} for clients. */
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
     /** Starts the broker again after {@link #stop} or {@link #kill}; returns once it answers. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("the broker is running");
         }
@@ -111,7 +111,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Stops the broker with SIGTERM (a clean shutdown) and waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -122,7 +122,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Kills the broker at once (SIGKILL). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -184,7 +184,7 @@ final class KafkaBroker implements AutoCloseable {
 
     private List<String> command(String... mainAndArgs) {
         List<String> command = new ArrayList<>();
-        command.add(Processes.java());
+        command.add(ChildJvm.java());
         command.add("-Xmx512m");
         command.add("-cp");
         // Surefire and Failsafe set java.class.path to the test class path, Kafka's jars included

@@ -1,4 +1,4 @@
-package dev.cipherline.it;
+package dev.cipherline.bench.internal.cluster;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;

@@ -1,4 +1,4 @@
-package dev.cipherline.it;
+package dev.cipherline.bench.internal.cluster;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * mongo-java-server ({@link MongoServerMain}) as a process on a loopback port: the shared store of
  * the relay nodes in a cluster test. It keeps its data in memory, so it lives as long as the test.
  */
-final class MongoProcess implements AutoCloseable {
+public final class MongoProcess implements AutoCloseable {
     private static final Pattern LISTENING =
             Pattern.compile("mongo-java-server listening on (\\S+)");
 
@@ -22,17 +22,17 @@ final class MongoProcess implements AutoCloseable {
     }
 
     /** Starts the server on a free port; its log goes to {@code log}. */
-    static MongoProcess start(Path log) throws IOException {
+    public static MongoProcess start(Path log) throws IOException {
         ChildJvm.Started started =
                 ChildJvm.start(
-                        ChildJvm.onTestClassPath("-Xmx512m", MongoServerMain.class.getName(), "0"),
+                        ChildJvm.onThisClassPath("-Xmx512m", MongoServerMain.class.getName(), "0"),
                         log,
                         LISTENING);
         return new MongoProcess(started.process(), started.ready());
     }
 
     /** The connection string relays are given. */
-    URI uri() {
+    public URI uri() {
         return URI.create("mongodb://" + address + "/");
     }
 
