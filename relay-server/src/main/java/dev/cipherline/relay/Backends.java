@@ -12,6 +12,10 @@ import java.util.Locale;
  * @param mongoUri the MongoDB connection string ({@code mongodb://...}), or null; required for
  *     {@link Store#MONGODB}
  * @param mongoDatabase the database holding the relay's collections
+ * @param mongoWriteConcern how many replica-set members acknowledge a write before a send is {@code
+ *     accepted}: {@code majority} (the default), or a number 1..99
+ * @param mongoJournal whether those members must have the write in their journal first (default
+ *     true)
  * @param bus how nodes wake each other
  * @param kafkaBootstrap the Kafka bootstrap servers ({@code HOST:PORT[,HOST:PORT...]}); required
  *     for {@link Bus#KAFKA}
@@ -23,6 +27,8 @@ public record Backends(
         Store store,
         URI mongoUri,
         String mongoDatabase,
+        String mongoWriteConcern,
+        boolean mongoJournal,
         Bus bus,
         String kafkaBootstrap,
         String nodeId) {
@@ -61,7 +67,7 @@ public record Backends(
 
     /** The default: SQLite in the data directory, one node. */
     public static final Backends SINGLE_NODE =
-            new Backends(Store.SQLITE, null, "cipherline", Bus.LOCAL, null, null);
+            new Backends(Store.SQLITE, null, "cipherline", "majority", true, Bus.LOCAL, null, null);
 
     /** Checks that every engine has what it needs and that a cluster bus has a shared store. */
     public Backends {
@@ -81,6 +87,12 @@ public record Backends(
         if (mongoDatabase == null || !mongoDatabase.matches("[A-Za-z0-9_-]{1,63}")) {
             throw new IllegalArgumentException(
                     "--mongo-database must be 1..63 letters, digits, '_' or '-'.");
+        }
+        if (mongoWriteConcern == null
+                || !(mongoWriteConcern.equals("majority")
+                        || mongoWriteConcern.matches("[1-9][0-9]?"))) {
+            throw new IllegalArgumentException(
+                    "--mongo-write-concern must be majority or a number of members 1..99.");
         }
         if (bus == Bus.KAFKA) {
             if (store != Store.MONGODB) {
@@ -111,6 +123,10 @@ public record Backends(
                 + (mongoUri == null ? null : masked(mongoUri))
                 + ", mongoDatabase="
                 + mongoDatabase
+                + ", mongoWriteConcern="
+                + mongoWriteConcern
+                + ", mongoJournal="
+                + mongoJournal
                 + ", bus="
                 + bus
                 + ", kafkaBootstrap="

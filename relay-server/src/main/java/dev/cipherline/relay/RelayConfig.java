@@ -62,6 +62,10 @@ public record RelayConfig(
               --mongo-uri URI        MongoDB connection string, e.g. mongodb://db1,db2,db3/?replicaSet=rs0
                                      (required with --store mongodb)
               --mongo-database NAME  database for the relay's collections (default cipherline)
+              --mongo-write-concern majority|N
+                                     replica-set members that acknowledge a write before a send
+                                     is accepted (default majority)
+              --mongo-journal on|off whether they must have it in their journal (default on)
               --bus local|kafka      how nodes wake each other (default local: one node);
                                      kafka needs --store mongodb
               --kafka-bootstrap HOST:PORT[,HOST:PORT...]
@@ -152,6 +156,8 @@ public record RelayConfig(
         Backends.Store store = b.store();
         URI mongoUri = b.mongoUri();
         String mongoDatabase = b.mongoDatabase();
+        String mongoWriteConcern = b.mongoWriteConcern();
+        boolean mongoJournal = b.mongoJournal();
         Backends.Bus bus = b.bus();
         String kafkaBootstrap = b.kafkaBootstrap();
         String nodeId = b.nodeId();
@@ -198,6 +204,8 @@ public record RelayConfig(
                 case "--store" -> store = Backends.Store.parse(value);
                 case "--mongo-uri" -> mongoUri = uri("--mongo-uri", value);
                 case "--mongo-database" -> mongoDatabase = value;
+                case "--mongo-write-concern" -> mongoWriteConcern = value.trim();
+                case "--mongo-journal" -> mongoJournal = onOff("--mongo-journal", value);
                 case "--bus" -> bus = Backends.Bus.parse(value);
                 case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
                 case "--node-id" -> nodeId = value;
@@ -215,7 +223,23 @@ public record RelayConfig(
                 window,
                 new AbuseLimits(
                         deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback),
-                new Backends(store, mongoUri, mongoDatabase, bus, kafkaBootstrap, nodeId));
+                new Backends(
+                        store,
+                        mongoUri,
+                        mongoDatabase,
+                        mongoWriteConcern,
+                        mongoJournal,
+                        bus,
+                        kafkaBootstrap,
+                        nodeId));
+    }
+
+    private static boolean onOff(String name, String value) {
+        return switch (value.trim()) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be on or off.");
+        };
     }
 
     private static URI uri(String name, String value) {
@@ -257,6 +281,8 @@ public record RelayConfig(
                     "--store",
                     "--mongo-uri",
                     "--mongo-database",
+                    "--mongo-write-concern",
+                    "--mongo-journal",
                     "--bus",
                     "--kafka-bootstrap",
                     "--node-id" ->

@@ -49,6 +49,8 @@ class RelayConfigTest {
         assertEquals(Backends.Store.SQLITE, b.store());
         assertEquals(Backends.Bus.LOCAL, b.bus());
         assertEquals("cipherline", b.mongoDatabase());
+        assertEquals("majority", b.mongoWriteConcern());
+        assertTrue(b.mongoJournal());
     }
 
     @Test
@@ -60,6 +62,10 @@ class RelayConfigTest {
                                 "--mongo-uri",
                                 "mongodb://db1:27017,db2:27017/?replicaSet=rs0",
                                 "--mongo-database=relay_eu",
+                                "--mongo-write-concern",
+                                "2",
+                                "--mongo-journal",
+                                "off",
                                 "--bus",
                                 "kafka",
                                 "--kafka-bootstrap",
@@ -70,6 +76,8 @@ class RelayConfigTest {
         assertEquals(Backends.Store.MONGODB, b.store());
         assertEquals("mongodb://db1:27017,db2:27017/?replicaSet=rs0", b.mongoUri().toString());
         assertEquals("relay_eu", b.mongoDatabase());
+        assertEquals("2", b.mongoWriteConcern());
+        assertFalse(b.mongoJournal());
         assertEquals(Backends.Bus.KAFKA, b.bus());
         assertEquals("k1:9092,k2:9092", b.kafkaBootstrap());
         assertEquals("eu-1", b.nodeId());
@@ -104,6 +112,8 @@ class RelayConfigTest {
             },
             {"--node-id", "has space"},
             {"--bus", "rabbit"},
+            {"--mongo-write-concern", "all"},
+            {"--mongo-journal", "maybe"},
         };
         String[] expected = {
             "--mongo-uri",
@@ -113,7 +123,9 @@ class RelayConfigTest {
             "--kafka-bootstrap",
             "--node-id",
             "--node-id",
-            "--bus"
+            "--bus",
+            "--mongo-write-concern",
+            "--mongo-journal"
         };
         for (int i = 0; i < cases.length; i++) {
             String[] args = cases[i];
