@@ -2,12 +2,19 @@ package dev.cipherline.relay;
 
 import dev.cipherline.protocol.CloseCodes;
 import dev.cipherline.protocol.Limits;
+import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
+import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
+import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.net.Transport;
+import dev.cipherline.relay.internal.store.DeviceLeases;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.StoreUnavailableException;
+import dev.cipherline.relay.internal.store.mongo.MongoRelayStore;
+import dev.cipherline.relay.internal.store.mongo.MongoSettings;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running relay: one port serving the HTTP API and the WebSocket, over the SQLite store in the
- * data directory. {@link #start} binds and returns; {@link #close} shuts down cleanly: it stops
+ * data directory, or as one node of a cluster over a shared MongoDB store with the Kafka bus
+ * between the nodes ({@link Backends}). {@link #start} binds and returns; {@link #close} shuts down cleanly: it stops
  * accepting connections, lets every send that reached the store commit and be answered, closes
  * every WebSocket with 1001, and closes the database.
  */
@@ -55,6 +63,7 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ScheduledExecutorService sweeper;
     private final RelayStore store;
+    private final DeliveryBus bus;
     private final ChannelGroup channels;
     private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
@@ -64,12 +73,15 @@ public final class RelayServer implements AutoCloseable {
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
         sweeper = Executors.newSingleThreadScheduledExecutor(threads("relay-sweeper"));
         try {
-            store =
-                    SqliteRelayStore.open(
-                            config.dataDir(),
-                            new StoreSettings(config.queueQuota(), config.maxExpiry()),
-                            clock);
+            store = openStore(config, clock);
         } catch (IOException e) {
+            shutdownExecutors();
+            throw e;
+        }
+        try {
+            bus = openBus(config.backends(), store, clock);
+        } catch (IOException e) {
+            store.close();
             shutdownExecutors();
             throw e;
         }
@@ -88,7 +100,7 @@ public final class RelayServer implements AutoCloseable {
                 new RelayChannelInitializer(
                         settings,
                         store,
-                        new LocalDeliveryBus(),
+                        bus,
                         clock,
                         new SecureRandom(),
                         channels,
@@ -126,8 +138,8 @@ public final class RelayServer implements AutoCloseable {
                 Level.INFO,
                 "listening on "
                         + address
-                        + "; data "
-                        + config.dataDir().toAbsolutePath()
+                        + "; "
+                        + describe(config)
                         + "; max expiry "
                         + config.maxExpiry()
                         + "; queue quota "
@@ -150,6 +162,70 @@ public final class RelayServer implements AutoCloseable {
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the configured store: SQLite in the data directory, or the cluster's MongoDB. */
+    private static RelayStore openStore(RelayConfig config, Clock clock) throws IOException {
+        StoreSettings settings = new StoreSettings(config.queueQuota(), config.maxExpiry());
+        Backends b = config.backends();
+        return switch (b.store()) {
+            case SQLITE -> SqliteRelayStore.open(config.dataDir(), settings, clock);
+            case MONGODB -> {
+                try {
+                    yield MongoRelayStore.open(
+                            MongoSettings.of(b.mongoUri().toString(), b.mongoDatabase())
+                                    .withWriteConcern(b.mongoWriteConcern(), b.mongoJournal()),
+                            settings,
+                            clock);
+                } catch (StoreUnavailableException e) {
+                    throw new IOException(
+                            "cannot use MongoDB at "
+                                    + Backends.masked(b.mongoUri())
+                                    + ": "
+                                    + e.getMessage(),
+                            e);
+                }
+            }
+        };
+    }
+
+    /** Starts the configured delivery bus: this process alone, or Kafka between the nodes. */
+    private static DeliveryBus openBus(Backends b, RelayStore store, Clock clock)
+            throws IOException {
+        if (b.bus() == Backends.Bus.LOCAL) {
+            return new LocalDeliveryBus();
+        }
+        // Backends admits --bus kafka only with --store mongodb, whose store keeps the leases
+        if (!(store instanceof DeviceLeases leases)) {
+            throw new IOException("the Kafka bus needs a store shared by the nodes");
+        }
+        try {
+            return KafkaDeliveryBus.start(
+                    KafkaBusSettings.of(b.kafkaBootstrap(), b.nodeId()), leases, clock);
+        } catch (RuntimeException e) {
+            throw new IOException(
+                    "cannot use Kafka at " + b.kafkaBootstrap() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The store and bus in use, for the start-up log line; no password. */
+    private static String describe(RelayConfig config) {
+        Backends b = config.backends();
+        String store =
+                b.store() == Backends.Store.SQLITE
+                        ? "store sqlite in " + config.dataDir().toAbsolutePath()
+                        : "store mongodb at "
+                                + Backends.masked(b.mongoUri())
+                                + " database "
+                                + b.mongoDatabase()
+                                + " (write concern "
+                                + b.mongoWriteConcern()
+                                + (b.mongoJournal() ? ", journaled)" : ", not journaled)");
+        String bus =
+                b.bus() == Backends.Bus.LOCAL
+                        ? "bus local"
+                        : "bus kafka at " + b.kafkaBootstrap() + " as node " + b.nodeId();
+        return store + "; " + bus;
     }
 
     /**
@@ -259,6 +335,12 @@ public final class RelayServer implements AutoCloseable {
         bossGroup
                 .shutdownGracefully(0, 2, TimeUnit.SECONDS)
                 .awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // after the connections closed (each released its lease), before the store they use
+        try {
+            bus.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing the delivery bus failed: " + e);
+        }
         store.close();
         shutdownExecutors();
     }
