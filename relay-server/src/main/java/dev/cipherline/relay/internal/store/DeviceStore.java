@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * callers (threads, or relay nodes sharing the store) ask at the same moment; a prekey is removed
  * as it is handed out. {@link #register} of a device that exists replaces it as a whole: once its
  * future completed, readers see only the new registration ID, identity, auth and prekeys, and an
- * empty queue. An engine without multi-document transactions may show a reader, while the
- * registration runs, a mix of old and new prekeys, never a prekey of the old install after the
- * future completed.
+ * empty queue. An engine without multi-document transactions may, while the registration runs, hand
+ * out a bundle that mixes keys of the old and the new install (as stale as a bundle taken just
+ * before the reinstall), but never a one-time prekey of the old install once the future completed.
  */
 public interface DeviceStore {
 

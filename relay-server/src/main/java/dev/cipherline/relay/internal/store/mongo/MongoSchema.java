@@ -1,6 +1,7 @@
 package dev.cipherline.relay.internal.store.mongo;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -32,6 +33,11 @@ import org.bson.Document;
 final class MongoSchema {
     static final String PREFIX = "relay_";
 
+    /** MongoDB's error when an index exists under the same name with other options. */
+    private static final int INDEX_OPTIONS_CONFLICT = 85;
+
+    private final MongoDatabase database;
+
     final MongoCollection<Document> devices;
     final MongoCollection<Document> prekeys;
     final MongoCollection<Document> entries;
@@ -40,6 +46,7 @@ final class MongoSchema {
     final MongoCollection<Document> leases;
 
     MongoSchema(MongoDatabase db) {
+        this.database = db;
         this.devices = db.getCollection(PREFIX + "devices");
         this.prekeys = db.getCollection(PREFIX + "prekeys");
         this.entries = db.getCollection(PREFIX + "entries");
@@ -63,16 +70,44 @@ final class MongoSchema {
         bodies.createIndex(
                 Indexes.ascending("expiresAt"),
                 new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
-        sends.createIndex(
-                Indexes.ascending("acceptedAt"),
-                new IndexOptions()
-                        .name("retention")
-                        .expireAfter(sendIdRetention.toSeconds(), TimeUnit.SECONDS));
+        retainSendIds(sendIdRetention.toSeconds());
         devices.createIndex(
                 Indexes.ascending("account", "device"), new IndexOptions().name("account"));
         prekeys.createIndex(
                 Indexes.ascending("device", "kind", "order"),
                 new IndexOptions().name("device_kind"));
+    }
+
+    /**
+     * Creates the TTL index of idempotency records, or changes its expiry when the relay's longest
+     * expiry changed since it was created (MongoDB refuses to create it again with other options).
+     */
+    private void retainSendIds(long seconds) {
+        try {
+            sends.createIndex(
+                    Indexes.ascending("acceptedAt"),
+                    new IndexOptions().name("retention").expireAfter(seconds, TimeUnit.SECONDS));
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != INDEX_OPTIONS_CONFLICT) {
+                throw e;
+            }
+            try {
+                database.runCommand(
+                        new Document("collMod", sends.getNamespace().getCollectionName())
+                                .append(
+                                        "index",
+                                        new Document("name", "retention")
+                                                .append("expireAfterSeconds", seconds)));
+            } catch (MongoCommandException unsupported) {
+                // mongo-java-server cannot change an index's options: build it again instead
+                sends.dropIndex("retention");
+                sends.createIndex(
+                        Indexes.ascending("acceptedAt"),
+                        new IndexOptions()
+                                .name("retention")
+                                .expireAfter(seconds, TimeUnit.SECONDS));
+            }
+        }
     }
 
     /** The {@code _id} of a device's document, and the {@code device} field elsewhere. */
