@@ -99,8 +99,28 @@ public abstract class RelayStoreContractTest {
                             r.registrationId(),
                             (text + "->" + r.deviceId()).getBytes(StandardCharsets.UTF_8)));
         }
+        return sendFrom(ALICE_1, clientMsgId, null, list);
+    }
+
+    /** A send from {@code sender} that expires in a minute. */
+    protected SendRequest sendFrom(
+            Vectors.Vector sender,
+            String clientMsgId,
+            byte[] body,
+            List<Frame.Recipient> recipients) {
         long now = clock.millis();
-        return new SendRequest(ALICE_1.address(), clientMsgId, now, now + 60_000, null, list);
+        return new SendRequest(sender.address(), clientMsgId, now, now + 60_000, body, recipients);
+    }
+
+    /** A send from Bob to Alice's devices 1 and 2, each with its own ciphertext. */
+    private SendRequest toBothOfAlicesDevices(String clientMsgId) {
+        return sendFrom(
+                BOB_1,
+                clientMsgId,
+                null,
+                List.of(
+                        new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1}),
+                        new Frame.Recipient(ALICE_2.accountId(), 2, 1002, new byte[] {2})));
     }
 
     protected static String text(QueueEntry entry) {
@@ -161,16 +181,7 @@ public abstract class RelayStoreContractTest {
     void ackDeletesOnlyTheDevicesOwnEntriesAndTheirBodies() throws Exception {
         store.store(send("m1", "x", BOB_1)).join();
         store.register(ALICE_2.registration(0)).join();
-        SendRequest toAlice2 =
-                new SendRequest(
-                        BOB_1.address(),
-                        "b1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
-                        null,
-                        List.of(
-                                new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1}),
-                                new Frame.Recipient(ALICE_2.accountId(), 2, 1002, new byte[] {2})));
+        SendRequest toAlice2 = toBothOfAlicesDevices("b1");
         store.store(toAlice2).join();
 
         // Alice's device 2 acks seq 1, which is also the seq of Bob's entry: Bob's stays
@@ -235,14 +246,7 @@ public abstract class RelayStoreContractTest {
                 List.of(
                         new Frame.Recipient(ALICE_1.accountId(), 1, 1001, null),
                         new Frame.Recipient(ALICE_2.accountId(), 2, 1002, null));
-        SendRequest shared =
-                new SendRequest(
-                        BOB_1.address(),
-                        "g1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
-                        body,
-                        recipients);
+        SendRequest shared = sendFrom(BOB_1, "g1", body, recipients);
         SendOutcome.Stored stored =
                 assertInstanceOf(SendOutcome.Stored.class, store.store(shared).join());
         assertEquals(2, stored.entries().size());
@@ -284,15 +288,7 @@ public abstract class RelayStoreContractTest {
 
     /** Sends {@code body} from Bob to every recipient, as one shared body. */
     protected SendOutcome groupSend(String clientMsgId, byte[] body, List<Frame.Recipient> to) {
-        return store.store(
-                        new SendRequest(
-                                BOB_1.address(),
-                                clientMsgId,
-                                clock.millis(),
-                                clock.millis() + 60_000,
-                                body,
-                                to))
-                .join();
+        return store.store(sendFrom(BOB_1, clientMsgId, body, to)).join();
     }
 
     @Test
@@ -336,11 +332,9 @@ public abstract class RelayStoreContractTest {
     void wrongDeviceListsAreReportedAndStoreNothing() throws Exception {
         store.register(ALICE_2.registration(0)).join();
         SendRequest stale =
-                new SendRequest(
-                        BOB_1.address(),
+                sendFrom(
+                        BOB_1,
                         "b1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
                         null,
                         List.of(
                                 new Frame.Recipient(ALICE_1.accountId(), 1, 999, new byte[] {1}),
@@ -355,16 +349,7 @@ public abstract class RelayStoreContractTest {
         assertEquals(0, count(Stored.BODIES));
 
         // the same clientMsgId is not remembered: fixed, it is stored
-        SendRequest fixed =
-                new SendRequest(
-                        BOB_1.address(),
-                        "b1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
-                        null,
-                        List.of(
-                                new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1}),
-                                new Frame.Recipient(ALICE_2.accountId(), 2, 1002, new byte[] {2})));
+        SendRequest fixed = toBothOfAlicesDevices("b1");
         assertInstanceOf(SendOutcome.Stored.class, store.store(fixed).join());
     }
 
@@ -379,11 +364,9 @@ public abstract class RelayStoreContractTest {
     @Test
     void anAccountWithoutDevicesIsAnUnknownRecipient() {
         SendRequest request =
-                new SendRequest(
-                        ALICE_1.address(),
+                sendFrom(
+                        ALICE_1,
                         "u1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
                         null,
                         List.of(
                                 new Frame.Recipient(
@@ -459,11 +442,9 @@ public abstract class RelayStoreContractTest {
     @Test
     void aRefusedSendLeavesNoIdempotencyRecord() throws Exception {
         SendRequest wrongDevice =
-                new SendRequest(
-                        ALICE_1.address(),
+                sendFrom(
+                        ALICE_1,
                         "r1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
                         null,
                         List.of(new Frame.Recipient(BOB_1.accountId(), 9, 1, new byte[] {1})));
         assertInstanceOf(SendOutcome.Mismatched.class, store.store(wrongDevice).join());
@@ -511,11 +492,9 @@ public abstract class RelayStoreContractTest {
     @Test
     void reRegistrationReplacesKeysAndEmptiesTheQueue() throws Exception {
         SendRequest toAlice =
-                new SendRequest(
-                        BOB_1.address(),
+                sendFrom(
+                        BOB_1,
                         "b1",
-                        clock.millis(),
-                        clock.millis() + 60_000,
                         null,
                         List.of(new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1})));
         store.store(toAlice).join();
@@ -529,11 +508,9 @@ public abstract class RelayStoreContractTest {
         assertEquals(new PreKeyCounts(1, 1), store.preKeyCounts(ALICE_1.address()).join());
         // seqs keep increasing across the reinstall, so an old ack cannot delete a new entry
         store.store(
-                        new SendRequest(
-                                BOB_1.address(),
+                        sendFrom(
+                                BOB_1,
                                 "b2",
-                                clock.millis(),
-                                clock.millis() + 60_000,
                                 null,
                                 List.of(
                                         new Frame.Recipient(

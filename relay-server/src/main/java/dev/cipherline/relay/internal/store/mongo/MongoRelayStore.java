@@ -17,6 +17,7 @@ import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import dev.cipherline.relay.internal.store.StoreSettings;
+import dev.cipherline.relay.internal.store.StoreThreads;
 import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import dev.cipherline.relay.internal.store.SweepResult;
 import dev.cipherline.relay.internal.store.UnknownDeviceException;
@@ -31,10 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -73,8 +72,9 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.queues = new MongoQueues(schema, settings.queueQuota());
         this.devices = new MongoDevices(schema);
         this.leases = new MongoLeases(schema);
-        this.writer = Executors.newSingleThreadExecutor(threads("relay-mongo-writer"));
-        this.readers = Executors.newFixedThreadPool(READERS, threads("relay-mongo-reader"));
+        this.writer = Executors.newSingleThreadExecutor(StoreThreads.named("relay-mongo-writer"));
+        this.readers =
+                Executors.newFixedThreadPool(READERS, StoreThreads.named("relay-mongo-reader"));
     }
 
     /**
@@ -123,15 +123,6 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                                                 s.operationTimeout().toMillis(),
                                                 TimeUnit.MILLISECONDS))
                 .build();
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

@@ -127,29 +127,18 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
         return byName;
     }
 
+    private long ttlSeconds(String collection, String index) {
+        return indexes(collection).get(index).get("expireAfterSeconds", Number.class).longValue();
+    }
+
     @Test
     void openCreatesTheUniqueQueueIndexAndTtlIndexes() {
         Document deviceSeq = indexes("relay_entries").get("device_seq");
         assertEquals(new Document("device", 1).append("seq", 1), deviceSeq.get("key"));
         assertEquals(Boolean.TRUE, deviceSeq.getBoolean("unique"));
-        assertEquals(
-                0L,
-                indexes("relay_entries")
-                        .get("expiry")
-                        .get("expireAfterSeconds", Number.class)
-                        .longValue());
-        assertEquals(
-                0L,
-                indexes("relay_bodies")
-                        .get("expiry")
-                        .get("expireAfterSeconds", Number.class)
-                        .longValue());
-        assertEquals(
-                Duration.ofDays(30).toSeconds(),
-                indexes("relay_sends")
-                        .get("retention")
-                        .get("expireAfterSeconds", Number.class)
-                        .longValue());
+        assertEquals(0L, ttlSeconds("relay_entries", "expiry"));
+        assertEquals(0L, ttlSeconds("relay_bodies", "expiry"));
+        assertEquals(Duration.ofDays(30).toSeconds(), ttlSeconds("relay_sends", "retention"));
         assertTrue(indexes("relay_devices").containsKey("account"));
         assertTrue(indexes("relay_prekeys").containsKey("device_kind"));
         // opening again (another node, a restart) keeps them
@@ -164,12 +153,7 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
                         MongoSettings.of(uri(address), database),
                         new StoreSettings(5, Duration.ofDays(7)),
                         clock));
-        assertEquals(
-                Duration.ofDays(7).toSeconds(),
-                indexes("relay_sends")
-                        .get("retention")
-                        .get("expireAfterSeconds", Number.class)
-                        .longValue());
+        assertEquals(Duration.ofDays(7).toSeconds(), ttlSeconds("relay_sends", "retention"));
     }
 
     @Test
