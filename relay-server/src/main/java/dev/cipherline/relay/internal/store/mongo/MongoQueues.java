@@ -161,6 +161,11 @@ final class MongoQueues {
      * after every lower one was inserted (it is above the highest existing entry and the device's
      * floor), so readers see a device's entries appear in seq order. When another node took the
      * same seq first (duplicate key), the entry and those after it choose again.
+     *
+     * <p>The one case this cannot rule out: a node that stalls between choosing a seq and inserting
+     * for longer than another node takes to store that seq, deliver it and have it acknowledged and
+     * deleted; the stalled insert then reuses the seq. Detecting it would need a record of every
+     * deleted seq (or a transaction); the window is one round trip of this thread.
      */
     private void insertInSeqOrder(List<Document> entries) {
         List<Document> pending = entries;
