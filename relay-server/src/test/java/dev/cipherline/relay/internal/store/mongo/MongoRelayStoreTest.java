@@ -22,6 +22,7 @@ import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -275,6 +276,19 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
         assertEquals(Optional.of(first), leases.holder(bob, clock.millis()).join());
         leases.release(bob, first).join();
         assertEquals(Optional.empty(), leases.holder(bob, clock.millis()).join());
+    }
+
+    @Test
+    void openingADatabaseThatIsNotThereFailsAsUnavailable() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        StoreUnavailableException failed =
+                assertThrows(
+                        StoreUnavailableException.class,
+                        () -> openNode(clock, 5, "mongodb://127.0.0.1:" + port));
+        assertEquals("the store is unreachable", failed.getMessage());
     }
 
     @Test
