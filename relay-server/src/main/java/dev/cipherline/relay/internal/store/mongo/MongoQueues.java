@@ -65,7 +65,8 @@ final class MongoQueues {
                 != null) {
             return new SendOutcome.Duplicate();
         }
-        SendAdmission.Decision<Document> decision = SendAdmission.admit(send, quota, directory());
+        SendAdmission.Decision<Document> decision =
+                SendAdmission.admit(send, quota, directory(send));
         if (decision instanceof SendAdmission.Decision.Refuse<Document> refuse) {
             return refuse.outcome();
         }
@@ -96,18 +97,26 @@ final class MongoQueues {
         return new SendOutcome.Stored(stored);
     }
 
-    private SendAdmission.Directory<Document, RuntimeException> directory() {
+    /**
+     * The registered devices of every recipient account, read in one query, and the queue sizes,
+     * counted per device up to the quota.
+     */
+    private SendAdmission.Directory<Document, RuntimeException> directory(SendRequest send) {
+        List<String> accounts =
+                send.recipients().stream().map(r -> r.accountId()).distinct().toList();
+        Map<String, Map<Integer, Document>> byAccount = new HashMap<>();
+        for (Document d :
+                db.devices
+                        .find(in("account", accounts))
+                        .projection(Projections.include("account", "device", "registrationId"))) {
+            byAccount
+                    .computeIfAbsent(d.getString("account"), a -> new HashMap<>())
+                    .put(d.getInteger("device"), d);
+        }
         return new SendAdmission.Directory<>() {
             @Override
             public Map<Integer, Document> devicesOf(String accountId) {
-                Map<Integer, Document> devices = new HashMap<>();
-                for (Document d :
-                        db.devices
-                                .find(eq("account", accountId))
-                                .projection(Projections.include("device", "registrationId"))) {
-                    devices.put(d.getInteger("device"), d);
-                }
-                return devices;
+                return byAccount.getOrDefault(accountId, Map.of());
             }
 
             @Override
