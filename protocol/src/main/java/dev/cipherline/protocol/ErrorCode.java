@@ -36,7 +36,12 @@ public enum ErrorCode {
     /** The relay is shutting down; retry on another connection. */
     SHUTTING_DOWN("shutting-down", true),
     /** An unexpected failure inside the relay; nothing was stored. */
-    INTERNAL_ERROR("internal-error", true);
+    INTERNAL_ERROR("internal-error", true),
+    /**
+     * The relay's store cannot be reached now; nothing was stored. Retry after {@code
+     * retryAfterMs}, on this connection or another node.
+     */
+    UNAVAILABLE("unavailable", true);
 
     private final String code;
     private final boolean retryable;

@@ -124,10 +124,12 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (error != null) {
             LOG.log(Level.WARNING, "auth key lookup for " + device + " failed: " + error);
             ctx.write(
-                    Frame.ErrorFrame.of(
-                            null,
-                            ErrorCode.INTERNAL_ERROR,
-                            "the relay could not check the device"));
+                    Failures.isUnavailable(error)
+                            ? Failures.unavailable(null)
+                            : Frame.ErrorFrame.of(
+                                    null,
+                                    ErrorCode.INTERNAL_ERROR,
+                                    "the relay could not check the device"));
             Channels.close(ctx.channel(), CloseCodes.INTERNAL_ERROR, "internal error");
             return;
         }

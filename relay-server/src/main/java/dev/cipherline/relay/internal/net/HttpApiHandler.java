@@ -154,6 +154,21 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                                         ErrorCode.SHUTTING_DOWN,
                                         "the relay is shutting down",
                                         false);
+                            } else if (Failures.isUnavailable(error)) {
+                                LOG.log(
+                                        Level.WARNING,
+                                        "registering "
+                                                + registration.accountId()
+                                                + " failed: "
+                                                + Failures.UNAVAILABLE_MESSAGE);
+                                HttpResponses.retryLater(
+                                        ctx,
+                                        codec,
+                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                        ErrorCode.UNAVAILABLE,
+                                        Failures.UNAVAILABLE_MESSAGE,
+                                        Failures.UNAVAILABLE_RETRY_AFTER_MS,
+                                        keepAlive);
                             } else {
                                 LOG.log(
                                         Level.ERROR,

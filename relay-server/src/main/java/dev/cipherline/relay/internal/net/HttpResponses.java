@@ -80,8 +80,24 @@ final class HttpResponses {
             String message,
             long retryAfterMillis,
             boolean keepAlive) {
+        retryLater(
+                ctx, codec, status, ErrorCode.RATE_LIMITED, message, retryAfterMillis, keepAlive);
+    }
+
+    /**
+     * Writes an error body like {@link Registration.HttpError} plus {@code retryAfterMs}, and a
+     * {@code Retry-After} header (whole seconds, rounded up).
+     */
+    static void retryLater(
+            ChannelHandlerContext ctx,
+            FrameCodec codec,
+            HttpResponseStatus status,
+            ErrorCode code,
+            String message,
+            long retryAfterMillis,
+            boolean keepAlive) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", ErrorCode.RATE_LIMITED);
+        body.put("code", code);
         body.put("message", message);
         body.put("retryAfterMs", retryAfterMillis);
         FullHttpResponse response = response(codec, status, body);

@@ -82,6 +82,16 @@ final class PreKeys {
                                         ErrorCode.SHUTTING_DOWN,
                                         "the relay is shutting down",
                                         1000L));
+                    } else if (Failures.isUnavailable(error)) {
+                        LOG.log(
+                                Level.WARNING,
+                                "prekey request "
+                                        + requestId
+                                        + " of "
+                                        + device
+                                        + " failed: "
+                                        + Failures.UNAVAILABLE_MESSAGE);
+                        ctx.writeAndFlush(Failures.unavailable(requestId));
                     } else {
                         LOG.log(
                                 Level.ERROR,

@@ -143,6 +143,16 @@ final class Sends {
                                 ErrorCode.SHUTTING_DOWN,
                                 "the relay is shutting down; nothing was stored",
                                 1000L));
+            } else if (Failures.isUnavailable(error)) {
+                LOG.log(
+                        Level.WARNING,
+                        "storing send "
+                                + ref
+                                + " from "
+                                + session.device()
+                                + " failed: "
+                                + Failures.UNAVAILABLE_MESSAGE);
+                ctx.writeAndFlush(Failures.unavailable(ref));
             } else {
                 LOG.log(
                         Level.ERROR,

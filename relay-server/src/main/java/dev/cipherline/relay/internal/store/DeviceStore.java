@@ -10,12 +10,22 @@ import java.util.concurrent.CompletableFuture;
  * Registered devices and their public prekeys. Every method is asynchronous; futures complete on a
  * store thread, so callers hop back to their own thread before touching their state. Writes are
  * durable when their future completes.
+ *
+ * <p>Atomicity: {@link #takeBundles} hands out each one-time prekey at most once, however many
+ * callers (threads, or relay nodes sharing the store) ask at the same moment; a prekey is removed
+ * as it is handed out. {@link #register} of a device that exists replaces it as a whole: once its
+ * future completed, readers see only the new registration ID, identity, auth and prekeys, and an
+ * empty queue. An engine without multi-document transactions may, while the registration runs, hand
+ * out a bundle that mixes keys of the old and the new install (as stale as a bundle taken just
+ * before the reinstall), but never a one-time prekey of the old install once the future completed.
  */
 public interface DeviceStore {
 
     /**
-     * Registers a device whose registration the caller has verified. An existing device is
-     * replaced: new keys, and its queue is emptied (a reinstall).
+     * Registers a device whose registration the caller has verified. An existing device is replaced
+     * (a reinstall): its registration ID, identity key, auth key, signed prekey and last-resort
+     * Kyber prekey are the new ones, its old one-time prekeys are deleted and replaced by the new
+     * ones, and its queue is emptied. Its seqs keep growing from where they were.
      */
     CompletableFuture<Void> register(Registration registration);
 

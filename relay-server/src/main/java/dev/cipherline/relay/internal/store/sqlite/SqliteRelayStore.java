@@ -10,6 +10,7 @@ import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import dev.cipherline.relay.internal.store.StoreSettings;
+import dev.cipherline.relay.internal.store.StoreThreads;
 import dev.cipherline.relay.internal.store.SweepResult;
 import dev.cipherline.relay.internal.store.UnknownDeviceException;
 import java.io.IOException;
@@ -31,10 +32,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -120,9 +119,10 @@ public final class SqliteRelayStore implements RelayStore {
      */
     public static SqliteRelayStore open(Path dataDir, StoreSettings settings, Clock clock)
             throws IOException {
-        ExecutorService writer = Executors.newSingleThreadExecutor(threads("relay-store-writer"));
+        ExecutorService writer =
+                Executors.newSingleThreadExecutor(StoreThreads.named("relay-store-writer"));
         ExecutorService readers =
-                Executors.newFixedThreadPool(READERS, threads("relay-store-reader"));
+                Executors.newFixedThreadPool(READERS, StoreThreads.named("relay-store-reader"));
         List<ExecutorService> own = List.of(writer, readers);
         try {
             return open(dataDir, settings, READERS, clock, writer, readers, own);
@@ -178,15 +178,6 @@ public final class SqliteRelayStore implements RelayStore {
             throw new IOException(
                     "cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static Connection connect(Path file) throws SQLException {

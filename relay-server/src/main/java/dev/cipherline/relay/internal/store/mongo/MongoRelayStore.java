@@ -1,0 +1,297 @@
+package dev.cipherline.relay.internal.store.mongo;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceLeases;
+import dev.cipherline.relay.internal.store.PreKeyCounts;
+import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.SendOutcome;
+import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.StoreClosedException;
+import dev.cipherline.relay.internal.store.StoreSettings;
+import dev.cipherline.relay.internal.store.StoreThreads;
+import dev.cipherline.relay.internal.store.StoreUnavailableException;
+import dev.cipherline.relay.internal.store.SweepResult;
+import dev.cipherline.relay.internal.store.UnknownDeviceException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The cluster store: every relay node keeps its devices, prekeys, queues and leases in one MongoDB
+ * database (a replica set of MongoDB 6.0 or later in production), with the collections and indexes
+ * of {@link MongoSchema}. It behaves like the SQLite store from the outside, without multi-document
+ * transactions: every step is atomic on one document, and the steps of a send run in an order that
+ * never loses an accepted message and never hands out a seq twice (see {@link
+ * dev.cipherline.relay.internal.store.QueueStore#store}).
+ *
+ * <p>Writes use the write concern of {@link MongoSettings} (by default a journaled majority) and
+ * run one at a time, in order, on the store's writer thread; reads read the primary on two reader
+ * threads. A future fails with {@link StoreUnavailableException} when the database cannot be
+ * reached, with {@link StoreClosedException} after {@link #drainWrites} or {@link #close}.
+ */
+public final class MongoRelayStore implements RelayStore, DeviceLeases {
+    private static final System.Logger LOG = System.getLogger(MongoRelayStore.class.getName());
+    private static final int READERS = 2;
+
+    private final MongoClient client;
+    private final Clock clock;
+    private final StoreSettings settings;
+    private final MongoQueues queues;
+    private final MongoDevices devices;
+    private final MongoLeases leases;
+    private final ExecutorService writer;
+    private final ExecutorService readers;
+    private final Object lock = new Object();
+    private CompletableFuture<Void> drained;
+
+    private MongoRelayStore(
+            MongoClient client, MongoSchema schema, StoreSettings settings, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+        this.settings = settings;
+        this.queues = new MongoQueues(schema, settings.queueQuota());
+        this.devices = new MongoDevices(schema);
+        this.leases = new MongoLeases(schema);
+        this.writer = Executors.newSingleThreadExecutor(StoreThreads.named("relay-mongo-writer"));
+        this.readers =
+                Executors.newFixedThreadPool(READERS, StoreThreads.named("relay-mongo-reader"));
+    }
+
+    /**
+     * Connects to the database, creates the collections' indexes if they are missing, and starts
+     * the store's writer thread and reader threads, which {@link #close} stops.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached within the server
+     *     selection timeout
+     */
+    public static MongoRelayStore open(
+            MongoSettings settings, StoreSettings storeSettings, Clock clock) {
+        MongoClient client = MongoClients.create(clientSettings(settings));
+        try {
+            MongoSchema schema =
+                    new MongoSchema(
+                            client.getDatabase(settings.database())
+                                    .withWriteConcern(settings.writeConcern())
+                                    .withReadPreference(ReadPreference.primary()));
+            schema.createIndexes(storeSettings.sendIdRetention());
+            return new MongoRelayStore(client, schema, storeSettings, clock);
+        } catch (MongoException e) {
+            client.close();
+            throw new StoreUnavailableException(e);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static MongoClientSettings clientSettings(MongoSettings s) {
+        return MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(s.uri()))
+                .writeConcern(s.writeConcern())
+                .readPreference(ReadPreference.primary())
+                .applyToClusterSettings(
+                        b ->
+                                b.serverSelectionTimeout(
+                                        s.serverSelectionTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(
+                        b ->
+                                b.connectTimeout(
+                                                s.connectTimeout().toMillis(),
+                                                TimeUnit.MILLISECONDS)
+                                        .readTimeout(
+                                                s.operationTimeout().toMillis(),
+                                                TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<Void> register(Registration registration) {
+        long now = clock.millis();
+        return write(
+                () -> {
+                    if (devices.register(registration, now)) {
+                        queues.clear(
+                                MongoSchema.id(
+                                        new DeviceAddress(
+                                                registration.accountId(),
+                                                registration.deviceId())));
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> authKey(DeviceAddress device) {
+        return read(() -> devices.authKey(device));
+    }
+
+    @Override
+    public CompletableFuture<List<Frame.PreKeyBundle>> takeBundles(String accountId) {
+        return write(() -> devices.takeBundles(accountId));
+    }
+
+    @Override
+    public CompletableFuture<Void> uploadPreKeys(DeviceAddress device, Frame.UploadPreKeys upload) {
+        return write(
+                () -> {
+                    devices.upload(device, upload);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<PreKeyCounts> preKeyCounts(DeviceAddress device) {
+        return read(() -> devices.counts(device));
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> store(SendRequest send) {
+        return write(() -> queues.store(send));
+    }
+
+    @Override
+    public CompletableFuture<List<QueueEntry>> read(
+            DeviceAddress device, long afterSeq, int limit, long maxBytes) {
+        long now = clock.millis();
+        return read(() -> queues.read(device, afterSeq, limit, maxBytes, now));
+    }
+
+    @Override
+    public CompletableFuture<Long> lastSeq(DeviceAddress device) {
+        return read(() -> queues.lastSeq(device));
+    }
+
+    @Override
+    public CompletableFuture<Integer> ack(DeviceAddress device, List<Long> seqs) {
+        return write(
+                () -> {
+                    if (devices.authKey(device).isEmpty()) {
+                        throw new UnknownDeviceException(device);
+                    }
+                    return queues.ack(MongoSchema.id(device), seqs);
+                });
+    }
+
+    @Override
+    public CompletableFuture<SweepResult> sweep() {
+        long now = clock.millis();
+        long cutoff = now - settings.sendIdRetention().toMillis();
+        return write(() -> queues.sweep(now, cutoff));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Holder>> claim(
+            DeviceAddress device, Holder holder, long untilMillis) {
+        long now = clock.millis();
+        return write(() -> leases.claim(device, holder, untilMillis, now));
+    }
+
+    @Override
+    public CompletableFuture<Set<DeviceAddress>> renew(
+            String nodeId, Map<DeviceAddress, String> connections, long untilMillis) {
+        Map<DeviceAddress, String> copy = Map.copyOf(connections);
+        return write(() -> leases.renew(nodeId, copy, untilMillis));
+    }
+
+    @Override
+    public CompletableFuture<Void> release(DeviceAddress device, Holder holder) {
+        return write(
+                () -> {
+                    leases.release(device, holder);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<Holder>> holder(DeviceAddress device, long nowMillis) {
+        return read(() -> leases.holder(device, nowMillis));
+    }
+
+    private <T> CompletableFuture<T> write(Supplier<T> op) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        synchronized (lock) {
+            if (drained != null) {
+                future.completeExceptionally(new StoreClosedException());
+                return future;
+            }
+            // under the lock: drainWrites() queues its marker after every accepted write
+            writer.execute(() -> run(op, future));
+        }
+        return future;
+    }
+
+    private <T> CompletableFuture<T> read(Supplier<T> op) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        try {
+            readers.execute(() -> run(op, future));
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new StoreClosedException());
+        }
+        return future;
+    }
+
+    private static <T> void run(Supplier<T> op, CompletableFuture<T> future) {
+        try {
+            future.complete(op.get());
+        } catch (MongoException e) {
+            // lost connection, no primary, timeout, or a write the database refused: nothing the
+            // caller can fix but retrying later
+            future.completeExceptionally(new StoreUnavailableException(e));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> drainWrites() {
+        synchronized (lock) {
+            if (drained == null) {
+                drained = new CompletableFuture<>();
+                CompletableFuture<Void> done = drained;
+                writer.execute(() -> done.complete(null));
+            }
+            return drained;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            drainWrites().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "the writer did not finish its last writes in 30 s");
+        }
+        for (ExecutorService threads : List.of(writer, readers)) {
+            threads.shutdown();
+            try {
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.cipherline.relay.internal.store.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+
+/**
+ * The relay's collections and their indexes. Every collection name starts with {@code relay_}, so
+ * the relay can share a database. Ciphertext lives in {@code relay_entries.data} when it has one
+ * recipient device, or once in {@code relay_bodies} when several devices share it ({@code
+ * relay_entries.body} names it); everything else is metadata.
+ *
+ * <ul>
+ *   <li>{@code relay_devices}: one document per device, {@code _id} {@code "account.device"}, with
+ *       its public keys and {@code nextSeq}, the lowest seq it may still be given;
+ *   <li>{@code relay_prekeys}: one document per one-time prekey ({@code kind} {@code ec} or {@code
+ *       kyber}), taken with {@code findOneAndDelete};
+ *   <li>{@code relay_entries}: one document per queued envelope, unique by {@code (device, seq)};
+ *   <li>{@code relay_bodies}: the shared ciphertext of a send to several devices, with {@code refs}
+ *       counting the entries that still point to it;
+ *   <li>{@code relay_sends}: the clientMsgIds of accepted sends (idempotency);
+ *   <li>{@code relay_leases}: which node holds each device's connection.
+ * </ul>
+ */
+final class MongoSchema {
+    static final String PREFIX = "relay_";
+
+    /** MongoDB's error when an index exists under the same name with other options. */
+    private static final int INDEX_OPTIONS_CONFLICT = 85;
+
+    private final MongoDatabase database;
+
+    final MongoCollection<Document> devices;
+    final MongoCollection<Document> prekeys;
+    final MongoCollection<Document> entries;
+    final MongoCollection<Document> bodies;
+    final MongoCollection<Document> sends;
+    final MongoCollection<Document> leases;
+
+    MongoSchema(MongoDatabase db) {
+        this.database = db;
+        this.devices = db.getCollection(PREFIX + "devices");
+        this.prekeys = db.getCollection(PREFIX + "prekeys");
+        this.entries = db.getCollection(PREFIX + "entries");
+        this.bodies = db.getCollection(PREFIX + "bodies");
+        this.sends = db.getCollection(PREFIX + "sends");
+        this.leases = db.getCollection(PREFIX + "leases");
+    }
+
+    /**
+     * Creates the indexes (idempotent: an existing index with the same definition is kept). The TTL
+     * indexes let MongoDB's TTL monitor delete expired data by itself, about once a minute; the
+     * relay's sweep deletes it exactly when it expires.
+     */
+    void createIndexes(Duration sendIdRetention) {
+        entries.createIndex(
+                Indexes.ascending("device", "seq"),
+                new IndexOptions().name("device_seq").unique(true));
+        entries.createIndex(
+                Indexes.ascending("expiresAt"),
+                new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
+        bodies.createIndex(
+                Indexes.ascending("expiresAt"),
+                new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
+        retainSendIds(sendIdRetention.toSeconds());
+        devices.createIndex(
+                Indexes.ascending("account", "device"), new IndexOptions().name("account"));
+        prekeys.createIndex(
+                Indexes.ascending("device", "kind", "order"),
+                new IndexOptions().name("device_kind"));
+    }
+
+    /**
+     * Creates the TTL index of idempotency records, or changes its expiry when the relay's longest
+     * expiry changed since it was created (MongoDB refuses to create it again with other options).
+     */
+    private void retainSendIds(long seconds) {
+        try {
+            sends.createIndex(
+                    Indexes.ascending("acceptedAt"),
+                    new IndexOptions().name("retention").expireAfter(seconds, TimeUnit.SECONDS));
+        } catch (MongoCommandException e) {
+            if (e.getErrorCode() != INDEX_OPTIONS_CONFLICT) {
+                throw e;
+            }
+            try {
+                database.runCommand(
+                        new Document("collMod", sends.getNamespace().getCollectionName())
+                                .append(
+                                        "index",
+                                        new Document("name", "retention")
+                                                .append("expireAfterSeconds", seconds)));
+            } catch (MongoCommandException unsupported) {
+                // mongo-java-server cannot change an index's options: build it again instead
+                sends.dropIndex("retention");
+                sends.createIndex(
+                        Indexes.ascending("acceptedAt"),
+                        new IndexOptions()
+                                .name("retention")
+                                .expireAfter(seconds, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    /** The {@code _id} of a device's document, and the {@code device} field elsewhere. */
+    static String id(DeviceAddress device) {
+        return device.accountId() + "." + device.deviceId();
+    }
+
+    /** Whether a write failed only because a unique index already holds its key. */
+    static boolean isDuplicateKey(MongoWriteException e) {
+        return e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+    }
+}

@@ -1,0 +1,648 @@
+package dev.cipherline.relay.internal.store;
+
+import static dev.cipherline.relay.Vectors.ALICE_1;
+import static dev.cipherline.relay.Vectors.ALICE_1_REINSTALLED;
+import static dev.cipherline.relay.Vectors.ALICE_2;
+import static dev.cipherline.relay.Vectors.BOB_1;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.Vectors;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every storage engine shows from the outside, run unchanged against each of them. An
+ * engine's test extends this class, opens its store in {@link #openStore} and counts what it keeps
+ * in {@link #count}. Futures may complete on any thread: tests only {@code join()} them.
+ */
+public abstract class RelayStoreContractTest {
+    /** The tests' clock starts here. */
+    public static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+
+    /** What {@link #count} counts in the engine's storage. */
+    protected enum Stored {
+        /** Queue entries, expired or not. */
+        ENTRIES,
+        /** Shared bodies, with or without an entry left. */
+        BODIES,
+        /** Idempotency records of accepted sends. */
+        SEND_IDS
+    }
+
+    protected final MutableClock clock = new MutableClock(START);
+    protected RelayStore store;
+    private int quota;
+
+    /**
+     * Opens the engine's store on the same storage every time it is called in one test, with a
+     * 30-day send ID retention.
+     */
+    protected abstract RelayStore openStore(MutableClock clock, int quota) throws Exception;
+
+    /** How many of {@code what} the engine holds now, as its storage shows them. */
+    protected abstract long count(Stored what) throws Exception;
+
+    /** Closes the store and opens it again on the same storage with the same settings. */
+    protected void reopen() throws Exception {
+        store.close();
+        store = openStore(clock, quota);
+    }
+
+    /** Closes the store and opens it again on the same storage with another quota. */
+    protected void reopen(int newQuota) throws Exception {
+        quota = newQuota;
+        reopen();
+    }
+
+    @BeforeEach
+    void openAndRegister() throws Exception {
+        quota = 5;
+        store = openStore(clock, quota);
+        store.register(ALICE_1.registration(3)).join();
+        store.register(BOB_1.registration(3)).join();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    /** A send from Alice's device 1 with its own ciphertext {@code text->deviceId} per device. */
+    protected SendRequest send(String clientMsgId, String text, Vectors.Vector... recipients) {
+        List<Frame.Recipient> list = new ArrayList<>();
+        for (Vectors.Vector r : recipients) {
+            list.add(
+                    new Frame.Recipient(
+                            r.accountId(),
+                            r.deviceId(),
+                            r.registrationId(),
+                            (text + "->" + r.deviceId()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return sendFrom(ALICE_1, clientMsgId, null, list);
+    }
+
+    /** A send from {@code sender} that expires in a minute. */
+    protected SendRequest sendFrom(
+            Vectors.Vector sender,
+            String clientMsgId,
+            byte[] body,
+            List<Frame.Recipient> recipients) {
+        long now = clock.millis();
+        return new SendRequest(sender.address(), clientMsgId, now, now + 60_000, body, recipients);
+    }
+
+    /** A send from Bob to Alice's devices 1 and 2, each with its own ciphertext. */
+    private SendRequest toBothOfAlicesDevices(String clientMsgId) {
+        return sendFrom(
+                BOB_1,
+                clientMsgId,
+                null,
+                List.of(
+                        new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1}),
+                        new Frame.Recipient(ALICE_2.accountId(), 2, 1002, new byte[] {2})));
+    }
+
+    protected static String text(QueueEntry entry) {
+        return new String(entry.ciphertext(), StandardCharsets.UTF_8);
+    }
+
+    protected static List<Long> seqs(List<QueueEntry> entries) {
+        return entries.stream().map(QueueEntry::seq).toList();
+    }
+
+    @Test
+    void entriesComeBackInSendOrderWithIncreasingSeqs() {
+        for (int i = 0; i < 4; i++) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class,
+                    store.store(send("m" + i, "hello" + i, BOB_1)).join());
+        }
+        List<QueueEntry> all = store.read(BOB_1.address(), 0, 10).join();
+        assertEquals(
+                List.of("hello0->1", "hello1->1", "hello2->1", "hello3->1"),
+                all.stream().map(RelayStoreContractTest::text).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L), seqs(all));
+        QueueEntry first = all.get(0);
+        assertEquals(ALICE_1.accountId(), first.sender());
+        assertEquals(1, first.senderDevice());
+        assertEquals("m0", first.clientMsgId());
+        assertEquals(START.toEpochMilli(), first.serverTime());
+        assertEquals(START.toEpochMilli() + 60_000, first.expiresAt());
+
+        assertEquals(List.of(3L, 4L), seqs(store.read(BOB_1.address(), 2, 10).join()));
+        assertEquals(2, store.read(BOB_1.address(), 0, 2).join().size());
+        assertEquals(4L, store.lastSeq(BOB_1.address()).join());
+    }
+
+    @Test
+    void aStoredOutcomeListsTheNewEntriesOfEveryDevice() {
+        store.register(ALICE_2.registration(0)).join();
+        store.store(send("first", "x", BOB_1)).join();
+        SendOutcome.Stored stored =
+                assertInstanceOf(
+                        SendOutcome.Stored.class,
+                        store.store(send("second", "y", BOB_1, ALICE_2)).join());
+        assertEquals(
+                List.of(2L), seqs(stored.entries().get(BOB_1.address())), "Bob's second entry");
+        assertEquals(List.of(1L), seqs(stored.entries().get(ALICE_2.address())));
+        assertEquals("y->2", text(stored.entries().get(ALICE_2.address()).get(0)));
+    }
+
+    @Test
+    void aResendOfTheSameClientMsgIdStoresNothing() throws Exception {
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("same", "a", BOB_1)).join());
+        assertInstanceOf(SendOutcome.Duplicate.class, store.store(send("same", "a", BOB_1)).join());
+        assertEquals(1, store.read(BOB_1.address(), 0, 10).join().size());
+        assertEquals(1, count(Stored.ENTRIES));
+    }
+
+    @Test
+    void ackDeletesOnlyTheDevicesOwnEntriesAndTheirBodies() throws Exception {
+        store.store(send("m1", "x", BOB_1)).join();
+        store.register(ALICE_2.registration(0)).join();
+        SendRequest toAlice2 = toBothOfAlicesDevices("b1");
+        store.store(toAlice2).join();
+
+        // Alice's device 2 acks seq 1, which is also the seq of Bob's entry: Bob's stays
+        assertEquals(1, store.ack(ALICE_2.address(), List.of(1L, 99L)).join());
+        assertEquals(1, store.read(BOB_1.address(), 0, 10).join().size());
+        assertEquals(0, store.read(ALICE_2.address(), 0, 10).join().size());
+        assertEquals(1, store.read(ALICE_1.address(), 0, 10).join().size());
+        assertEquals(2, count(Stored.ENTRIES));
+        assertEquals(0, count(Stored.BODIES), "one device's ciphertext lives in its entry");
+
+        assertEquals(1, store.ack(BOB_1.address(), List.of(1L)).join());
+        assertEquals(1, count(Stored.ENTRIES));
+    }
+
+    @Test
+    void anAckOfAnUnknownDeviceFailsAndDeletesNothing() throws Exception {
+        store.store(send("m1", "x", BOB_1)).join();
+        CompletionException failed =
+                assertThrows(
+                        CompletionException.class,
+                        () ->
+                                store.ack(new DeviceAddress(BOB_1.accountId(), 9), List.of(1L))
+                                        .join());
+        assertInstanceOf(UnknownDeviceException.class, failed.getCause());
+        assertEquals(1, count(Stored.ENTRIES));
+    }
+
+    @Test
+    void anAckOfRunsAndGapsDeletesExactlyTheAckedSeqs() throws Exception {
+        reopen(10); // a quota above the six sends
+        for (int i = 1; i <= 6; i++) {
+            store.store(send("r" + i, "x", BOB_1)).join();
+        }
+        assertEquals(4, store.ack(BOB_1.address(), List.of(5L, 2L, 1L, 3L, 3L, 9L)).join());
+        assertEquals(List.of(4L, 6L), seqs(store.read(BOB_1.address(), 0, 10).join()));
+        assertEquals(0, store.ack(BOB_1.address(), List.of(7L, 8L)).join());
+        assertEquals(2, store.ack(BOB_1.address(), List.of(4L, 6L)).join());
+        assertEquals(0, count(Stored.ENTRIES));
+    }
+
+    @Test
+    void aSeqIsNeverReusedAfterTheQueueWasEmptiedByAcks() throws Exception {
+        store.store(send("s1", "x", BOB_1)).join();
+        store.store(send("s2", "x", BOB_1)).join();
+        assertEquals(2, store.ack(BOB_1.address(), List.of(1L, 2L)).join());
+        assertEquals(2L, store.lastSeq(BOB_1.address()).join(), "the last seq handed out");
+        reopen();
+        SendOutcome.Stored stored =
+                assertInstanceOf(
+                        SendOutcome.Stored.class, store.store(send("s3", "x", BOB_1)).join());
+        // an ack of seq 1 or 2 still in flight from before must not delete the new entry
+        assertEquals(List.of(3L), seqs(stored.entries().get(BOB_1.address())));
+        assertEquals(0, store.ack(BOB_1.address(), List.of(1L, 2L)).join());
+        assertEquals(List.of(3L), seqs(store.read(BOB_1.address(), 0, 10).join()));
+    }
+
+    @Test
+    void aSharedBodyIsStoredOnceForAllItsRecipients() throws Exception {
+        store.register(ALICE_2.registration(0)).join();
+        byte[] body = Vectors.fake(4096, 7);
+        List<Frame.Recipient> recipients =
+                List.of(
+                        new Frame.Recipient(ALICE_1.accountId(), 1, 1001, null),
+                        new Frame.Recipient(ALICE_2.accountId(), 2, 1002, null));
+        SendRequest shared = sendFrom(BOB_1, "g1", body, recipients);
+        SendOutcome.Stored stored =
+                assertInstanceOf(SendOutcome.Stored.class, store.store(shared).join());
+        assertEquals(2, stored.entries().size());
+        assertEquals(1, count(Stored.BODIES));
+        assertEquals(2, count(Stored.ENTRIES));
+        assertArrayEquals(body, store.read(ALICE_2.address(), 0, 1).join().get(0).ciphertext());
+        assertArrayEquals(body, store.read(ALICE_1.address(), 0, 1).join().get(0).ciphertext());
+
+        store.ack(ALICE_1.address(), List.of(1L)).join();
+        assertEquals(1, count(Stored.BODIES), "the body stays while a recipient still needs it");
+        store.ack(ALICE_2.address(), List.of(1L)).join();
+        assertEquals(0, count(Stored.BODIES));
+    }
+
+    /** Registers {@code n} fake accounts with one device each and returns them as recipients. */
+    protected List<Frame.Recipient> registerFakeAccounts(int n) {
+        // the store does not check registrations' signatures (the HTTP API does): fake accounts
+        List<Frame.Recipient> recipients = new ArrayList<>();
+        List<CompletableFuture<Void>> registered = new ArrayList<>();
+        Vectors.Vector v = ALICE_1;
+        for (int i = 0; i < n; i++) {
+            String account = fakeAccountId(i);
+            registered.add(
+                    store.register(
+                            new Vectors.Vector(
+                                            account,
+                                            1,
+                                            v.registrationId(),
+                                            v.identityKeyHex(),
+                                            v.authKeyHex(),
+                                            v.authPrivatePkcs8Hex(),
+                                            v.signatureHex())
+                                    .registration(0)));
+            recipients.add(new Frame.Recipient(account, 1, v.registrationId(), null));
+        }
+        registered.forEach(CompletableFuture::join);
+        return recipients;
+    }
+
+    /** Sends {@code body} from Bob to every recipient, as one shared body. */
+    protected SendOutcome groupSend(String clientMsgId, byte[] body, List<Frame.Recipient> to) {
+        return store.store(sendFrom(BOB_1, clientMsgId, body, to)).join();
+    }
+
+    @Test
+    void aGroupMessageToAThousandDevicesStoresOneBodyAndOneEntryPerDevice() throws Exception {
+        List<Frame.Recipient> recipients = registerFakeAccounts(1_000);
+        byte[] body = Vectors.fake(4096, 9);
+        SendOutcome.Stored stored =
+                assertInstanceOf(
+                        SendOutcome.Stored.class, groupSend("group-1000", body, recipients));
+        assertEquals(1_000, stored.entries().size());
+        assertEquals(1, count(Stored.BODIES), "one body for every recipient");
+        assertEquals(1_000, count(Stored.ENTRIES));
+        assertArrayEquals(
+                body,
+                store.read(new DeviceAddress(fakeAccountId(999), 1), 0, 1)
+                        .join()
+                        .get(0)
+                        .ciphertext());
+
+        // the quota counts one entry per recipient queue, not a copy of the body: each of the
+        // 1,000 queues (quota 5 here) holds one entry and takes four more
+        for (int i = 0; i < 4; i++) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class,
+                    groupSend("group-more-" + i, body, recipients.subList(0, 10)));
+        }
+        assertEquals(5, count(Stored.BODIES));
+    }
+
+    protected static String fakeAccountId(int n) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            id.append(alphabet.charAt(n % 32));
+            n /= 32;
+        }
+        return id.toString();
+    }
+
+    @Test
+    void wrongDeviceListsAreReportedAndStoreNothing() throws Exception {
+        store.register(ALICE_2.registration(0)).join();
+        SendRequest stale =
+                sendFrom(
+                        BOB_1,
+                        "b1",
+                        null,
+                        List.of(
+                                new Frame.Recipient(ALICE_1.accountId(), 1, 999, new byte[] {1}),
+                                new Frame.Recipient(ALICE_1.accountId(), 7, 1, new byte[] {2})));
+        SendOutcome.Mismatched mismatched =
+                assertInstanceOf(SendOutcome.Mismatched.class, store.store(stale).join());
+        Frame.DeviceMismatch m = mismatched.mismatches().get(0);
+        assertEquals(List.of(2), m.missing());
+        assertEquals(List.of(7), m.extra());
+        assertEquals(List.of(1), m.stale());
+        assertEquals(0, count(Stored.ENTRIES));
+        assertEquals(0, count(Stored.BODIES));
+
+        // the same clientMsgId is not remembered: fixed, it is stored
+        SendRequest fixed = toBothOfAlicesDevices("b1");
+        assertInstanceOf(SendOutcome.Stored.class, store.store(fixed).join());
+    }
+
+    @Test
+    void theSendersOwnDeviceNeedNotBeAddressed() {
+        store.register(ALICE_2.registration(0)).join();
+        // Alice 1 writes to her other device only
+        assertInstanceOf(
+                SendOutcome.Stored.class, store.store(send("self", "sync", ALICE_2)).join());
+    }
+
+    @Test
+    void anAccountWithoutDevicesIsAnUnknownRecipient() {
+        SendRequest request =
+                sendFrom(
+                        ALICE_1,
+                        "u1",
+                        null,
+                        List.of(
+                                new Frame.Recipient(
+                                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, 1, new byte[] {1})));
+        SendOutcome.UnknownRecipient unknown =
+                assertInstanceOf(SendOutcome.UnknownRecipient.class, store.store(request).join());
+        assertEquals("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", unknown.accountId());
+    }
+
+    @Test
+    void aFullQueueRefusesNewEntriesUntilAcked() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class, store.store(send("q" + i, "x", BOB_1)).join());
+        }
+        SendOutcome.QuotaExceeded full =
+                assertInstanceOf(
+                        SendOutcome.QuotaExceeded.class,
+                        store.store(send("q5", "x", BOB_1)).join());
+        assertEquals(BOB_1.address(), full.device());
+        assertEquals(5, count(Stored.ENTRIES));
+        store.ack(BOB_1.address(), List.of(1L)).join();
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("q5", "x", BOB_1)).join());
+    }
+
+    @Test
+    void expiredEntriesAreNeverReadAndAreSwept() throws Exception {
+        long now = clock.millis();
+        byte[] shared = {7, 7};
+        store.store(
+                        new SendRequest(
+                                ALICE_1.address(),
+                                "e1",
+                                now,
+                                now + 60_000,
+                                shared,
+                                List.of(new Frame.Recipient(BOB_1.accountId(), 1, 2001, null))))
+                .join();
+        store.store(
+                        new SendRequest(
+                                ALICE_1.address(),
+                                "e2",
+                                now,
+                                now + 3_600_000,
+                                null,
+                                List.of(
+                                        new Frame.Recipient(
+                                                BOB_1.accountId(), 1, 2001, new byte[] {9}))))
+                .join();
+        store.store(send("e3", "also-kept", BOB_1)).join(); // expires with e1, at +60 s
+
+        clock.advance(Duration.ofSeconds(61));
+        List<QueueEntry> left = store.read(BOB_1.address(), 0, 10).join();
+        assertEquals(List.of("e2"), left.stream().map(QueueEntry::clientMsgId).toList());
+
+        SweepResult swept = store.sweep().join();
+        assertEquals(2, swept.entries());
+        assertEquals(1, swept.bodies(), "the shared body of e1");
+        assertEquals(1, count(Stored.ENTRIES));
+        assertEquals(0, count(Stored.BODIES));
+    }
+
+    @Test
+    void idempotencyRecordsAreForgottenAfterTheRetention() throws Exception {
+        store.store(send("old", "x", BOB_1)).join();
+        clock.advance(Duration.ofDays(31));
+        assertEquals(1, store.sweep().join().sendIds());
+        assertEquals(0, count(Stored.SEND_IDS));
+        // forgotten, so the same clientMsgId is a new send now
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("old", "x", BOB_1)).join());
+    }
+
+    @Test
+    void aRefusedSendLeavesNoIdempotencyRecord() throws Exception {
+        SendRequest wrongDevice =
+                sendFrom(
+                        ALICE_1,
+                        "r1",
+                        null,
+                        List.of(new Frame.Recipient(BOB_1.accountId(), 9, 1, new byte[] {1})));
+        assertInstanceOf(SendOutcome.Mismatched.class, store.store(wrongDevice).join());
+        assertEquals(0, count(Stored.SEND_IDS));
+        assertInstanceOf(SendOutcome.Stored.class, store.store(send("r1", "x", BOB_1)).join());
+    }
+
+    @Test
+    void oneTimePreKeysAreHandedOutOnceThenTheLastResortKyberKey() {
+        Set<Integer> ecSeen = new HashSet<>();
+        Set<Integer> kyberSeen = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            List<Frame.PreKeyBundle> bundles = store.takeBundles(BOB_1.accountId()).join();
+            assertEquals(1, bundles.size());
+            Frame.PreKeyBundle b = bundles.get(0);
+            assertEquals(2001, b.registrationId());
+            assertArrayEquals(BOB_1.identityKey(), b.identityKey());
+            assertTrue(ecSeen.add(b.oneTimePreKey().id()), "EC prekey handed out twice");
+            assertTrue(kyberSeen.add(b.kyberPreKey().id()), "Kyber prekey handed out twice");
+            assertNotEquals(2, b.kyberPreKey().id());
+        }
+        assertEquals(new PreKeyCounts(0, 0), store.preKeyCounts(BOB_1.address()).join());
+        Frame.PreKeyBundle exhausted = store.takeBundles(BOB_1.accountId()).join().get(0);
+        assertNull(exhausted.oneTimePreKey());
+        assertEquals(2, exhausted.kyberPreKey().id(), "the last-resort key");
+        assertEquals(2, store.takeBundles(BOB_1.accountId()).join().get(0).kyberPreKey().id());
+
+        store.uploadPreKeys(
+                        BOB_1.address(),
+                        new Frame.UploadPreKeys(
+                                "r1",
+                                null,
+                                new Frame.SignedPreKey(
+                                        9, Vectors.fake(1569, 9), Vectors.fake(64, 9)),
+                                List.of(new Frame.PreKey(500, Vectors.fake(33, 5))),
+                                List.of()))
+                .join();
+        assertEquals(new PreKeyCounts(1, 0), store.preKeyCounts(BOB_1.address()).join());
+        Frame.PreKeyBundle refilled = store.takeBundles(BOB_1.accountId()).join().get(0);
+        assertEquals(500, refilled.oneTimePreKey().id());
+        assertEquals(9, refilled.kyberPreKey().id(), "the new last-resort key replaced the old");
+        assertTrue(store.takeBundles("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").join().isEmpty());
+    }
+
+    @Test
+    void reRegistrationReplacesKeysAndEmptiesTheQueue() throws Exception {
+        SendRequest toAlice =
+                sendFrom(
+                        BOB_1,
+                        "b1",
+                        null,
+                        List.of(new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1})));
+        store.store(toAlice).join();
+        store.register(ALICE_1_REINSTALLED.registration(1)).join();
+
+        assertTrue(store.read(ALICE_1.address(), 0, 10).join().isEmpty());
+        assertEquals(0, count(Stored.BODIES));
+        assertArrayEquals(
+                ALICE_1_REINSTALLED.authKey(),
+                store.authKey(ALICE_1.address()).join().orElseThrow());
+        assertEquals(new PreKeyCounts(1, 1), store.preKeyCounts(ALICE_1.address()).join());
+        // seqs keep increasing across the reinstall, so an old ack cannot delete a new entry
+        store.store(
+                        sendFrom(
+                                BOB_1,
+                                "b2",
+                                null,
+                                List.of(
+                                        new Frame.Recipient(
+                                                ALICE_1.accountId(), 1, 1003, new byte[] {2}))))
+                .join();
+        assertEquals(2L, store.read(ALICE_1.address(), 0, 10).join().get(0).seq());
+    }
+
+    @Test
+    void aReadEndsWithTheEntryThatReachesItsSize() {
+        for (int i = 0; i < 5; i++) {
+            store.store(send("b" + i, "entry" + i, BOB_1)).join(); // 9 bytes each: "entryN->1"
+        }
+        assertEquals(1, store.read(BOB_1.address(), 0, 10, 1).join().size(), "at least one");
+        assertEquals(2, store.read(BOB_1.address(), 0, 10, 18).join().size());
+        assertEquals(3, store.read(BOB_1.address(), 0, 10, 19).join().size());
+        assertEquals(
+                List.of(3L, 4L, 5L),
+                store.read(BOB_1.address(), 2, 10, 1_000).join().stream()
+                        .map(QueueEntry::seq)
+                        .toList());
+    }
+
+    @Test
+    void committedEntriesSurviveAReopen() throws Exception {
+        store.store(send("d1", "durable", BOB_1)).join();
+        reopen();
+        assertEquals("durable->1", text(store.read(BOB_1.address(), 0, 10).join().get(0)));
+        assertInstanceOf(
+                SendOutcome.Duplicate.class, store.store(send("d1", "durable", BOB_1)).join());
+    }
+
+    @Test
+    void writesAfterDrainAreRefused() {
+        store.drainWrites().join();
+        CompletionException refused =
+                assertThrows(
+                        CompletionException.class,
+                        () -> store.store(send("late", "x", BOB_1)).join());
+        assertInstanceOf(StoreClosedException.class, refused.getCause());
+        assertEquals(0, store.read(BOB_1.address(), 0, 10).join().size(), "reads still work");
+    }
+
+    @Test
+    void authKeyOfAnUnknownDeviceIsEmpty() {
+        assertTrue(store.authKey(new DeviceAddress(BOB_1.accountId(), 9)).join().isEmpty());
+    }
+
+    @Test
+    void reRegistrationDropsTheOldOneTimePreKeys() {
+        store.register(ALICE_1_REINSTALLED.registration(1)).join();
+        Frame.PreKeyBundle fresh = store.takeBundles(ALICE_1.accountId()).join().get(0);
+        assertEquals(1003, fresh.registrationId());
+        assertEquals(101, fresh.oneTimePreKey().id());
+        assertArrayEquals(Vectors.fake(33, 1), fresh.oneTimePreKey().publicKey());
+        Frame.PreKeyBundle exhausted = store.takeBundles(ALICE_1.accountId()).join().get(0);
+        assertNull(exhausted.oneTimePreKey(), "the three keys of the old install are gone");
+        assertEquals(2, exhausted.kyberPreKey().id(), "the new install's last-resort key");
+    }
+
+    @Test
+    void concurrentBundleRequestsNeverGetTheSameOneTimePreKey() throws Exception {
+        int keys = 20;
+        store.register(BOB_1.registration(keys)).join();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Frame.PreKeyBundle>>> taken = new ArrayList<>();
+            for (int i = 0; i < keys + 8; i++) {
+                taken.add(callers.submit(() -> store.takeBundles(BOB_1.accountId()).join()));
+            }
+            List<Integer> ec = new ArrayList<>();
+            List<Integer> kyber = new ArrayList<>();
+            for (Future<List<Frame.PreKeyBundle>> f : taken) {
+                Frame.PreKeyBundle b = f.get().get(0);
+                if (b.oneTimePreKey() != null) {
+                    ec.add(b.oneTimePreKey().id());
+                }
+                if (b.kyberPreKey().id() != 2) {
+                    kyber.add(b.kyberPreKey().id());
+                }
+            }
+            assertEquals(keys, ec.size(), "every EC prekey handed out: " + ec);
+            assertEquals(keys, new HashSet<>(ec).size(), "an EC prekey went to two callers");
+            assertEquals(keys, kyber.size(), "every Kyber prekey handed out: " + kyber);
+            assertEquals(keys, new HashSet<>(kyber).size(), "a Kyber prekey went twice");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(new PreKeyCounts(0, 0), store.preKeyCounts(BOB_1.address()).join());
+    }
+
+    @Test
+    void concurrentSendsToOneDeviceGetDistinctSeqsInOrder() throws Exception {
+        reopen(1_000);
+        int threads = 4;
+        int each = 25;
+        ExecutorService senders = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Long>>> sent = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                sent.add(
+                        senders.submit(
+                                () -> {
+                                    List<Long> mine = new ArrayList<>();
+                                    for (int i = 0; i < each; i++) {
+                                        SendOutcome.Stored s =
+                                                (SendOutcome.Stored)
+                                                        store.store(
+                                                                        send(
+                                                                                thread + "-" + i,
+                                                                                "x",
+                                                                                BOB_1))
+                                                                .join();
+                                        mine.addAll(seqs(s.entries().get(BOB_1.address())));
+                                    }
+                                    return mine;
+                                }));
+            }
+            Set<Long> all = new HashSet<>();
+            for (Future<List<Long>> f : sent) {
+                List<Long> mine = f.get();
+                assertEquals(mine.stream().sorted().toList(), mine, "one sender's seqs increase");
+                all.addAll(mine);
+            }
+            assertEquals(threads * each, all.size(), "no seq handed out twice");
+        } finally {
+            senders.shutdownNow();
+        }
+        List<Long> read = seqs(store.read(BOB_1.address(), 0, 1_000).join());
+        assertEquals(threads * each, read.size());
+        assertEquals(read.stream().sorted().toList(), read);
+        assertEquals((long) threads * each, store.lastSeq(BOB_1.address()).join());
+    }
+}
