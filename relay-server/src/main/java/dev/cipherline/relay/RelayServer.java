@@ -12,10 +12,11 @@ import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.net.Transport;
 import dev.cipherline.relay.internal.store.DeviceLeases;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.StoreSettings;
+import dev.cipherline.relay.internal.store.StoreThreads;
 import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import dev.cipherline.relay.internal.store.mongo.MongoRelayStore;
 import dev.cipherline.relay.internal.store.mongo.MongoSettings;
-import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -37,17 +38,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running relay: one port serving the HTTP API and the WebSocket, over the SQLite store in the
  * data directory, or as one node of a cluster over a shared MongoDB store with the Kafka bus
- * between the nodes ({@link Backends}). {@link #start} binds and returns; {@link #close} shuts down cleanly: it stops
- * accepting connections, lets every send that reached the store commit and be answered, closes
- * every WebSocket with 1001, and closes the database.
+ * between the nodes ({@link Backends}). {@link #start} binds and returns; {@link #close} shuts down
+ * cleanly: it stops accepting connections, lets every send that reached the store commit and be
+ * answered, closes every WebSocket with 1001, and closes the database.
  */
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
@@ -71,7 +70,7 @@ public final class RelayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
-        sweeper = Executors.newSingleThreadScheduledExecutor(threads("relay-sweeper"));
+        sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
         try {
             store = openStore(config, clock);
         } catch (IOException e) {
@@ -347,14 +346,5 @@ public final class RelayServer implements AutoCloseable {
 
     private void shutdownExecutors() {
         sweeper.shutdownNow();
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
