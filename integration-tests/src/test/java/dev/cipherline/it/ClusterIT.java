@@ -47,6 +47,7 @@ class ClusterIT {
     private final int[] ports = new int[3];
     private final List<ChatClient> clients = new ArrayList<>();
     private final List<RecordingListener> inboxes = new ArrayList<>();
+    private final List<List<IncomingMessage>> got = new ArrayList<>();
     private final List<AccountId> ids = new ArrayList<>();
     private final Ledger direct = new Ledger();
     private final Ledger grouped = new Ledger();
@@ -121,6 +122,7 @@ class ClusterIT {
                             .accountId());
             RecordingListener inbox = new RecordingListener();
             inboxes.add(inbox);
+            got.add(new ArrayList<>());
             // no relay URL given: each client uses the node list stored at initialization
             clients.add(
                     ChatClient.builder()
@@ -155,26 +157,36 @@ class ClusterIT {
         nodes[2] = startNode(2, ports[2]);
         sendRound(2, 3);
 
-        // 3. the Kafka broker stops: deliveries go on, slower, through the store
+        // 3. the Kafka broker stops: what is sent meanwhile is delivered, slower, through the store
         awaitAccepted();
         kafka.stop();
+        for (RelayProcess node : new RelayProcess[] {nodes[0], nodes[2]}) {
+            awaitLog(node, "Kafka does not answer");
+        }
+        int before = handles.size();
         sendRound(3, 2);
         awaitAccepted();
+        Set<MessageId> duringOutage = new HashSet<>();
+        handles.subList(before, handles.size()).forEach(m -> duringOutage.add(m.id()));
+        for (int i = 0; i < CLIENTS; i++) {
+            Set<MessageId> expected = new HashSet<>(expectedBy(i));
+            expected.retainAll(duringOutage);
+            collect(i, expected);
+            Set<MessageId> seen = new HashSet<>();
+            got.get(i).forEach(m -> seen.add(m.id()));
+            assertTrue(
+                    seen.containsAll(expected), "client " + i + " got mail while Kafka was down");
+        }
         kafka.restart();
+        awaitLog(nodes[0], "Kafka answers again");
         sendRound(4, 2);
         awaitAccepted();
-        // the outage was noticed, and its end: the nodes read the store meanwhile
-        String log = nodes[0].log();
-        assertTrue(log.contains("Kafka does not answer"), "node 1 noticed the outage");
-        assertTrue(log.contains("Kafka answers again"), "node 1 noticed Kafka again");
 
         for (int i = 0; i < CLIENTS; i++) {
-            Set<MessageId> expected = new HashSet<>(direct.expectedBy(ids.get(i)));
-            expected.addAll(grouped.expectedBy(ids.get(i)));
-            List<IncomingMessage> got = inboxes.get(i).awaitAll(expected, WAIT);
+            collect(i, expectedBy(i));
             List<IncomingMessage> oneToOne = new ArrayList<>();
             List<IncomingMessage> inGroup = new ArrayList<>();
-            for (IncomingMessage m : got) {
+            for (IncomingMessage m : got.get(i)) {
                 (m.group() == null ? oneToOne : inGroup).add(m);
             }
             direct.received(ids.get(i), oneToOne);
@@ -255,6 +267,30 @@ class ClusterIT {
                 }
             }
             handles.add(m);
+        }
+    }
+
+    private Set<MessageId> expectedBy(int client) {
+        Set<MessageId> expected = new HashSet<>(direct.expectedBy(ids.get(client)));
+        expected.addAll(grouped.expectedBy(ids.get(client)));
+        return expected;
+    }
+
+    /** Takes from the client's inbox until it has seen {@code ids}; keeps all it took. */
+    private void collect(int client, Set<MessageId> ids) throws InterruptedException {
+        Set<MessageId> missing = new HashSet<>(ids);
+        got.get(client).forEach(m -> missing.remove(m.id()));
+        if (!missing.isEmpty()) {
+            got.get(client).addAll(inboxes.get(client).awaitAll(missing, WAIT));
+        }
+    }
+
+    /** Waits until the node has logged {@code text}: a transition the test depends on. */
+    private static void awaitLog(RelayProcess node, String text) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!node.log().contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "the node did not log: " + text);
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 
