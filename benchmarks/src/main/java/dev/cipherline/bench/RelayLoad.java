@@ -1,6 +1,7 @@
 package dev.cipherline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.bench.internal.cluster.ClusterBench;
 import dev.cipherline.bench.internal.relay.AppWorkload;
 import dev.cipherline.bench.internal.relay.ClientGroup;
 import dev.cipherline.bench.internal.relay.FanOutWorkload;
@@ -9,6 +10,7 @@ import dev.cipherline.bench.internal.relay.IdleWorkload;
 import dev.cipherline.bench.internal.relay.OfflineWorkload;
 import dev.cipherline.bench.internal.relay.OnlineWorkload;
 import dev.cipherline.bench.internal.relay.RelayProcess;
+import dev.cipherline.bench.internal.relay.WarmUp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,12 @@ public final class RelayLoad {
               FAULT  W1 while the relay is SIGKILLed and restarted once; checks that every
                      accepted envelope is delivered and none is stored twice:
                      --pairs K (100) --messages N (200) --window W (10)
+              CLUSTER
+                     a relay cluster on this machine (a Kafka broker, a mongo-java-server
+                     process, two relay nodes with --store mongodb --bus kafka) beside a single
+                     SQLite relay: W1 on the SQLite relay, W1 on one cluster node, W1 from node 1
+                     to node 2, W2 on the MongoDB store (four lines):
+                     --pairs K (1000) --messages N (200) --window W (10), W2 --offline N (10000)
               APP    two SDK clients in this process, send to onMessage through the relay:
                      --messages N (500) one at a time (latency percentiles), then N at once
               all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4, FAULT (not APP)
@@ -76,7 +84,52 @@ public final class RelayLoad {
         for (Run run : a.runs()) {
             ok &= execute(a, run);
         }
+        if (a.cluster) {
+            ok &= cluster(a);
+        }
         System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean cluster(Args a) {
+        System.err.println("RelayLoad: running CLUSTER");
+        boolean[] ok = {true};
+        try {
+            new ClusterBench(
+                            new ClusterBench.Options(
+                                    a.or(a.pairs, 1000, 20),
+                                    a.or(a.messages, 200, 20),
+                                    a.or(a.window, 10, 10),
+                                    a.or(a.offline, 10_000, 500),
+                                    a.size,
+                                    a.warmupSeconds(),
+                                    a.timeout,
+                                    a.relayJar,
+                                    a.relayJvm,
+                                    a.clientThreads))
+                    .run(
+                            line -> {
+                                ok[0] &= !Boolean.FALSE.equals(line.get("completed"));
+                                print(line);
+                            });
+        } catch (Exception e) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("workload", "CLUSTER");
+            line.put("completed", false);
+            line.put("failure", e.toString());
+            e.printStackTrace();
+            print(line);
+            return false;
+        }
+        return ok[0];
+    }
+
+    private static void print(Map<String, Object> line) {
+        try {
+            System.out.println(new ObjectMapper().writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.flush();
     }
 
     /** One workload with its options. */
@@ -99,7 +152,7 @@ public final class RelayLoad {
                 ClientGroup clients = new ClientGroup(relay.url(), a.clientThreads)) {
             int warmup = a.warmupSeconds();
             line.put("relay_warmup_s", warmup);
-            warmUp(a, relay, clients, warmup);
+            WarmUp.run(relay, clients, warmup, a.size, a.timeout);
             line.putAll(run.workload().run(relay, clients));
             ok =
                     !Boolean.FALSE.equals(line.get("completed"))
@@ -110,40 +163,8 @@ public final class RelayLoad {
             e.printStackTrace();
             ok = false;
         }
-        try {
-            System.out.println(new ObjectMapper().writeValueAsString(line));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        System.out.flush();
+        print(line);
         return ok;
-    }
-
-    /**
-     * Runs traffic between devices of its own for about {@code seconds}, so that the JIT compilers
-     * of the relay and of this generator have done their work before the workload is measured: an
-     * online round between 50 pairs, then an offline round (2,000 envelopes stored for an offline
-     * device, which then connects and drains them), and so on. A real relay runs for days; the
-     * first seconds of a fresh JVM are not what its users see.
-     */
-    private static void warmUp(Args a, RelayProcess relay, ClientGroup clients, int seconds)
-            throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        for (int i = 0; System.nanoTime() < end; i++) {
-            Map<String, Object> round =
-                    i % 2 == 0
-                            ? new OnlineWorkload(
-                                            new OnlineWorkload.Options(
-                                                    50, 200, 0, 10, a.size, a.timeout))
-                                    .run(relay, clients)
-                            : new OfflineWorkload(
-                                            new OfflineWorkload.Options(
-                                                    2_000, 100, a.size, a.timeout))
-                                    .run(relay, clients);
-            if (Boolean.FALSE.equals(round.get("completed"))) {
-                throw new java.io.IOException("the relay warm-up did not complete: " + round);
-            }
-        }
     }
 
     /** The command line. */
@@ -155,6 +176,8 @@ public final class RelayLoad {
         Integer connections;
         Integer recipients;
         Integer repeat;
+        Integer offline;
+        boolean cluster;
         int size = 256;
         Integer warmupSeconds;
         Path relayJar = Path.of("relay-server/target/cipherline-relay.jar");
@@ -171,6 +194,8 @@ public final class RelayLoad {
                 String arg = args[i];
                 switch (arg) {
                     case "W1", "W2", "W3", "W4", "FAULT", "APP", "all" -> a.workloads.add(arg);
+                    case "CLUSTER" -> a.cluster = true;
+                    case "--offline" -> a.offline = positive(args, ++i, arg);
                     case "--pairs" -> a.pairs = positive(args, ++i, arg);
                     case "--messages" -> a.messages = positive(args, ++i, arg);
                     case "--window" -> a.window = positive(args, ++i, arg);
@@ -189,7 +214,7 @@ public final class RelayLoad {
                     default -> throw new IllegalArgumentException("unknown argument: " + arg);
                 }
             }
-            if (a.workloads.isEmpty() && !a.help) {
+            if (a.workloads.isEmpty() && !a.cluster && !a.help) {
                 throw new IllegalArgumentException("name at least one workload");
             }
             if (a.size < 16) {
@@ -229,7 +254,7 @@ public final class RelayLoad {
             return or(warmupSeconds, 20, 2);
         }
 
-        private int or(Integer given, int full, int quickValue) {
+        int or(Integer given, int full, int quickValue) {
             return given != null ? given : quick ? quickValue : full;
         }
 

@@ -110,6 +110,11 @@ public final class KafkaBroker implements AutoCloseable {
         awaitAnswer();
     }
 
+    /** The broker's process ID (of its current process). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops the broker with SIGTERM (a clean shutdown) and waits for it to exit. */
     public void stop() throws InterruptedException {
         if (process == null) {

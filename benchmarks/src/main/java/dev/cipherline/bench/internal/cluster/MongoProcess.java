@@ -31,6 +31,11 @@ public final class MongoProcess implements AutoCloseable {
         return new MongoProcess(started.process(), started.ready());
     }
 
+    /** The server's process ID. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The connection string relays are given. */
     public URI uri() {
         return URI.create("mongodb://" + address + "/");

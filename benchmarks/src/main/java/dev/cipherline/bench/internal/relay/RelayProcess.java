@@ -218,7 +218,15 @@ public final class RelayProcess implements AutoCloseable {
      * stime} of {@code /proc/PID/stat}, which counts in clock ticks, normally 10 ms).
      */
     public long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        return cpuNanos(pid());
+    }
+
+    /**
+     * User plus system CPU time of process {@code pid} so far, in nanoseconds, from {@code
+     * /proc/PID/stat}.
+     */
+    public static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // the command name (field 2) is in parentheses and may hold spaces: count after it
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
