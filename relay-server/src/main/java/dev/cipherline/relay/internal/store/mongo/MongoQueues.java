@@ -52,6 +52,10 @@ final class MongoQueues {
     private static final int SWEEP_BATCH = 10_000;
 
     private final MongoSchema db;
+
+    /** Up to this many devices, the highest seqs are read one index seek each. */
+    private static final int FEW_DEVICES = 8;
+
     private final int quota;
 
     MongoQueues(MongoSchema db, int quota) {
@@ -207,12 +211,36 @@ final class MongoQueues {
     private Map<String, Long> nextSeqs(List<Document> entries) {
         List<String> devices = entries.stream().map(e -> e.getString("device")).distinct().toList();
         Map<String, Long> next = new HashMap<>();
-        for (Document max :
-                db.entries.aggregate(
-                        List.of(
-                                Aggregates.match(in("device", devices)),
-                                Aggregates.group("$device", Accumulators.max("seq", "$seq"))))) {
-            next.put(max.getString("_id"), max.get("seq", Number.class).longValue() + 1);
+        if (devices.size() <= FEW_DEVICES) {
+            // one index seek per device (the unique index on device and seq, read backwards),
+            // however long its queue: a 1:1 send to a device with a large backlog stays cheap
+            for (String device : devices) {
+                Document top =
+                        db.entries
+                                .find(eq("device", device))
+                                .sort(Sorts.descending("seq"))
+                                .projection(Projections.include("seq"))
+                                .limit(1)
+                                .first();
+                if (top != null) {
+                    next.put(device, top.get("seq", Number.class).longValue() + 1);
+                }
+            }
+        } else {
+            // sorted by the index's order and grouped taking the first: MongoDB answers this from
+            // the index (a distinct scan), one key per device
+            for (Document max :
+                    db.entries.aggregate(
+                            List.of(
+                                    Aggregates.match(in("device", devices)),
+                                    Aggregates.sort(
+                                            Sorts.orderBy(
+                                                    Sorts.ascending("device"),
+                                                    Sorts.descending("seq"))),
+                                    Aggregates.group(
+                                            "$device", Accumulators.first("seq", "$seq"))))) {
+                next.put(max.getString("_id"), max.get("seq", Number.class).longValue() + 1);
+            }
         }
         // read after the entries: an ack raises the floor before it deletes, so a seq deleted
         // since the aggregate above shows up here
