@@ -47,8 +47,9 @@ public final class SendAdmission {
         int registrationId(D device);
 
         /**
-         * How many entries the device's queue holds now. An engine may stop counting at {@code
-         * atLeast}: only whether the count reaches it matters.
+         * How many entries the device's queue holds now, or any number that is below {@code
+         * atLeast} exactly when that count is: only whether the count reaches {@code atLeast}
+         * matters, so an engine may stop counting there or answer with a bound.
          */
         int queued(D device, int atLeast) throws E;
     }

@@ -130,12 +130,34 @@ final class MongoQueues {
 
             @Override
             public int queued(Document device, int atLeast) {
+                // the span from the lowest to the highest queued seq bounds the count: below the
+                // quota it decides at the cost of two index seeks, without counting a backlog
+                String id = device.getString("_id");
+                Long lowest = edgeSeq(id, Sorts.ascending("seq"));
+                if (lowest == null) {
+                    return 0;
+                }
+                long span = edgeSeq(id, Sorts.descending("seq")) - lowest + 1;
+                if (span < atLeast) {
+                    return (int) span;
+                }
                 return (int)
                         db.entries.countDocuments(
-                                eq("device", device.getString("_id")),
-                                new CountOptions().limit(atLeast));
+                                eq("device", id), new CountOptions().limit(atLeast));
             }
         };
+    }
+
+    /** The lowest or highest seq queued for the device, or null if its queue is empty. */
+    private Long edgeSeq(String device, Bson order) {
+        Document edge =
+                db.entries
+                        .find(eq("device", device))
+                        .sort(order)
+                        .projection(Projections.include("seq"))
+                        .limit(1)
+                        .first();
+        return edge == null ? null : edge.get("seq", Number.class).longValue();
     }
 
     /** Inserts the body that recipients without their own ciphertext share, if there are any. */
@@ -215,15 +237,9 @@ final class MongoQueues {
             // one index seek per device (the unique index on device and seq, read backwards),
             // however long its queue: a 1:1 send to a device with a large backlog stays cheap
             for (String device : devices) {
-                Document top =
-                        db.entries
-                                .find(eq("device", device))
-                                .sort(Sorts.descending("seq"))
-                                .projection(Projections.include("seq"))
-                                .limit(1)
-                                .first();
+                Long top = edgeSeq(device, Sorts.descending("seq"));
                 if (top != null) {
-                    next.put(device, top.get("seq", Number.class).longValue() + 1);
+                    next.put(device, top + 1);
                 }
             }
         } else {
