@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.ReceiptStore;
@@ -102,7 +103,7 @@ final class Receipts {
     }
 
     private void queue(Connection c, String peer, Content.Receipt receipt) throws SQLException {
-        SendQueue.queueControl(
+        Sealer.queueControl(
                 c,
                 outbox,
                 ownAccount,

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
-import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Encryptor;
+import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
+import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +49,7 @@ class OutboxBatchTest {
     private RecordingListener listener;
     private Events events;
     private OutboxResults results;
-    private OutboxWorker worker;
+    private OutboxThread worker;
     private CommitLog commits;
 
     /** Every send the relay got, as "recipient-initial:text", in order. */
@@ -103,24 +107,20 @@ class OutboxBatchTest {
                         alice.accountId,
                         1,
                         clock);
-        OutboxSender sender =
-                new OutboxSender(
+        OutboxScheduler scheduler =
+                OutboxScheduler.create(
                         alice.db,
+                        outbox,
                         alice.store,
                         alice.crypto,
-                        outbox,
-                        this::relay,
-                        new FrameCodec(),
+                        new Encryptor(alice.store, alice.crypto, groupCrypto, alice.accountId, 1),
+                        (frame, key) -> CompletableFuture.completedFuture(relay(frame, key)),
                         new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)),
                         clock,
                         results,
-                        groups,
-                        groupCrypto,
-                        alice.accountId,
-                        1);
-        OutboxBatchSender batches = new OutboxBatchSender(alice.db, outbox, sender, results, clock);
+                        groups);
         // no prekey check is ever asked for here
-        worker = new OutboxWorker(outbox, batches, null, () -> ConnectionState.CONNECTED, clock);
+        worker = new OutboxThread(scheduler, null, () -> ConnectionState.CONNECTED, clock);
         worker.start();
     }
 
