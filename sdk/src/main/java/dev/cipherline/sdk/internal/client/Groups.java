@@ -49,6 +49,10 @@ import java.util.UUID;
  * outbox ahead of it. When a snapshot removes anyone, every remaining member forgets its own key
  * and creates a new one at its next send, which goes to the remaining members only; the removed
  * member's received keys are deleted and its group messages refused.
+ *
+ * <p>Why one class of about 500 lines: the two rules above are applied both by the app's calls and
+ * to what arrives ({@code apply} and {@code publish} serve both), and kept in one class they are
+ * written once. A group message is queued here and sent by the outbox ({@code internal.outbound}).
  */
 final class Groups implements GroupSending {
     private final Database db;
@@ -59,6 +63,7 @@ final class Groups implements GroupSending {
     private final String ownAccount;
     private final int ownDevice;
     private final Clock clock;
+    private final Sealer sealer;
 
     Groups(
             Database db,
@@ -77,6 +82,7 @@ final class Groups implements GroupSending {
         this.ownAccount = ownAccount;
         this.ownDevice = ownDevice;
         this.clock = clock;
+        this.sealer = new Sealer(ownAccount, ownDevice);
     }
 
     // ---- the app's calls ----
@@ -206,10 +212,8 @@ final class Groups implements GroupSending {
                                 long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
                                 String marker = Sealer.groupMarker(g.groupId());
                                 byte[] sealed =
-                                        Sealer.seal(
+                                        sealer.seal(
                                                 SealedPayload.KIND_MESSAGE,
-                                                ownAccount,
-                                                ownDevice,
                                                 marker,
                                                 id,
                                                 now,
@@ -419,7 +423,7 @@ final class Groups implements GroupSending {
 
     /** Queues a control message to {@code peer} over the pairwise session. */
     private void queue(Connection c, String peer, byte[] body) throws SQLException {
-        Sealer.queueControl(c, outbox, ownAccount, ownDevice, peer, body, clock.millis());
+        sealer.queueControl(c, outbox, peer, body, clock.millis());
     }
 
     private GroupStore.Row resolve(String ref) {

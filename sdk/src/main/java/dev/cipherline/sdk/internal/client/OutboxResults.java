@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and its message moved forward in one transaction, the listener and the message's handle are told,
  * and {@link #flush} waiters wake. Receipt entries have no message, state or handle.
  */
-final class OutboxResults implements Completion {
+public final class OutboxResults implements Completion {
     private static final System.Logger LOG = System.getLogger(OutboxResults.class.getName());
 
     private final Database db;
@@ -28,7 +28,8 @@ final class OutboxResults implements Completion {
     private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
     private final Object monitor = new Object();
 
-    OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
+    /** Results recorded in {@code db} and told through {@code events}. */
+    public OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
         this.db = db;
         this.outbox = outbox;
         this.messages = messages;

@@ -16,21 +16,21 @@ public final class Sealer {
     /** How long a message may wait at the relay for an offline recipient. */
     public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
 
-    private Sealer() {}
+    private final String ownAccount;
+    private final int ownDevice;
+
+    /** Seals what device {@code ownDevice} of {@code ownAccount} sends. */
+    public Sealer(String ownAccount, int ownDevice) {
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
+    }
 
     /**
      * Seals {@code content} with its bound header, addressed to {@code peer} (an account, or a
      * group's marker) on any of its devices.
      */
-    public static byte[] seal(
-            int kind,
-            String ownAccount,
-            int ownDevice,
-            String peer,
-            MessageId id,
-            long now,
-            long expiresAt,
-            byte[] content) {
+    public byte[] seal(
+            int kind, String peer, MessageId id, long now, long expiresAt, byte[] content) {
         return SealedPayload.seal(
                 new SealedPayload.Header(
                         kind,
@@ -49,27 +49,12 @@ public final class Sealer {
      * caller's transaction: a new message ID, the default expiry, sealed with its bound header, due
      * now, with no history row.
      */
-    public static void queueControl(
-            Connection c,
-            OutboxStore outbox,
-            String ownAccount,
-            int ownDevice,
-            String peer,
-            byte[] content,
-            long now)
+    public void queueControl(
+            Connection c, OutboxStore outbox, String peer, byte[] content, long now)
             throws SQLException {
         MessageId id = MessageId.random();
         long expiresAt = now + DEFAULT_EXPIRY.toMillis();
-        byte[] sealed =
-                seal(
-                        SealedPayload.KIND_MESSAGE,
-                        ownAccount,
-                        ownDevice,
-                        peer,
-                        id,
-                        now,
-                        expiresAt,
-                        content);
+        byte[] sealed = seal(SealedPayload.KIND_MESSAGE, peer, id, now, expiresAt, content);
         outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
     }
 

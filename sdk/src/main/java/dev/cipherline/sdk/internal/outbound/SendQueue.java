@@ -20,7 +20,7 @@ public final class SendQueue {
     private final Database db;
     private final MessageStore messages;
     private final OutboxStore outbox;
-    private final String ownAccount;
+    private final Sealer sealer;
     private final int ownDevice;
 
     /** A queue writing to {@code db} for the device {@code ownDevice} of {@code ownAccount}. */
@@ -33,7 +33,7 @@ public final class SendQueue {
         this.db = db;
         this.messages = messages;
         this.outbox = outbox;
-        this.ownAccount = ownAccount;
+        this.sealer = new Sealer(ownAccount, ownDevice);
         this.ownDevice = ownDevice;
     }
 
@@ -46,10 +46,8 @@ public final class SendQueue {
     public long add(String recipient, MessageId id, String text, long now, boolean held) {
         long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
         byte[] sealed =
-                Sealer.seal(
+                sealer.seal(
                         SealedPayload.KIND_MESSAGE,
-                        ownAccount,
-                        ownDevice,
                         recipient,
                         id,
                         now,

@@ -29,8 +29,7 @@ public final class TypingSender {
     private final Database db;
     private final Encryptor encryptor;
     private final RelayConnection connection;
-    private final String ownAccount;
-    private final int ownDevice;
+    private final Sealer sealer;
     private final Clock clock;
 
     /** Sends through {@code connection}, encrypting with {@code encryptor} in {@code db}. */
@@ -44,8 +43,7 @@ public final class TypingSender {
         this.db = db;
         this.encryptor = encryptor;
         this.connection = connection;
-        this.ownAccount = ownAccount;
-        this.ownDevice = ownDevice;
+        this.sealer = new Sealer(ownAccount, ownDevice);
         this.clock = clock;
     }
 
@@ -58,10 +56,8 @@ public final class TypingSender {
         long now = clock.millis();
         long expiresAt = now + EXPIRY.toMillis();
         byte[] sealed =
-                Sealer.seal(
+                sealer.seal(
                         SealedPayload.KIND_EPHEMERAL,
-                        ownAccount,
-                        ownDevice,
                         recipient,
                         id,
                         now,
