@@ -141,12 +141,7 @@ final class Groups implements GroupSending {
     void leave(String ref) {
         db.transaction(
                 c -> {
-                    GroupStore.Row row = resolve(ref);
-                    if (!row.active()) {
-                        throw new ChatException(
-                                ChatException.Reason.INVALID_ARGUMENT,
-                                "this account is not a member of '" + row.name() + "'");
-                    }
+                    GroupStore.Row row = resolveActive(ref);
                     Set<String> rest = new TreeSet<>(row.members());
                     rest.remove(ownAccount);
                     if (row.admin().equals(ownAccount)) {
@@ -200,12 +195,7 @@ final class Groups implements GroupSending {
             long row =
                     db.transactionUnsynced(
                             c -> {
-                                GroupStore.Row g = resolve(ref);
-                                if (!g.active()) {
-                                    throw new ChatException(
-                                            ChatException.Reason.INVALID_ARGUMENT,
-                                            "this account is not a member of '" + g.name() + "'");
-                                }
+                                GroupStore.Row g = resolveActive(ref);
                                 distributeKey(c, g);
                                 long seq = store.takeSeq(c, g.groupId());
                                 long now = clock.millis();
@@ -453,6 +443,17 @@ final class Groups implements GroupSending {
                     }
                     return named.get(0);
                 });
+    }
+
+    /** The group {@code ref} names, which this account must be a member of. */
+    private GroupStore.Row resolveActive(String ref) {
+        GroupStore.Row row = resolve(ref);
+        if (!row.active()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "this account is not a member of '" + row.name() + "'");
+        }
+        return row;
     }
 
     private GroupStore.Row requireAdmin(Connection c, GroupStore.Row row) {
