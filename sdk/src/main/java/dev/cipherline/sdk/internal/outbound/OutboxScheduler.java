@@ -185,13 +185,9 @@ public final class OutboxScheduler {
             return;
         }
         List<OutboxStore.Entry> entries = batch.subList(0, sends.size());
-        Pipeline.Outcome outcome = null;
-        try {
-            outcome = pipeline.send(entries, sends);
-        } finally {
-            if (outcome != null && !outcome.accepted().isEmpty()) {
-                completion.sentTogether(outcome.accepted());
-            }
+        Pipeline.Outcome outcome = pipeline.send(entries, sends);
+        if (!outcome.accepted().isEmpty()) {
+            completion.sentTogether(outcome.accepted());
         }
         if (!outcome.unanswered().isEmpty()) {
             LOG.log(

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -66,8 +67,13 @@ final class Pipeline {
                 }
                 int index = next++;
                 inFlight.add(e.recipient());
-                relay.request(sends.get(index), "msg:" + e.clientMsgId())
-                        .whenComplete((f, t) -> answers.add(new Answer(index, f, t)));
+                try {
+                    relay.request(sends.get(index), "msg:" + e.clientMsgId())
+                            .whenComplete((f, t) -> answers.add(new Answer(index, f, t)));
+                } catch (RuntimeException failure) {
+                    // e.g. a timer already shut down: the send may have left, its answer is lost
+                    answers.add(new Answer(index, null, failure));
+                }
             }
             while (!inFlight.isEmpty()) {
                 take(answers, entries, results, inFlight);
@@ -96,9 +102,7 @@ final class Pipeline {
     }
 
     private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-                ? t.getCause()
-                : t;
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private static Outcome outcome(List<OutboxStore.Entry> entries, Object[] results, int sent) {
