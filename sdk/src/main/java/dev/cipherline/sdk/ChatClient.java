@@ -79,6 +79,9 @@ import java.util.concurrent.CompletableFuture;
  * The listener is called on one thread, {@code cipherline-events}, in order. The client owns its
  * threads ({@code cipherline-inbound}, {@code cipherline-outbox}, {@code cipherline-timer}, the
  * events thread and OkHttp's dispatcher) and stops them in {@link #close()}.
+ *
+ * <p>Why one class of about 700 lines: it is the SDK's whole public face, and most of it is the
+ * contract in javadoc; every method delegates to the internal {@code ClientCore} in a few lines.
  */
 public final class ChatClient implements AutoCloseable {
     private final ClientCore core;

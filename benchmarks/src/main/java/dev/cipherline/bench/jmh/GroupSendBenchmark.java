@@ -6,8 +6,8 @@ import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
-import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -31,18 +31,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.signal.libsignal.protocol.SignalProtocolAddress;
-import org.signal.libsignal.protocol.state.SessionRecord;
 import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
 
 /**
  * Group send cost for 1,000 members: one sender-key encryption of the sealed message, and the SDK's
- * group send path around it, as {@code OutboxSender.encryptGroup} does it on a real SQLite store
- * ({@code synchronous=FULL}, WAL): in one transaction, list every member device with a session
- * (device list and session record per member, from the SDK's session cache), record the attempt on
- * the outbox row, encrypt once with this device's sender key; then build and check the {@code send}
- * frame (one shared body, 1,000 recipients) and encode it for the wire. The 1,000 sessions are
- * real: set up by PQXDH from 1,000 freshly generated members' bundles.
+ * group send round around it on a real SQLite store ({@code synchronous=FULL}, WAL): in one
+ * transaction, record the attempt on the outbox row and let the SDK's {@link Encryptor#group} list
+ * every member device with a session (device list and session record per member, from the SDK's
+ * session cache) and encrypt once with this device's sender key; then check the {@code send} frame
+ * (one shared body, 1,000 recipients) and encode it for the wire. The 1,000 sessions are real: set
+ * up by PQXDH from 1,000 freshly generated members' bundles.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,7 +56,7 @@ public class GroupSendBenchmark {
     private Database db;
     private SignalStore store;
     private OutboxStore outbox;
-    private GroupCrypto groupCrypto;
+    private Encryptor encryptor;
     private GroupCrypto rawGroupCrypto;
     private final FrameCodec codec = new FrameCodec();
     private final List<String> members = new ArrayList<>();
@@ -99,9 +97,10 @@ public class GroupSendBenchmark {
                     }
                     return null;
                 });
-        groupCrypto = new GroupCrypto(store);
+        GroupCrypto groupCrypto = new GroupCrypto(store);
         distributionId = UUID.randomUUID();
         groupCrypto.distribution(own, Devices.DEVICE, distributionId);
+        encryptor = new Encryptor(store, alice, groupCrypto, own, Devices.DEVICE);
         rawGroupCrypto = new GroupCrypto(new InMemorySignalProtocolStore(a.keyPair(), 1001));
         rawGroupCrypto.distribution(own, Devices.DEVICE, distributionId);
         ThreadLocalRandom.current().nextBytes(raw);
@@ -145,31 +144,9 @@ public class GroupSendBenchmark {
         Frame.Send send =
                 db.transaction(
                         c -> {
-                            List<Frame.Recipient> recipients = new ArrayList<>(MEMBERS);
-                            for (String member : members) {
-                                for (int device : store.sessionDevices(member)) {
-                                    SessionRecord session =
-                                            store.loadSession(
-                                                    new SignalProtocolAddress(member, device));
-                                    recipients.add(
-                                            new Frame.Recipient(
-                                                    member,
-                                                    device,
-                                                    session.getRemoteRegistrationId(),
-                                                    null));
-                                }
-                            }
                             outbox.recordAttempt(c, outboxId, now + 1000, null);
-                            byte[] body;
-                            try {
-                                body =
-                                        groupCrypto.encrypt(
-                                                own, Devices.DEVICE, distributionId, sealed);
-                            } catch (dev.cipherline.crypto.CryptoException e) {
-                                throw new IllegalStateException(e);
-                            }
-                            return new Frame.Send(
-                                    "g1", Kind.MESSAGE, now + 60_000, body, recipients);
+                            return encryptor.group(
+                                    members, distributionId, "g1", now + 60_000, sealed);
                         });
         codec.check(send);
         return codec.encodeBinary(send);

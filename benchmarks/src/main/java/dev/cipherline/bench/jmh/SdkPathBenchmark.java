@@ -1,24 +1,35 @@
 package dev.cipherline.bench.jmh;
 
+import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.crypto.SessionCrypto;
+import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
-import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.internal.client.Events;
+import dev.cipherline.sdk.internal.client.OutboxResults;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Encryptor;
+import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
+import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.ReceiptStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
+import dev.cipherline.sdk.internal.transport.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,11 +47,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The SDK's path for one 256-character text message from A to B, without the network, using the
  * SDK's own internal classes on two real SQLite stores (WAL, {@code synchronous=FULL} by default)
- * in a temp directory. It performs the same store operations, in the same transactions, as {@code
- * ClientCore.send} ({@code SendQueue}), the outbox thread ({@code OutboxWorker}, {@code
- * OutboxBatchSender}, {@code OutboxResults}) and {@code Receiver}, under the SDK's durability rule:
- * a commit is synced to disk right before anything that depends on it leaves the device, and the
- * others are not synced on their own (a synced WAL commit syncs them too).
+ * in a temp directory. A's side is the SDK's own code: {@link SendQueue} queues each message as
+ * {@code ClientCore.send} does, and the outbox's {@link OutboxScheduler} sends what is due through
+ * a relay that accepts every envelope at once, recording the results with {@link OutboxResults}.
+ * B's side performs the same store operations, in the same transactions, as {@code Receiver}, under
+ * the SDK's durability rule: a commit is synced to disk right before anything that depends on it
+ * leaves the device, and the others are not synced on their own (a synced WAL commit syncs them
+ * too).
  *
  * <ol>
  *   <li>A: seal the inner payload with its bound header; commit the history row and the outbox row,
@@ -75,8 +88,10 @@ public class SdkPathBenchmark {
     private Path dir;
     private Database aDb;
     private Database bDb;
-    private MessageStore aMessages;
-    private OutboxStore aOutbox;
+    private SendQueue aQueue;
+    private Events aEvents;
+    private OutboxScheduler scheduler;
+    private final List<Frame.Send> relayed = new ArrayList<>();
     private MessageStore bMessages;
     private ReceiptStore bReceipts;
     private SessionCrypto alice;
@@ -85,7 +100,6 @@ public class SdkPathBenchmark {
     private String bobId;
     private final String text = "x".repeat(256);
     private final byte[] raw = new byte[256];
-    private long counter;
 
     @Setup
     public void setUp() throws Exception {
@@ -98,17 +112,33 @@ public class SdkPathBenchmark {
         bDb = Database.openUnprotected(dir.resolve("b"));
         SignalStore aStore = new SignalStore(aDb, a.serialize(), 1001);
         SignalStore bStore = new SignalStore(bDb, b.serialize(), 1002);
-        aMessages = new MessageStore(aDb);
-        aOutbox = new OutboxStore(aDb);
+        MessageStore aMessages = new MessageStore(aDb);
+        OutboxStore aOutbox = new OutboxStore(aDb);
         bMessages = new MessageStore(bDb);
         bReceipts = new ReceiptStore();
         alice = new SessionCrypto(aStore);
         bob = new SessionCrypto(bStore);
         Devices.establish(alice, a, bob, b, Devices.installPreKeys(b, 1002, bStore));
+        aQueue = new SendQueue(aDb, aMessages, aOutbox, aliceId, Devices.DEVICE);
+        aEvents = new Events(new ChatListener() {});
+        scheduler =
+                OutboxScheduler.create(
+                        aDb,
+                        aOutbox,
+                        aStore,
+                        alice,
+                        new Encryptor(
+                                aStore, alice, new GroupCrypto(aStore), aliceId, Devices.DEVICE),
+                        this::relay,
+                        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                        Clock.systemUTC(),
+                        new OutboxResults(aDb, aOutbox, aMessages, aEvents),
+                        null); // no group messages here
     }
 
     @TearDown
     public void tearDown() throws IOException {
+        aEvents.close();
         aDb.close();
         bDb.close();
         dev.cipherline.bench.internal.TempDirs.delete(dir);
@@ -128,11 +158,11 @@ public class SdkPathBenchmark {
 
     /**
      * A burst of {@link #BURST} messages: the app queues them one by one ({@link #BURST} unsynced
-     * commits), the outbox thread finds them all due and sends them as one batch, as {@code
-     * OutboxBatchSender} does (one synced transaction encrypts all and records their attempts, one
-     * unsynced commit marks all SENT); they arrive at B together: B stores them in one synced
-     * transaction (dedup, decrypt, history, receipt owed for each), as {@code Receiver.drain} does,
-     * then marks them all handed to the app in one synced commit. Scored per message.
+     * commits), the outbox's {@link OutboxScheduler} finds them all due and sends them as one batch
+     * (one synced transaction encrypts all and records their attempts, one unsynced commit marks
+     * all SENT); they arrive at B together: B stores them in one synced transaction (dedup,
+     * decrypt, history, receipt owed for each), as {@code Receiver.drain} does, then marks them all
+     * handed to the app in one synced commit. Scored per message.
      */
     @Benchmark
     @OperationsPerInvocation(BURST)
@@ -141,9 +171,9 @@ public class SdkPathBenchmark {
     }
 
     /**
-     * {@link #sendAndReceiveBurst} with {@link #BURST_FULL} messages, the most {@code
-     * OutboxBatchSender} encrypts in one transaction ({@code MAX_BATCH}); {@code Receiver} stores
-     * up to 64 in one. Scored per message.
+     * {@link #sendAndReceiveBurst} with {@link #BURST_FULL} messages, the most the {@link
+     * OutboxScheduler} encrypts in one transaction ({@code MAX_BATCH}); {@code Receiver} stores up
+     * to 64 in one. Scored per message.
      */
     @Benchmark
     @OperationsPerInvocation(BURST_FULL)
@@ -178,16 +208,13 @@ public class SdkPathBenchmark {
     /** Messages in a burst. */
     static final int BURST = 16;
 
-    /** Messages in a full batch ({@code OutboxBatchSender.MAX_BATCH}). */
-    static final int BURST_FULL = 32;
+    /** Messages in a full batch. */
+    static final int BURST_FULL = OutboxScheduler.MAX_BATCH;
 
     private record Sent(String id, long expiresAt, byte[] ciphertext) {}
 
-    /** The rows a batch looks at, as {@code OutboxBatchSender}. */
-    private static final int WINDOW = 64;
-
     /** A's side of one message: queue it, then send what is due (that message). */
-    private Sent send() throws Exception {
+    private Sent send() {
         queue();
         List<Sent> sent = sendDue();
         if (sent.size() != 1) {
@@ -196,69 +223,38 @@ public class SdkPathBenchmark {
         return sent.get(0);
     }
 
-    /** As {@code SendQueue}: seal, then history + outbox in one unsynced commit. */
-    private void queue() throws Exception {
-        String id = "m" + counter++;
-        long now = System.currentTimeMillis();
-        long expiresAt = now + DAY;
-        byte[] sealed =
-                SealedPayload.seal(
-                        new SealedPayload.Header(
-                                SealedPayload.KIND_MESSAGE,
-                                aliceId,
-                                Devices.DEVICE,
-                                bobId,
-                                SealedPayload.ANY_DEVICE,
-                                id,
-                                now,
-                                expiresAt),
-                        Content.encodeText(text));
-        aDb.transactionUnsynced(
-                c -> {
-                    long row = aMessages.insertOutgoing(c, bobId, Devices.DEVICE, id, text, now);
-                    aOutbox.insert(c, row, bobId, id, expiresAt, sealed, now);
-                    return null;
-                });
+    /** {@link SendQueue}: seal, then history + outbox in one unsynced commit. */
+    private void queue() {
+        aQueue.add(bobId, MessageId.random(), text, System.currentTimeMillis(), false);
     }
 
     /**
-     * As the outbox thread with every entry due and accepted: heads, then the rows from the first
-     * due one; encrypt all and record their attempts in one synced transaction (before anything
-     * leaves); mark all SENT in one unsynced commit.
+     * The outbox with every entry due and accepted: {@link OutboxScheduler#sendDue} reads the heads
+     * and the rows from the first due one, encrypts all and records their attempts in one synced
+     * transaction (before anything leaves), sends them, and marks all SENT in one unsynced commit.
      */
     private List<Sent> sendDue() {
-        long now = System.currentTimeMillis();
-        OutboxStore.Entry first = aOutbox.heads().get(0);
-        List<OutboxStore.Entry> batch = aOutbox.from(first.id(), WINDOW);
-        List<byte[]> ciphertexts =
-                aDb.transaction(
-                        c -> {
-                            List<byte[]> out = new ArrayList<>(batch.size());
-                            for (OutboxStore.Entry e : batch) {
-                                try {
-                                    out.add(alice.encrypt(bobId, Devices.DEVICE, e.sealed()));
-                                } catch (dev.cipherline.crypto.CryptoException ex) {
-                                    throw new IllegalStateException(ex);
-                                }
-                                aOutbox.recordAttempt(c, e.id(), now + 1000, null);
-                            }
-                            return out;
-                        });
-        // as OutboxResults: this commit is not synced on its own (redone if lost)
-        aDb.transactionUnsynced(
-                c -> {
-                    for (OutboxStore.Entry e : batch) {
-                        aOutbox.delete(c, e.id());
-                        aMessages.setState(c, e.messageRowId(), MessageState.SENT, null);
-                    }
-                    return null;
-                });
-        List<Sent> sent = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            OutboxStore.Entry e = batch.get(i);
-            sent.add(new Sent(e.clientMsgId(), e.expiresAt(), ciphertexts.get(i)));
+        relayed.clear();
+        if (scheduler.sendDue() != 0) {
+            throw new IllegalStateException("nothing was due");
+        }
+        List<Sent> sent = new ArrayList<>(relayed.size());
+        for (Frame.Send send : relayed) {
+            sent.add(
+                    new Sent(
+                            send.clientMsgId(),
+                            send.expiresAt(),
+                            send.recipients().get(0).ciphertext()));
         }
         return sent;
+    }
+
+    /** The relay: accepts every envelope at once. */
+    private CompletableFuture<Frame> relay(Frame frame, String key) {
+        Frame.Send send = (Frame.Send) frame;
+        relayed.add(send);
+        return CompletableFuture.completedFuture(
+                new Frame.Accepted(send.clientMsgId(), System.currentTimeMillis()));
     }
 
     /** As {@code Receiver} after a batch: one synced commit marks the rows handed to the app. */

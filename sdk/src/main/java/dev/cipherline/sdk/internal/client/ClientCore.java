@@ -23,6 +23,11 @@ import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Encryptor;
+import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
+import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.SendQueue;
+import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
@@ -55,9 +60,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ClientCore implements RelayConnection.Handler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
 
-    /** How long a message may wait at the relay for an offline recipient. */
-    static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
-
     private static final int MAX_HISTORY_PAGE = 1000;
 
     private final ClientConfig config;
@@ -75,7 +77,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     private final Threads threads;
     private final RelayConnection connection;
     private final Receiver receiver;
-    private final OutboxWorker worker;
+    private final OutboxThread worker;
     private final OutboxResults results;
     private final SendQueue sendQueue;
     private final Groups groups;
@@ -112,6 +114,9 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                 new SignalStore(db, local.identityKeyPair(), local.registrationId());
         SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
         GroupCrypto groupCrypto = new GroupCrypto(signalStore);
+        Encryptor encryptor =
+                new Encryptor(
+                        signalStore, sessions, groupCrypto, local.accountId(), local.deviceId());
         this.groups =
                 new Groups(
                         db,
@@ -143,8 +148,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         this.typingSender =
                 new TypingSender(
                         db,
-                        signalStore,
-                        sessions,
+                        encryptor,
                         connection,
                         local.accountId(),
                         local.deviceId(),
@@ -173,27 +177,23 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         groups,
                         groupCrypto,
                         this::wake);
-        OutboxSender sender =
-                new OutboxSender(
+        OutboxScheduler scheduler =
+                OutboxScheduler.create(
                         db,
+                        outbox,
                         signalStore,
                         sessions,
-                        outbox,
-                        requests::call,
-                        codec,
+                        encryptor,
+                        requests,
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         config.clock(),
                         results,
-                        groups,
-                        groupCrypto,
-                        local.accountId(),
-                        local.deviceId());
+                        groups);
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, config.clock());
-        OutboxBatchSender batches =
-                new OutboxBatchSender(db, outbox, sender, results, config.clock());
-        this.worker = new OutboxWorker(outbox, batches, prekeys, connection::state, config.clock());
+        this.worker =
+                new OutboxThread(scheduler, prekeys::check, connection::state, config.clock());
     }
 
     /** Opens the store in the configured home and starts the client. */

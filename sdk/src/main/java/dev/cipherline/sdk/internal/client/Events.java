@@ -11,14 +11,15 @@ import java.util.function.Consumer;
  * The single {@code cipherline-events} thread that calls the app's {@link ChatListener}, in the
  * order events were posted. A callback that throws is logged and does not stop later ones.
  */
-final class Events {
+public final class Events {
     private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
     private final ChatListener listener;
     private final ExecutorService executor;
     private volatile Thread thread;
 
-    Events(ChatListener listener) {
+    /** An events thread (started on the first event) calling {@code listener}. */
+    public Events(ChatListener listener) {
         this.listener = listener;
         this.executor =
                 Executors.newSingleThreadExecutor(
@@ -60,7 +61,7 @@ final class Events {
      * Posts {@code onClosed}, stops accepting events and waits for the queue to drain (unless
      * called from a callback, which cannot wait for itself).
      */
-    void close() {
+    public void close() {
         post(ChatListener::onClosed);
         executor.shutdown();
         if (!isEventsThread()) {

@@ -10,6 +10,8 @@ import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.GroupSending;
+import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
@@ -47,8 +49,12 @@ import java.util.UUID;
  * outbox ahead of it. When a snapshot removes anyone, every remaining member forgets its own key
  * and creates a new one at its next send, which goes to the remaining members only; the removed
  * member's received keys are deleted and its group messages refused.
+ *
+ * <p>Why one class of about 500 lines: the two rules above are applied both by the app's calls and
+ * to what arrives ({@code apply} and {@code publish} serve both), and kept in one class they are
+ * written once. A group message is queued here and sent by the outbox ({@code internal.outbound}).
  */
-final class Groups {
+final class Groups implements GroupSending {
     private final Database db;
     private final GroupStore store;
     private final MessageStore messages;
@@ -57,6 +63,7 @@ final class Groups {
     private final String ownAccount;
     private final int ownDevice;
     private final Clock clock;
+    private final Sealer sealer;
 
     Groups(
             Database db,
@@ -75,19 +82,7 @@ final class Groups {
         this.ownAccount = ownAccount;
         this.ownDevice = ownDevice;
         this.clock = clock;
-    }
-
-    /** The outbox recipient and sealed recipient of a group's messages. */
-    static String marker(String groupId) {
-        return SealedPayload.groupRecipient(groupId);
-    }
-
-    static boolean isGroupMarker(String recipient) {
-        return recipient.startsWith(SealedPayload.GROUP_RECIPIENT_PREFIX);
-    }
-
-    static String groupIdOf(String marker) {
-        return marker.substring(SealedPayload.GROUP_RECIPIENT_PREFIX.length());
+        this.sealer = new Sealer(ownAccount, ownDevice);
     }
 
     // ---- the app's calls ----
@@ -146,12 +141,7 @@ final class Groups {
     void leave(String ref) {
         db.transaction(
                 c -> {
-                    GroupStore.Row row = resolve(ref);
-                    if (!row.active()) {
-                        throw new ChatException(
-                                ChatException.Reason.INVALID_ARGUMENT,
-                                "this account is not a member of '" + row.name() + "'");
-                    }
+                    GroupStore.Row row = resolveActive(ref);
                     Set<String> rest = new TreeSet<>(row.members());
                     rest.remove(ownAccount);
                     if (row.admin().equals(ownAccount)) {
@@ -192,7 +182,7 @@ final class Groups {
      * Stores an outgoing group message and queues it, behind the distribution of this device's
      * sender key to every member that does not hold it yet.
      *
-     * <p>Its commit is not synced on its own, as with a 1:1 message ({@link SendQueue}): nothing
+     * <p>Its commit is not synced on its own, as with a 1:1 message ({@code SendQueue}): nothing
      * leaves the device before the outbox thread's synced commit, which syncs this one too. A power
      * failure before that loses the never-sent message together with the sequence number and the
      * key distribution it took.
@@ -205,22 +195,15 @@ final class Groups {
             long row =
                     db.transactionUnsynced(
                             c -> {
-                                GroupStore.Row g = resolve(ref);
-                                if (!g.active()) {
-                                    throw new ChatException(
-                                            ChatException.Reason.INVALID_ARGUMENT,
-                                            "this account is not a member of '" + g.name() + "'");
-                                }
+                                GroupStore.Row g = resolveActive(ref);
                                 distributeKey(c, g);
                                 long seq = store.takeSeq(c, g.groupId());
                                 long now = clock.millis();
-                                long expiresAt = now + ClientCore.DEFAULT_EXPIRY.toMillis();
-                                String marker = marker(g.groupId());
+                                long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
+                                String marker = Sealer.groupMarker(g.groupId());
                                 byte[] sealed =
-                                        SendQueue.seal(
+                                        sealer.seal(
                                                 SealedPayload.KIND_MESSAGE,
-                                                ownAccount,
-                                                ownDevice,
                                                 marker,
                                                 id,
                                                 now,
@@ -248,18 +231,15 @@ final class Groups {
         return handle;
     }
 
-    /** The members a group message goes to now: every member but this account. */
-    Optional<List<String>> recipients(String groupId) {
+    @Override
+    public Optional<List<String>> recipients(String groupId) {
         return db.read(c -> store.find(c, groupId))
                 .filter(GroupStore.Row::active)
                 .map(r -> r.members().stream().filter(m -> !m.equals(ownAccount)).toList());
     }
 
-    /**
-     * This device's current sender key for the group, created (after a rotation) and queued to
-     * every member that does not hold it yet.
-     */
-    UUID prepareKey(String groupId) {
+    @Override
+    public UUID prepareKey(String groupId) {
         return db.transaction(
                 c -> {
                     GroupStore.Row g =
@@ -433,7 +413,7 @@ final class Groups {
 
     /** Queues a control message to {@code peer} over the pairwise session. */
     private void queue(Connection c, String peer, byte[] body) throws SQLException {
-        SendQueue.queueControl(c, outbox, ownAccount, ownDevice, peer, body, clock.millis());
+        sealer.queueControl(c, outbox, peer, body, clock.millis());
     }
 
     private GroupStore.Row resolve(String ref) {
@@ -463,6 +443,17 @@ final class Groups {
                     }
                     return named.get(0);
                 });
+    }
+
+    /** The group {@code ref} names, which this account must be a member of. */
+    private GroupStore.Row resolveActive(String ref) {
+        GroupStore.Row row = resolve(ref);
+        if (!row.active()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "this account is not a member of '" + row.name() + "'");
+        }
+        return row;
     }
 
     private GroupStore.Row requireAdmin(Connection c, GroupStore.Row row) {

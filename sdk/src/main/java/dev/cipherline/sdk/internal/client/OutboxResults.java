@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.client;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.internal.outbound.Completion;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and its message moved forward in one transaction, the listener and the message's handle are told,
  * and {@link #flush} waiters wake. Receipt entries have no message, state or handle.
  */
-final class OutboxResults implements OutboxSender.Completion {
+public final class OutboxResults implements Completion {
     private static final System.Logger LOG = System.getLogger(OutboxResults.class.getName());
 
     private final Database db;
@@ -27,7 +28,8 @@ final class OutboxResults implements OutboxSender.Completion {
     private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
     private final Object monitor = new Object();
 
-    OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
+    /** Results recorded in {@code db} and told through {@code events}. */
+    public OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
         this.db = db;
         this.outbox = outbox;
         this.messages = messages;

@@ -5,6 +5,7 @@ import dev.cipherline.crypto.PreKeyFactory;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.internal.keys.WireKeys;
+import dev.cipherline.sdk.internal.outbound.Relay;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
@@ -29,7 +30,7 @@ final class PreKeyMaintainer {
     private final IdentityStore identities;
     private final SignalStore store;
     private final Identity identity;
-    private final Requests requests;
+    private final Relay requests;
     private final Clock clock;
 
     PreKeyMaintainer(
@@ -37,7 +38,7 @@ final class PreKeyMaintainer {
             IdentityStore identities,
             SignalStore store,
             Identity identity,
-            Requests requests,
+            Relay requests,
             Clock clock) {
         this.db = db;
         this.identities = identities;
@@ -53,7 +54,7 @@ final class PreKeyMaintainer {
      * @throws ChatException if the relay could not be asked (the caller retries later)
      */
     void check() {
-        String requestId = Requests.newRequestId();
+        String requestId = Relay.newRequestId();
         Frame answer = requests.call(new Frame.GetPreKeyCount(requestId), "req:" + requestId);
         if (!(answer instanceof Frame.PreKeyCount count)) {
             LOG.log(
@@ -86,7 +87,7 @@ final class PreKeyMaintainer {
                             WireKeys.advance(local.nextKyberPreKeyId(), kyber.size()));
                     return null;
                 });
-        String uploadId = Requests.newRequestId();
+        String uploadId = Relay.newRequestId();
         Frame uploaded =
                 requests.call(
                         new Frame.UploadPreKeys(

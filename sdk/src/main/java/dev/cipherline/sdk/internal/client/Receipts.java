@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.ReceiptStore;
@@ -25,8 +26,7 @@ final class Receipts {
     private final Database db;
     private final ReceiptStore store;
     private final OutboxStore outbox;
-    private final String ownAccount;
-    private final int ownDevice;
+    private final Sealer sealer;
     private final Clock clock;
     private final Runnable queued;
 
@@ -43,8 +43,7 @@ final class Receipts {
         this.db = db;
         this.store = new ReceiptStore();
         this.outbox = outbox;
-        this.ownAccount = ownAccount;
-        this.ownDevice = ownDevice;
+        this.sealer = new Sealer(ownAccount, ownDevice);
         this.clock = clock;
         this.queued = queued;
     }
@@ -102,13 +101,6 @@ final class Receipts {
     }
 
     private void queue(Connection c, String peer, Content.Receipt receipt) throws SQLException {
-        SendQueue.queueControl(
-                c,
-                outbox,
-                ownAccount,
-                ownDevice,
-                peer,
-                Content.encodeReceipt(receipt),
-                clock.millis());
+        sealer.queueControl(c, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
     }
 }

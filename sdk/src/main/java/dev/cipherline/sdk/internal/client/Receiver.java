@@ -15,6 +15,7 @@ import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -361,7 +362,7 @@ final class Receiver {
                     h,
                     d.sender(),
                     d.senderDevice(),
-                    Groups.marker(groupId),
+                    Sealer.groupMarker(groupId),
                     d.clientMsgId(),
                     kindCode(d.kind()),
                     d.expiresAt());

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * later version may append fields. A receiver keeps the version byte to refuse bodies it cannot
  * read, and reports content types it does not know as {@link Unknown} so that newer senders
  * (attachments…) do not break it.
+ *
+ * <p>Why one type of a little over 400 lines: it is the sealed family of content records with their
+ * one wire encoding, kept together so the format is read in one place.
  */
 public sealed interface Content {
     /** The body format version this build writes and reads. */

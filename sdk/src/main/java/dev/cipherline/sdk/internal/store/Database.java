@@ -27,6 +27,11 @@ import org.sqlite.SQLiteConfig;
  * <p>In-memory caches over the tables register a {@link Listener}: they stage what a transaction
  * writes and apply it when the outermost transaction commits, or drop it when it rolls back, so a
  * cache is never ahead of (or behind) the file.
+ *
+ * <p>Why one class of about 500 lines: the connection, its lock, nested transactions, the synced
+ * and unsynced commits and the commit listeners share one piece of state (the open transaction)
+ * that must not be reachable from outside; the at-rest sealing it hands out is in {@code
+ * SealedColumns}.
  */
 public final class Database implements AutoCloseable {
     /** The file name inside the home folder. */

@@ -46,6 +46,10 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * other reader of the table (the device list) sees every row that exists; a row whose newest record
  * waits is cached (staged entries are never evicted), so {@link #loadSession} never reads its stale
  * record from the file.
+ *
+ * <p>Why one class of a little over 400 lines: it implements libsignal's {@code
+ * SignalProtocolStore}, one interface of many small methods, over one cache; prekey tables are
+ * already apart in {@code PreKeyTables}.
  */
 public final class SignalStore extends PreKeyTables implements SignalProtocolStore {
     private final IdentityKeyPair identityKeyPair;

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
-import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.outbound.Encryptor;
+import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
+import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -22,7 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +56,7 @@ class OutboxBatchTest {
     private RecordingListener listener;
     private Events events;
     private OutboxResults results;
-    private OutboxWorker worker;
+    private OutboxThread worker;
     private CommitLog commits;
 
     /** Every send the relay got, as "recipient-initial:text", in order. */
@@ -84,6 +95,7 @@ class OutboxBatchTest {
         if (worker != null) {
             worker.stop();
         }
+        relayThread.shutdownNow();
         events.close();
         alice.close();
         bob.close();
@@ -103,26 +115,53 @@ class OutboxBatchTest {
                         alice.accountId,
                         1,
                         clock);
-        OutboxSender sender =
-                new OutboxSender(
+        OutboxScheduler scheduler =
+                OutboxScheduler.create(
                         alice.db,
+                        outbox,
                         alice.store,
                         alice.crypto,
-                        outbox,
-                        this::relay,
-                        new FrameCodec(),
+                        new Encryptor(alice.store, alice.crypto, groupCrypto, alice.accountId, 1),
+                        this::request,
                         new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)),
                         clock,
                         results,
-                        groups,
-                        groupCrypto,
-                        alice.accountId,
-                        1);
-        OutboxBatchSender batches = new OutboxBatchSender(alice.db, outbox, sender, results, clock);
+                        groups);
         // no prekey check is ever asked for here
-        worker = new OutboxWorker(outbox, batches, null, () -> ConnectionState.CONNECTED, clock);
+        worker = new OutboxThread(scheduler, null, () -> ConnectionState.CONNECTED, clock);
         worker.start();
     }
+
+    /**
+     * The relay's side of a request: answered at once, or, with {@link #answerLater}, a few
+     * milliseconds later on one thread in the order of the requests, as a relay's single writer
+     * does; counts the sends in flight.
+     */
+    private CompletableFuture<Frame> request(Frame frame, String key) {
+        if (!answerLater) {
+            return CompletableFuture.completedFuture(relay(frame, key));
+        }
+        String recipient =
+                frame instanceof Frame.Send send ? send.recipients().get(0).accountId() : "";
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        int mine = inFlightTo.merge(recipient, 1, Integer::sum);
+        maxInFlightToOne.accumulateAndGet(mine, Math::max);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    inFlight.decrementAndGet();
+                    inFlightTo.merge(recipient, -1, Integer::sum);
+                    return relay(frame, key);
+                },
+                CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS, relayThread));
+    }
+
+    private volatile boolean answerLater;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlightToOne = new AtomicInteger();
+    private final Map<String, Integer> inFlightTo = new ConcurrentHashMap<>();
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor();
 
     private Frame relay(Frame frame, String key) {
         if (frame instanceof Frame.GetBundles get) {
@@ -278,5 +317,42 @@ class OutboxBatchTest {
         awaitAllSent(ids);
 
         assertEquals(List.of("c:c1", "c:c2", "b:b1", "b:b2"), sends);
+    }
+
+    @Test
+    void aPipelinedBatchKeepsEachRecipientsOrderThroughARefusalInTheMiddle() throws Exception {
+        String[] texts = {"b1", "c1", "b2", "c2", "b3", "b4", "c3", "b5", "c4", "b6"};
+        List<MessageId> ids = queue(texts);
+        String c2 = ids.get(3).value();
+        // the relay refuses c2 once for a reason that depends on time (a rate limit), the kind of
+        // refusal after which it may well accept the next envelope of the same recipient
+        refuse =
+                send -> {
+                    if (!send.clientMsgId().equals(c2)
+                            || sends.indexOf("c:c2") != sends.size() - 1) {
+                        return null;
+                    }
+                    return new Frame.ErrorFrame(c2, ErrorCode.RATE_LIMITED, "slow down", 20L);
+                };
+        answerLater = true;
+
+        startWorker();
+        awaitAllSent(ids);
+
+        // both recipients had an envelope in flight at once, never one recipient two
+        assertTrue(maxInFlight.get() >= 2, "pipelined across recipients: " + maxInFlight);
+        assertEquals(1, maxInFlightToOne.get());
+        // what the relay stored, per recipient: every message once, in order
+        assertEquals(
+                List.of("b:b1", "b:b2", "b:b3", "b:b4", "b:b5", "b:b6"),
+                stored.stream().filter(t -> t.startsWith("b:")).toList());
+        assertEquals(
+                List.of("c:c1", "c:c2", "c:c3", "c:c4"),
+                stored.stream().filter(t -> t.startsWith("c:")).toList());
+        assertEquals(2, sends.stream().filter("c:c2"::equals).count());
+        for (MessageId id : ids) {
+            assertEquals(List.of(MessageState.SENT), listener.statesOf(id), id.value());
+        }
+        assertTrue(outbox.from(0, 100).isEmpty());
     }
 }

@@ -9,6 +9,7 @@ import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;

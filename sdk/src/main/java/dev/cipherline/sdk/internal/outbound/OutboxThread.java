@@ -1,25 +1,21 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.outbound;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ConnectionState;
-import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.time.Clock;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The {@code cipherline-outbox} thread: while connected, sends due outbox entries oldest first,
- * never passing an older entry of the same recipient (so messages keep their order), in batches
- * that share one synced commit ({@link OutboxBatchSender}), and runs prekey maintenance when asked.
- * It sleeps until woken (new message, connection change) or until the next entry is due.
+ * The {@code cipherline-outbox} thread: while connected, has the {@link OutboxScheduler} send what
+ * is due, and runs prekey maintenance when asked. It sleeps until woken (new message, connection
+ * change) or until the next entry is due.
  */
-final class OutboxWorker {
-    private static final System.Logger LOG = System.getLogger(OutboxWorker.class.getName());
+public final class OutboxThread {
+    private static final System.Logger LOG = System.getLogger(OutboxThread.class.getName());
     private static final long IDLE_WAIT_MS = 60_000;
 
-    private final OutboxStore outbox;
-    private final OutboxBatchSender sender;
-    private final PreKeyMaintainer prekeys;
+    private final OutboxScheduler scheduler;
+    private final Runnable preKeys;
     private final Supplier<ConnectionState> connection;
     private final Clock clock;
     private final Thread thread;
@@ -30,27 +26,31 @@ final class OutboxWorker {
     private boolean preKeyCheck;
     private volatile boolean stopped;
 
-    OutboxWorker(
-            OutboxStore outbox,
-            OutboxBatchSender sender,
-            PreKeyMaintainer prekeys,
+    /**
+     * A thread (not started) that sends through {@code scheduler} while {@code connection} is
+     * {@code CONNECTED}, and runs {@code preKeys} (which may throw {@link ChatException}) when
+     * asked.
+     */
+    public OutboxThread(
+            OutboxScheduler scheduler,
+            Runnable preKeys,
             Supplier<ConnectionState> connection,
             Clock clock) {
-        this.outbox = outbox;
-        this.sender = sender;
-        this.prekeys = prekeys;
+        this.scheduler = scheduler;
+        this.preKeys = preKeys;
         this.connection = connection;
         this.clock = clock;
         this.thread = new Thread(this::run, "cipherline-outbox");
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    /** Starts the thread. */
+    public void start() {
         thread.start();
     }
 
     /** Makes the worker look at the outbox and the connection again. */
-    void wake() {
+    public void wake() {
         synchronized (monitor) {
             signaled = true;
             monitor.notifyAll();
@@ -58,7 +58,7 @@ final class OutboxWorker {
     }
 
     /** Asks for a prekey count check on the current connection. */
-    void requestPreKeyCheck() {
+    public void requestPreKeyCheck() {
         synchronized (monitor) {
             preKeyCheck = true;
             signaled = true;
@@ -67,7 +67,7 @@ final class OutboxWorker {
     }
 
     /** Stops the thread and waits for it (the caller has closed the connection first). */
-    void stop() {
+    public void stop() {
         stopped = true;
         wake();
         if (Thread.currentThread() != thread) {
@@ -87,25 +87,14 @@ final class OutboxWorker {
                     continue;
                 }
                 if (takePreKeyCheck()) {
-                    prekeys.check();
+                    preKeys.run();
                     continue;
                 }
-                long now = clock.millis();
-                long nextDue = Long.MAX_VALUE;
-                OutboxStore.Entry due = null;
-                List<OutboxStore.Entry> heads = outbox.heads();
-                for (OutboxStore.Entry e : heads) {
-                    if (e.nextAttemptAt() <= now) {
-                        due = e;
-                        break;
-                    }
-                    nextDue = Math.min(nextDue, e.nextAttemptAt());
-                }
-                if (due == null) {
+                long nextDue = scheduler.sendDue();
+                if (nextDue > 0) {
+                    long now = clock.millis();
                     await(nextDue == Long.MAX_VALUE ? IDLE_WAIT_MS : nextDue - now);
-                    continue;
                 }
-                sender.send(sender.collect(due, heads, now));
             } catch (ChatException e) {
                 if (stopped || e.reason() == ChatException.Reason.CLOSED) {
                     return;

@@ -1,8 +1,6 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.outbound;
 
-import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.SealedPayload;
-import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.ChatException;
@@ -10,14 +8,9 @@ import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
-import dev.cipherline.sdk.internal.store.SignalStore;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.signal.libsignal.protocol.SignalProtocolAddress;
-import org.signal.libsignal.protocol.state.SessionRecord;
 
 /**
  * Sends typing indicators as ephemeral envelopes, on the inbound thread. An ephemeral envelope is
@@ -27,39 +20,35 @@ import org.signal.libsignal.protocol.state.SessionRecord;
  * (no message exchanged yet) or a connection the indicator is dropped, since fetching bundles would
  * spend the peer's one-time prekeys on something that may never be seen.
  */
-final class TypingSender {
+public final class TypingSender {
     private static final System.Logger LOG = System.getLogger(TypingSender.class.getName());
 
     /** How long a typing indicator is valid; generous for clock skew between devices. */
     static final Duration EXPIRY = Duration.ofMinutes(5);
 
     private final Database db;
-    private final SignalStore store;
-    private final SessionCrypto sessions;
+    private final Encryptor encryptor;
     private final RelayConnection connection;
-    private final String ownAccount;
-    private final int ownDevice;
+    private final Sealer sealer;
     private final Clock clock;
 
-    TypingSender(
+    /** Sends through {@code connection}, encrypting with {@code encryptor} in {@code db}. */
+    public TypingSender(
             Database db,
-            SignalStore store,
-            SessionCrypto sessions,
+            Encryptor encryptor,
             RelayConnection connection,
             String ownAccount,
             int ownDevice,
             Clock clock) {
         this.db = db;
-        this.store = store;
-        this.sessions = sessions;
+        this.encryptor = encryptor;
         this.connection = connection;
-        this.ownAccount = ownAccount;
-        this.ownDevice = ownDevice;
+        this.sealer = new Sealer(ownAccount, ownDevice);
         this.clock = clock;
     }
 
     /** Sends one typing indicator to every device of {@code recipient} with a session. */
-    void send(String recipient, boolean typing) {
+    public void send(String recipient, boolean typing) {
         if (connection.state() != ConnectionState.CONNECTED) {
             return;
         }
@@ -67,30 +56,38 @@ final class TypingSender {
         long now = clock.millis();
         long expiresAt = now + EXPIRY.toMillis();
         byte[] sealed =
-                SendQueue.seal(
+                sealer.seal(
                         SealedPayload.KIND_EPHEMERAL,
-                        ownAccount,
-                        ownDevice,
                         recipient,
                         id,
                         now,
                         expiresAt,
                         Content.encodeTyping(typing));
-        List<Frame.Recipient> recipients;
+        Frame.Send send;
         try {
-            recipients = db.transaction(c -> encrypt(recipient, sealed));
+            // a device whose session cannot encrypt (e.g. a changed identity key) is left out: the
+            // outbox deals with that for messages
+            send =
+                    db.transaction(
+                            c ->
+                                    encryptor.pairwise(
+                                            recipient,
+                                            id.value(),
+                                            Kind.EPHEMERAL,
+                                            expiresAt,
+                                            sealed,
+                                            Encryptor.OnBroken.SKIP));
         } catch (ChatException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot send a typing indicator: {0}", e);
             return;
         }
-        if (recipients.isEmpty()) {
+        if (send == null) {
             LOG.log(System.Logger.Level.DEBUG, "no session for a typing indicator; dropped");
             return;
         }
-        Frame.Send send = new Frame.Send(id.value(), Kind.EPHEMERAL, expiresAt, null, recipients);
         // the relay answers accepted; nothing waits for it, so a lost indicator costs nothing
         connection
-                .request(send, "msg:" + id.value(), Requests.TIMEOUT)
+                .request(send, "msg:" + id.value(), Relay.TIMEOUT)
                 .whenComplete(
                         (answer, failure) -> {
                             if (failure != null || answer instanceof Frame.ErrorFrame) {
@@ -99,23 +96,5 @@ final class TypingSender {
                                         "a typing indicator was not forwarded");
                             }
                         });
-    }
-
-    private List<Frame.Recipient> encrypt(String recipient, byte[] sealed) {
-        List<Frame.Recipient> out = new ArrayList<>();
-        for (int device : store.sessionDevices(recipient)) {
-            byte[] ciphertext;
-            try {
-                ciphertext = sessions.encrypt(recipient, device, sealed);
-            } catch (CryptoException e) {
-                // e.g. a changed identity key: the outbox deals with that for messages
-                continue;
-            }
-            SessionRecord session = store.loadSession(new SignalProtocolAddress(recipient, device));
-            out.add(
-                    new Frame.Recipient(
-                            recipient, device, session.getRemoteRegistrationId(), ciphertext));
-        }
-        return out;
     }
 }

@@ -1,0 +1,209 @@
+package dev.cipherline.sdk.internal.outbound;
+
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.Kind;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.transport.Backoff;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sends one outbox entry on its own, in rounds while the recipient's device list changes: makes
+ * sure there are sessions, encrypts and records the attempt in one synced transaction, sends, and
+ * hands the answer to {@link RelayAnswers}.
+ *
+ * <p>Each attempt encrypts afresh, and the advanced session state is committed together with the
+ * attempt's bookkeeping before the bytes leave the process. So a crash can never make the next
+ * message reuse a message key the relay may already hold, and a retry after {@code
+ * mismatched-devices} naturally covers the new device list. Re-encrypting a resend is safe: the
+ * relay's idempotency on the client message ID stores it at most once, and the receiver drops
+ * duplicates by client message ID before decrypting.
+ */
+final class EntrySender {
+    private static final System.Logger LOG = System.getLogger(EntrySender.class.getName());
+    private static final int MAX_ROUNDS = 4;
+
+    private final Database db;
+    private final OutboxStore outbox;
+    private final Encryptor encryptor;
+    private final SessionFetcher fetcher;
+    private final RelayAnswers answers;
+    private final Relay relay;
+    private final FrameCodec codec;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    EntrySender(
+            Database db,
+            OutboxStore outbox,
+            Encryptor encryptor,
+            SessionFetcher fetcher,
+            RelayAnswers answers,
+            Relay relay,
+            FrameCodec codec,
+            Backoff backoff,
+            Clock clock) {
+        this.db = db;
+        this.outbox = outbox;
+        this.encryptor = encryptor;
+        this.fetcher = fetcher;
+        this.answers = answers;
+        this.relay = relay;
+        this.codec = codec;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** One round of encryption: the frame to send, or null (see {@link #rounds}). */
+    @FunctionalInterface
+    private interface Round {
+        Frame.Send encrypt(int round);
+    }
+
+    /** Sends a 1:1 entry (a message, a receipt, a group change) to its recipient's devices. */
+    void pairwise(OutboxStore.Entry e) {
+        rounds(e, Set.of(e.recipient()), null, false, round -> pairwiseRound(e, round));
+    }
+
+    /**
+     * Goes on with a 1:1 entry after the relay answered its send (already recorded as an attempt)
+     * with something else than {@code accepted}, just as {@link #pairwise} does.
+     */
+    void resume(OutboxStore.Entry e, Frame answer) {
+        rounds(e, Set.of(e.recipient()), answer, false, round -> pairwiseRound(e, round));
+    }
+
+    /**
+     * Sends a group message: encrypts it once with this device's sender key {@code key} and sends
+     * one {@code send} whose shared body goes to every device of every member with a session.
+     * Members whose sessions cannot be started are left out.
+     */
+    void group(OutboxStore.Entry e, List<String> members, UUID key) {
+        rounds(e, members, null, true, round -> groupRound(e, members, key, round));
+    }
+
+    /**
+     * Encrypts {@code e} for every device of its recipient and records the attempt, inside the
+     * caller's transaction, as the first round of {@link #pairwise} does; null if it cannot be sent
+     * that way now (no session, a broken session, a changed identity, a frame the protocol
+     * refuses): the caller then rolls back and leaves the entry to {@link #pairwise}.
+     */
+    Frame.Send firstRound(Connection c, OutboxStore.Entry e) throws SQLException {
+        try {
+            Frame.Send send = encryptAndRecord(c, e, 0);
+            if (send != null) {
+                codec.check(send);
+            }
+            return send;
+        } catch (BrokenSession | SendFailure | ProtocolException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs up to {@link #MAX_ROUNDS} rounds. {@code answer}, if not null, is the answer to round 0,
+     * which was sent already. A round whose {@link Round} gives null is skipped, or, if {@code
+     * emptyMeansSent}, ends the entry as sent (nobody is left to send to).
+     */
+    private void rounds(
+            OutboxStore.Entry e,
+            Collection<String> addressed,
+            Frame answer,
+            boolean emptyMeansSent,
+            Round encrypt) {
+        boolean recorded = answer != null;
+        try {
+            int round = 0;
+            if (answer != null) {
+                if (answers.handle(e, answer, addressed) == RelayAnswers.Next.DONE) {
+                    return;
+                }
+                round = 1;
+            }
+            for (; round < MAX_ROUNDS; round++) {
+                Frame.Send send = encrypt.encrypt(round);
+                recorded = true;
+                if (send == null) {
+                    if (emptyMeansSent) {
+                        answers.nobodyToSendTo(e);
+                        return;
+                    }
+                    continue;
+                }
+                try {
+                    codec.check(send);
+                } catch (ProtocolException pe) {
+                    throw new SendFailure(pe.getMessage());
+                }
+                Frame reply = relay.call(send, "msg:" + e.clientMsgId());
+                if (answers.handle(e, reply, addressed) == RelayAnswers.Next.DONE) {
+                    return;
+                }
+            }
+            LOG.log(System.Logger.Level.DEBUG, "the device list of a recipient keeps changing");
+        } catch (RuntimeException ex) {
+            answers.failed(e, ex, recorded);
+        }
+    }
+
+    private Frame.Send pairwiseRound(OutboxStore.Entry e, int round) {
+        fetcher.ensure(e.recipient());
+        try {
+            return db.transaction(c -> encryptAndRecord(c, e, round));
+        } catch (BrokenSession b) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "dropping an unusable session with device {0}",
+                    b.device);
+            fetcher.drop(e.recipient(), b.device);
+            return null;
+        }
+    }
+
+    private Frame.Send groupRound(OutboxStore.Entry e, List<String> members, UUID key, int round) {
+        for (String member : members) {
+            try {
+                fetcher.ensure(member);
+            } catch (SendFailure f) {
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "leaving a group member out: {0}",
+                        f.getMessage());
+            }
+        }
+        return db.transaction(
+                c -> {
+                    record(c, e, round);
+                    return encryptor.group(
+                            members, key, e.clientMsgId(), e.expiresAt(), e.sealed());
+                });
+    }
+
+    private Frame.Send encryptAndRecord(Connection c, OutboxStore.Entry e, int round)
+            throws SQLException {
+        Frame.Send send =
+                encryptor.pairwise(
+                        e.recipient(),
+                        e.clientMsgId(),
+                        Kind.MESSAGE,
+                        e.expiresAt(),
+                        e.sealed(),
+                        Encryptor.OnBroken.THROW);
+        record(c, e, round);
+        return send;
+    }
+
+    /** Records an attempt of {@code e} with the backoff of its round. */
+    private void record(Connection c, OutboxStore.Entry e, int round) throws SQLException {
+        long delay = backoff.delay(e.attempts() + round).toMillis();
+        outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
+    }
+}

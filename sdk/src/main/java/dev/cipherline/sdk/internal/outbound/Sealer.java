@@ -1,0 +1,75 @@
+package dev.cipherline.sdk.internal.outbound;
+
+import dev.cipherline.crypto.SealedPayload;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Seals what this device sends: the inner payload (bound header + content) of every message,
+ * receipt, group change and typing indicator, and the outbox rows of control messages. The only
+ * place that knows how an outgoing header is filled in and how a group is addressed.
+ */
+public final class Sealer {
+    /** How long a message may wait at the relay for an offline recipient. */
+    public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
+
+    private final String ownAccount;
+    private final int ownDevice;
+
+    /** Seals what device {@code ownDevice} of {@code ownAccount} sends. */
+    public Sealer(String ownAccount, int ownDevice) {
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
+    }
+
+    /**
+     * Seals {@code content} with its bound header, addressed to {@code peer} (an account, or a
+     * group's marker) on any of its devices.
+     */
+    public byte[] seal(
+            int kind, String peer, MessageId id, long now, long expiresAt, byte[] content) {
+        return SealedPayload.seal(
+                new SealedPayload.Header(
+                        kind,
+                        ownAccount,
+                        ownDevice,
+                        peer,
+                        SealedPayload.ANY_DEVICE,
+                        id.value(),
+                        now,
+                        expiresAt),
+                content);
+    }
+
+    /**
+     * Queues a control message (a receipt, a group change, a sender key) to {@code peer} in the
+     * caller's transaction: a new message ID, the default expiry, sealed with its bound header, due
+     * now, with no history row.
+     */
+    public void queueControl(
+            Connection c, OutboxStore outbox, String peer, byte[] content, long now)
+            throws SQLException {
+        MessageId id = MessageId.random();
+        long expiresAt = now + DEFAULT_EXPIRY.toMillis();
+        byte[] sealed = seal(SealedPayload.KIND_MESSAGE, peer, id, now, expiresAt, content);
+        outbox.insert(c, 0, peer, id.value(), expiresAt, sealed, now);
+    }
+
+    /** The outbox recipient and sealed recipient of a group's messages. */
+    public static String groupMarker(String groupId) {
+        return SealedPayload.groupRecipient(groupId);
+    }
+
+    /** Whether an outbox recipient is a group's marker rather than an account. */
+    public static boolean isGroupMarker(String recipient) {
+        return recipient.startsWith(SealedPayload.GROUP_RECIPIENT_PREFIX);
+    }
+
+    /** The group ID of a group's marker. */
+    public static String groupIdOf(String marker) {
+        return marker.substring(SealedPayload.GROUP_RECIPIENT_PREFIX.length());
+    }
+}
