@@ -19,6 +19,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link #initialize}, then open a long-lived client with {@link #builder()}; close it when done.
  * All methods are thread-safe.
  *
+ * <p>Messaging is on the client itself ({@link #send}, {@link #markRead}, {@link #sendTyping},
+ * {@link #conversations()}); the rest is grouped: {@link #contacts()}, {@link #groups()}, {@link
+ * #history()} and {@link #verification()}. Accounts and groups are addressed by {@link AccountId}
+ * and {@link GroupId}; {@link Contacts#resolve} and {@link Groups#resolve} turn what a person typed
+ * into one.
+ *
  * <p>The client keeps everything in one SQLite file, {@code <home>/cipherline.db}: the identity,
  * libsignal sessions and prekeys, contacts, the message history and the outbox. It connects to the
  * relay in the background and keeps reconnecting with backoff; no method blocks on the network
