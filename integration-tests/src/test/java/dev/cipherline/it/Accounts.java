@@ -1,5 +1,6 @@
 package dev.cipherline.it;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
@@ -54,7 +55,7 @@ final class Accounts {
     }
 
     /** Sends every text in order and waits until the relay accepted all of them. */
-    static List<OutgoingMessage> sendAll(ChatClient client, String to, List<String> texts)
+    static List<OutgoingMessage> sendAll(ChatClient client, AccountId to, List<String> texts)
             throws Exception {
         List<OutgoingMessage> sent = new ArrayList<>(texts.size());
         for (String text : texts) {

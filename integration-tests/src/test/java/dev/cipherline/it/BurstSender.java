@@ -1,5 +1,6 @@
 package dev.cipherline.it;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ public final class BurstSender {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         URI relay = URI.create(args[1]);
-        String to = args[2];
+        AccountId to = AccountId.parse(args[2]);
         String prefix = args[3];
         int count = Integer.parseInt(args[4]);
         try (ChatClient client =

@@ -34,7 +34,7 @@ class DataDirectoryScanIT {
             Accounts.create(dir.resolve("alice"), relay.url(), "alice");
             AccountInfo bob = Accounts.create(dir.resolve("bob"), relay.url(), "bob");
             try (ChatClient sender = Accounts.open(dir.resolve("alice"), new RecordingListener())) {
-                Accounts.sendAll(sender, bob.accountId().value(), secrets);
+                Accounts.sendAll(sender, bob.accountId(), secrets);
             }
 
             assertNoneIn(data, secrets);

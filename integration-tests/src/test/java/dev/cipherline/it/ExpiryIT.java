@@ -2,6 +2,7 @@ package dev.cipherline.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.IncomingMessage;
@@ -25,7 +26,7 @@ class ExpiryIT {
                         dir.resolve("relay"), "--max-expiry", MAX_EXPIRY.toSeconds() + "s")) {
             Accounts.create(dir.resolve("alice"), relay.url(), "alice");
             AccountInfo bob = Accounts.create(dir.resolve("bob"), relay.url(), "bob");
-            String to = bob.accountId().value();
+            AccountId to = bob.accountId();
 
             try (ChatClient sender = Accounts.open(dir.resolve("alice"), new RecordingListener())) {
                 // the relay works: an online recipient gets a message within the short lifetime

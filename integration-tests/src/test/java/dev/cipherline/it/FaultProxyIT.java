@@ -67,8 +67,7 @@ class FaultProxyIT {
         for (int i = 0; i < messages; i++) {
             int from = i % CLIENTS;
             int to = (from + 1 + (i / CLIENTS) % (CLIENTS - 1)) % CLIENTS;
-            OutgoingMessage m =
-                    clients.get(from).send(ids.get(to).value(), String.format("fault-%06d", i));
+            OutgoingMessage m = clients.get(from).send(ids.get(to), String.format("fault-%06d", i));
             ledger.sent(ids.get(from), ids.get(to), m.id());
             handles.add(m);
         }

@@ -62,11 +62,7 @@ class GroupFanOutIT {
 
     @Test
     void everyMemberGetsEveryMessageOnceInEachSendersOrderAndRemovalCutsOff() throws Exception {
-        Group group =
-                clients.get(0)
-                        .createGroup(
-                                "fifty",
-                                ids.subList(1, MEMBERS).stream().map(AccountId::value).toList());
+        Group group = clients.get(0).groups().create("fifty", ids.subList(1, MEMBERS));
         for (int i = 1; i < MEMBERS; i++) {
             inboxes.get(i).awaitGroup(g -> g.id().equals(group.id()), WAIT);
         }
@@ -74,7 +70,7 @@ class GroupFanOutIT {
         List<OutgoingMessage> sent = new ArrayList<>();
         for (int round = 0; round < EACH; round++) {
             for (int i = 0; i < MEMBERS; i++) {
-                sent.add(clients.get(i).sendToGroup("fifty", "m" + i + ":" + round));
+                sent.add(clients.get(i).groups().send(group.id(), "m" + i + ":" + round));
             }
         }
         for (OutgoingMessage m : sent) {
@@ -110,13 +106,13 @@ class GroupFanOutIT {
         // every member's delivery receipt reaches the sender: its read state counts all of them
         MessageId first = sent.get(0).id();
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (clients.get(0).readState(first).orElseThrow().delivered() < MEMBERS - 1) {
+        while (clients.get(0).groups().readState(first).orElseThrow().delivered() < MEMBERS - 1) {
             assertTrue(System.nanoTime() < deadline, "delivery receipts of every member");
             Thread.sleep(100);
         }
         assertEquals(
                 new GroupReadState(MEMBERS - 1, 0, MEMBERS - 1),
-                clients.get(0).readState(first).orElseThrow());
+                clients.get(0).groups().readState(first).orElseThrow());
 
         // one member is offline during the membership change and catches up afterwards
         int offline = MEMBERS - 2;
@@ -124,11 +120,11 @@ class GroupFanOutIT {
 
         // the last member is removed; what follows reaches everyone else and not it
         int removed = MEMBERS - 1;
-        clients.get(0).removeMembers("fifty", List.of(ids.get(removed).value()));
+        clients.get(0).groups().removeMembers(group.id(), List.of(ids.get(removed)));
         assertFalse(
                 inboxes.get(removed).awaitGroup(g -> g.epoch() == 2, WAIT).active(),
                 "the removed member learns it");
-        OutgoingMessage after = clients.get(0).sendToGroup("fifty", "after the removal");
+        OutgoingMessage after = clients.get(0).groups().send(group.id(), "after the removal");
         assertEquals(MessageState.SENT, after.accepted().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         for (int i = 1; i < removed; i++) {
             if (i != offline) {

@@ -44,7 +44,7 @@ class HostileInputIT {
                         ChatClient sender =
                                 Accounts.open(dir.resolve("alice"), new RecordingListener())) {
                     receiver.synced().get(60, TimeUnit.SECONDS);
-                    Accounts.sendAll(sender, bob.accountId().value(), List.of("still here"));
+                    Accounts.sendAll(sender, bob.accountId(), List.of("still here"));
                     List<IncomingMessage> got = inbox.awaitMessages(1, Duration.ofSeconds(60));
                     assertEquals("still here", got.get(0).text());
                 }

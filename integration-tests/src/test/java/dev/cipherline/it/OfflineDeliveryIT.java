@@ -41,7 +41,7 @@ class OfflineDeliveryIT {
         List<String> texts = Accounts.numbered("hello bob", 1000);
 
         try (ChatClient sender = Accounts.open(dir.resolve("alice"), new RecordingListener())) {
-            Accounts.sendAll(sender, bob.accountId().value(), texts);
+            Accounts.sendAll(sender, bob.accountId(), texts);
         }
 
         RecordingListener inbox = new RecordingListener();

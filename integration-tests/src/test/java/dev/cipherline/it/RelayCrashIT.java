@@ -43,7 +43,7 @@ class RelayCrashIT {
         try (ChatClient sender = Accounts.open(dir.resolve("alice"), new RecordingListener())) {
             List<OutgoingMessage> sent = new ArrayList<>();
             for (String text : texts) {
-                sent.add(sender.send(bob.accountId().value(), text));
+                sent.add(sender.send(bob.accountId(), text));
             }
             // crash the relay while the outbox is still draining
             sent.get(99).accepted().get(120, TimeUnit.SECONDS);

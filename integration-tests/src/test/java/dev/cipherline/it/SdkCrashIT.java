@@ -181,7 +181,7 @@ class SdkCrashIT {
         List<StoredMessage> all = new ArrayList<>();
         MessageId before = null;
         while (true) {
-            List<StoredMessage> page = client.history(peer, 1000, before);
+            List<StoredMessage> page = client.history().page(peer, 1000, before);
             if (page.isEmpty()) {
                 break;
             }

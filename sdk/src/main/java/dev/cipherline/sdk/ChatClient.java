@@ -10,16 +10,20 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An end-to-end encrypted chat client for one device of one account. Create the identity once with
  * {@link #initialize}, then open a long-lived client with {@link #builder()}; close it when done.
  * All methods are thread-safe.
+ *
+ * <p>Messaging is on the client itself ({@link #send}, {@link #markRead}, {@link #sendTyping},
+ * {@link #conversations()}); the rest is grouped: {@link #contacts()}, {@link #groups()}, {@link
+ * #history()} and {@link #verification()}. Accounts and groups are addressed by {@link AccountId}
+ * and {@link GroupId}; {@link Contacts#resolve} and {@link Groups#resolve} turn what a person typed
+ * into one.
  *
  * <p>The client keeps everything in one SQLite file, {@code <home>/cipherline.db}: the identity,
  * libsignal sessions and prekeys, contacts, the message history and the outbox. It connects to the
@@ -85,9 +89,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ChatClient implements AutoCloseable {
     private final ClientCore core;
+    private final Groups groups;
+    private final History history;
+    private final Verification verification;
 
     private ChatClient(ClientCore core) {
         this.core = core;
+        this.groups = new Groups(core);
+        this.history = new History(core);
+        this.verification = new Verification(core);
     }
 
     /**
@@ -216,164 +226,41 @@ public final class ChatClient implements AutoCloseable {
         return core.whoami();
     }
 
-    /** The local address book. */
+    /** The local address book, and {@link Contacts#resolve} for names or IDs a person typed. */
     public Contacts contacts() {
         return core.contacts();
     }
 
-    /**
-     * The safety number of this account and {@code peer}, computed from the identity keys this
-     * device holds (learned with the first message either way), and whether the user verified it.
-     * Both sides see the same 60 digits; compare them in person or over a channel you trust, then
-     * call {@link #markVerified}. Reads the local store only.
-     *
-     * @throws ChatException REJECTED if no identity key of {@code peer} is known yet (no message
-     *     was exchanged); INVALID_ARGUMENT if {@code peer} is this account; STORE_FAILURE; CLOSED
-     */
-    public SafetyNumber safetyNumber(AccountId peer) {
-        Objects.requireNonNull(peer, "peer");
-        return core.safetyNumber(peer);
+    /** Groups: create, change, send to, page, mark read; {@link Groups#resolve} for typed text. */
+    public Groups groups() {
+        return groups;
+    }
+
+    /** The stored history of 1:1 conversations: paging, search, deleting this device's copy. */
+    public History history() {
+        return history;
+    }
+
+    /** Safety numbers, verification marks and contacts that changed identity. */
+    public Verification verification() {
+        return verification;
     }
 
     /**
-     * Records that the user compared the safety number with {@code peer} and it matched. The mark
-     * belongs to the identity key the number was computed from; {@link Contact#verified()} and
-     * {@link SafetyNumber#verified()} report it.
+     * Queues a text message to {@code to} and returns at once. The message and its outbox entry are
+     * stored in one transaction, so it is sent even if the process stops right after this returns.
+     * That commit is not synced to disk on its own (it is with the outbox's next commit, before
+     * anything is sent): if power fails before it, the message disappears, never having reached the
+     * relay. Never blocks on the network. To send to a contact by name, resolve it first: {@code
+     * send(client.contacts().resolve("bob"), text)}.
      *
-     * @return the safety number that was verified
-     * @throws ChatException as {@link #safetyNumber}
+     * @return the message's handle, whose state starts {@code PENDING}
+     * @throws ChatException INVALID_ARGUMENT if {@code to} is this account; STORE_FAILURE; CLOSED
      */
-    public SafetyNumber markVerified(AccountId peer) {
-        Objects.requireNonNull(peer, "peer");
-        return core.markVerified(peer);
-    }
-
-    /**
-     * Points the contact {@code name} to a new account ID: the person started over with a new
-     * identity (a reinstall makes a new identity key, and account IDs are derived from it, so a
-     * relay can never change a key behind the same ID). The history with the old account stays
-     * readable under the old account ID, the new account is not verified, the listener hears {@link
-     * ChatListener#onIdentityChanged}, and with {@link Builder#holdOnIdentityChange} new messages
-     * to {@code name} wait (state PENDING) until {@link #acceptIdentityChange} or {@link
-     * #markVerified}.
-     *
-     * @return the contact after the change ({@link Contact#identityChangedFrom()} set)
-     * @throws ChatException UNKNOWN_CONTACT if there is no such contact; INVALID_ARGUMENT if {@code
-     *     newId} is its account already or another contact's
-     */
-    public Contact changeContactIdentity(String name, AccountId newId) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(newId, "newId");
-        return core.changeContactIdentity(name, newId);
-    }
-
-    /**
-     * Accepts the identity change of the contact of {@code account}: messages held for it are sent
-     * now (in order) and {@link Contact#identityChangedFrom()} is cleared. {@link #markVerified}
-     * does this too.
-     *
-     * @return whether a change was waiting to be accepted
-     */
-    public boolean acceptIdentityChange(AccountId account) {
-        Objects.requireNonNull(account, "account");
-        return core.acceptIdentityChange(account);
-    }
-
-    /**
-     * Queues a text message to {@code to} and returns at once. {@code to} is looked up as a contact
-     * name first, then parsed as an account ID. The message and its outbox entry are stored in one
-     * transaction, so it is sent even if the process stops right after this returns. That commit is
-     * not synced to disk on its own (it is with the outbox's next commit, before anything is sent):
-     * if power fails before it, the message disappears, never having reached the relay. Never
-     * blocks on the network.
-     *
-     * @throws ChatException UNKNOWN_CONTACT if {@code to} is neither a contact nor an account ID;
-     *     INVALID_ARGUMENT if {@code to} is this account; STORE_FAILURE; CLOSED
-     */
-    public OutgoingMessage send(String to, String text) {
+    public OutgoingMessage send(AccountId to, String text) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(text, "text");
-        return core.send(to, text);
-    }
-
-    /**
-     * Creates a group with a new random ID, this account as its admin and {@code members} (contact
-     * names or account IDs; this account is added if missing), and sends the membership to every
-     * member, end-to-end encrypted over the pairwise sessions. Never blocks on the network.
-     *
-     * @return the group at epoch 1
-     * @throws ChatException UNKNOWN_CONTACT if a member is neither a contact nor an account ID;
-     *     INVALID_ARGUMENT if the name is blank or over 200 UTF-8 bytes, an active group has that
-     *     name, or there would be more than 1,000 members; STORE_FAILURE; CLOSED
-     */
-    public Group createGroup(String name, Collection<String> members) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(members, "members");
-        return core.createGroup(name, List.copyOf(members));
-    }
-
-    /**
-     * Adds members to a group this account administers and sends the new membership (next epoch) to
-     * every member. New members receive messages sent after they were added, never earlier ones.
-     *
-     * @param group the group's name or ID
-     * @throws ChatException UNKNOWN_CONTACT if there is no such group or a member is unknown;
-     *     REJECTED if this account is not the group's admin; INVALID_ARGUMENT if the name is
-     *     ambiguous or the group would exceed 1,000 members; CLOSED
-     */
-    public Group addMembers(String group, Collection<String> members) {
-        Objects.requireNonNull(group, "group");
-        return core.changeMembers(group, List.copyOf(members), List.of());
-    }
-
-    /**
-     * Removes members from a group this account administers and sends the new membership (next
-     * epoch) to the remaining and the removed members. Every remaining member then rotates its
-     * sender key, so the removed members cannot decrypt anything sent after the removal, even if a
-     * relay still hands them the envelopes; their own later group messages are refused.
-     *
-     * @param group the group's name or ID
-     * @throws ChatException as {@link #addMembers}
-     */
-    public Group removeMembers(String group, Collection<String> members) {
-        Objects.requireNonNull(group, "group");
-        return core.changeMembers(group, List.of(), List.copyOf(members));
-    }
-
-    /**
-     * Leaves a group: this device stops sending to it and ignores its messages at once, and the
-     * admin is told to publish a membership without this account. An admin that leaves hands the
-     * group to the remaining member with the smallest account ID.
-     *
-     * @param group the group's name or ID
-     * @throws ChatException UNKNOWN_CONTACT if there is no such group; INVALID_ARGUMENT if this
-     *     account is not a member; CLOSED
-     */
-    public void leaveGroup(String group) {
-        Objects.requireNonNull(group, "group");
-        core.leaveGroup(group);
-    }
-
-    /** Every group this account is or was a member of, by name, as this device knows them. */
-    public List<Group> groups() {
-        return core.groups();
-    }
-
-    /**
-     * Queues a text message to every member of a group and returns at once. It is encrypted once
-     * with this device's sender key and sent as one {@code send} whose body the relay stores once
-     * for every member device; before the first message after a change, the sender key is handed to
-     * the members that lack it. The handle becomes {@code SENT} when the relay accepted it (group
-     * messages get no delivery or read receipts).
-     *
-     * @param group the group's name or ID
-     * @throws ChatException UNKNOWN_CONTACT if there is no such group; INVALID_ARGUMENT if this
-     *     account is not a member or the name is ambiguous; STORE_FAILURE; CLOSED
-     */
-    public OutgoingMessage sendToGroup(String group, String text) {
-        Objects.requireNonNull(group, "group");
-        Objects.requireNonNull(text, "text");
-        return core.sendToGroup(group, text);
+        return core.send(to.value(), text);
     }
 
     /**
@@ -400,12 +287,11 @@ public final class ChatClient implements AutoCloseable {
      * this client is not connected or has never exchanged a message with {@code to}. Apps repeat
      * {@code true} every few seconds while the user types.
      *
-     * @throws ChatException UNKNOWN_CONTACT if {@code to} is neither a contact nor an account ID;
-     *     INVALID_ARGUMENT if {@code to} is this account; CLOSED
+     * @throws ChatException INVALID_ARGUMENT if {@code to} is this account; CLOSED
      */
-    public void sendTyping(String to, boolean typing) {
+    public void sendTyping(AccountId to, boolean typing) {
         Objects.requireNonNull(to, "to");
-        core.sendTyping(to, typing);
+        core.sendTyping(to.value(), typing);
     }
 
     /**
@@ -420,111 +306,6 @@ public final class ChatClient implements AutoCloseable {
     /** The current state of the connection to the relay. */
     public ConnectionState connectionState() {
         return core.connectionState();
-    }
-
-    /**
-     * A page of the history with {@code peer}, newest first.
-     *
-     * @param limit the most rows to return, 1..1000
-     * @param before return rows older than this message, or null for the newest rows
-     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
-     */
-    public List<StoredMessage> history(AccountId peer, int limit, @Nullable MessageId before) {
-        Objects.requireNonNull(peer, "peer");
-        return core.history(peer, limit, before);
-    }
-
-    /**
-     * How far one of this account's group messages got: delivered to and read by how many of the
-     * members it was sent to ("read by 37 of 120"). One stored row, no scan. Empty if {@code id} is
-     * not a group message this account sent.
-     */
-    public Optional<GroupReadState> readState(MessageId id) {
-        Objects.requireNonNull(id, "id");
-        return core.readState(id);
-    }
-
-    /** How many messages of {@code group} arrived since it was last marked read. */
-    public int groupUnreadCount(GroupId group) {
-        Objects.requireNonNull(group, "group");
-        return core.groupUnreadCount(group);
-    }
-
-    /**
-     * Marks every message received in {@code group} read and sends each sender an end-to-end
-     * encrypted read receipt for its messages (1:1), from which the sender keeps "read by N of M".
-     *
-     * @return how many messages were newly marked read
-     */
-    public int markGroupRead(GroupId group) {
-        Objects.requireNonNull(group, "group");
-        return core.markGroupRead(group);
-    }
-
-    /**
-     * A page of a group's history, newest first, older than {@code before} (or the newest). Each
-     * message's {@link StoredMessage#peer()} is its sender, this account for its own messages,
-     * whose state moves {@code PENDING -> SENT} (or {@code FAILED}).
-     *
-     * @param limit the most rows to return, 1..1000
-     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
-     */
-    public List<StoredMessage> groupHistory(GroupId group, int limit, @Nullable MessageId before) {
-        Objects.requireNonNull(group, "group");
-        return core.groupHistory(group, limit, before);
-    }
-
-    /**
-     * A page of the history with {@code peer} after a message: up to {@code limit} messages newer
-     * than {@code after}, <em>oldest first</em> (for paging forward from a search hit or a
-     * bookmark). Empty if {@code after} is not in this conversation.
-     *
-     * @param limit the most rows to return, 1..1000
-     * @throws ChatException INVALID_ARGUMENT if {@code limit} is out of range
-     */
-    public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {
-        Objects.requireNonNull(peer, "peer");
-        Objects.requireNonNull(after, "after");
-        return core.historyAfter(peer, after, limit);
-    }
-
-    /**
-     * Messages whose text contains {@code text} (ignoring case), newest first, in the conversation
-     * with {@code peer}, or in every 1:1 conversation when {@code peer} is null. The local history
-     * is encrypted at rest, so this decrypts it newest first until {@code limit} matches are found:
-     * its cost grows with the history searched, and no plaintext index is ever written.
-     *
-     * @throws ChatException INVALID_ARGUMENT if {@code text} is blank or {@code limit} is not
-     *     1..1000
-     */
-    public List<StoredMessage> search(@Nullable AccountId peer, String text, int limit) {
-        Objects.requireNonNull(text, "text");
-        return core.search(peer, text, limit);
-    }
-
-    /**
-     * Deletes one message from this device's history of the conversation with {@code peer}. An
-     * outgoing message still waiting in the outbox is not sent (its {@link
-     * OutgoingMessage#accepted()} fails). The other side keeps its copy. A redelivery of a deleted
-     * incoming message is not shown again.
-     *
-     * @return whether the message was there
-     */
-    public boolean deleteMessage(AccountId peer, MessageId id) {
-        Objects.requireNonNull(peer, "peer");
-        Objects.requireNonNull(id, "id");
-        return core.deleteMessage(peer, id);
-    }
-
-    /**
-     * Deletes the whole conversation with {@code peer} from this device: its messages, their unsent
-     * outbox entries and its unread state. Contacts, keys and sessions stay.
-     *
-     * @return how many messages were deleted
-     */
-    public int deleteConversation(AccountId peer) {
-        Objects.requireNonNull(peer, "peer");
-        return core.deleteConversation(peer);
     }
 
     /**
@@ -669,8 +450,8 @@ public final class ChatClient implements AutoCloseable {
 
         /**
          * Whether messages to a contact whose identity changed ({@link
-         * ChatClient#changeContactIdentity}) wait until the user accepts the change (default:
-         * false, they are sent to the new account at once).
+         * Verification#changeIdentity}) wait until the user accepts the change (default: false,
+         * they are sent to the new account at once).
          */
         public Builder holdOnIdentityChange(boolean hold) {
             this.holdOnIdentityChange = hold;

@@ -70,9 +70,9 @@ public interface ChatListener {
 
     /**
      * A contact's identity changed: its name now points to another account ID ({@link
-     * ChatClient#changeContactIdentity}). The history with the old account stays under that
-     * account; the new one is not verified. With {@link ChatClient.Builder#holdOnIdentityChange}
-     * messages to it wait until {@link ChatClient#acceptIdentityChange}.
+     * Verification#changeIdentity}). The history with the old account stays under that account; the
+     * new one is not verified. With {@link ChatClient.Builder#holdOnIdentityChange} messages to it
+     * wait until {@link Verification#acceptIdentityChange}.
      */
     default void onIdentityChanged(Contact contact) {}
 

@@ -6,9 +6,9 @@ import java.util.Objects;
  * An entry of the local address book: a unique name for an account.
  *
  * @param verified whether the user verified the safety number with this account (see {@link
- *     ChatClient#markVerified})
+ *     Verification#markVerified})
  * @param identityChangedFrom the account this name pointed to before its identity changed ({@link
- *     ChatClient#changeContactIdentity}), until the user accepts the change; else null
+ *     Verification#changeIdentity}), until the user accepts the change; else null
  */
 public record Contact(
         String name,

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The safety number of this account and {@code peer}: 60 digits that are the same on both sides
  * when both have each other's genuine identity key. Compare them in person or over a channel you
- * trust, then {@link ChatClient#markVerified}.
+ * trust, then {@link Verification#markVerified}.
  *
  * @param peer the other account
  * @param digits the 60 digits

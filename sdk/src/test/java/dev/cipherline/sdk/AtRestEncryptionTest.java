@@ -82,9 +82,9 @@ class AtRestEncryptionTest {
         try (ChatClient a =
                         open("alice", StoreProtection.passphrase(alicePassphrase), aliceEvents);
                 ChatClient b = open("bob", StoreProtection.appKey(bobKey), bobEvents)) {
-            a.send(bob.accountId().value(), SECRET_1).accepted().get(30, TimeUnit.SECONDS);
+            a.send(bob.accountId(), SECRET_1).accepted().get(30, TimeUnit.SECONDS);
             assertEquals(SECRET_1, bobEvents.awaitMessages(1).get(0).text());
-            b.send(alice.accountId().value(), SECRET_2).accepted().get(30, TimeUnit.SECONDS);
+            b.send(alice.accountId(), SECRET_2).accepted().get(30, TimeUnit.SECONDS);
             assertEquals(SECRET_2, aliceEvents.awaitMessages(1).get(0).text());
             // the files as they are while both are open, write-ahead logs included
             snapshot(dir.resolve("alice"), dir.resolve("alice-open"));
@@ -153,7 +153,7 @@ class AtRestEncryptionTest {
                         "alice",
                         StoreProtection.passphrase(alicePassphrase),
                         new RecordingListener())) {
-            assertEquals(2, a.history(a.conversations().get(0).peer(), 10, null).size());
+            assertEquals(2, a.history().page(a.conversations().get(0).peer(), 10, null).size());
         }
     }
 
@@ -196,7 +196,8 @@ class AtRestEncryptionTest {
                         .reason());
         try (ChatClient a =
                 open("alice", StoreProtection.passphrase(next), new RecordingListener())) {
-            List<StoredMessage> history = a.history(a.conversations().get(0).peer(), 10, null);
+            List<StoredMessage> history =
+                    a.history().page(a.conversations().get(0).peer(), 10, null);
             assertEquals(SECRET_2, history.get(0).text());
             assertEquals(SECRET_1, history.get(1).text());
         }
@@ -223,7 +224,7 @@ class AtRestEncryptionTest {
             ChatException e =
                     assertThrows(
                             ChatException.class,
-                            () -> a.history(a.conversations().get(0).peer(), 10, null));
+                            () -> a.history().page(a.conversations().get(0).peer(), 10, null));
             assertEquals(ChatException.Reason.STORE_FAILURE, e.reason());
             assertTrue(e.getMessage().contains("does not authenticate"), e.getMessage());
         }

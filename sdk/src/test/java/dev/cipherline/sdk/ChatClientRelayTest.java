@@ -69,18 +69,19 @@ class ChatClientRelayTest {
             sender.contacts().add("bob", bob.accountId());
             List<OutgoingMessage> sent = new ArrayList<>();
             for (String text : texts) {
-                sent.add(sender.send("bob", text));
+                sent.add(sender.send(sender.contacts().resolve("bob"), text));
             }
             for (OutgoingMessage m : sent) {
                 assertEquals(MessageState.SENT, m.accepted().get(30, TimeUnit.SECONDS));
                 assertEquals(MessageState.SENT, m.state());
             }
             assertEquals(0, sender.flush(Duration.ofSeconds(1)));
-            List<StoredMessage> history = sender.history(bob.accountId(), 5, null);
+            List<StoredMessage> history = sender.history().page(bob.accountId(), 5, null);
             assertEquals(texts.get(29), history.get(0).text());
             assertEquals(Direction.OUTGOING, history.get(0).direction());
             assertEquals(MessageState.SENT, history.get(0).state());
-            List<StoredMessage> older = sender.history(bob.accountId(), 5, history.get(4).id());
+            List<StoredMessage> older =
+                    sender.history().page(bob.accountId(), 5, history.get(4).id());
             assertEquals(texts.get(24), older.get(0).text());
         }
 
@@ -102,7 +103,7 @@ class ChatClientRelayTest {
                     receiver.conversations());
 
             // and the answer travels back on the session bob's first message completed
-            OutgoingMessage reply = receiver.send(alice.accountId().value(), "hi alice");
+            OutgoingMessage reply = receiver.send(alice.accountId(), "hi alice");
             assertEquals(MessageState.SENT, reply.accepted().get(30, TimeUnit.SECONDS));
         }
 
@@ -127,7 +128,7 @@ class ChatClientRelayTest {
         MessageId id;
         URI nowhere = URI.create("http://127.0.0.1:9");
         try (ChatClient offline = open("alice", nowhere, new RecordingListener())) {
-            OutgoingMessage m = offline.send(bob.accountId().value(), "survives a restart");
+            OutgoingMessage m = offline.send(bob.accountId(), "survives a restart");
             id = m.id();
             assertEquals(MessageState.PENDING, m.state());
             assertEquals(1, offline.flush(Duration.ofMillis(200)));
@@ -136,7 +137,8 @@ class ChatClientRelayTest {
         try (ChatClient online = open("alice", new RecordingListener())) {
             assertEquals(0, online.flush(Duration.ofSeconds(30)));
             assertEquals(
-                    MessageState.SENT, online.history(bob.accountId(), 1, null).get(0).state());
+                    MessageState.SENT,
+                    online.history().page(bob.accountId(), 1, null).get(0).state());
         }
 
         RecordingListener inbox = new RecordingListener();
@@ -154,13 +156,14 @@ class ChatClientRelayTest {
         ChatClient.initialize(dir.resolve("alice"), relay.url(), "alice");
         AccountId nobody = AccountId.parse("aaaa-aaaa-aaaa-aaaa-aaaa-aaaa-aaaa-aaaa");
         try (ChatClient client = open("alice", new RecordingListener())) {
-            OutgoingMessage m = client.send(nobody.value(), "anyone there?");
+            OutgoingMessage m = client.send(nobody, "anyone there?");
             ExecutionException e =
                     assertThrows(
                             ExecutionException.class, () -> m.accepted().get(30, TimeUnit.SECONDS));
             assertEquals(ChatException.Reason.REJECTED, ((ChatException) e.getCause()).reason());
             assertEquals(MessageState.FAILED, m.state());
-            assertEquals(MessageState.FAILED, client.history(nobody, 1, null).get(0).state());
+            assertEquals(
+                    MessageState.FAILED, client.history().page(nobody, 1, null).get(0).state());
         }
     }
 
@@ -198,7 +201,7 @@ class ChatClientRelayTest {
         try (ChatClient sender = open("alice", new RecordingListener())) {
             assertEquals(
                     MessageState.SENT,
-                    sender.send(bob.accountId().value(), "while you were sending")
+                    sender.send(bob.accountId(), "while you were sending")
                             .accepted()
                             .get(30, TimeUnit.SECONDS));
         }

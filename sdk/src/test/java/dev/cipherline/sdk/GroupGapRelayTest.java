@@ -71,20 +71,26 @@ class GroupGapRelayTest {
         RecordingListener bobIn = new RecordingListener();
         try (ChatClient a = open("alice", new RecordingListener(), aliceClock);
                 ChatClient b = open("bob", bobIn, Clock.systemUTC())) {
-            Group g = a.createGroup("pair", List.of(bob.value()));
+            Group g = a.groups().create("pair", List.of(bob));
             bobIn.awaitGroup(x -> x.epoch() == 1);
             assertEquals(
                     MessageState.SENT,
-                    a.sendToGroup("pair", "one").accepted().get(30, TimeUnit.SECONDS));
+                    a.groups()
+                            .send(a.groups().resolve("pair"), "one")
+                            .accepted()
+                            .get(30, TimeUnit.SECONDS));
             assertEquals("one", bobIn.awaitMessages(1).get(0).text());
 
             // alice's clock is a month behind: her next message has expired when the relay sees it
             aliceClock.offset = Duration.ofDays(-31);
-            OutgoingMessage lost = a.sendToGroup("pair", "lost");
+            OutgoingMessage lost = a.groups().send(a.groups().resolve("pair"), "lost");
             assertEquals(MessageState.FAILED, lost.accepted().handle((s, e) -> lost.state()).get());
             aliceClock.offset = Duration.ZERO;
 
-            a.sendToGroup("pair", "three").accepted().get(30, TimeUnit.SECONDS);
+            a.groups()
+                    .send(a.groups().resolve("pair"), "three")
+                    .accepted()
+                    .get(30, TimeUnit.SECONDS);
             IncomingMessage three = bobIn.awaitMessages(1).get(0);
             assertEquals("three", three.text());
             assertEquals(List.of(g.id() + ":" + alice.value() + ":1"), bobIn.drainGaps());

@@ -49,13 +49,13 @@ class GroupReadStateRelayTest {
     private static void awaitReadState(ChatClient sender, MessageId id, GroupReadState wanted)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Optional<GroupReadState> now = sender.readState(id);
+        Optional<GroupReadState> now = sender.groups().readState(id);
         while (!now.equals(Optional.of(wanted))) {
             if (System.nanoTime() > deadline) {
                 fail("read state of " + id + " is " + now + ", expected " + wanted);
             }
             Thread.sleep(20);
-            now = sender.readState(id);
+            now = sender.groups().readState(id);
         }
     }
 
@@ -69,34 +69,35 @@ class GroupReadStateRelayTest {
         ChatClient a = open("alice", new RecordingListener());
         ChatClient b = open("bob", bobIn);
         ChatClient c = open("carol", carolIn);
-        Group team = a.createGroup("team", List.of(bob.value(), carol.value()));
+        Group team = a.groups().create("team", List.of(bob, carol));
         bobIn.awaitGroup(g -> g.id().equals(team.id()));
         carolIn.awaitGroup(g -> g.id().equals(team.id()));
 
-        OutgoingMessage first = a.sendToGroup("team", "lunch at noon?");
-        OutgoingMessage second = a.sendToGroup("team", "or one?");
+        OutgoingMessage first = a.groups().send(a.groups().resolve("team"), "lunch at noon?");
+        OutgoingMessage second = a.groups().send(a.groups().resolve("team"), "or one?");
         assertEquals(MessageState.SENT, second.accepted().get(30, TimeUnit.SECONDS));
         bobIn.awaitMessages(2);
         carolIn.awaitMessages(2);
 
         awaitReadState(a, first.id(), new GroupReadState(2, 0, 2));
-        assertEquals("delivered to 2 of 2", a.readState(first.id()).orElseThrow().toString());
-        assertEquals(2, b.groupUnreadCount(team.id()));
-        assertEquals(Optional.empty(), b.readState(first.id()), "not bob's message");
+        assertEquals(
+                "delivered to 2 of 2", a.groups().readState(first.id()).orElseThrow().toString());
+        assertEquals(2, b.groups().unreadCount(team.id()));
+        assertEquals(Optional.empty(), b.groups().readState(first.id()), "not bob's message");
 
-        assertEquals(2, b.markGroupRead(team.id()));
-        assertEquals(0, b.groupUnreadCount(team.id()));
-        assertEquals(0, b.markGroupRead(team.id()), "nothing new");
+        assertEquals(2, b.groups().markRead(team.id()));
+        assertEquals(0, b.groups().unreadCount(team.id()));
+        assertEquals(0, b.groups().markRead(team.id()), "nothing new");
         awaitReadState(a, second.id(), new GroupReadState(2, 1, 2));
         awaitReadState(a, first.id(), new GroupReadState(2, 1, 2));
-        assertEquals("read by 1 of 2", a.readState(first.id()).orElseThrow().toString());
+        assertEquals("read by 1 of 2", a.groups().readState(first.id()).orElseThrow().toString());
 
-        c.markGroupRead(team.id());
+        c.groups().markRead(team.id());
         awaitReadState(a, first.id(), new GroupReadState(2, 2, 2));
         assertEquals(
                 MessageState.READ,
-                b.groupHistory(team.id(), 1, null).get(0).state(),
+                b.groups().history(team.id(), 1, null).get(0).state(),
                 "bob's copy is marked read");
-        assertTrue(b.history(a.whoami().accountId(), 10, null).isEmpty(), "no 1:1 rows");
+        assertTrue(b.history().page(a.whoami().accountId(), 10, null).isEmpty(), "no 1:1 rows");
     }
 }

@@ -86,20 +86,20 @@ class GroupsRelayTest {
         ChatClient b = open("bob", bobIn);
         ChatClient c = open("carol", carolIn);
 
-        Group created = a.createGroup("friends", List.of(bob.value(), carol.value()));
+        Group created = a.groups().create("friends", List.of(bob, carol));
         assertEquals(1, created.epoch());
         assertEquals(alice, created.admin());
         assertEquals(3, created.members().size());
         assertEquals(created, bobIn.awaitGroup(g -> g.id().equals(created.id())));
         assertEquals(created, carolIn.awaitGroup(g -> g.id().equals(created.id())));
-        assertEquals(List.of(created), b.groups());
+        assertEquals(List.of(created), b.groups().list());
 
         int each = 8;
         List<OutgoingMessage> sent = new ArrayList<>();
         for (int i = 0; i < each; i++) {
-            sent.add(a.sendToGroup("friends", "a" + i));
-            sent.add(b.sendToGroup("friends", "b" + i));
-            sent.add(c.sendToGroup(created.id().value(), "c" + i));
+            sent.add(a.groups().send(a.groups().resolve("friends"), "a" + i));
+            sent.add(b.groups().send(b.groups().resolve("friends"), "b" + i));
+            sent.add(c.groups().send(created.id(), "c" + i));
         }
         for (OutgoingMessage m : sent) {
             accepted(m);
@@ -125,23 +125,25 @@ class GroupsRelayTest {
         }
 
         // nothing more arrives: a marker sent after everything is the next message everywhere
-        accepted(a.sendToGroup("friends", "end"));
+        accepted(a.groups().send(a.groups().resolve("friends"), "end"));
         assertEquals("end", bobIn.awaitMessages(1).get(0).text());
         assertEquals("end", carolIn.awaitMessages(1).get(0).text());
 
         // the group's history on each side: senders as peers, this account for its own
-        List<StoredMessage> bobsView = b.groupHistory(created.id(), 3, null);
+        List<StoredMessage> bobsView = b.groups().history(created.id(), 3, null);
         assertEquals("end", bobsView.get(0).text());
         assertEquals(alice, bobsView.get(0).peer());
         assertEquals(Direction.INCOMING, bobsView.get(0).direction());
-        List<StoredMessage> alicesView = a.groupHistory(created.id(), 1, null);
+        List<StoredMessage> alicesView = a.groups().history(created.id(), 1, null);
         assertEquals("end", alicesView.get(0).text());
         assertEquals(alice, alicesView.get(0).peer());
         assertEquals(Direction.OUTGOING, alicesView.get(0).direction());
-        assertEquals(3 * each + 1, a.groupHistory(created.id(), 1000, null).size());
+        assertEquals(3 * each + 1, a.groups().history(created.id(), 1000, null).size());
         assertEquals(
                 List.of(),
-                a.history(bob, 10, null).stream().filter(m -> m.text().equals("end")).toList(),
+                a.history().page(bob, 10, null).stream()
+                        .filter(m -> m.text().equals("end"))
+                        .toList(),
                 "group messages stay out of the 1:1 history");
         assertEquals(List.of(), aliceIn.drainMessages());
         for (RecordingListener inbox : inboxes.values()) {
@@ -150,7 +152,7 @@ class GroupsRelayTest {
         }
         // group messages stay out of the 1:1 conversations and histories
         assertEquals(List.of(), b.conversations());
-        assertEquals(List.of(), b.history(alice, 10, null));
+        assertEquals(List.of(), b.history().page(alice, 10, null));
     }
 
     @Test
@@ -168,14 +170,14 @@ class GroupsRelayTest {
         ChatClient c = open("carol", carolIn);
         ChatClient d = open("dave", daveIn);
 
-        Group g = a.createGroup("team", List.of(bob.value(), carol.value(), dave.value()));
+        Group g = a.groups().create("team", List.of(bob, carol, dave));
         for (RecordingListener in : List.of(bobIn, carolIn, daveIn)) {
             in.awaitGroup(x -> x.id().equals(g.id()));
         }
         // everyone holds everyone's sender key
-        accepted(a.sendToGroup("team", "hello from alice"));
-        accepted(b.sendToGroup("team", "hello from bob"));
-        accepted(c.sendToGroup("team", "hello from carol"));
+        accepted(a.groups().send(a.groups().resolve("team"), "hello from alice"));
+        accepted(b.groups().send(b.groups().resolve("team"), "hello from bob"));
+        accepted(c.groups().send(c.groups().resolve("team"), "hello from carol"));
         assertTrue(daveIn.awaitMessages(3).stream().allMatch(m -> g.id().equals(m.group())));
         carolIn.awaitMessages(2);
         bobIn.awaitMessages(2);
@@ -184,19 +186,21 @@ class GroupsRelayTest {
         // dave goes offline; carol is removed while he is away
         d.close();
         open.remove(d);
-        Group after = a.removeMembers("team", List.of(carol.value()));
+        Group after = a.groups().removeMembers(a.groups().resolve("team"), List.of(carol));
         assertEquals(2, after.epoch());
         assertFalse(after.members().contains(carol));
         assertEquals(after, bobIn.awaitGroup(x -> x.epoch() == 2));
         Group carolView = carolIn.awaitGroup(x -> x.epoch() == 2);
         assertFalse(carolView.active());
 
-        accepted(a.sendToGroup("team", "secret 1"));
-        accepted(b.sendToGroup("team", "secret 2"));
+        accepted(a.groups().send(a.groups().resolve("team"), "secret 1"));
+        accepted(b.groups().send(b.groups().resolve("team"), "secret 2"));
         assertEquals("secret 1", bobIn.awaitMessages(1).get(0).text());
         assertEquals("secret 2", aliceIn.awaitMessages(1).get(0).text());
         ChatException notMember =
-                assertThrows(ChatException.class, () -> c.sendToGroup("team", "still here?"));
+                assertThrows(
+                        ChatException.class,
+                        () -> c.groups().send(c.groups().resolve("team"), "still here?"));
         assertEquals(ChatException.Reason.INVALID_ARGUMENT, notMember.reason());
 
         // dave comes back: the removal first, then both messages, each once
@@ -212,7 +216,7 @@ class GroupsRelayTest {
         assertEquals(List.of(), daveBack.drainErrors());
 
         // a message after the removal never reaches carol, and nobody saw a refusal
-        accepted(d2.sendToGroup("team", "welcome back"));
+        accepted(d2.groups().send(d2.groups().resolve("team"), "welcome back"));
         assertEquals("welcome back", aliceIn.awaitMessages(1).get(0).text());
         assertEquals("welcome back", bobIn.awaitMessages(1).get(0).text());
         assertEquals(List.of(), carolIn.drainMessages());
@@ -231,21 +235,26 @@ class GroupsRelayTest {
         ChatClient a = open("alice", aliceIn);
         ChatClient b = open("bob", bobIn);
         open("carol", carolIn);
-        Group g = a.createGroup("club", List.of(bob.value(), carol.value()));
+        Group g = a.groups().create("club", List.of(bob, carol));
         bobIn.awaitGroup(x -> x.id().equals(g.id()));
         carolIn.awaitGroup(x -> x.id().equals(g.id()));
 
-        b.leaveGroup("club");
-        assertFalse(b.groups().get(0).active());
+        b.groups().leave(b.groups().resolve("club"));
+        assertFalse(b.groups().list().get(0).active());
         Group without = aliceIn.awaitGroup(x -> x.epoch() == 2);
         assertEquals(2, without.members().size());
         assertTrue(without.members().containsAll(List.of(alice, carol)));
         assertEquals(without, carolIn.awaitGroup(x -> x.epoch() == 2));
 
         ChatException notAdmin =
-                assertThrows(ChatException.class, () -> b.addMembers("club", List.of(bob.value())));
+                assertThrows(
+                        ChatException.class,
+                        () -> b.groups().addMembers(b.groups().resolve("club"), List.of(bob)));
         assertEquals(ChatException.Reason.REJECTED, notAdmin.reason());
-        ChatException unknown = assertThrows(ChatException.class, () -> a.sendToGroup("nope", "x"));
+        ChatException unknown =
+                assertThrows(
+                        ChatException.class,
+                        () -> a.groups().send(a.groups().resolve("nope"), "x"));
         assertEquals(ChatException.Reason.UNKNOWN_CONTACT, unknown.reason());
     }
 }

@@ -66,7 +66,8 @@ class HostileRelayTest {
 
     private static void send(ChatClient from, AccountInfo to, String text) throws Exception {
         assertEquals(
-                MessageState.SENT, from.send(id(to), text).accepted().get(30, TimeUnit.SECONDS));
+                MessageState.SENT,
+                from.send(to.accountId(), text).accepted().get(30, TimeUnit.SECONDS));
     }
 
     /** A genuine exchange in both directions works and arrives exactly once. */
@@ -144,7 +145,7 @@ class HostileRelayTest {
         }
 
         assertStillTalking(a, aliceEvents, b, bobEvents);
-        assertEquals(3, b.history(alice.accountId(), 10, null).size());
+        assertEquals(3, b.history().page(alice.accountId(), 10, null).size());
     }
 
     @Test
@@ -177,7 +178,7 @@ class HostileRelayTest {
         assertTrue(mitm.awaitInjectedAck(seq));
 
         assertStillTalking(a, aliceEvents, b, bobEvents);
-        assertEquals(3, b.history(alice.accountId(), 10, null).size());
+        assertEquals(3, b.history().page(alice.accountId(), 10, null).size());
         assertEquals(List.of(), carolEvents.drainRejections());
     }
 
@@ -225,7 +226,7 @@ class HostileRelayTest {
         mitm.tamper((account, f) -> List.of(f));
 
         assertStillTalking(a, aliceEvents, b, bobEvents);
-        assertEquals(5, b.history(alice.accountId(), 10, null).size());
+        assertEquals(5, b.history().page(alice.accountId(), 10, null).size());
     }
 
     @Test
@@ -234,7 +235,7 @@ class HostileRelayTest {
         RecordingListener bobEvents = new RecordingListener();
         ChatClient a = connect("alice", aliceEvents);
         ChatClient b = connect("bob", bobEvents);
-        OutgoingMessage first = a.send(id(bob), "first");
+        OutgoingMessage first = a.send(bob.accountId(), "first");
         assertEquals("first", bobEvents.awaitMessages(1).get(0).text());
         // once alice has bob's receipt her session is confirmed: no more PreKey messages
         aliceEvents.awaitMessageStates(first.id(), MessageState.SENT, MessageState.DELIVERED);
@@ -264,7 +265,7 @@ class HostileRelayTest {
         assertStillTalking(a, aliceEvents, b, bobAgain);
         assertEquals(List.of(), bobEvents.drainMessages());
         assertEquals(List.of(), bobAgain.drainRejections());
-        assertEquals(4, b.history(alice.accountId(), 10, null).size());
+        assertEquals(4, b.history().page(alice.accountId(), 10, null).size());
     }
 
     @Test
@@ -273,7 +274,7 @@ class HostileRelayTest {
         RecordingListener bobEvents = new RecordingListener();
         ChatClient a = connect("alice", aliceEvents);
         ChatClient b = connect("bob", bobEvents);
-        OutgoingMessage m = a.send(id(bob), "receipt please");
+        OutgoingMessage m = a.send(bob.accountId(), "receipt please");
         bobEvents.awaitMessages(1);
         aliceEvents.awaitMessageStates(m.id(), MessageState.SENT, MessageState.DELIVERED);
 
@@ -308,7 +309,7 @@ class HostileRelayTest {
         RecordingListener aliceEvents = new RecordingListener();
         ChatClient a = connect("alice", aliceEvents);
 
-        OutgoingMessage m = a.send(id(dave), "for dave's eyes only");
+        OutgoingMessage m = a.send(dave.accountId(), "for dave's eyes only");
         CompletableFuture<MessageState> accepted = m.accepted();
         ExecutionException e =
                 assertThrows(ExecutionException.class, () -> accepted.get(30, TimeUnit.SECONDS));

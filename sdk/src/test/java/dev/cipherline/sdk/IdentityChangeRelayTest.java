@@ -57,30 +57,32 @@ class IdentityChangeRelayTest {
                 ChatClient ob = open("bob-old", oldBobEvents, false);
                 ChatClient nb = open("bob-new", newBobEvents, false)) {
             a.contacts().add("bob", oldBob.accountId());
-            a.send("bob", "hi old bob").accepted().get(30, TimeUnit.SECONDS);
+            a.send(a.contacts().resolve("bob"), "hi old bob").accepted().get(30, TimeUnit.SECONDS);
             oldBobEvents.awaitMessages(1);
-            a.markVerified(oldBob.accountId());
+            a.verification().markVerified(oldBob.accountId());
             assertTrue(a.contacts().byName("bob").orElseThrow().verified());
 
-            Contact changed = a.changeContactIdentity("bob", newBob.accountId());
+            Contact changed = a.verification().changeIdentity("bob", newBob.accountId());
             assertEquals(newBob.accountId(), changed.accountId());
             assertEquals(oldBob.accountId(), changed.identityChangedFrom());
             assertFalse(changed.verified(), "the new identity is not verified");
             assertEquals(changed, aliceEvents.awaitIdentityChange());
             assertEquals(
                     List.of("hi old bob"),
-                    a.history(oldBob.accountId(), 10, null).stream()
+                    a.history().page(oldBob.accountId(), 10, null).stream()
                             .map(StoredMessage::text)
                             .toList(),
                     "the old history stays");
 
-            OutgoingMessage held = a.send("bob", "is this really you?");
+            OutgoingMessage held = a.send(a.contacts().resolve("bob"), "is this really you?");
             assertEquals(1, a.flush(Duration.ofSeconds(2)), "held, not sent");
             assertEquals(MessageState.PENDING, held.state());
             assertEquals(List.of(), newBobEvents.drainMessages());
 
-            assertTrue(a.acceptIdentityChange(newBob.accountId()));
-            assertFalse(a.acceptIdentityChange(newBob.accountId()), "nothing left to accept");
+            assertTrue(a.verification().acceptIdentityChange(newBob.accountId()));
+            assertFalse(
+                    a.verification().acceptIdentityChange(newBob.accountId()),
+                    "nothing left to accept");
             assertEquals(MessageState.SENT, held.accepted().get(30, TimeUnit.SECONDS));
             assertEquals("is this really you?", newBobEvents.awaitMessages(1).get(0).text());
             assertNull(a.contacts().byName("bob").orElseThrow().identityChangedFrom());
@@ -99,14 +101,18 @@ class IdentityChangeRelayTest {
                     ChatException.Reason.UNKNOWN_CONTACT,
                     assertThrows(
                                     ChatException.class,
-                                    () -> a.changeContactIdentity("robert", newBob.accountId()))
+                                    () ->
+                                            a.verification()
+                                                    .changeIdentity("robert", newBob.accountId()))
                             .reason());
-            a.changeContactIdentity("bob", newBob.accountId());
+            a.verification().changeIdentity("bob", newBob.accountId());
             aliceEvents.awaitIdentityChange();
             // no hold: sent at once
-            a.send("bob", "straight through").accepted().get(30, TimeUnit.SECONDS);
+            a.send(a.contacts().resolve("bob"), "straight through")
+                    .accepted()
+                    .get(30, TimeUnit.SECONDS);
             newBobEvents.awaitMessages(1);
-            a.markVerified(newBob.accountId());
+            a.verification().markVerified(newBob.accountId());
             Contact bob = a.contacts().byName("bob").orElseThrow();
             assertTrue(bob.verified());
             assertNull(bob.identityChangedFrom());

@@ -56,7 +56,7 @@ class ReceiptsRelayTest {
                 .build();
     }
 
-    private static MessageId sent(ChatClient client, String to, String text) throws Exception {
+    private static MessageId sent(ChatClient client, AccountId to, String text) throws Exception {
         OutgoingMessage m = client.send(to, text);
         assertEquals(MessageState.SENT, m.accepted().get(30, TimeUnit.SECONDS));
         return m.id();
@@ -69,7 +69,7 @@ class ReceiptsRelayTest {
         try (ChatClient a = open("alice", aliceEvents)) {
             List<MessageId> ids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                ids.add(sent(a, bob.accountId().value(), "hello " + i));
+                ids.add(sent(a, bob.accountId(), "hello " + i));
             }
             for (MessageId id : ids) {
                 aliceEvents.awaitMessageStates(id, MessageState.SENT);
@@ -81,7 +81,8 @@ class ReceiptsRelayTest {
                     aliceEvents.awaitMessageStates(id, MessageState.SENT, MessageState.DELIVERED);
                 }
                 assertEquals(
-                        MessageState.DELIVERED, a.history(bob.accountId(), 1, null).get(0).state());
+                        MessageState.DELIVERED,
+                        a.history().page(bob.accountId(), 1, null).get(0).state());
 
                 assertEquals(3, b.markRead(alice.accountId()));
                 for (MessageId id : ids) {
@@ -90,7 +91,7 @@ class ReceiptsRelayTest {
                 }
                 assertEquals(0, b.markRead(alice.accountId()), "nothing new to mark");
                 assertEquals(0, b.flush(WAIT));
-                for (StoredMessage m : b.history(alice.accountId(), 10, null)) {
+                for (StoredMessage m : b.history().page(alice.accountId(), 10, null)) {
                     assertEquals(MessageState.READ, m.state(), "incoming, marked read");
                 }
                 Conversation withAlice = b.conversations().get(0);
@@ -99,7 +100,7 @@ class ReceiptsRelayTest {
 
                 // a round trip after the second markRead: no receipt was sent again, and receipts
                 // themselves are neither shown as messages nor answered with receipts
-                MessageId reply = sent(b, alice.accountId().value(), "read them");
+                MessageId reply = sent(b, alice.accountId(), "read them");
                 assertEquals("read them", aliceEvents.awaitMessages(1).get(0).text());
                 bobEvents.awaitMessageStates(reply, MessageState.SENT, MessageState.DELIVERED);
                 assertEquals(0, a.flush(WAIT));
@@ -109,8 +110,8 @@ class ReceiptsRelayTest {
                             aliceEvents.statesOf(id));
                 }
                 assertEquals(List.of(), bobEvents.drainMessages());
-                assertEquals(4, a.history(bob.accountId(), 10, null).size());
-                assertEquals(4, b.history(alice.accountId(), 10, null).size());
+                assertEquals(4, a.history().page(bob.accountId(), 10, null).size());
+                assertEquals(4, b.history().page(alice.accountId(), 10, null).size());
                 assertEquals(List.of(), aliceEvents.drainErrors());
                 assertEquals(List.of(), bobEvents.drainErrors());
             }
@@ -121,7 +122,7 @@ class ReceiptsRelayTest {
     void receiptsCrossARelayRestartAndStatesSurviveAClientRestart() throws Exception {
         MessageId id;
         try (ChatClient a = open("alice", new RecordingListener())) {
-            id = sent(a, bob.accountId().value(), "while you were out");
+            id = sent(a, bob.accountId(), "while you were out");
         }
 
         RecordingListener bobEvents = new RecordingListener();
@@ -144,7 +145,7 @@ class ReceiptsRelayTest {
         // no listener, no relay needed: the state was stored
         relay.close();
         try (ChatClient a = ChatClient.builder().home(dir.resolve("alice")).build()) {
-            StoredMessage stored = a.history(bob.accountId(), 1, null).get(0);
+            StoredMessage stored = a.history().page(bob.accountId(), 1, null).get(0);
             assertEquals(id, stored.id());
             assertEquals(MessageState.READ, stored.state());
         }
@@ -156,9 +157,9 @@ class ReceiptsRelayTest {
         AccountInfo carol = ChatClient.initialize(dir.resolve("carol"), relay.url(), "carol");
         try (ChatClient a = open("alice", new RecordingListener());
                 ChatClient c = open("carol", new RecordingListener())) {
-            sent(a, bob.accountId().value(), "one");
-            sent(a, bob.accountId().value(), "two");
-            sent(c, bob.accountId().value(), "from carol");
+            sent(a, bob.accountId(), "one");
+            sent(a, bob.accountId(), "two");
+            sent(c, bob.accountId(), "from carol");
         }
 
         RecordingListener bobEvents = new RecordingListener();
@@ -181,14 +182,14 @@ class ReceiptsRelayTest {
             assertEquals(received.get(1).id(), list.get(1).readUpTo());
 
             // a reply is activity but nothing unread
-            sent(b, alice.accountId().value(), "got them");
+            sent(b, alice.accountId(), "got them");
             list = b.conversations();
             assertEquals(alice.accountId(), list.get(0).peer());
             assertEquals(0, list.get(0).unreadCount());
         }
 
         try (ChatClient a = open("alice", new RecordingListener())) {
-            sent(a, bob.accountId().value(), "three");
+            sent(a, bob.accountId(), "three");
         }
         bobEvents = new RecordingListener();
         try (ChatClient b = open("bob", bobEvents)) {
@@ -208,31 +209,31 @@ class ReceiptsRelayTest {
         try (ChatClient a = open("alice", aliceEvents)) {
             try (ChatClient b = open("bob", bobEvents)) {
                 b.synced().get(30, TimeUnit.SECONDS);
-                MessageId hi = sent(a, bob.accountId().value(), "hi");
+                MessageId hi = sent(a, bob.accountId(), "hi");
                 bobEvents.awaitMessages(1);
                 aliceEvents.awaitMessageStates(hi, MessageState.SENT, MessageState.DELIVERED);
                 assertEquals(0, b.flush(WAIT));
                 long accepted = relayCount("accepted_sends");
                 long queued = relayCount("queue");
 
-                a.sendTyping(bob.accountId().value(), true);
+                a.sendTyping(bob.accountId(), true);
                 bobEvents.awaitTyping(alice.accountId(), true);
-                b.sendTyping(alice.accountId().value(), true);
+                b.sendTyping(alice.accountId(), true);
                 aliceEvents.awaitTyping(bob.accountId(), true);
-                a.sendTyping(bob.accountId().value(), false);
+                a.sendTyping(bob.accountId(), false);
                 bobEvents.awaitTyping(alice.accountId(), false);
 
                 // acks may still be deleting the receipt's entry; nothing may be added
                 assertEquals(accepted, relayCount("accepted_sends"), "no send was recorded");
                 assertTrue(relayCount("queue") <= queued, "nothing was queued");
-                assertEquals(1, b.history(alice.accountId(), 10, null).size());
+                assertEquals(1, b.history().page(alice.accountId(), 10, null).size());
                 assertEquals(1, b.conversations().get(0).unreadCount());
             }
 
             // bob is gone: the relay drops the indicator, and the ratchet step it cost alice
             // does not break the session for the next message
-            a.sendTyping(bob.accountId().value(), true);
-            sent(a, bob.accountId().value(), "still there?");
+            a.sendTyping(bob.accountId(), true);
+            sent(a, bob.accountId(), "still there?");
         }
 
         bobEvents = new RecordingListener();
@@ -241,7 +242,7 @@ class ReceiptsRelayTest {
             b.synced().get(30, TimeUnit.SECONDS);
             assertEquals(List.of(), bobEvents.drainTypings());
             assertEquals(List.of(), bobEvents.drainErrors());
-            assertEquals(2, b.history(alice.accountId(), 10, null).size());
+            assertEquals(2, b.history().page(alice.accountId(), 10, null).size());
         }
     }
 

@@ -66,9 +66,7 @@ class RelayUrlsTest {
                 ChatClient b =
                         TestRelays.client(dir.resolve("bob"), relay.url(), bobEvents).build()) {
             assertEquals(nodes, a.whoami().relayUrls());
-            a.send(bob.accountId().value(), "through the second node")
-                    .accepted()
-                    .get(30, TimeUnit.SECONDS);
+            a.send(bob.accountId(), "through the second node").accepted().get(30, TimeUnit.SECONDS);
             assertEquals("through the second node", bobEvents.awaitMessages(1).get(0).text());
         }
     }

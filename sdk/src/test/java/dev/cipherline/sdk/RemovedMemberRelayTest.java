@@ -84,19 +84,21 @@ class RemovedMemberRelayTest {
         try (ChatClient a = open("alice", new RecordingListener())) {
             try (ChatClient c = open("carol", carolIn)) {
                 try (ChatClient b = open("bob", bobIn)) {
-                    a.createGroup("team", List.of(bob.value(), carol.value()));
+                    a.groups().create("team", List.of(bob, carol));
                     bobIn.awaitGroup(g -> g.epoch() == 1);
                     carolIn.awaitGroup(g -> g.epoch() == 1);
                 }
                 // bob is offline from here on, so his queue keeps every envelope
-                OutgoingMessage first = a.sendToGroup("team", "before the removal");
+                OutgoingMessage first =
+                        a.groups().send(a.groups().resolve("team"), "before the removal");
                 assertEquals(MessageState.SENT, first.accepted().get(30, TimeUnit.SECONDS));
                 assertEquals("before the removal", carolIn.awaitMessages(1).get(0).text());
                 before = first.id();
 
-                a.removeMembers("team", List.of(carol.value()));
+                a.groups().removeMembers(a.groups().resolve("team"), List.of(carol));
                 assertFalse(carolIn.awaitGroup(g -> g.epoch() == 2).active());
-                OutgoingMessage second = a.sendToGroup("team", "after the removal");
+                OutgoingMessage second =
+                        a.groups().send(a.groups().resolve("team"), "after the removal");
                 assertEquals(MessageState.SENT, second.accepted().get(30, TimeUnit.SECONDS));
                 after = second.id();
                 c.synced().get(30, TimeUnit.SECONDS);

@@ -49,37 +49,41 @@ class SafetyNumberRelayTest {
             a.contacts().add("bob", bob.accountId());
             // no message yet: no key to compute from
             ChatException none =
-                    assertThrows(ChatException.class, () -> a.safetyNumber(bob.accountId()));
+                    assertThrows(
+                            ChatException.class,
+                            () -> a.verification().safetyNumber(bob.accountId()));
             assertEquals(ChatException.Reason.REJECTED, none.reason());
             assertTrue(none.getMessage().contains("send them a message"), none.getMessage());
             assertEquals(
                     ChatException.Reason.INVALID_ARGUMENT,
-                    assertThrows(ChatException.class, () -> a.safetyNumber(alice.accountId()))
+                    assertThrows(
+                                    ChatException.class,
+                                    () -> a.verification().safetyNumber(alice.accountId()))
                             .reason());
 
-            a.send(bob.accountId().value(), "hi").accepted().get(30, TimeUnit.SECONDS);
+            a.send(bob.accountId(), "hi").accepted().get(30, TimeUnit.SECONDS);
             bobEvents.awaitMessages(1);
 
-            SafetyNumber fromAlice = a.safetyNumber(bob.accountId());
-            SafetyNumber fromBob = b.safetyNumber(alice.accountId());
+            SafetyNumber fromAlice = a.verification().safetyNumber(bob.accountId());
+            SafetyNumber fromBob = b.verification().safetyNumber(alice.accountId());
             assertEquals(fromAlice.digits(), fromBob.digits());
             assertEquals(bob.accountId(), fromAlice.peer());
             assertFalse(fromAlice.verified());
             assertEquals(3, fromAlice.formatted().lines().count());
             assertFalse(a.contacts().byName("bob").orElseThrow().verified());
 
-            SafetyNumber confirmed = a.markVerified(bob.accountId());
+            SafetyNumber confirmed = a.verification().markVerified(bob.accountId());
             assertTrue(confirmed.verified());
             assertEquals(fromAlice.digits(), confirmed.digits());
-            assertTrue(a.safetyNumber(bob.accountId()).verified());
+            assertTrue(a.verification().safetyNumber(bob.accountId()).verified());
             assertTrue(a.contacts().byName("bob").orElseThrow().verified());
             assertTrue(a.contacts().list().get(0).verified());
             // verification is one-sided: bob has not compared yet
-            assertFalse(b.safetyNumber(alice.accountId()).verified());
+            assertFalse(b.verification().safetyNumber(alice.accountId()).verified());
         }
         // and it survives a restart
         try (ChatClient a = open("alice", new RecordingListener())) {
-            assertTrue(a.safetyNumber(bob.accountId()).verified());
+            assertTrue(a.verification().safetyNumber(bob.accountId()).verified());
         }
     }
 
@@ -90,16 +94,16 @@ class SafetyNumberRelayTest {
         try (ChatClient a = open("alice", new RecordingListener());
                 ChatClient b = open("bob", bobEvents);
                 ChatClient c = open("carol", carolEvents)) {
-            a.send(bob.accountId().value(), "hi bob").accepted().get(30, TimeUnit.SECONDS);
-            a.send(carol.accountId().value(), "hi carol").accepted().get(30, TimeUnit.SECONDS);
+            a.send(bob.accountId(), "hi bob").accepted().get(30, TimeUnit.SECONDS);
+            a.send(carol.accountId(), "hi carol").accepted().get(30, TimeUnit.SECONDS);
             bobEvents.awaitMessages(1);
             carolEvents.awaitMessages(1);
             assertNotEquals(
-                    a.safetyNumber(bob.accountId()).digits(),
-                    a.safetyNumber(carol.accountId()).digits());
+                    a.verification().safetyNumber(bob.accountId()).digits(),
+                    a.verification().safetyNumber(carol.accountId()).digits());
             assertEquals(
-                    a.safetyNumber(carol.accountId()).digits(),
-                    c.safetyNumber(alice.accountId()).digits());
+                    a.verification().safetyNumber(carol.accountId()).digits(),
+                    c.verification().safetyNumber(alice.accountId()).digits());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cipherline.bench.internal.relay;
 
 import dev.cipherline.bench.internal.TempDirs;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
@@ -49,7 +50,7 @@ public final class AppWorkload {
                 long wait = o.timeout().toMillis();
                 alice.synced().get(wait, TimeUnit.MILLISECONDS);
                 receiver.synced().get(wait, TimeUnit.MILLISECONDS);
-                Phase phase = new Phase(alice, bob.accountId().value(), inbox, wait);
+                Phase phase = new Phase(alice, bob.accountId(), inbox, wait);
 
                 phase.oneAtATime(o.warmup());
                 phase.allAtOnce(o.warmup());
@@ -94,13 +95,13 @@ public final class AppWorkload {
     /** Sends numbered texts from alice to bob and checks what arrives. */
     private static final class Phase {
         private final ChatClient alice;
-        private final String to;
+        private final AccountId to;
         private final Inbox inbox;
         private final long waitMillis;
         private int next;
         String problem;
 
-        Phase(ChatClient alice, String to, Inbox inbox, long waitMillis) {
+        Phase(ChatClient alice, AccountId to, Inbox inbox, long waitMillis) {
             this.alice = alice;
             this.to = to;
             this.inbox = inbox;

@@ -1,6 +1,5 @@
 package dev.cipherline.cli.internal.chat;
 
-import dev.cipherline.cli.internal.command.Peers;
 import dev.cipherline.cli.internal.output.TerminalText;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
@@ -67,7 +66,7 @@ final class ChatCommands {
     private void send(String text) {
         Group group = state.openGroup();
         if (group != null) {
-            client.sendToGroup(group.id().value(), text);
+            client.groups().send(group.id(), text);
             return;
         }
         AccountId peer = state.openPeer();
@@ -76,7 +75,7 @@ final class ChatCommands {
             return;
         }
         typing.stop();
-        client.send(peer.value(), text);
+        client.send(peer, text);
     }
 
     private void verify(boolean confirm) {
@@ -85,7 +84,10 @@ final class ChatCommands {
             state.notices(List.of("open a conversation first: /open NAME, then /verify"));
             return;
         }
-        SafetyNumber number = confirm ? client.markVerified(peer) : client.safetyNumber(peer);
+        SafetyNumber number =
+                confirm
+                        ? client.verification().markVerified(peer)
+                        : client.verification().safetyNumber(peer);
         List<String> lines = new ArrayList<>();
         lines.add("safety number with " + peer.value() + ":");
         number.formatted().lines().forEach(line -> lines.add("  " + line));
@@ -100,16 +102,16 @@ final class ChatCommands {
     /** Opens a contact, else an active group of that name, else an account ID. */
     private void open(String name) {
         if (client.contacts().byName(name).isEmpty()) {
-            for (Group g : client.groups()) {
+            for (Group g : client.groups().list()) {
                 if (g.active() && (g.name().equals(name) || g.id().value().equals(name))) {
                     typing.stop();
                     state.open(g);
-                    client.markGroupRead(g.id());
+                    client.groups().markRead(g.id());
                     return;
                 }
             }
         }
-        open(Peers.resolve(client, name));
+        open(client.contacts().resolve(name));
     }
 
     private void open(AccountId peer) {

@@ -131,7 +131,7 @@ public final class ChatSession implements AutoCloseable {
         ChatClient c = client;
         if (c != null) {
             try {
-                c.sendTyping(peer.value(), isTyping);
+                c.sendTyping(peer, isTyping);
             } catch (RuntimeException e) {
                 // best effort, like the indicator itself
             }
@@ -149,7 +149,7 @@ public final class ChatSession implements AutoCloseable {
                     }
                     Group open = state.openGroup();
                     if (c != null && open != null && open.id().equals(message.group())) {
-                        c.markGroupRead(open.id());
+                        c.groups().markRead(open.id());
                     }
                     redraw();
                 });
@@ -198,10 +198,10 @@ public final class ChatSession implements AutoCloseable {
         List<String> notices = state.notices();
         Map<String, String> senderNames = new HashMap<>();
         Map<String, String> groupMarks = new HashMap<>();
-        List<Group> groups = c.groups().stream().filter(Group::active).toList();
+        List<Group> groups = c.groups().list().stream().filter(Group::active).toList();
         if (peer == null && group == null) {
             for (Group g : groups) {
-                int unread = c.groupUnreadCount(g.id());
+                int unread = c.groups().unreadCount(g.id());
                 if (unread > 0) {
                     groupMarks.put(g.id().value(), unread + " unread");
                 }
@@ -213,15 +213,16 @@ public final class ChatSession implements AutoCloseable {
             int page = Math.min(ChatState.SCROLLBACK_LIMIT, rows + back);
             List<StoredMessage> newest =
                     group == null
-                            ? c.history(peer, page, null)
-                            : c.groupHistory(group.id(), page, null);
+                            ? c.history().page(peer, page, null)
+                            : c.groups().history(group.id(), page, null);
             if (group != null) {
                 for (AccountId member : group.members()) {
                     senderNames.put(member.value(), displayName(c, member));
                 }
                 for (StoredMessage m : newest) {
                     if (m.direction() == Direction.OUTGOING) {
-                        c.readState(m.id())
+                        c.groups()
+                                .readState(m.id())
                                 .ifPresent(s -> groupMarks.put(m.id().value(), s.toString()));
                     }
                 }

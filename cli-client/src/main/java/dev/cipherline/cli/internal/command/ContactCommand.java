@@ -110,7 +110,7 @@ final class ContactCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (ChatClient client = contact.root.open()) {
-                client.changeContactIdentity(name, accountId);
+                client.verification().changeIdentity(name, accountId);
             }
             spec.commandLine()
                     .getErr()
@@ -140,7 +140,7 @@ final class ContactCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (ChatClient client = contact.root.open()) {
-                if (!client.acceptIdentityChange(Peers.resolve(client, name))) {
+                if (!client.verification().acceptIdentityChange(client.contacts().resolve(name))) {
                     throw new CliError.Rejected(
                             "no identity change of " + name + " is waiting to be accepted");
                 }

@@ -38,14 +38,14 @@ final class DeleteCommand implements Callable<Integer> {
             throw new CliError.Usage("give message IDs or --all, not both and not neither");
         }
         try (ChatClient client = root.open()) {
-            AccountId peer = Peers.resolve(client, name);
+            AccountId peer = client.contacts().resolve(name);
             if (all) {
-                client.deleteConversation(peer);
+                client.history().deleteConversation(peer);
                 return 0;
             }
             int missing = 0;
             for (String id : ids) {
-                if (!client.deleteMessage(peer, HistoryCommand.messageId(id))) {
+                if (!client.history().delete(peer, HistoryCommand.messageId(id))) {
                     missing++;
                 }
             }

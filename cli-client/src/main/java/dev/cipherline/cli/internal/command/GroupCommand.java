@@ -2,6 +2,7 @@ package dev.cipherline.cli.internal.command;
 
 import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.output.Output;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ConnectionState;
 import java.time.Duration;
@@ -40,6 +41,11 @@ final class GroupCommand implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(), "Missing a command: create, add, remove, leave or list");
+    }
+
+    /** Contact names or account IDs as accounts, in order. */
+    private static List<AccountId> accounts(ChatClient client, List<String> members) {
+        return members.stream().map(client.contacts()::resolve).toList();
     }
 
     /** Options shared by the commands that send a membership change. */
@@ -99,7 +105,8 @@ final class GroupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            change.run(group.root, client -> client.createGroup(name, members));
+            change.run(
+                    group.root, client -> client.groups().create(name, accounts(client, members)));
             return 0;
         }
     }
@@ -122,7 +129,13 @@ final class GroupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            change.run(group.root, client -> client.addMembers(name, members));
+            change.run(
+                    group.root,
+                    client ->
+                            client.groups()
+                                    .addMembers(
+                                            client.groups().resolve(name),
+                                            accounts(client, members)));
             return 0;
         }
     }
@@ -149,7 +162,13 @@ final class GroupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            change.run(group.root, client -> client.removeMembers(name, members));
+            change.run(
+                    group.root,
+                    client ->
+                            client.groups()
+                                    .removeMembers(
+                                            client.groups().resolve(name),
+                                            accounts(client, members)));
             return 0;
         }
     }
@@ -169,7 +188,7 @@ final class GroupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            change.run(group.root, client -> client.leaveGroup(name));
+            change.run(group.root, client -> client.groups().leave(client.groups().resolve(name)));
             return 0;
         }
     }
@@ -193,7 +212,7 @@ final class GroupCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (ChatClient client = group.root.open()) {
-                Output.of(json, spec.commandLine().getOut()).groups(client.groups());
+                Output.of(json, spec.commandLine().getOut()).groups(client.groups().list());
             }
             return 0;
         }

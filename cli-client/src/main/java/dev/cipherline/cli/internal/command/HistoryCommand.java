@@ -88,27 +88,29 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 List<StoredMessage> page =
                         new ArrayList<>(
-                                client.groupHistory(
-                                        group.get().id(),
-                                        limit,
-                                        before == null ? null : messageId(before)));
+                                client.groups()
+                                        .history(
+                                                group.get().id(),
+                                                limit,
+                                                before == null ? null : messageId(before)));
                 Collections.reverse(page);
                 print(client, page);
                 return 0;
             }
-            AccountId peer = Peers.resolve(client, name);
+            AccountId peer = client.contacts().resolve(name);
             List<StoredMessage> page;
             if (after != null) {
-                page = client.historyAfter(peer, messageId(after), limit);
+                page = client.history().after(peer, messageId(after), limit);
             } else {
                 page =
                         new ArrayList<>(
                                 search != null
-                                        ? client.search(peer, search, limit)
-                                        : client.history(
-                                                peer,
-                                                limit,
-                                                before == null ? null : messageId(before)));
+                                        ? client.history().search(peer, search, limit)
+                                        : client.history()
+                                                .page(
+                                                        peer,
+                                                        limit,
+                                                        before == null ? null : messageId(before)));
                 Collections.reverse(page);
             }
             print(client, page);

@@ -1,13 +1,13 @@
 package dev.cipherline.cli.internal.command;
 
-import dev.cipherline.cli.internal.error.CliError;
-import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
-import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Group;
 import java.util.Optional;
 
-/** Turns a {@code NAME} argument into an account, the way {@code send} reads {@code TO}. */
+/**
+ * Reads a {@code NAME} argument as a group the way {@code send} reads {@code TO}; accounts come
+ * from {@link dev.cipherline.sdk.Contacts#resolve}.
+ */
 public final class Peers {
     private Peers() {}
 
@@ -19,29 +19,8 @@ public final class Peers {
         if (client.contacts().byName(name).isPresent()) {
             return Optional.empty();
         }
-        return client.groups().stream()
+        return client.groups().list().stream()
                 .filter(g -> g.name().equals(name) || g.id().value().equals(name))
                 .min((a, b) -> Boolean.compare(b.active(), a.active()));
-    }
-
-    /**
-     * Returns the account of the contact called {@code name}, else {@code name} read as an account
-     * ID.
-     *
-     * @throws CliError.Rejected if it is neither (exit 5, like an unknown contact in {@code send})
-     */
-    public static AccountId resolve(ChatClient client, String name) {
-        return client.contacts()
-                .byName(name)
-                .map(Contact::accountId)
-                .orElseGet(
-                        () -> {
-                            try {
-                                return AccountId.parse(name);
-                            } catch (IllegalArgumentException e) {
-                                throw new CliError.Rejected(
-                                        "'" + name + "' is neither a contact nor an account ID");
-                            }
-                        });
     }
 }

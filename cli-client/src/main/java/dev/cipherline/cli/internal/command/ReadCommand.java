@@ -51,9 +51,9 @@ final class ReadCommand implements Callable<Integer> {
         try (ChatClient client = root.open()) {
             Optional<Group> group = Peers.group(client, name);
             if (group.isPresent()) {
-                client.markGroupRead(group.get().id());
+                client.groups().markRead(group.get().id());
             } else {
-                client.markRead(Peers.resolve(client, name));
+                client.markRead(client.contacts().resolve(name));
             }
             // the receipt joins whatever else waits in the outbox; all of it goes out first
             if (client.flush(timeout) > 0) {

@@ -1,7 +1,9 @@
 package dev.cipherline.cli.internal.command;
 
 import dev.cipherline.cli.internal.error.CliError;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageState;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -65,11 +67,16 @@ final class SendCommand implements Callable<Integer> {
         // messages arriving while we send stay unseen, for the next `recv` to print
         try (ChatClient client = root.builder().listener(session).handOverMessages(false).build()) {
             List<CompletableFuture<MessageState>> accepted = new ArrayList<>();
-            boolean group = isGroup(client);
-            for (String message : texts) {
-                accepted.add(
-                        (group ? client.sendToGroup(to, message) : client.send(to, message))
-                                .accepted());
+            if (isGroup(client)) {
+                GroupId group = client.groups().resolve(to);
+                for (String message : texts) {
+                    accepted.add(client.groups().send(group, message).accepted());
+                }
+            } else {
+                AccountId peer = client.contacts().resolve(to);
+                for (String message : texts) {
+                    accepted.add(client.send(peer, message).accepted());
+                }
             }
             awaitAccepted(client, session, accepted);
         }
@@ -80,7 +87,7 @@ final class SendCommand implements Callable<Integer> {
         if (client.contacts().list().stream().anyMatch(c -> c.name().equals(to))) {
             return false;
         }
-        return client.groups().stream()
+        return client.groups().list().stream()
                 .anyMatch(g -> g.active() && (g.name().equals(to) || g.id().value().equals(to)));
     }
 

@@ -43,8 +43,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ChatClient client = root.open()) {
-            AccountId peer = Peers.resolve(client, name);
-            SafetyNumber number = confirm ? client.markVerified(peer) : client.safetyNumber(peer);
+            AccountId peer = client.contacts().resolve(name);
+            SafetyNumber number =
+                    confirm
+                            ? client.verification().markVerified(peer)
+                            : client.verification().safetyNumber(peer);
             Output.of(json, spec.commandLine().getOut()).safetyNumber(name, number);
         }
         return 0;

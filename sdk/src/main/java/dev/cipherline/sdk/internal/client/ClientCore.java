@@ -331,17 +331,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     }
 
     private AccountId resolve(String to) {
-        Optional<Contact> contact = contacts.byName(to);
-        if (contact.isPresent()) {
-            return contact.get().accountId();
-        }
-        try {
-            return AccountId.parse(to);
-        } catch (IllegalArgumentException e) {
-            throw new ChatException(
-                    ChatException.Reason.UNKNOWN_CONTACT,
-                    "'" + to + "' is neither a contact nor an account ID");
-        }
+        return contacts.resolve(to);
     }
 
     public Optional<GroupReadState> readState(MessageId id) {
