@@ -7,7 +7,7 @@ import dev.cipherline.bench.internal.cluster.KafkaBroker;
 import dev.cipherline.bench.internal.cluster.MongoProcess;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
-import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -52,6 +52,7 @@ class ClusterIT {
     private final Ledger direct = new Ledger();
     private final Ledger grouped = new Ledger();
     private final List<OutgoingMessage> handles = new ArrayList<>();
+    private GroupId group;
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -133,15 +134,9 @@ class ClusterIT {
                             .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                             .build());
         }
-        Group group =
-                clients.get(0)
-                        .createGroup(
-                                "cluster",
-                                ids.subList(1, GROUP_MEMBERS).stream()
-                                        .map(AccountId::value)
-                                        .toList());
+        Group group = clients.get(0).groups().create("cluster", ids.subList(1, GROUP_MEMBERS));
         for (int i = 1; i < GROUP_MEMBERS; i++) {
-            inboxes.get(i).awaitGroup(g -> g.id().equals(group.id()), WAIT);
+            inboxes.get(i).awaitGroup(g -> g.id().equals(group), WAIT);
         }
 
         // 1. all three nodes up; node 2 is SIGKILLed while these are still in flight
@@ -221,11 +216,11 @@ class ClusterIT {
                 RecordingListener online = new RecordingListener();
                 try (ChatClient receiver = Accounts.open(recipientHome, online)) {
                     receiver.synced().get(60, TimeUnit.SECONDS);
-                    Accounts.sendAll(sender, recipient.value(), List.of("fresh"));
+                    Accounts.sendAll(sender, recipient, List.of("fresh"));
                     assertEquals("fresh", online.awaitMessages(1, WAIT).get(0).text());
                 }
                 long acceptedAt = System.currentTimeMillis();
-                Accounts.sendAll(sender, recipient.value(), List.of("stale"));
+                Accounts.sendAll(sender, recipient, List.of("stale"));
                 // the outcome under test is the passage of time itself
                 long left;
                 while ((left = acceptedAt + 4_000 - System.currentTimeMillis()) > 0) {
@@ -253,14 +248,14 @@ class ClusterIT {
                 OutgoingMessage m =
                         clients.get(i)
                                 .send(
-                                        ids.get(to).value(),
+                                        ids.get(to),
                                         "r" + round + " c" + c + " from " + i + " to " + to);
                 direct.sent(ids.get(i), ids.get(to), m.id());
                 handles.add(m);
             }
         }
         for (int i = 0; i < GROUP_MEMBERS; i++) {
-            OutgoingMessage m = clients.get(i).sendToGroup("cluster", "r" + round + " g" + i);
+            OutgoingMessage m = clients.get(i).groups().send(group, "r" + round + " g" + i);
             for (int member = 0; member < GROUP_MEMBERS; member++) {
                 if (member != i) {
                     grouped.sent(ids.get(i), ids.get(member), m.id());

@@ -1,4 +1,4 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.outbound;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,15 +14,15 @@ class ErrorCodeRetryTest {
                 new ErrorCode[] {
                     ErrorCode.UNAVAILABLE, ErrorCode.SHUTTING_DOWN, ErrorCode.INTERNAL_ERROR
                 }) {
-            assertFalse(OutboxSender.isPermanent(code), code + " must be retried");
+            assertFalse(RelayAnswers.isPermanent(code), code + " must be retried");
         }
         // an older SDK reads the new code as internal-error, which it retries too
-        assertFalse(OutboxSender.isPermanent(ErrorCode.fromCode("some-future-code")));
+        assertFalse(RelayAnswers.isPermanent(ErrorCode.fromCode("some-future-code")));
     }
 
     @Test
     void aRefusalNoRetryCanFixFailsTheMessage() {
-        assertTrue(OutboxSender.isPermanent(ErrorCode.ENVELOPE_TOO_LARGE));
-        assertTrue(OutboxSender.isPermanent(ErrorCode.UNKNOWN_RECIPIENT));
+        assertTrue(RelayAnswers.isPermanent(ErrorCode.ENVELOPE_TOO_LARGE));
+        assertTrue(RelayAnswers.isPermanent(ErrorCode.UNKNOWN_RECIPIENT));
     }
 }
