@@ -134,7 +134,7 @@ class ClusterIT {
                             .sendRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
                             .build());
         }
-        Group group = clients.get(0).groups().create("cluster", ids.subList(1, GROUP_MEMBERS));
+        group = clients.get(0).groups().create("cluster", ids.subList(1, GROUP_MEMBERS)).id();
         for (int i = 1; i < GROUP_MEMBERS; i++) {
             inboxes.get(i).awaitGroup(g -> g.id().equals(group), WAIT);
         }
