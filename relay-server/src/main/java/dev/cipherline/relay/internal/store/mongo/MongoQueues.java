@@ -137,7 +137,11 @@ final class MongoQueues {
                 if (lowest == null) {
                     return 0;
                 }
-                long span = edgeSeq(id, Sorts.descending("seq")) - lowest + 1;
+                Long highest = edgeSeq(id, Sorts.descending("seq"));
+                if (highest == null) {
+                    return 0; // emptied by acks on another node between the two reads
+                }
+                long span = highest - lowest + 1;
                 if (span < atLeast) {
                     return (int) span;
                 }
