@@ -23,6 +23,7 @@ import dev.cipherline.relay.internal.store.SweepResult;
 import dev.cipherline.relay.internal.store.UnknownDeviceException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,13 +46,23 @@ import java.util.function.Supplier;
  * dev.cipherline.relay.internal.store.QueueStore#store}).
  *
  * <p>Writes use the write concern of {@link MongoSettings} (by default a journaled majority) and
- * run one at a time, in order, on the store's writer thread; reads read the primary on two reader
- * threads. A future fails with {@link StoreUnavailableException} when the database cannot be
- * reached, with {@link StoreClosedException} after {@link #drainWrites} or {@link #close}.
+ * run on {@value #WRITERS} writer threads, each write on the thread its device picks (a send on its
+ * sender's): one device's writes run one at a time and in order, so the sends of one connection are
+ * stored and answered in the order they came, while writes of other devices wait for nothing but
+ * the database. Writes of different devices may interleave in any order, exactly as those of two
+ * nodes do; the store's steps are safe for that. Reads read the primary on two reader threads. A
+ * future fails with {@link StoreUnavailableException} when the database cannot be reached, with
+ * {@link StoreClosedException} after {@link #drainWrites} or {@link #close}.
  */
 public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private static final System.Logger LOG = System.getLogger(MongoRelayStore.class.getName());
     private static final int READERS = 2;
+
+    /**
+     * Each write waits for a round trip to a majority of the replica set: with one writer a node
+     * would store about one send per few round trips; eight keep the database busy instead.
+     */
+    static final int WRITERS = 8;
 
     private final MongoClient client;
     private final Clock clock;
@@ -59,7 +70,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final MongoQueues queues;
     private final MongoDevices devices;
     private final MongoLeases leases;
-    private final ExecutorService writer;
+    private final List<ExecutorService> writers;
     private final ExecutorService readers;
     private final Object lock = new Object();
     private CompletableFuture<Void> drained;
@@ -72,7 +83,13 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.queues = new MongoQueues(schema, settings.queueQuota());
         this.devices = new MongoDevices(schema);
         this.leases = new MongoLeases(schema);
-        this.writer = Executors.newSingleThreadExecutor(StoreThreads.named("relay-mongo-writer"));
+        List<ExecutorService> w = new ArrayList<>(WRITERS);
+        for (int i = 0; i < WRITERS; i++) {
+            w.add(
+                    Executors.newSingleThreadExecutor(
+                            StoreThreads.named("relay-mongo-writer-" + (i + 1))));
+        }
+        this.writers = List.copyOf(w);
         this.readers =
                 Executors.newFixedThreadPool(READERS, StoreThreads.named("relay-mongo-reader"));
     }
@@ -129,6 +146,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     public CompletableFuture<Void> register(Registration registration) {
         long now = clock.millis();
         return write(
+                registration.accountId(),
                 () -> {
                     if (devices.register(registration, now)) {
                         queues.clear(
@@ -148,12 +166,13 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
 
     @Override
     public CompletableFuture<List<Frame.PreKeyBundle>> takeBundles(String accountId) {
-        return write(() -> devices.takeBundles(accountId));
+        return write(accountId, () -> devices.takeBundles(accountId));
     }
 
     @Override
     public CompletableFuture<Void> uploadPreKeys(DeviceAddress device, Frame.UploadPreKeys upload) {
         return write(
+                device.accountId(),
                 () -> {
                     devices.upload(device, upload);
                     return null;
@@ -167,7 +186,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
 
     @Override
     public CompletableFuture<SendOutcome> store(SendRequest send) {
-        return write(() -> queues.store(send));
+        return write(send.sender().accountId(), () -> queues.store(send));
     }
 
     @Override
@@ -185,6 +204,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     @Override
     public CompletableFuture<Integer> ack(DeviceAddress device, List<Long> seqs) {
         return write(
+                device.accountId(),
                 () -> {
                     if (devices.authKey(device).isEmpty()) {
                         throw new UnknownDeviceException(device);
@@ -197,26 +217,27 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     public CompletableFuture<SweepResult> sweep() {
         long now = clock.millis();
         long cutoff = now - settings.sendIdRetention().toMillis();
-        return write(() -> queues.sweep(now, cutoff));
+        return write("sweep", () -> queues.sweep(now, cutoff));
     }
 
     @Override
     public CompletableFuture<Optional<Holder>> claim(
             DeviceAddress device, Holder holder, long untilMillis) {
         long now = clock.millis();
-        return write(() -> leases.claim(device, holder, untilMillis, now));
+        return write(device.accountId(), () -> leases.claim(device, holder, untilMillis, now));
     }
 
     @Override
     public CompletableFuture<Set<DeviceAddress>> renew(
             String nodeId, Map<DeviceAddress, String> connections, long untilMillis) {
         Map<DeviceAddress, String> copy = Map.copyOf(connections);
-        return write(() -> leases.renew(nodeId, copy, untilMillis));
+        return write(nodeId, () -> leases.renew(nodeId, copy, untilMillis));
     }
 
     @Override
     public CompletableFuture<Void> release(DeviceAddress device, Holder holder) {
         return write(
+                device.accountId(),
                 () -> {
                     leases.release(device, holder);
                     return null;
@@ -228,15 +249,19 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         return read(() -> leases.holder(device, nowMillis));
     }
 
-    private <T> CompletableFuture<T> write(Supplier<T> op) {
+    /**
+     * Runs a write on the writer that {@code key} picks: the writes of one key (an account, whose
+     * devices' sends, acks and registrations it orders) run one at a time, in order.
+     */
+    private <T> CompletableFuture<T> write(String key, Supplier<T> op) {
         CompletableFuture<T> future = new CompletableFuture<>();
         synchronized (lock) {
             if (drained != null) {
                 future.completeExceptionally(new StoreClosedException());
                 return future;
             }
-            // under the lock: drainWrites() queues its marker after every accepted write
-            writer.execute(() -> run(op, future));
+            // under the lock: drainWrites() queues its markers after every accepted write
+            writers.get(Math.floorMod(key.hashCode(), WRITERS)).execute(() -> run(op, future));
         }
         return future;
     }
@@ -267,9 +292,13 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     public CompletableFuture<Void> drainWrites() {
         synchronized (lock) {
             if (drained == null) {
-                drained = new CompletableFuture<>();
-                CompletableFuture<Void> done = drained;
-                writer.execute(() -> done.complete(null));
+                List<CompletableFuture<Void>> markers = new ArrayList<>();
+                for (ExecutorService writer : writers) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    writer.execute(() -> done.complete(null));
+                    markers.add(done);
+                }
+                drained = CompletableFuture.allOf(markers.toArray(CompletableFuture[]::new));
             }
             return drained;
         }
@@ -284,7 +313,9 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(Level.WARNING, "the writer did not finish its last writes in 30 s");
         }
-        for (ExecutorService threads : List.of(writer, readers)) {
+        List<ExecutorService> all = new ArrayList<>(writers);
+        all.add(readers);
+        for (ExecutorService threads : all) {
             threads.shutdown();
             try {
                 threads.awaitTermination(10, TimeUnit.SECONDS);
