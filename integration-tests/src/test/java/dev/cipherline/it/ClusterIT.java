@@ -3,6 +3,7 @@ package dev.cipherline.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cipherline.bench.internal.cluster.ClusterBench;
 import dev.cipherline.bench.internal.cluster.KafkaBroker;
 import dev.cipherline.bench.internal.cluster.MongoProcess;
 import dev.cipherline.sdk.AccountId;
@@ -84,18 +85,7 @@ class ClusterIT {
 
     private RelayProcess startNode(int i, int port, String... extra) throws Exception {
         List<String> flags =
-                new ArrayList<>(
-                        List.of(
-                                "--store",
-                                "mongodb",
-                                "--mongo-uri",
-                                mongo.uri().toString(),
-                                "--bus",
-                                "kafka",
-                                "--kafka-bootstrap",
-                                kafka.bootstrap(),
-                                "--node-id",
-                                "node" + (i + 1)));
+                new ArrayList<>(ClusterBench.nodeFlags(kafka, mongo, "node" + (i + 1)));
         flags.addAll(List.of(extra));
         return RelayProcess.start(
                 dir.resolve("node" + (i + 1)), port, flags.toArray(String[]::new));

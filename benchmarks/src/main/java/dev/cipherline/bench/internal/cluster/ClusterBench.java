@@ -111,20 +111,22 @@ public final class ClusterBench {
 
     private RelayProcess startNode(KafkaBroker kafka, MongoProcess mongo, String nodeId)
             throws IOException, InterruptedException {
-        return RelayProcess.start(
-                o.relayJar(),
-                o.relayJvm(),
-                List.of(
-                        "--store",
-                        "mongodb",
-                        "--mongo-uri",
-                        mongo.uri().toString(),
-                        "--bus",
-                        "kafka",
-                        "--kafka-bootstrap",
-                        kafka.bootstrap(),
-                        "--node-id",
-                        nodeId));
+        return RelayProcess.start(o.relayJar(), o.relayJvm(), nodeFlags(kafka, mongo, nodeId));
+    }
+
+    /** The flags of a relay node of the cluster that {@code kafka} and {@code mongo} serve. */
+    public static List<String> nodeFlags(KafkaBroker kafka, MongoProcess mongo, String nodeId) {
+        return List.of(
+                "--store",
+                "mongodb",
+                "--mongo-uri",
+                mongo.uri().toString(),
+                "--bus",
+                "kafka",
+                "--kafka-bootstrap",
+                kafka.bootstrap(),
+                "--node-id",
+                nodeId);
     }
 
     private OnlineWorkload online(int pairs, int messages) {
