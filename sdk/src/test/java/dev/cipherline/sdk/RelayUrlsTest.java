@@ -3,11 +3,15 @@ package dev.cipherline.sdk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.cipherline.relay.RelayServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +72,51 @@ class RelayUrlsTest {
             assertEquals(nodes, a.whoami().relayUrls());
             a.send(bob.accountId(), "through the second node").accepted().get(30, TimeUnit.SECONDS);
             assertEquals("through the second node", bobEvents.awaitMessages(1).get(0).text());
+        }
+    }
+
+    @Test
+    void aNodeWhoseStoreIsUnavailableIsPassedByAndIsNotARefusal() throws Exception {
+        // answers registrations as a relay node does while its database has no primary
+        HttpServer busy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        busy.createContext(
+                "/v1/devices",
+                exchange -> {
+                    byte[] body =
+                            ("{\"code\":\"unavailable\",\"message\":\"the relay's store cannot"
+                                            + " be reached\",\"retryAfterMs\":1000}")
+                                    .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(503, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+        busy.start();
+        try {
+            URI busyUrl = URI.create("http://127.0.0.1:" + busy.getAddress().getPort());
+            ChatException e =
+                    assertThrows(
+                            ChatException.class,
+                            () ->
+                                    ChatClient.initialize(
+                                            dir.resolve("first"),
+                                            List.of(busyUrl),
+                                            null,
+                                            StoreProtection.none()));
+            assertEquals(ChatException.Reason.RELAY_UNREACHABLE, e.reason());
+            assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
+            assertFalse(ChatClient.isInitialized(dir.resolve("first")));
+
+            AccountInfo later =
+                    ChatClient.initialize(
+                            dir.resolve("second"),
+                            List.of(busyUrl, relay.url()),
+                            null,
+                            StoreProtection.none());
+            assertEquals(List.of(busyUrl, relay.url()), later.relayUrls());
+            assertTrue(ChatClient.isInitialized(dir.resolve("second")));
+        } finally {
+            busy.stop(0);
         }
     }
 

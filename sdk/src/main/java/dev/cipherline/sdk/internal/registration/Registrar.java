@@ -225,6 +225,16 @@ public final class Registrar {
                 }
                 return;
             }
+            if (response.code() == 503) {
+                // over capacity, shutting down, or its store unreachable: not a refusal of this
+                // device, so another node of the cluster (or a later try) may register it
+                throw new ChatException(
+                        ChatException.Reason.RELAY_UNREACHABLE,
+                        "the relay at "
+                                + relayUrl
+                                + " cannot register devices now: "
+                                + relayMessage(codec, response, bytes));
+            }
             throw new ChatException(
                     ChatException.Reason.REJECTED,
                     "the relay refused the registration: " + relayMessage(codec, response, bytes));
