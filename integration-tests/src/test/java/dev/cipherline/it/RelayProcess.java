@@ -42,6 +42,9 @@ final class RelayProcess implements AutoCloseable {
         command.add(jar.toString());
         command.add("--listen");
         command.add("127.0.0.1:" + port);
+        // a free port: several relays run at once in these tests
+        command.add("--admin-listen");
+        command.add("127.0.0.1:0");
         command.add("--data");
         command.add(dataDir.toString());
         command.addAll(List.of(flags));

@@ -41,7 +41,18 @@ public enum ErrorCode {
      * The relay's store cannot be reached now; nothing was stored. Retry after {@code
      * retryAfterMs}, on this connection or another node.
      */
-    UNAVAILABLE("unavailable", true);
+    UNAVAILABLE("unavailable", true),
+    /** The relay admits no new registrations (its registration policy is {@code closed}). */
+    REGISTRATION_CLOSED("registration-closed", false),
+    /**
+     * The relay admits registrations with an invite only, and the registration carries none, or one
+     * the relay does not know (never issued, or revoked).
+     */
+    INVITE_INVALID("invite-invalid", false),
+    /** The invite has no use left. */
+    INVITE_USED("invite-used", false),
+    /** The invite is past its expiry. */
+    INVITE_EXPIRED("invite-expired", false);
 
     private final String code;
     private final boolean retryable;

@@ -5,6 +5,7 @@ import static dev.cipherline.protocol.Checks.list;
 import static dev.cipherline.protocol.Checks.present;
 import static dev.cipherline.protocol.Checks.requireAccountId;
 import static dev.cipherline.protocol.Checks.requireDeviceId;
+import static dev.cipherline.protocol.Checks.token;
 
 import dev.cipherline.protocol.Frame.PreKey;
 import dev.cipherline.protocol.Frame.SignedPreKey;
@@ -18,6 +19,9 @@ import java.util.List;
  * replaces its keys and empties its queue (a reinstall).
  *
  * @param authKey the device's 32-byte Ed25519 public key, used to answer challenges
+ * @param invite an invite token from the relay's operator, or null: required by a relay whose
+ *     registration policy is {@code invite}, ignored by an open one; 1-64 characters of A-Z a-z 0-9
+ *     _ -
  */
 public record Registration(
         String accountId,
@@ -29,7 +33,8 @@ public record Registration(
         SignedPreKey signedPreKey,
         SignedPreKey lastResortKyberPreKey,
         List<PreKey> ecPreKeys,
-        List<SignedPreKey> kyberPreKeys) {
+        List<SignedPreKey> kyberPreKeys,
+        String invite) {
     public Registration {
         requireAccountId(accountId, "accountId");
         requireDeviceId(deviceId, "deviceId");
@@ -40,6 +45,51 @@ public record Registration(
         present(lastResortKyberPreKey, "lastResortKyberPreKey");
         ecPreKeys = list(ecPreKeys == null ? List.of() : ecPreKeys, "ecPreKeys");
         kyberPreKeys = list(kyberPreKeys == null ? List.of() : kyberPreKeys, "kyberPreKeys");
+        if (invite != null) {
+            token(invite, "invite");
+        }
+    }
+
+    /** A registration without an invite, for a relay whose registration is open. */
+    public Registration(
+            String accountId,
+            int deviceId,
+            int registrationId,
+            byte[] identityKey,
+            byte[] authKey,
+            byte[] signature,
+            SignedPreKey signedPreKey,
+            SignedPreKey lastResortKyberPreKey,
+            List<PreKey> ecPreKeys,
+            List<SignedPreKey> kyberPreKeys) {
+        this(
+                accountId,
+                deviceId,
+                registrationId,
+                identityKey,
+                authKey,
+                signature,
+                signedPreKey,
+                lastResortKyberPreKey,
+                ecPreKeys,
+                kyberPreKeys,
+                null);
+    }
+
+    /** This registration carrying {@code invite} (null for none). */
+    public Registration withInvite(String invite) {
+        return new Registration(
+                accountId,
+                deviceId,
+                registrationId,
+                identityKey,
+                authKey,
+                signature,
+                signedPreKey,
+                lastResortKyberPreKey,
+                ecPreKeys,
+                kyberPreKeys,
+                invite);
     }
 
     /** The JSON answer to a successful registration ({@code 201 Created}). */

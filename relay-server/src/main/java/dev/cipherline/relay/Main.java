@@ -61,6 +61,9 @@ public final class Main {
                                 },
                                 "relay-shutdown"));
         System.out.println("cipherline-relay listening on " + server.url());
+        if (server.adminUrl() != null) {
+            System.out.println("cipherline-relay admin on " + server.adminUrl());
+        }
         System.out.flush();
     }
 }

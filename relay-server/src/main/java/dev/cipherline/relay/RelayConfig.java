@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
+ * @param operations the admin listener and the registration policy
  */
 public record RelayConfig(
         String host,
@@ -28,7 +29,8 @@ public record RelayConfig(
         int queueQuota,
         int window,
         AbuseLimits abuse,
-        Backends backends) {
+        Backends backends,
+        Operations operations) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE =
@@ -55,6 +57,17 @@ public record RelayConfig(
               --stall-timeout DURATION
                                      close a connection whose client stops reading for this long
                                      (default 30s)
+              --registration open|invite|closed
+                                     who may register a device: anyone, holders of an invite
+                                     (java -jar cipherline-relay.jar admin invite create), or
+                                     nobody (default open)
+              --admin-listen HOST:PORT|off
+                                     the admin listener: /metrics, /healthz, /readyz and the API
+                                     of the admin command (default 127.0.0.1:7401); never the
+                                     public port
+
+            Admin commands (talk to a running relay's admin listener):
+              java -jar cipherline-relay.jar admin --help
 
             Cluster (several relay nodes sharing one store; see docs/OPERATIONS.md):
               --store sqlite|mongodb where envelopes, devices and prekeys live (default sqlite,
@@ -101,9 +114,44 @@ public record RelayConfig(
         if (backends == null) {
             throw new IllegalArgumentException("backends must be given");
         }
+        if (operations == null) {
+            throw new IllegalArgumentException("operations must be given");
+        }
+        if (operations.adminEnabled()
+                && operations.adminPort() != 0
+                && operations.adminPort() == port
+                && operations.adminHost().equals(host)) {
+            throw new IllegalArgumentException(
+                    "--admin-listen must not be the public --listen address.");
+        }
     }
 
-    /** A configuration with the default {@link AbuseLimits}. */
+    /** A configuration without an admin listener and with open registration. */
+    public RelayConfig(
+            String host,
+            int port,
+            Path dataDir,
+            Duration maxExpiry,
+            int queueQuota,
+            int window,
+            AbuseLimits abuse,
+            Backends backends) {
+        this(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                Operations.EMBEDDED);
+    }
+
+    /**
+     * A configuration with the default {@link AbuseLimits}, one node, no admin listener and open
+     * registration (the command line's defaults turn the admin listener on: {@link #defaults()}).
+     */
     public RelayConfig(
             String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
         this(
@@ -119,18 +167,30 @@ public record RelayConfig(
 
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
     }
 
-    /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
+    /** This configuration with another admin listener and registration policy. */
+    public RelayConfig withOperations(Operations operations) {
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
+    }
+
+    /**
+     * The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256, admin listener on
+     * 127.0.0.1:7401, registration open.
+     */
     public static RelayConfig defaults() {
         return new RelayConfig(
-                "127.0.0.1", 7400, Path.of("relay-data"), Duration.ofDays(30), 100_000, 256);
+                        "127.0.0.1", 7400, Path.of("relay-data"), Duration.ofDays(30), 100_000, 256)
+                .withOperations(Operations.DEFAULT);
     }
 
     /**
@@ -161,6 +221,7 @@ public record RelayConfig(
         Backends.Bus bus = b.bus();
         String kafkaBootstrap = b.kafkaBootstrap();
         String nodeId = b.nodeId();
+        Operations ops = c.operations();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--limit-loopback")) {
@@ -209,6 +270,9 @@ public record RelayConfig(
                 case "--bus" -> bus = Backends.Bus.parse(value);
                 case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
                 case "--node-id" -> nodeId = value;
+                case "--registration" ->
+                        ops = ops.withRegistration(RegistrationPolicy.parse(value));
+                case "--admin-listen" -> ops = adminListen(ops, value);
                 default ->
                         throw new IllegalArgumentException(
                                 "Unknown argument " + arg + " (see --help).");
@@ -231,7 +295,24 @@ public record RelayConfig(
                         mongoJournal,
                         bus,
                         kafkaBootstrap,
-                        nodeId));
+                        nodeId),
+                ops);
+    }
+
+    private static Operations adminListen(Operations ops, String value) {
+        if (value.trim().equals("off")) {
+            return ops.withAdmin(null, 0);
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(
+                    "--admin-listen must be HOST:PORT, e.g. 127.0.0.1:7401, or off.");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return ops.withAdmin(host, number("--admin-listen port", value.substring(colon + 1)));
     }
 
     private static boolean onOff(String name, String value) {
@@ -285,7 +366,9 @@ public record RelayConfig(
                     "--mongo-journal",
                     "--bus",
                     "--kafka-bootstrap",
-                    "--node-id" ->
+                    "--node-id",
+                    "--registration",
+                    "--admin-listen" ->
                     true;
             default -> false;
         };

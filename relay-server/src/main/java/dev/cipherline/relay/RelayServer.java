@@ -2,15 +2,21 @@ package dev.cipherline.relay;
 
 import dev.cipherline.protocol.CloseCodes;
 import dev.cipherline.protocol.Limits;
+import dev.cipherline.relay.internal.admin.AdminHandler;
+import dev.cipherline.relay.internal.admin.AdminServices;
+import dev.cipherline.relay.internal.admin.AdminToken;
+import dev.cipherline.relay.internal.admin.Invites;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
 import dev.cipherline.relay.internal.net.Transport;
 import dev.cipherline.relay.internal.store.DeviceLeases;
+import dev.cipherline.relay.internal.store.QueueTotals;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.StoreThreads;
@@ -22,12 +28,17 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -68,6 +79,10 @@ public final class RelayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final InetSocketAddress address;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RelayMetrics metrics;
+    private final Channel adminChannel;
+    private final InetSocketAddress adminAddress;
+    private volatile RegistrationPolicy registration;
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
@@ -83,6 +98,26 @@ public final class RelayServer implements AutoCloseable {
             store.close();
             shutdownExecutors();
             throw e;
+        }
+        long startedAt = clock.millis();
+        registration = config.operations().registration();
+        metrics = new RelayMetrics().withJvm();
+        store.observeCommits(metrics::committed);
+        SecureRandom random = new SecureRandom();
+        AdminToken token = null;
+        if (config.operations().adminEnabled()) {
+            try {
+                token = AdminToken.loadOrCreate(config.dataDir(), random);
+            } catch (IOException e) {
+                try {
+                    bus.close();
+                } catch (Exception closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+                store.close();
+                shutdownExecutors();
+                throw new IOException("cannot use the admin token file: " + e.getMessage(), e);
+            }
         }
         Limits limits = Limits.DEFAULT;
         RelaySettings settings =
@@ -101,9 +136,12 @@ public final class RelayServer implements AutoCloseable {
                         store,
                         bus,
                         clock,
-                        new SecureRandom(),
+                        random,
                         channels,
-                        Protection.of(config.abuse(), clock));
+                        Protection.of(config.abuse(), clock),
+                        metrics,
+                        () -> registration);
+        registerGauges();
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup =
@@ -133,6 +171,24 @@ public final class RelayServer implements AutoCloseable {
                     e);
         }
         address = (InetSocketAddress) serverChannel.localAddress();
+        if (token != null) {
+            AdminServices admin =
+                    new AdminServices(
+                            metrics,
+                            store,
+                            bus,
+                            new Invites(store, clock, random),
+                            token,
+                            initializer::openConnections,
+                            () -> registration.word(),
+                            clock,
+                            startedAt);
+            adminChannel = bindAdmin(config.operations(), new AdminHandler(admin));
+            adminAddress = (InetSocketAddress) adminChannel.localAddress();
+        } else {
+            adminChannel = null;
+            adminAddress = null;
+        }
         LOG.log(
                 Level.INFO,
                 "listening on "
@@ -154,6 +210,10 @@ public final class RelayServer implements AutoCloseable {
                         + config.abuse().maxConnections()
                         + "; stall timeout "
                         + config.abuse().stallTimeout()
+                        + "; registration "
+                        + registration.word()
+                        + "; admin "
+                        + (adminAddress == null ? "off" : adminAddress.toString())
                         + "; transport "
                         + (transport == Transport.EPOLL
                                 ? "epoll"
@@ -161,6 +221,78 @@ public final class RelayServer implements AutoCloseable {
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Binds the admin listener: HTTP/1.1 only, requests up to 64 KiB, 30 seconds to send one, one
+     * request per connection.
+     */
+    private Channel bindAdmin(Operations ops, AdminHandler handler) throws IOException {
+        ServerBootstrap admin =
+                new ServerBootstrap()
+                        .group(bossGroup, workerGroup)
+                        .channel(transport.serverChannel())
+                        .childHandler(
+                                new ChannelInitializer<SocketChannel>() {
+                                    @Override
+                                    protected void initChannel(SocketChannel ch) {
+                                        ch.pipeline()
+                                                .addLast(new ReadTimeoutHandler(30))
+                                                .addLast(new HttpServerCodec())
+                                                .addLast(new HttpObjectAggregator(64 * 1024))
+                                                .addLast(handler);
+                                    }
+                                });
+        try {
+            return admin.bind(ops.adminHost(), ops.adminPort()).syncUninterruptibly().channel();
+        } catch (Exception e) { // bind failures arrive as unchecked-at-compile-time exceptions
+            closeQuietly();
+            throw new IOException(
+                    "cannot listen for admin on "
+                            + ops.adminHost()
+                            + ":"
+                            + ops.adminPort()
+                            + " (--admin-listen HOST:PORT or off): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Gauges read at every scrape: connections, and the store's queue totals. */
+    private void registerGauges() {
+        metrics.gauge(
+                "cipherline_relay_connections",
+                "Open TCP connections on the public listener (HTTP and WebSocket)",
+                initializer::openConnections);
+        metrics.gauge(
+                "cipherline_relay_queue_entries",
+                "Queue entries stored now, counted by the store at scrape time (-1: the store did"
+                        + " not answer)",
+                () -> {
+                    QueueTotals t = queueTotals();
+                    return t == null ? -1 : t.entries();
+                });
+        metrics.gauge(
+                "cipherline_relay_queue_bytes",
+                "Ciphertext bytes queued now, counted by the store at scrape time (-1: the store"
+                        + " did not answer)",
+                () -> {
+                    QueueTotals t = queueTotals();
+                    return t == null ? -1 : t.bytes();
+                });
+    }
+
+    /** The store's queue totals now, or null if it does not answer within 5 seconds. */
+    private QueueTotals queueTotals() {
+        try {
+            return store.queueTotals().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "queue totals unavailable: " + e);
+            return null;
+        }
     }
 
     /** Opens the configured store: SQLite in the data directory, or the cluster's MongoDB. */
@@ -267,6 +399,37 @@ public final class RelayServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + address.getPort());
     }
 
+    /**
+     * The admin listener's base URL, e.g. {@code http://127.0.0.1:7401}, or null when it is off.
+     */
+    public URI adminUrl() {
+        if (adminAddress == null) {
+            return null;
+        }
+        String host = adminAddress.getHostString();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + adminAddress.getPort());
+    }
+
+    /** The registration policy in force. */
+    public RegistrationPolicy registration() {
+        return registration;
+    }
+
+    /**
+     * Changes who may register from the next registration on (for a configuration reload); logs the
+     * change.
+     */
+    public void setRegistration(RegistrationPolicy policy) {
+        RegistrationPolicy old = registration;
+        registration = java.util.Objects.requireNonNull(policy, "policy");
+        if (old != policy) {
+            LOG.log(Level.INFO, "registration changed from " + old.word() + " to " + policy.word());
+        }
+    }
+
     /** How many TCP connections are open now (HTTP and WebSocket, refused ones included). */
     public int openConnections() {
         return initializer.openConnections();
@@ -279,6 +442,7 @@ public final class RelayServer implements AutoCloseable {
                             if (error != null) {
                                 LOG.log(Level.DEBUG, "sweep skipped: " + error.getMessage());
                             } else if (result.entries() + result.bodies() + result.sendIds() > 0) {
+                                metrics.swept(result.entries());
                                 LOG.log(
                                         Level.INFO,
                                         "swept "
@@ -300,6 +464,9 @@ public final class RelayServer implements AutoCloseable {
         }
         LOG.log(Level.INFO, "shutting down");
         serverChannel.close().syncUninterruptibly();
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly();
+        }
         sweeper.shutdownNow();
         try {
             // every send that reached the store commits, and its answer is queued on its event

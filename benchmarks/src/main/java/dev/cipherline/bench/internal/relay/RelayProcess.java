@@ -164,6 +164,9 @@ public final class RelayProcess implements AutoCloseable {
                         relayJar.toString(),
                         "--listen",
                         listen,
+                        // a free port: benchmarks may run several relays at once
+                        "--admin-listen",
+                        "127.0.0.1:0",
                         "--data",
                         data.toString()));
         command.addAll(relayArgs);

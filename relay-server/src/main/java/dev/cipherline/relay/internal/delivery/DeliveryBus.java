@@ -41,4 +41,12 @@ public interface DeliveryBus extends AutoCloseable {
      */
     @Override
     default void close() {}
+
+    /**
+     * Whether the bus can reach the other nodes now (for {@code /readyz}); a bus of one process is
+     * always connected.
+     */
+    default boolean connected() {
+        return true;
+    }
 }

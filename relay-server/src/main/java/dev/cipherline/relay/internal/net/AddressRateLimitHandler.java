@@ -1,6 +1,7 @@
 package dev.cipherline.relay.internal.net;
 
 import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -21,11 +22,18 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
 
     private final Protection protection;
     private final FrameCodec codec;
+    private final RelayMetrics metrics;
 
     /** A handler taking tokens from {@code protection.addresses()}. */
     public AddressRateLimitHandler(Protection protection, FrameCodec codec) {
+        this(protection, codec, new RelayMetrics());
+    }
+
+    /** As the other constructor, counting refusals in {@code metrics}. */
+    public AddressRateLimitHandler(Protection protection, FrameCodec codec, RelayMetrics metrics) {
         this.protection = protection;
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     @Override
@@ -54,6 +62,7 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
         }
         boolean keepAlive = !websocket && HttpUtil.isKeepAlive(request);
         request.release();
+        metrics.rateLimited("address");
         LOG.log(Level.DEBUG, "rate limited " + (websocket ? "connect" : "registration"));
         HttpResponses.rateLimited(
                 ctx,

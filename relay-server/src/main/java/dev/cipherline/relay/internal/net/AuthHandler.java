@@ -6,6 +6,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.ProtocolVersion;
 import dev.cipherline.protocol.SignedPayloads;
 import dev.cipherline.relay.internal.keys.Ed25519Verifier;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,6 +42,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Clock clock;
     private final SecureRandom random;
     private final Duration timeout;
+    private final RelayMetrics metrics;
 
     private State state = State.WAITING_FOR_HANDSHAKE;
     private byte[] nonce;
@@ -48,10 +50,21 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     /** A handler checking auth keys in {@code devices}, drawing nonces from {@code random}. */
     public AuthHandler(DeviceStore devices, Clock clock, SecureRandom random, Duration timeout) {
+        this(devices, clock, random, timeout, new RelayMetrics());
+    }
+
+    /** As the other constructor, counting every authentication's result in {@code metrics}. */
+    public AuthHandler(
+            DeviceStore devices,
+            Clock clock,
+            SecureRandom random,
+            Duration timeout,
+            RelayMetrics metrics) {
         this.devices = devices;
         this.clock = clock;
         this.random = random;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     @Override
@@ -96,6 +109,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void authenticate(ChannelHandlerContext ctx, Frame.Auth auth) {
         if (!ProtocolVersion.SUPPORTED.contains(auth.version())) {
             cancelTimer();
+            metrics.authentication("unsupported-version");
             ctx.write(
                     Frame.ErrorFrame.of(
                             null,
@@ -123,6 +137,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         cancelTimer();
         if (error != null) {
             LOG.log(Level.WARNING, "auth key lookup for " + device + " failed: " + error);
+            metrics.authentication("error");
             ctx.write(
                     Failures.isUnavailable(error)
                             ? Failures.unavailable(null)
@@ -136,6 +151,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         byte[] payload = SignedPayloads.auth(nonce, auth.accountId(), auth.deviceId());
         if (key.isEmpty() || !Ed25519Verifier.verify(key.get(), payload, auth.signature())) {
             LOG.log(Level.DEBUG, "authentication as " + device + " refused");
+            metrics.authentication("failed");
             ctx.write(
                     Frame.ErrorFrame.of(
                             null,
@@ -145,6 +161,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.DONE;
+        metrics.authentication("ok");
         ctx.writeAndFlush(new Frame.AuthOk(auth.accountId(), auth.deviceId(), clock.millis()));
         ctx.fireUserEventTriggered(new Authenticated(device));
         ctx.pipeline().remove(this);
@@ -155,6 +172,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             LOG.log(
                     Level.DEBUG,
                     "connection " + ctx.channel().id() + " did not authenticate in time");
+            metrics.authentication("timeout");
             Channels.close(ctx.channel(), CloseCodes.AUTH_TIMEOUT, "authentication timeout");
         }
     }

@@ -5,6 +5,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.DeliveryListener;
 import dev.cipherline.relay.internal.delivery.DeliveryWindow;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueStore;
@@ -29,7 +30,8 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
     private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
 
     /** What every connection's deliveries share. */
-    record Settings(QueueStore queues, DeliveryBus bus, Clock clock, int window) {}
+    record Settings(
+            QueueStore queues, DeliveryBus bus, Clock clock, int window, RelayMetrics metrics) {}
 
     private final Settings settings;
     private final SessionHandler session;
@@ -90,7 +92,9 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
                 .ack(owner, seqs)
                 .whenComplete(
                         (deleted, error) -> {
-                            if (error != null && !Failures.isShutdown(error)) {
+                            if (error == null) {
+                                settings.metrics().acked(deleted);
+                            } else if (!Failures.isShutdown(error)) {
                                 LOG.log(Level.WARNING, "ack of " + owner + " failed: " + error);
                             }
                         });
@@ -115,6 +119,7 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
 
     @Override
     public void deliver(Frame.Deliver deliver) {
+        settings.metrics().delivered();
         ctx.write(deliver);
     }
 

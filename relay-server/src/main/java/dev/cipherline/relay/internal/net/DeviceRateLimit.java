@@ -3,6 +3,7 @@ package dev.cipherline.relay.internal.net;
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.limits.RateLimiter;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -14,9 +15,11 @@ import io.netty.channel.ChannelHandlerContext;
  */
 final class DeviceRateLimit {
     private final RateLimiter limiter;
+    private final RelayMetrics metrics;
 
     /** Limits taking tokens from {@code limiter}. */
-    DeviceRateLimit(RateLimiter limiter) {
+    DeviceRateLimit(RateLimiter limiter, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.limiter = limiter;
     }
 
@@ -32,6 +35,7 @@ final class DeviceRateLimit {
         }
         long retryAfter = limiter.acquire(key);
         if (retryAfter > 0) {
+            metrics.rateLimited("device");
             ctx.writeAndFlush(
                     new Frame.ErrorFrame(
                             Channels.ref(frame),

@@ -6,8 +6,13 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.protocol.SignedPayloads;
+import dev.cipherline.relay.RegistrationPolicy;
+import dev.cipherline.relay.internal.admin.Invites;
 import dev.cipherline.relay.internal.keys.XEdDsaVerifier;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
+import dev.cipherline.relay.internal.store.AdminStore;
 import dev.cipherline.relay.internal.store.DeviceStore;
+import dev.cipherline.relay.internal.store.InviteOutcome;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -17,7 +22,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The HTTP API: {@code POST /v1/devices} (registration) and {@code GET /v1/health}. Every answer is
@@ -29,11 +37,42 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private final FrameCodec codec;
     private final DeviceStore devices;
+    private final AdminStore invites;
+    private final RelayMetrics metrics;
+    private final Supplier<RegistrationPolicy> policy;
+    private final Clock clock;
 
-    /** A handler registering devices into {@code devices}. */
+    /** A handler registering anyone's devices into {@code devices}. */
     public HttpApiHandler(FrameCodec codec, DeviceStore devices) {
+        this(
+                codec,
+                devices,
+                null,
+                new RelayMetrics(),
+                () -> RegistrationPolicy.OPEN,
+                Clock.systemUTC());
+    }
+
+    /**
+     * A handler registering devices into {@code devices} as {@code policy} (read at every
+     * registration, so a reload applies to the next one) allows.
+     *
+     * @param invites where invites are checked and used; may be null only if the policy is never
+     *     {@link RegistrationPolicy#INVITE}
+     */
+    public HttpApiHandler(
+            FrameCodec codec,
+            DeviceStore devices,
+            AdminStore invites,
+            RelayMetrics metrics,
+            Supplier<RegistrationPolicy> policy,
+            Clock clock) {
+        this.clock = clock;
         this.codec = codec;
         this.devices = devices;
+        this.invites = invites;
+        this.metrics = metrics;
+        this.policy = policy;
     }
 
     @Override
@@ -120,6 +159,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         String refusal = refusal(registration);
         if (refusal != null) {
+            metrics.registration(ErrorCode.INVALID_REQUEST.code());
             HttpResponses.error(
                     ctx,
                     codec,
@@ -129,61 +169,115 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     keepAlive);
             return;
         }
-        devices.register(registration)
-                .whenCompleteAsync(
-                        (done, error) -> {
-                            if (error == null) {
-                                LOG.log(
-                                        Level.INFO,
-                                        "registered device "
-                                                + registration.accountId()
-                                                + "."
-                                                + registration.deviceId());
-                                HttpResponses.json(
-                                        ctx,
-                                        codec,
-                                        HttpResponseStatus.CREATED,
-                                        new Registration.Result(
-                                                registration.accountId(), registration.deviceId()),
-                                        keepAlive);
-                            } else if (Failures.isShutdown(error)) {
-                                HttpResponses.error(
-                                        ctx,
-                                        codec,
-                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                        ErrorCode.SHUTTING_DOWN,
-                                        "the relay is shutting down",
-                                        false);
-                            } else if (Failures.isUnavailable(error)) {
-                                LOG.log(
-                                        Level.WARNING,
-                                        "registering "
-                                                + registration.accountId()
-                                                + " failed: "
-                                                + Failures.UNAVAILABLE_MESSAGE);
-                                HttpResponses.retryLater(
-                                        ctx,
-                                        codec,
-                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                        ErrorCode.UNAVAILABLE,
-                                        Failures.UNAVAILABLE_MESSAGE,
-                                        Failures.UNAVAILABLE_RETRY_AFTER_MS,
-                                        keepAlive);
-                            } else {
-                                LOG.log(
-                                        Level.ERROR,
-                                        "registering " + registration.accountId() + " failed",
-                                        Failures.unwrap(error));
-                                HttpResponses.error(
-                                        ctx,
-                                        codec,
-                                        HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                        ErrorCode.INTERNAL_ERROR,
-                                        "the relay could not store the registration",
-                                        keepAlive);
-                            }
-                        },
-                        ctx.executor());
+        RegistrationPolicy now = policy.get();
+        CompletableFuture<InviteOutcome> stored;
+        switch (now) {
+            case CLOSED -> {
+                refuse(
+                        ctx,
+                        ErrorCode.REGISTRATION_CLOSED,
+                        "this relay admits no new registrations",
+                        keepAlive);
+                return;
+            }
+            case INVITE -> {
+                if (registration.invite() == null) {
+                    refuse(
+                            ctx,
+                            ErrorCode.INVITE_INVALID,
+                            "this relay admits registrations with an invite only; ask its"
+                                    + " operator for one",
+                            keepAlive);
+                    return;
+                }
+                stored =
+                        invites.registerWithInvite(
+                                registration, Invites.hash(registration.invite()), clock.millis());
+            }
+            default ->
+                    stored =
+                            devices.register(registration)
+                                    .thenApply(done -> InviteOutcome.REGISTERED);
+        }
+        stored.whenCompleteAsync(
+                (outcome, error) -> {
+                    if (error == null && outcome == InviteOutcome.INVALID) {
+                        refuse(
+                                ctx,
+                                ErrorCode.INVITE_INVALID,
+                                "the invite is not valid on this relay (mistyped, or" + " revoked)",
+                                keepAlive);
+                    } else if (error == null && outcome == InviteOutcome.USED) {
+                        refuse(
+                                ctx,
+                                ErrorCode.INVITE_USED,
+                                "the invite has been used up",
+                                keepAlive);
+                    } else if (error == null && outcome == InviteOutcome.EXPIRED) {
+                        refuse(ctx, ErrorCode.INVITE_EXPIRED, "the invite has expired", keepAlive);
+                    } else if (error == null) {
+                        metrics.registration("ok");
+                        LOG.log(
+                                Level.INFO,
+                                "registered device "
+                                        + registration.accountId()
+                                        + "."
+                                        + registration.deviceId());
+                        HttpResponses.json(
+                                ctx,
+                                codec,
+                                HttpResponseStatus.CREATED,
+                                new Registration.Result(
+                                        registration.accountId(), registration.deviceId()),
+                                keepAlive);
+                    } else if (Failures.isShutdown(error)) {
+                        metrics.registration(ErrorCode.SHUTTING_DOWN.code());
+                        HttpResponses.error(
+                                ctx,
+                                codec,
+                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                ErrorCode.SHUTTING_DOWN,
+                                "the relay is shutting down",
+                                false);
+                    } else if (Failures.isUnavailable(error)) {
+                        metrics.registration(ErrorCode.UNAVAILABLE.code());
+                        LOG.log(
+                                Level.WARNING,
+                                "registering "
+                                        + registration.accountId()
+                                        + " failed: "
+                                        + Failures.UNAVAILABLE_MESSAGE);
+                        HttpResponses.retryLater(
+                                ctx,
+                                codec,
+                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                ErrorCode.UNAVAILABLE,
+                                Failures.UNAVAILABLE_MESSAGE,
+                                Failures.UNAVAILABLE_RETRY_AFTER_MS,
+                                keepAlive);
+                    } else {
+                        metrics.registration(ErrorCode.INTERNAL_ERROR.code());
+                        LOG.log(
+                                Level.ERROR,
+                                "registering " + registration.accountId() + " failed",
+                                Failures.unwrap(error));
+                        HttpResponses.error(
+                                ctx,
+                                codec,
+                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                ErrorCode.INTERNAL_ERROR,
+                                "the relay could not store the registration",
+                                keepAlive);
+                    }
+                },
+                ctx.executor());
+    }
+
+    /** Answers 403 with {@code code}: the registration policy refused the registration. */
+    private void refuse(
+            ChannelHandlerContext ctx, ErrorCode code, String message, boolean keepAlive) {
+        metrics.registration(code.code());
+        HttpResponses.error(ctx, codec, HttpResponseStatus.FORBIDDEN, code, message, keepAlive);
     }
 
     /** Why a well-formed registration is refused, or null if it is valid. */

@@ -2,7 +2,9 @@ package dev.cipherline.relay.internal.net;
 
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Limits;
+import dev.cipherline.relay.RegistrationPolicy;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.RelayStore;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of every connection, in order: HTTP codec, bounded aggregator, per-address rate
@@ -51,6 +54,8 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final Backpressure backpressure;
     private final SessionServices session;
     private final ChannelFutureListener closed = f -> open.decrementAndGet();
+    private final RelayMetrics metrics;
+    private final Supplier<RegistrationPolicy> registration;
 
     /**
      * An initializer wiring every connection to the same store and bus.
@@ -65,6 +70,34 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             SecureRandom random,
             ChannelGroup channels,
             Protection protection) {
+        this(
+                settings,
+                store,
+                bus,
+                clock,
+                random,
+                channels,
+                protection,
+                new RelayMetrics(),
+                () -> RegistrationPolicy.OPEN);
+    }
+
+    /**
+     * As the other constructor, counting in {@code metrics} and registering as {@code registration}
+     * allows (read at every registration).
+     */
+    public RelayChannelInitializer(
+            RelaySettings settings,
+            RelayStore store,
+            DeliveryBus bus,
+            Clock clock,
+            SecureRandom random,
+            ChannelGroup channels,
+            Protection protection,
+            RelayMetrics metrics,
+            Supplier<RegistrationPolicy> registration) {
+        this.metrics = metrics;
+        this.registration = registration;
         this.settings = settings;
         this.store = store;
         this.bus = bus;
@@ -102,7 +135,8 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         clock,
                         settings.maxExpiry(),
                         settings.quotaRetryAfter(),
-                        settings.window());
+                        settings.window(),
+                        metrics);
     }
 
     /** How many connections are open now, including ones being refused over the cap. */
@@ -124,17 +158,18 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         ch.config().setWriteBufferWaterMark(protection.waterMark());
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
-        p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
+        p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits, metrics));
         p.addLast("guard", new ConnectionGuardHandler(idle, backpressure));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
                 "upgrade-trim",
                 new UpgradeTrimHandler(
                         List.of("http-aggregator", "address-rate-limit", "http-api")));
-        p.addLast("http-api", new HttpApiHandler(limits, store));
+        p.addLast(
+                "http-api", new HttpApiHandler(limits, store, store, metrics, registration, clock));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));
-        p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout()));
+        p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout(), metrics));
         p.addLast("session", new SessionHandler(session));
     }
 }

@@ -6,6 +6,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueStore;
@@ -38,6 +39,7 @@ final class Sends {
     private final Clock clock;
     private final Duration maxExpiry;
     private final Duration quotaRetryAfter;
+    private final RelayMetrics metrics;
 
     /**
      * Sends stored in {@code queues}.
@@ -52,7 +54,9 @@ final class Sends {
             FrameCodec limits,
             Clock clock,
             Duration maxExpiry,
-            Duration quotaRetryAfter) {
+            Duration quotaRetryAfter,
+            RelayMetrics metrics) {
+        this.metrics = metrics;
         this.queues = queues;
         this.bus = bus;
         this.limits = limits;
@@ -71,10 +75,12 @@ final class Sends {
         try {
             limits.check(send);
         } catch (ProtocolException e) {
+            metrics.sendRefused(e.code());
             ctx.writeAndFlush(Frame.ErrorFrame.of(ref, e.code(), e.getMessage()));
             return;
         }
         if (hasDuplicateRecipient(send.recipients())) {
+            metrics.sendRefused(ErrorCode.INVALID_REQUEST);
             ctx.writeAndFlush(
                     Frame.ErrorFrame.of(
                             ref, ErrorCode.INVALID_REQUEST, "a device is addressed twice"));
@@ -83,6 +89,7 @@ final class Sends {
         long now = clock.millis();
         long expiresAt = Math.min(send.expiresAt(), now + maxExpiry.toMillis());
         if (expiresAt <= now) {
+            metrics.sendRefused(ErrorCode.INVALID_REQUEST);
             ctx.writeAndFlush(
                     Frame.ErrorFrame.of(
                             ref, ErrorCode.INVALID_REQUEST, "the envelope has already expired"));
@@ -90,6 +97,7 @@ final class Sends {
         }
         if (send.kind() == Kind.EPHEMERAL) {
             forward(sender, send, now, expiresAt);
+            metrics.sendAccepted("ephemeral");
             ctx.writeAndFlush(new Frame.Accepted(ref, now));
             return;
         }
@@ -136,6 +144,12 @@ final class Sends {
             SendOutcome outcome,
             Throwable error) {
         if (error != null) {
+            metrics.sendRefused(
+                    Failures.isShutdown(error)
+                            ? ErrorCode.SHUTTING_DOWN
+                            : Failures.isUnavailable(error)
+                                    ? ErrorCode.UNAVAILABLE
+                                    : ErrorCode.INTERNAL_ERROR);
             if (Failures.isShutdown(error)) {
                 ctx.writeAndFlush(
                         new Frame.ErrorFrame(
@@ -165,21 +179,26 @@ final class Sends {
             return;
         }
         if (outcome instanceof SendOutcome.Stored stored) {
+            metrics.sendAccepted("stored");
             session.out(ctx).write(new Frame.Accepted(ref, now));
             for (Map.Entry<DeviceAddress, List<QueueEntry>> e : stored.entries().entrySet()) {
                 bus.publish(e.getKey(), e.getValue());
             }
         } else if (outcome instanceof SendOutcome.Duplicate) {
+            metrics.sendAccepted("duplicate");
             session.out(ctx).write(new Frame.Accepted(ref, now));
         } else if (outcome instanceof SendOutcome.Mismatched mismatched) {
+            metrics.sendMismatched();
             ctx.writeAndFlush(new Frame.MismatchedDevices(ref, mismatched.mismatches()));
         } else if (outcome instanceof SendOutcome.UnknownRecipient unknown) {
+            metrics.sendRefused(ErrorCode.UNKNOWN_RECIPIENT);
             ctx.writeAndFlush(
                     Frame.ErrorFrame.of(
                             ref,
                             ErrorCode.UNKNOWN_RECIPIENT,
                             "account " + unknown.accountId() + " has no registered device"));
         } else if (outcome instanceof SendOutcome.QuotaExceeded quota) {
+            metrics.sendRefused(ErrorCode.QUOTA_EXCEEDED);
             ctx.writeAndFlush(
                     new Frame.ErrorFrame(
                             ref,

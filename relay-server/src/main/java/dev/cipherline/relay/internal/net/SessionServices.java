@@ -3,6 +3,7 @@ package dev.cipherline.relay.internal.net;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.limits.RateLimiter;
+import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.RelayStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,9 +36,34 @@ public final class SessionServices {
             Duration maxExpiry,
             Duration quotaRetryAfter,
             int window) {
-        this.rateLimit = new DeviceRateLimit(deviceRate);
-        this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter);
+        this(
+                store,
+                bus,
+                deviceRate,
+                limits,
+                clock,
+                maxExpiry,
+                quotaRetryAfter,
+                window,
+                new RelayMetrics());
+    }
+
+    /**
+     * As the other constructor, counting sends, deliveries, acks and refusals in {@code metrics}.
+     */
+    public SessionServices(
+            RelayStore store,
+            DeliveryBus bus,
+            RateLimiter deviceRate,
+            FrameCodec limits,
+            Clock clock,
+            Duration maxExpiry,
+            Duration quotaRetryAfter,
+            int window,
+            RelayMetrics metrics) {
+        this.rateLimit = new DeviceRateLimit(deviceRate, metrics);
+        this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter, metrics);
         this.preKeys = new PreKeys(store);
-        this.deliveries = new Deliveries.Settings(store, bus, clock, window);
+        this.deliveries = new Deliveries.Settings(store, bus, clock, window, metrics);
     }
 }

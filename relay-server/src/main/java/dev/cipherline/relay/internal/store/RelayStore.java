@@ -2,8 +2,8 @@ package dev.cipherline.relay.internal.store;
 
 import java.util.concurrent.CompletableFuture;
 
-/** Everything the relay keeps: devices with their prekeys, and queues. */
-public interface RelayStore extends DeviceStore, QueueStore, AutoCloseable {
+/** Everything the relay keeps: devices with their prekeys, queues, and invites. */
+public interface RelayStore extends DeviceStore, QueueStore, AdminStore, AutoCloseable {
 
     /**
      * Refuses writes from now on with {@link StoreClosedException}; reads still work.
@@ -11,6 +11,12 @@ public interface RelayStore extends DeviceStore, QueueStore, AutoCloseable {
      * @return completes when every write submitted before is committed and its future completed
      */
     CompletableFuture<Void> drainWrites();
+
+    /**
+     * Tells {@code observer} about every batch of writes committed from now on. An engine that does
+     * not commit in batches (MongoDB: one acknowledged write per operation) ignores it.
+     */
+    default void observeCommits(CommitObserver observer) {}
 
     /**
      * Finishes every write submitted so far, refuses later ones with {@link StoreClosedException},

@@ -206,6 +206,7 @@ public final class KafkaDeliveryBus implements DeliveryBus {
     }
 
     /** Whether Kafka answered the last health check; false means the fallback poll is on. */
+    @Override
     public boolean connected() {
         return connected.get();
     }

@@ -191,7 +191,8 @@ final class MongoQueues {
                         .append("expiresAt", new Date(send.expiresAt()));
         byte[] own = t.recipient().ciphertext();
         return own != null
-                ? entry.append("data", new Binary(own))
+                // size: the queue totals sum it without reading the ciphertext
+                ? entry.append("data", new Binary(own)).append("size", own.length)
                 : entry.append("body", body).append("size", send.body().length);
     }
 

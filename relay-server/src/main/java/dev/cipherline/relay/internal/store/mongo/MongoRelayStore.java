@@ -10,8 +10,11 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceLeases;
+import dev.cipherline.relay.internal.store.Invite;
+import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
 import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueTotals;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
@@ -70,6 +73,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final MongoQueues queues;
     private final MongoDevices devices;
     private final MongoLeases leases;
+    private final MongoInvites invites;
     private final List<ExecutorService> writers;
     private final ExecutorService readers;
     private final Object lock = new Object();
@@ -83,6 +87,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.queues = new MongoQueues(schema, settings.queueQuota());
         this.devices = new MongoDevices(schema);
         this.leases = new MongoLeases(schema);
+        this.invites = new MongoInvites(schema);
         List<ExecutorService> w = new ArrayList<>(WRITERS);
         for (int i = 0; i < WRITERS; i++) {
             w.add(
@@ -148,14 +153,84 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         return write(
                 registration.accountId(),
                 () -> {
-                    if (devices.register(registration, now)) {
-                        queues.clear(
-                                MongoSchema.id(
-                                        new DeviceAddress(
-                                                registration.accountId(),
-                                                registration.deviceId())));
-                    }
+                    registerNow(registration, now);
                     return null;
+                });
+    }
+
+    private void registerNow(Registration registration, long now) {
+        if (devices.register(registration, now)) {
+            queues.clear(
+                    MongoSchema.id(
+                            new DeviceAddress(registration.accountId(), registration.deviceId())));
+        }
+    }
+
+    @Override
+    public CompletableFuture<QueueTotals> queueTotals() {
+        return read(invites::totals);
+    }
+
+    @Override
+    public CompletableFuture<Void> probe() {
+        long now = clock.millis();
+        return write(
+                "probe",
+                () -> {
+                    invites.probe(now);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> createInvite(Invite invite) {
+        return write(
+                invite.id(),
+                () -> {
+                    invites.create(invite);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<Invite>> invites() {
+        return read(invites::list);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> revokeInvite(String id) {
+        return write(id, () -> invites.revoke(id));
+    }
+
+    /**
+     * Takes the invite's use with one atomic update, then registers; if the registration throws,
+     * the use is given back before the future fails. Only a crash between the two loses that use
+     * (the device is then not registered, and the operator can create another invite).
+     */
+    @Override
+    public CompletableFuture<InviteOutcome> registerWithInvite(
+            Registration registration, byte[] tokenHash, long now) {
+        byte[] hash = tokenHash.clone();
+        long registeredAt = clock.millis();
+        return write(
+                registration.accountId(),
+                () -> {
+                    InviteOutcome[] why = new InviteOutcome[1];
+                    String id = invites.take(hash, now, why);
+                    if (id == null) {
+                        return why[0];
+                    }
+                    try {
+                        registerNow(registration, registeredAt);
+                    } catch (RuntimeException e) {
+                        try {
+                            invites.giveBack(id);
+                        } catch (RuntimeException giveBackFailure) {
+                            e.addSuppressed(giveBackFailure);
+                        }
+                        throw e;
+                    }
+                    return InviteOutcome.REGISTERED;
                 });
     }
 

@@ -44,6 +44,8 @@ final class MongoSchema {
     final MongoCollection<Document> bodies;
     final MongoCollection<Document> sends;
     final MongoCollection<Document> leases;
+    final MongoCollection<Document> invites;
+    final MongoCollection<Document> probe;
 
     MongoSchema(MongoDatabase db) {
         this.database = db;
@@ -53,6 +55,8 @@ final class MongoSchema {
         this.bodies = db.getCollection(PREFIX + "bodies");
         this.sends = db.getCollection(PREFIX + "sends");
         this.leases = db.getCollection(PREFIX + "leases");
+        this.invites = db.getCollection(PREFIX + "invites");
+        this.probe = db.getCollection(PREFIX + "probe");
     }
 
     /**
@@ -76,6 +80,8 @@ final class MongoSchema {
         prekeys.createIndex(
                 Indexes.ascending("device", "kind", "order"),
                 new IndexOptions().name("device_kind"));
+        invites.createIndex(
+                Indexes.ascending("hash"), new IndexOptions().name("hash").unique(true));
     }
 
     /**

@@ -103,7 +103,18 @@ final class Schema {
                     "CREATE INDEX IF NOT EXISTS queue_shared_body ON queue (body_id)"
                             + " WHERE body_id > 0",
                     ACCEPTED_TABLE,
-                    "CREATE INDEX IF NOT EXISTS accepted_sends_age ON accepted_sends (accepted_at)");
+                    "CREATE INDEX IF NOT EXISTS accepted_sends_age ON accepted_sends (accepted_at)",
+                    // only the SHA-256 of an invite token is kept; the token is shown once
+                    """
+                    CREATE TABLE IF NOT EXISTS invites (
+                        id TEXT PRIMARY KEY,
+                        token_hash BLOB NOT NULL UNIQUE,
+                        uses INTEGER NOT NULL,
+                        uses_left INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL)
+                    """,
+                    "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
 
     private Schema() {}
 

@@ -2,9 +2,13 @@ package dev.cipherline.relay.internal.store.sqlite;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.Invite;
+import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
 import dev.cipherline.relay.internal.store.QueueEntry;
+import dev.cipherline.relay.internal.store.QueueTotals;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
@@ -217,13 +221,18 @@ public final class SqliteRelayStore implements RelayStore {
         long now = clock.millis();
         return writer.submit(
                 db -> {
-                    directory.forget(registration.accountId());
-                    SqliteDevices.Registered r = SqliteDevices.register(db, registration, now);
-                    if (r.replaced()) {
-                        queues.clear(db, r.rowId());
-                    }
+                    registerNow(db, registration, now);
                     return null;
                 });
+    }
+
+    private void registerNow(Statements db, Registration registration, long now)
+            throws SQLException {
+        directory.forget(registration.accountId());
+        SqliteDevices.Registered r = SqliteDevices.register(db, registration, now);
+        if (r.replaced()) {
+            queues.clear(db, r.rowId());
+        }
     }
 
     @Override
@@ -314,6 +323,62 @@ public final class SqliteRelayStore implements RelayStore {
             future.completeExceptionally(new StoreClosedException());
         }
         return future;
+    }
+
+    @Override
+    public CompletableFuture<QueueTotals> queueTotals() {
+        return read(SqliteInvites::totals);
+    }
+
+    @Override
+    public CompletableFuture<Void> probe() {
+        long now = clock.millis();
+        return writer.submit(
+                db -> {
+                    SqliteInvites.probe(db, now);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> createInvite(Invite invite) {
+        return writer.submit(
+                db -> {
+                    SqliteInvites.create(db, invite);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<Invite>> invites() {
+        return read(SqliteInvites::list);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> revokeInvite(String id) {
+        return writer.submit(db -> SqliteInvites.revoke(db, id));
+    }
+
+    @Override
+    public CompletableFuture<InviteOutcome> registerWithInvite(
+            Registration registration, byte[] tokenHash, long now) {
+        byte[] hash = tokenHash.clone();
+        long registeredAt = clock.millis();
+        // one task, so one savepoint when its batch is retried: a registration that throws
+        // undoes the use it took
+        return writer.submit(
+                db -> {
+                    InviteOutcome outcome = SqliteInvites.take(db, hash, now);
+                    if (outcome == InviteOutcome.REGISTERED) {
+                        registerNow(db, registration, registeredAt);
+                    }
+                    return outcome;
+                });
+    }
+
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        writer.observe(observer);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cipherline.relay.internal.store.sqlite;
 
+import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
@@ -52,12 +53,18 @@ final class SqliteWriter {
     private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
     private boolean scheduled;
     private boolean closed;
+    private volatile CommitObserver observer = CommitObserver.NONE;
 
     SqliteWriter(Statements db, Executor executor, Listener listener) throws SQLException {
         this.db = db;
         this.executor = executor;
         this.listener = listener;
         db.connection().setAutoCommit(false);
+    }
+
+    /** Tells {@code observer} about every batch committed from now on. */
+    void observe(CommitObserver observer) {
+        this.observer = observer;
     }
 
     /**
@@ -120,6 +127,7 @@ final class SqliteWriter {
     }
 
     private void runBatch(List<Pending<?>> batch) {
+        long started = System.nanoTime();
         Object[] results = runAll(batch, false);
         if (results == null) {
             rollback();
@@ -130,6 +138,7 @@ final class SqliteWriter {
             listener.beforeCommit(db);
             db.connection().commit();
             committed = true;
+            observer.committed(batch.size(), System.nanoTime() - started);
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.ERROR, "commit of a batch of " + batch.size() + " writes failed", e);
             rollback();

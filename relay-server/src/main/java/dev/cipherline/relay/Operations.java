@@ -1,0 +1,46 @@
+package dev.cipherline.relay;
+
+/**
+ * How the relay is operated: its admin listener (metrics, health, admin API) and who may register.
+ *
+ * @param adminHost the admin listener's address, or null when it is off
+ * @param adminPort the admin listener's port; 0 picks a free one
+ * @param registration who may register a device
+ */
+public record Operations(String adminHost, int adminPort, RegistrationPolicy registration) {
+
+    /** The defaults of the command line: admin on 127.0.0.1:7401, registration open. */
+    public static final Operations DEFAULT =
+            new Operations("127.0.0.1", 7401, RegistrationPolicy.OPEN);
+
+    /** No admin listener, registration open: for relays embedded in tests and tools. */
+    public static final Operations EMBEDDED = new Operations(null, 0, RegistrationPolicy.OPEN);
+
+    /** Checks every value. */
+    public Operations {
+        if (adminHost != null && adminHost.isBlank()) {
+            throw new IllegalArgumentException("The admin listen host must not be empty.");
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new IllegalArgumentException("The admin listen port must be 0..65535.");
+        }
+        if (registration == null) {
+            throw new IllegalArgumentException("a registration policy must be given");
+        }
+    }
+
+    /** Whether the admin listener is on. */
+    public boolean adminEnabled() {
+        return adminHost != null;
+    }
+
+    /** These operations with another admin listener address (null host: off). */
+    public Operations withAdmin(String host, int port) {
+        return new Operations(host, port, registration);
+    }
+
+    /** These operations with another registration policy. */
+    public Operations withRegistration(RegistrationPolicy policy) {
+        return new Operations(adminHost, adminPort, policy);
+    }
+}
