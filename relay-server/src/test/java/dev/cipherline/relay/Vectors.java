@@ -30,6 +30,21 @@ public final class Vectors {
             String authPrivatePkcs8Hex,
             String signatureHex) {
 
+        /**
+         * This vector as another device of the same account; its signature no longer verifies,
+         * which only a store (that checks no signature) may ignore.
+         */
+        public Vector withDeviceId(int otherDeviceId) {
+            return new Vector(
+                    accountId,
+                    otherDeviceId,
+                    registrationId,
+                    identityKeyHex,
+                    authKeyHex,
+                    authPrivatePkcs8Hex,
+                    signatureHex);
+        }
+
         public DeviceAddress address() {
             return new DeviceAddress(accountId, deviceId);
         }

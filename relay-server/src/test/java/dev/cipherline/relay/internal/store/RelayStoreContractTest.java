@@ -645,4 +645,123 @@ public abstract class RelayStoreContractTest {
         assertEquals(read.stream().sorted().toList(), read);
         assertEquals((long) threads * each, store.lastSeq(BOB_1.address()).join());
     }
+
+    // --- invites, queue totals, readiness
+
+    /** An invite whose token is {@code token}, valid for an hour from the test clock. */
+    protected Invite invite(String id, String token, int uses) {
+        long now = clock.millis();
+        return new Invite(id, sha256(token), uses, uses, now, now + 3_600_000);
+    }
+
+    protected static byte[] sha256(String token) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private InviteOutcome registerWith(Vectors.Vector device, String token) {
+        return store.registerWithInvite(device.registration(1), sha256(token), clock.millis())
+                .join();
+    }
+
+    private int usesLeft(String id) {
+        return store.invites().join().stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .usesLeft();
+    }
+
+    @Test
+    void anInviteAdmitsAsManyRegistrationsAsItHasUsesThenIsUsed() throws Exception {
+        store.createInvite(invite("00000000000000a1", "token-a", 2)).join();
+        assertEquals(InviteOutcome.REGISTERED, registerWith(ALICE_2, "token-a"));
+        assertTrue(store.authKey(ALICE_2.address()).join().isPresent());
+        assertEquals(1, usesLeft("00000000000000a1"));
+        assertEquals(InviteOutcome.REGISTERED, registerWith(ALICE_1_REINSTALLED, "token-a"));
+        assertEquals(0, usesLeft("00000000000000a1"));
+
+        reopen();
+        // used up, durably: the next one registers nothing and takes no other invite's use
+        store.createInvite(invite("00000000000000a2", "token-b", 1)).join();
+        assertEquals(InviteOutcome.USED, registerWith(BOB_1.withDeviceId(2), "token-a"));
+        assertTrue(store.authKey(BOB_1.withDeviceId(2).address()).join().isEmpty());
+        assertEquals(0, usesLeft("00000000000000a1"));
+        assertEquals(1, usesLeft("00000000000000a2"));
+    }
+
+    @Test
+    void anUnknownOrRevokedTokenIsInvalidAndAnExpiredOneExpiredAndNeitherRegisters() {
+        assertEquals(InviteOutcome.INVALID, registerWith(ALICE_2, "never-issued"));
+        store.createInvite(invite("00000000000000b1", "token-r", 3)).join();
+        assertTrue(store.revokeInvite("00000000000000b1").join());
+        assertEquals(false, store.revokeInvite("00000000000000b1").join(), "gone already");
+        assertEquals(InviteOutcome.INVALID, registerWith(ALICE_2, "token-r"));
+
+        store.createInvite(invite("00000000000000b2", "token-e", 3)).join();
+        clock.advance(Duration.ofHours(1));
+        assertEquals(InviteOutcome.EXPIRED, registerWith(ALICE_2, "token-e"));
+        assertEquals(3, usesLeft("00000000000000b2"));
+        assertTrue(store.authKey(ALICE_2.address()).join().isEmpty(), "nothing registered");
+    }
+
+    @Test
+    void invitesAreListedOldestFirstWithTheirHashNeverTheToken() {
+        store.createInvite(invite("00000000000000c1", "token-1", 1)).join();
+        clock.advance(Duration.ofSeconds(1));
+        store.createInvite(invite("00000000000000c2", "token-2", 5)).join();
+        List<Invite> invites = store.invites().join();
+        assertEquals(
+                List.of("00000000000000c1", "00000000000000c2"),
+                invites.stream().map(Invite::id).toList());
+        assertArrayEquals(sha256("token-2"), invites.get(1).tokenHash());
+        assertEquals(5, invites.get(1).uses());
+        assertEquals(clock.millis() + 3_600_000, invites.get(1).expiresAt());
+        CompletableFuture<Void> sameToken =
+                store.createInvite(invite("00000000000000c3", "token-1", 1));
+        assertThrows(CompletionException.class, sameToken::join, "a token hash is unique");
+    }
+
+    @Test
+    void concurrentRegistrationsNeverTakeMoreUsesThanTheInviteHas() throws Exception {
+        store.createInvite(invite("00000000000000d1", "token-c", 3)).join();
+        List<Vectors.Vector> devices = new ArrayList<>();
+        for (int d = 2; d <= 9; d++) {
+            devices.add(BOB_1.withDeviceId(d));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<InviteOutcome>> outcomes = new ArrayList<>();
+            for (Vectors.Vector device : devices) {
+                outcomes.add(pool.submit(() -> registerWith(device, "token-c")));
+            }
+            int registered = 0;
+            for (Future<InviteOutcome> f : outcomes) {
+                InviteOutcome o = f.get();
+                if (o == InviteOutcome.REGISTERED) {
+                    registered++;
+                } else {
+                    assertEquals(InviteOutcome.USED, o);
+                }
+            }
+            assertEquals(3, registered);
+            assertEquals(0, usesLeft("00000000000000d1"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void queueTotalsCountEntriesAndTheirBytesAndTheProbeWrites() {
+        QueueTotals empty = store.queueTotals().join();
+        assertEquals(new QueueTotals(0, 0), empty);
+        store.store(send("t1", "abc", BOB_1)).join(); // "abc->1": 6 bytes
+        QueueTotals one = store.queueTotals().join();
+        assertEquals(new QueueTotals(1, 6), one);
+        store.probe().join();
+    }
 }

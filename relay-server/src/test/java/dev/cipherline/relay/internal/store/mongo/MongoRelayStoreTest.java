@@ -13,8 +13,10 @@ import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.Vectors;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceLeases.Holder;
+import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.RelayStoreContractTest;
@@ -326,5 +328,29 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
             otherNodes.remove(node);
             again.shutdownNow();
         }
+    }
+
+    @Test
+    void aRegistrationThatFailsInTheDatabaseGivesItsInviteUseBack() {
+        store.createInvite(invite("00000000000000e1", "token-f", 1)).join();
+        // a unique index the relay never makes: Alice's device 2 shares device 1's identity key
+        db().getCollection("relay_devices")
+                .createIndex(
+                        new Document("identityKey", 1),
+                        new com.mongodb.client.model.IndexOptions().unique(true).name("test"));
+        Vectors.Vector alice2 = Vectors.ALICE_2;
+        assertThrows(
+                CompletionException.class,
+                () ->
+                        store.registerWithInvite(
+                                        alice2.registration(1), sha256("token-f"), clock.millis())
+                                .join());
+        assertEquals(1, store.invites().join().get(0).usesLeft(), "the use was given back");
+        db().getCollection("relay_devices").dropIndex("test");
+        assertEquals(
+                InviteOutcome.REGISTERED,
+                store.registerWithInvite(alice2.registration(1), sha256("token-f"), clock.millis())
+                        .join());
+        assertEquals(0, store.invites().join().get(0).usesLeft());
     }
 }

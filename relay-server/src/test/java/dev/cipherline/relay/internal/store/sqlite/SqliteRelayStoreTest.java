@@ -4,11 +4,13 @@ import static dev.cipherline.relay.Vectors.ALICE_2;
 import static dev.cipherline.relay.Vectors.BOB_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.MutableClock;
 import dev.cipherline.relay.Vectors;
+import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.RelayStoreContractTest;
 import dev.cipherline.relay.internal.store.SendOutcome;
@@ -196,5 +198,33 @@ class SqliteRelayStoreTest extends RelayStoreContractTest {
 
     private int countRows(String table) {
         return (int) sum("SELECT count(*) FROM " + table);
+    }
+
+    @Test
+    void aRegistrationThatFailsInTheDatabaseGivesItsInviteUseBack() throws Exception {
+        store.createInvite(invite("00000000000000e1", "token-f", 1)).join();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON devices"
+                            + " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        }
+        assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () ->
+                        store.registerWithInvite(
+                                        ALICE_2.registration(1), sha256("token-f"), clock.millis())
+                                .join());
+        assertEquals(1, store.invites().join().get(0).usesLeft(), "the use was not taken");
+        assertTrue(store.authKey(ALICE_2.address()).join().isEmpty());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("relay.db"));
+                Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER refuse");
+        }
+        assertEquals(
+                InviteOutcome.REGISTERED,
+                store.registerWithInvite(ALICE_2.registration(1), sha256("token-f"), clock.millis())
+                        .join());
+        assertEquals(0, store.invites().join().get(0).usesLeft());
     }
 }
