@@ -144,7 +144,16 @@ public final class ChatClient implements AutoCloseable {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(relayUrls, "relayUrls");
         Objects.requireNonNull(protection, "protection");
-        return Registrar.initialize(home, relayUrls, name, protection.unlock(), Clock.systemUTC());
+        return Registrar.initialize(
+                home, relayUrls, name, protection.unlock(), null, Clock.systemUTC());
+    }
+
+    /**
+     * A builder for {@link #initialize}'s work with every option named, including an invite for a
+     * relay that admits registrations with an invite only.
+     */
+    public static Initializer initializer() {
+        return new Initializer();
     }
 
     /**

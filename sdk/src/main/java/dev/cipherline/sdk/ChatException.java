@@ -41,7 +41,18 @@ public final class ChatException extends RuntimeException {
         /** An operation did not finish in time. */
         TIMEOUT,
         /** The client is closed. */
-        CLOSED
+        CLOSED,
+        /** The relay admits no new registrations; ask its operator. */
+        REGISTRATION_CLOSED,
+        /**
+         * The relay admits registrations with an invite only, and none was given or the one given
+         * is not valid there (mistyped, or revoked).
+         */
+        INVITE_INVALID,
+        /** The invite has been used as many times as it allows. */
+        INVITE_USED,
+        /** The invite is past its expiry. */
+        INVITE_EXPIRED
     }
 
     private final Reason reason;

@@ -50,6 +50,14 @@ final class InitCommand implements Callable<Integer> {
     private String name;
 
     @Option(
+            names = "--invite",
+            paramLabel = "TOKEN",
+            description =
+                    "Invite token from the relay's operator, for a relay that admits new accounts"
+                            + " with an invite only.")
+    private String invite;
+
+    @Option(
             names = "--no-passphrase",
             description =
                     "Do not protect the local store with a passphrase (for throwaway identities:"
@@ -72,7 +80,14 @@ final class InitCommand implements Callable<Integer> {
         createPrivateDirectory(home);
         AccountInfo account;
         try {
-            account = ChatClient.initialize(home, relays, name, protection);
+            account =
+                    ChatClient.initializer()
+                            .home(home)
+                            .relayUrls(relays)
+                            .name(name)
+                            .protection(protection)
+                            .invite(invite)
+                            .initialize();
         } finally {
             protection.wipe();
         }

@@ -44,7 +44,13 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
             case INVALID_ARGUMENT -> new CliError.Usage(sentence);
             case NOT_INITIALIZED, ALREADY_INITIALIZED, IN_USE -> new CliError.WrongState(sentence);
             case RELAY_UNREACHABLE, TIMEOUT -> new CliError.Unreachable(sentence);
-            case REJECTED, UNKNOWN_CONTACT -> new CliError.Rejected(sentence);
+            case REJECTED,
+                    UNKNOWN_CONTACT,
+                    REGISTRATION_CLOSED,
+                    INVITE_INVALID,
+                    INVITE_USED,
+                    INVITE_EXPIRED ->
+                    new CliError.Rejected(sentence);
             case AUTH_FAILED -> new CliError.AuthFailed(sentence);
             case LOCKED -> new CliError.Locked(sentence);
             case STORE_FAILURE, CRYPTO_FAILURE, CLOSED -> new CliError.Internal(sentence, error);

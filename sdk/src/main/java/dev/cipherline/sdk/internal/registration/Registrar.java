@@ -68,6 +68,23 @@ public final class Registrar {
         return url;
     }
 
+    /**
+     * Checks an invite token's form: 1-64 characters of A-Z a-z 0-9 _ - (what relays issue is 43).
+     *
+     * @return the token, without surrounding blanks
+     * @throws ChatException INVALID_ARGUMENT otherwise
+     */
+    public static String checkInvite(String invite) {
+        String token = invite.strip();
+        if (!token.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "an invite is 1-64 letters, digits, '_' or '-', as the relay's operator gave"
+                            + " it");
+        }
+        return token;
+    }
+
     /** The most relay URLs a client keeps: the nodes of one cluster it may move between. */
     public static final int MAX_RELAY_URLS = 16;
 
@@ -98,8 +115,16 @@ public final class Registrar {
      * the nodes of one cluster share one store, so any of them registers the device for all.
      */
     public static AccountInfo initialize(
-            Path home, List<URI> relayUrls, String name, StoreKeyTable.Unlock unlock, Clock clock) {
+            Path home,
+            List<URI> relayUrls,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            Clock clock) {
         checkRelayUrls(relayUrls);
+        if (invite != null) {
+            checkInvite(invite);
+        }
         String displayName = checkName(name);
         if (Database.holdsIdentity(home)) {
             throw new ChatException(
@@ -136,7 +161,8 @@ public final class Registrar {
                             WireKeys.signed(signedPreKey),
                             WireKeys.kyber(lastResort),
                             WireKeys.ec(ecPreKeys),
-                            WireKeys.kyber(kyberPreKeys));
+                            WireKeys.kyber(kyberPreKeys),
+                            invite);
             postToFirstReachable(relayUrls, registration);
 
             LocalIdentity local =
@@ -235,6 +261,12 @@ public final class Registrar {
                                 + " cannot register devices now: "
                                 + relayMessage(codec, response, bytes));
             }
+            if (response.code() == 403) {
+                ChatException.Reason reason = policyRefusal(codec, bytes);
+                if (reason != null) {
+                    throw new ChatException(reason, policyMessage(reason, relayUrl));
+                }
+            }
             throw new ChatException(
                     ChatException.Reason.REJECTED,
                     "the relay refused the registration: " + relayMessage(codec, response, bytes));
@@ -252,6 +284,39 @@ public final class Registrar {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }
+    }
+
+    /** The reason for a refusal by the relay's registration policy, or null for another one. */
+    private static ChatException.Reason policyRefusal(FrameCodec codec, byte[] bytes) {
+        try {
+            Registration.HttpError error = codec.decodeJson(bytes, Registration.HttpError.class);
+            if (error == null || error.code() == null) {
+                return null;
+            }
+            return switch (error.code()) {
+                case REGISTRATION_CLOSED -> ChatException.Reason.REGISTRATION_CLOSED;
+                case INVITE_INVALID -> ChatException.Reason.INVITE_INVALID;
+                case INVITE_USED -> ChatException.Reason.INVITE_USED;
+                case INVITE_EXPIRED -> ChatException.Reason.INVITE_EXPIRED;
+                default -> null;
+            };
+        } catch (ProtocolException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String policyMessage(ChatException.Reason reason, URI relayUrl) {
+        return switch (reason) {
+            case REGISTRATION_CLOSED -> "the relay at " + relayUrl + " admits no new registrations";
+            case INVITE_INVALID ->
+                    "the relay at "
+                            + relayUrl
+                            + " needs a valid invite from its operator (none was given, or it is"
+                            + " mistyped or revoked)";
+            case INVITE_USED -> "the invite has been used up; ask the relay's operator for another";
+            case INVITE_EXPIRED -> "the invite has expired; ask the relay's operator for another";
+            default -> "the relay refused the registration";
+        };
     }
 
     private static String relayMessage(FrameCodec codec, Response response, byte[] bytes) {
