@@ -1,5 +1,6 @@
 package dev.cipherline.relay;
 
+import dev.cipherline.relay.internal.admin.AdminCommand;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -8,6 +9,9 @@ import java.util.List;
  * {@code java -jar cipherline-relay.jar [options]}: reads the configuration, starts the relay, and
  * prints {@code cipherline-relay listening on http://HOST:PORT} on stdout. Logs go to stderr. Exit
  * codes: 0 after SIGTERM or {@code --help}, 1 if the relay cannot start, 2 for bad arguments.
+ *
+ * <p>{@code java -jar cipherline-relay.jar admin ...} runs an admin command against a running relay
+ * instead ({@link AdminCommand}).
  */
 public final class Main {
     private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
@@ -16,6 +20,14 @@ public final class Main {
 
     /** Runs the relay until the process is terminated. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("admin")) {
+            int code =
+                    new AdminCommand(System.out, System.err)
+                            .run(List.of(args).subList(1, args.length));
+            System.out.flush();
+            System.exit(code);
+            return;
+        }
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.print(RelayConfig.USAGE);
             return;

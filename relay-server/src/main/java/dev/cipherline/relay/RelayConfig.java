@@ -383,6 +383,15 @@ public record RelayConfig(
         }
     }
 
+    /**
+     * Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H.
+     *
+     * @throws IllegalArgumentException if it is none of these
+     */
+    public static Duration parseDuration(String value) {
+        return duration(value);
+    }
+
     /** Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H. */
     static Duration duration(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
