@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.relay.internal.admin.AdminCommand;
 import java.io.ByteArrayOutputStream;
@@ -156,5 +158,45 @@ class AdminCommandTest {
         Run down = admin("status");
         assertEquals(1, down.exitCode());
         assertTrue(down.stderr().contains("cannot reach the admin listener"), down.stderr());
+    }
+
+    @Test
+    void deviceListShowsTheDevicesAndRevokeClosesTheConnectionAndRefusesLogins() throws Exception {
+        Run created = admin("invite", "create", "--uses", "2");
+        Matcher m = Pattern.compile("token \\(shown once\\): (\\S+)").matcher(created.stdout());
+        assertTrue(m.find(), created.stdout());
+        assertEquals(201, register(ALICE_1, m.group(1)));
+        assertEquals(201, register(BOB_1, m.group(1)));
+
+        try (WsClient alice = WsClient.authenticated(relay.url(), ALICE_1)) {
+            alice.expect(Frame.Synced.class);
+            Run list = admin("--json", "device", "list", ALICE_1.accountId());
+            assertEquals(0, list.exitCode(), list.toString());
+            JsonNode device = JSON.readTree(list.stdout()).get("devices").get(0);
+            assertEquals(1, device.get("deviceId").asInt());
+            assertTrue(device.get("lastSeen").asLong() > 0, "seen when it authenticated");
+            assertEquals(0, device.get("queued").asLong());
+            Run table = admin("device", "list", BOB_1.accountId());
+            assertTrue(table.stdout().contains("never"), table.stdout());
+
+            Run revoked = admin("device", "revoke", ALICE_1.accountId(), "1");
+            assertEquals(0, revoked.exitCode(), revoked.toString());
+            assertEquals(
+                    dev.cipherline.protocol.CloseCodes.AUTH_FAILED,
+                    alice.closeCode(),
+                    "its connection is closed");
+        }
+        try (WsClient again = new WsClient(relay.url())) {
+            Frame.Challenge challenge = again.expect(Frame.Challenge.class);
+            again.send(again.authFor(challenge, ALICE_1));
+            assertEquals(ErrorCode.AUTH_FAILED, again.expect(Frame.ErrorFrame.class).code());
+        }
+        Run empty = admin("--json", "device", "list", ALICE_1.accountId());
+        assertEquals(0, JSON.readTree(empty.stdout()).get("devices").size());
+        Run again = admin("device", "revoke", ALICE_1.accountId());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.stderr().contains("no such device"), again.stderr());
+        Run bad = admin("device", "list", "not-an-account");
+        assertEquals(2, bad.exitCode());
     }
 }

@@ -2,6 +2,7 @@ package dev.cipherline.relay.internal.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.protocol.AccountIds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -20,9 +21,10 @@ import java.util.function.Function;
 /**
  * {@code java -jar cipherline-relay.jar admin [options] COMMAND}: talks to a running relay's admin
  * listener with the admin token from its data directory. Commands: {@code status}, {@code invite
- * create [--uses N] [--expires DURATION]}, {@code invite list}, {@code invite revoke ID}. Each
- * prints a table, or with {@code --json} the admin API's JSON answer. Exit codes: 0 done, 1 the
- * relay could not be reached or refused, 2 bad arguments.
+ * create [--uses N] [--expires DURATION]}, {@code invite list}, {@code invite revoke ID}, {@code
+ * device list ACCOUNT_ID}, {@code device revoke ACCOUNT_ID [DEVICE_ID]}. Each prints a table, or
+ * with {@code --json} the admin API's JSON answer. Exit codes: 0 done, 1 the relay could not be
+ * reached or refused, 2 bad arguments.
  */
 public final class AdminCommand {
     /** The usage text printed by {@code admin --help}. */
@@ -41,6 +43,12 @@ public final class AdminCommand {
                                      DURATION (default 7d; at most 365d); prints its token once
               invite list            every invite: ID, uses left, expiry (never the token)
               invite revoke ID       deletes an invite; registrations with it are refused
+              device list ACCOUNT_ID every device of an account: ID, registration time, last
+                                     seen, queued entries (never keys or content)
+              device revoke ACCOUNT_ID [DEVICE_ID]
+                                     deletes a device (or every device of the account) with
+                                     its keys and queue, closes its connection on this relay
+                                     node, and refuses its logins from then on
 
             Options:
               --admin URL            the admin listener (default http://127.0.0.1:7401)
@@ -155,9 +163,24 @@ public final class AdminCommand {
             }
             JsonNode revoked = client.call("DELETE", "/v1/admin/invites/" + id, null);
             print(json, revoked, r -> "revoked invite " + r.path("revoked").asText() + "\n");
+        } else if (command.equals("device list") && words.size() == 3) {
+            String account = account(words.get(2));
+            JsonNode list = client.call("GET", "/v1/admin/accounts/" + account + "/devices", null);
+            print(json, list, AdminCommand::deviceTable);
+        } else if (command.equals("device revoke") && (words.size() == 3 || words.size() == 4)) {
+            String account = account(words.get(2));
+            String path = "/v1/admin/accounts/" + account + "/devices";
+            if (words.size() == 4) {
+                path += "/" + deviceId(words.get(3));
+            }
+            JsonNode revoked = client.call("DELETE", path, null);
+            print(
+                    json,
+                    revoked,
+                    r -> "revoked devices " + r.path("revoked") + " of " + account + "\n");
         } else if (words.isEmpty()) {
             throw new UsageException(
-                    "give a command: status, invite create, invite list or invite revoke ID");
+                    "give a command: status, invite create|list|revoke, device list|revoke");
         } else {
             throw new UsageException("unknown command '" + String.join(" ", words) + "'");
         }
@@ -208,6 +231,44 @@ public final class AdminCommand {
                             expired ? "expired" : left == 0 ? "used up" : "valid"));
         }
         return b.toString();
+    }
+
+    private static String deviceTable(JsonNode l) {
+        StringBuilder b = new StringBuilder();
+        b.append(
+                String.format(
+                        "%-6s  %-24s  %-24s  %s%n", "DEVICE", "REGISTERED", "LAST SEEN", "QUEUED"));
+        for (JsonNode d : l.path("devices")) {
+            long seen = d.path("lastSeen").asLong();
+            b.append(
+                    String.format(
+                            "%-6d  %-24s  %-24s  %d%n",
+                            d.path("deviceId").asInt(),
+                            Instant.ofEpochMilli(d.path("registeredAt").asLong()),
+                            seen == 0 ? "never" : Instant.ofEpochMilli(seen).toString(),
+                            d.path("queued").asLong()));
+        }
+        return b.toString();
+    }
+
+    private static String account(String value) throws UsageException {
+        try {
+            return AccountIds.normalize(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + value + "' is not an account ID");
+        }
+    }
+
+    private static int deviceId(String value) throws UsageException {
+        try {
+            int id = Integer.parseInt(value);
+            if (id >= 1 && id <= 127) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new UsageException("a device ID is a number 1..127, not '" + value + "'");
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

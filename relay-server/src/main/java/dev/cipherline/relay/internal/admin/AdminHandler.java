@@ -2,7 +2,10 @@ package dev.cipherline.relay.internal.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cipherline.protocol.AccountIds;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.Invite;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -34,14 +37,17 @@ import java.util.concurrent.TimeUnit;
  * GET /healthz} (the process answers) and {@code GET /readyz} (the store committed a write within 5
  * seconds and the bus is connected). With {@code Authorization: Bearer TOKEN} (the data directory's
  * {@code admin.token}): {@code GET /v1/admin/status}, {@code GET /v1/admin/invites}, {@code POST
- * /v1/admin/invites} and {@code DELETE /v1/admin/invites/ID}. Answers are JSON; an error is {@code
- * {"error": "...", "message": "..."}}. Every connection is closed after its answer.
+ * /v1/admin/invites}, {@code DELETE /v1/admin/invites/ID}, {@code GET
+ * /v1/admin/accounts/ACCOUNT/devices} and {@code DELETE /v1/admin/accounts/ACCOUNT/devices[/ID]}.
+ * Answers are JSON; an error is {@code {"error": "...", "message": "..."}}. Every connection is
+ * closed after its answer.
  */
 @ChannelHandler.Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INVITES = "/v1/admin/invites";
+    private static final String ACCOUNTS = "/v1/admin/accounts/";
     private static final long READY_TIMEOUT_SECONDS = 5;
 
     private final AdminServices services;
@@ -120,6 +126,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             } else {
                 error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "DELETE");
             }
+        } else if (path.startsWith(ACCOUNTS)) {
+            devices(ctx, method, path.substring(ACCOUNTS.length()).split("/", -1));
         } else if (!path.equals("/v1/admin/status")) {
             error(ctx, HttpResponseStatus.NOT_FOUND, "not-found", "no such endpoint");
         }
@@ -272,6 +280,93 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                                 LOG.log(Level.INFO, "invite " + id + " revoked");
                                 json(ctx, HttpResponseStatus.OK, Map.of("revoked", id));
                             }
+                        },
+                        ctx.executor());
+    }
+
+    /** {@code ACCOUNT/devices} (GET, DELETE) or {@code ACCOUNT/devices/ID} (DELETE). */
+    private void devices(ChannelHandlerContext ctx, HttpMethod method, String[] parts) {
+        if (parts.length < 2 || parts.length > 3 || !parts[1].equals("devices")) {
+            error(ctx, HttpResponseStatus.NOT_FOUND, "not-found", "no such endpoint");
+            return;
+        }
+        String account = parts[0];
+        if (!AccountIds.isValid(account)) {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "bad-request", "not an account ID");
+            return;
+        }
+        Integer device = null;
+        if (parts.length == 3) {
+            try {
+                device = Integer.valueOf(parts[2]);
+            } catch (NumberFormatException e) {
+                device = -1;
+            }
+            if (device < 1 || device > 127) {
+                error(ctx, HttpResponseStatus.BAD_REQUEST, "bad-request", "a device ID is 1..127");
+                return;
+            }
+        }
+        if (method.equals(HttpMethod.GET) && device == null) {
+            listDevices(ctx, account);
+        } else if (method.equals(HttpMethod.DELETE)) {
+            revokeDevices(ctx, account, device);
+        } else {
+            error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "GET, DELETE");
+        }
+    }
+
+    private void listDevices(ChannelHandlerContext ctx, String account) {
+        services.store()
+                .devices(account)
+                .whenCompleteAsync(
+                        (devices, error) -> {
+                            if (error != null) {
+                                storeFailed(ctx, error);
+                                return;
+                            }
+                            List<Map<String, Object>> list = new ArrayList<>();
+                            for (DeviceInfo d : devices) {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("deviceId", d.deviceId());
+                                m.put("registeredAt", d.registeredAt());
+                                m.put("lastSeen", d.lastSeen());
+                                m.put("queued", d.queued());
+                                list.add(m);
+                            }
+                            json(
+                                    ctx,
+                                    HttpResponseStatus.OK,
+                                    Map.of("accountId", account, "devices", list));
+                        },
+                        ctx.executor());
+    }
+
+    private void revokeDevices(ChannelHandlerContext ctx, String account, Integer device) {
+        services.store()
+                .revokeDevices(account, device)
+                .whenCompleteAsync(
+                        (revoked, error) -> {
+                            if (error != null) {
+                                storeFailed(ctx, error);
+                                return;
+                            }
+                            if (revoked.isEmpty()) {
+                                error(
+                                        ctx,
+                                        HttpResponseStatus.NOT_FOUND,
+                                        "not-found",
+                                        "no such device is registered");
+                                return;
+                            }
+                            for (int id : revoked) {
+                                services.bus().disconnect(new DeviceAddress(account, id));
+                            }
+                            LOG.log(Level.INFO, "revoked devices " + revoked + " of " + account);
+                            json(
+                                    ctx,
+                                    HttpResponseStatus.OK,
+                                    Map.of("accountId", account, "revoked", revoked));
                         },
                         ctx.executor());
     }

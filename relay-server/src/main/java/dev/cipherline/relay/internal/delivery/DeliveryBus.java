@@ -49,4 +49,10 @@ public interface DeliveryBus extends AutoCloseable {
     default boolean connected() {
         return true;
     }
+
+    /**
+     * Closes the device's connection on this node, if it has one, because the device was revoked. A
+     * connection on another node of a cluster is not reached.
+     */
+    void disconnect(DeviceAddress device);
 }

@@ -24,4 +24,9 @@ public interface DeliveryListener {
 
     /** A newer connection of the same device took over; this one must close. */
     void replaced();
+
+    /** The device was revoked by the relay's operator; this connection must close. */
+    default void revoked() {
+        replaced();
+    }
 }

@@ -40,6 +40,14 @@ public final class LocalDeliveryBus implements DeliveryBus {
         }
     }
 
+    @Override
+    public void disconnect(DeviceAddress device) {
+        DeliveryListener listener = connections.remove(device);
+        if (listener != null) {
+            listener.revoked();
+        }
+    }
+
     /** How many devices are connected to this node. */
     public int connectedDevices() {
         return connections.size();

@@ -173,6 +173,19 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
     }
 
     @Override
+    public void revoked() {
+        ctx.executor()
+                .execute(
+                        () -> {
+                            window.stop();
+                            Channels.close(
+                                    ctx.channel(),
+                                    CloseCodes.AUTH_FAILED,
+                                    "the device was revoked");
+                        });
+    }
+
+    @Override
     public void replaced() {
         ctx.executor()
                 .execute(

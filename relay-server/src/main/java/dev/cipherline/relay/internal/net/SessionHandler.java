@@ -48,6 +48,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof Authenticated authenticated && device == null) {
             device = authenticated.device();
+            services.seen(device);
             deliveries = new Deliveries(services.deliveries, this, ctx);
             deliveries.start();
         }

@@ -4,6 +4,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.limits.RateLimiter;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
+import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.RelayStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,8 @@ public final class SessionServices {
     final Sends sends;
     final PreKeys preKeys;
     final Deliveries.Settings deliveries;
+    private final RelayStore store;
+    private final Clock clock;
 
     /**
      * Services over {@code store} and {@code bus}.
@@ -61,9 +64,26 @@ public final class SessionServices {
             Duration quotaRetryAfter,
             int window,
             RelayMetrics metrics) {
+        this.store = store;
+        this.clock = clock;
         this.rateLimit = new DeviceRateLimit(deviceRate, metrics);
         this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter, metrics);
         this.preKeys = new PreKeys(store);
         this.deliveries = new Deliveries.Settings(store, bus, clock, window, metrics);
     }
+
+    /** Records that {@code device} authenticated now, for the admin command's device list. */
+    void seen(DeviceAddress device) {
+        store.seen(device, clock.millis())
+                .whenComplete(
+                        (done, error) -> {
+                            if (error != null && !Failures.isShutdown(error)) {
+                                LOG.log(
+                                        System.Logger.Level.DEBUG,
+                                        "recording when " + device + " was seen failed: " + error);
+                            }
+                        });
+    }
+
+    private static final System.Logger LOG = System.getLogger(SessionServices.class.getName());
 }

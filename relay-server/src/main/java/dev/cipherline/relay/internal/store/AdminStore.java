@@ -16,6 +16,21 @@ public interface AdminStore {
     /** Completes when a small write was durably committed: the store accepts writes. */
     CompletableFuture<Void> probe();
 
+    /** The devices of an account, by device ID; empty if the account is unknown. */
+    CompletableFuture<List<DeviceInfo>> devices(String accountId);
+
+    /** Records that the device authenticated at {@code at} (Unix milliseconds). */
+    CompletableFuture<Void> seen(DeviceAddress device, long at);
+
+    /**
+     * Deletes a device (or, with {@code deviceId} null, every device of the account) with its keys,
+     * prekeys and queue: its logins fail from then on, and senders are told it is gone ({@code
+     * mismatched-devices}, {@code extra}).
+     *
+     * @return the IDs of the devices deleted (empty if there were none)
+     */
+    CompletableFuture<List<Integer>> revokeDevices(String accountId, Integer deviceId);
+
     /** Stores a new invite; fails if its ID or token hash is taken. */
     CompletableFuture<Void> createInvite(Invite invite);
 

@@ -764,4 +764,61 @@ public abstract class RelayStoreContractTest {
         assertEquals(new QueueTotals(1, 6), one);
         store.probe().join();
     }
+
+    // --- the admin command's devices
+
+    @Test
+    void devicesAreListedWithTheirQueueAndWhenLastSeenAndNothingElse() {
+        store.register(ALICE_2.registration(1)).join();
+        store.store(send("l1", "hello", BOB_1)).join();
+        store.store(send("l2", "again", BOB_1)).join();
+        store.seen(BOB_1.address(), clock.millis() + 5).join();
+        List<DeviceInfo> bob = store.devices(BOB_1.accountId()).join();
+        assertEquals(List.of(new DeviceInfo(1, clock.millis(), clock.millis() + 5, 2)), bob);
+        List<DeviceInfo> alice = store.devices(ALICE_1.accountId()).join();
+        assertEquals(List.of(1, 2), alice.stream().map(DeviceInfo::deviceId).toList());
+        assertEquals(0, alice.get(1).lastSeen(), "never seen");
+        assertEquals(List.of(), store.devices("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").join());
+    }
+
+    @Test
+    void aRevokedDeviceLosesItsKeysAndQueueAndSendersAreToldItIsGone() throws Exception {
+        store.register(ALICE_2.registration(1)).join();
+        store.store(send("r1", "to bob", BOB_1)).join();
+        store.store(sendFrom(BOB_1, "r2", null, recipients("to alice", ALICE_1, ALICE_2))).join();
+
+        assertEquals(List.of(2), store.revokeDevices(ALICE_1.accountId(), 2).join());
+        assertTrue(store.authKey(ALICE_2.address()).join().isEmpty(), "its logins fail");
+        assertTrue(store.read(ALICE_2.address(), 0, 10).join().isEmpty(), "its queue is gone");
+        assertEquals(1, store.read(ALICE_1.address(), 0, 10).join().size(), "others keep theirs");
+        assertEquals(1, store.takeBundles(ALICE_1.accountId()).join().size());
+        SendOutcome stale =
+                store.store(sendFrom(BOB_1, "r3", null, recipients("x", ALICE_1, ALICE_2))).join();
+        assertInstanceOf(SendOutcome.Mismatched.class, stale, "device 2 is extra now");
+        assertEquals(List.of(), store.revokeDevices(ALICE_1.accountId(), 2).join(), "gone");
+
+        assertEquals(List.of(1), store.revokeDevices(BOB_1.accountId(), null).join());
+        assertTrue(store.authKey(BOB_1.address()).join().isEmpty());
+        assertEquals(List.of(), store.devices(BOB_1.accountId()).join());
+        reopen();
+        assertTrue(store.authKey(ALICE_2.address()).join().isEmpty(), "durably");
+        assertEquals(
+                List.of(1),
+                store.devices(ALICE_1.accountId()).join().stream()
+                        .map(DeviceInfo::deviceId)
+                        .toList());
+    }
+
+    private static List<Frame.Recipient> recipients(String text, Vectors.Vector... devices) {
+        List<Frame.Recipient> list = new ArrayList<>();
+        for (Vectors.Vector r : devices) {
+            list.add(
+                    new Frame.Recipient(
+                            r.accountId(),
+                            r.deviceId(),
+                            r.registrationId(),
+                            (text + "->" + r.deviceId()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return list;
+    }
 }

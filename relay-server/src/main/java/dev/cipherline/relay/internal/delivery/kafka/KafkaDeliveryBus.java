@@ -211,6 +211,14 @@ public final class KafkaDeliveryBus implements DeliveryBus {
         return connected.get();
     }
 
+    @Override
+    public void disconnect(DeviceAddress device) {
+        DeliveryListener listener = connections.listener(device);
+        if (listener != null) {
+            listener.revoked();
+        }
+    }
+
     /** How many devices are connected to this node. */
     public int connectedDevices() {
         return connections.size();

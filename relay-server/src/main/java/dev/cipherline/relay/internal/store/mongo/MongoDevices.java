@@ -67,6 +67,12 @@ final class MongoDevices {
         return result.getMatchedCount() == 1;
     }
 
+    /** Deletes a device's document and its one-time prekeys. */
+    void delete(String id) {
+        db.devices.deleteOne(eq("_id", id));
+        db.prekeys.deleteMany(eq("device", id));
+    }
+
     Optional<byte[]> authKey(DeviceAddress device) {
         Document d =
                 db.devices

@@ -9,18 +9,22 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.QueueTotals;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.bson.types.Binary;
 
 /**
- * Invites, queue totals and the readiness probe in MongoDB. Without multi-document transactions,
- * taking an invite's use is one atomic conditional decrement ({@link #take}); the caller gives it
- * back ({@link #giveBack}) if the registration that follows fails.
+ * Invites, queue totals, the readiness probe and the admin command's device list in MongoDB.
+ * Without multi-document transactions, taking an invite's use is one atomic conditional decrement
+ * ({@link #take}); the caller gives it back ({@link #giveBack}) if the registration that follows
+ * fails.
  */
 final class MongoInvites {
     private final MongoSchema db;
@@ -86,6 +90,27 @@ final class MongoInvites {
     /** Gives back the use {@link #take} took, after the registration failed. */
     void giveBack(String id) {
         db.invites.updateOne(eq("_id", id), Updates.inc("usesLeft", 1));
+    }
+
+    List<DeviceInfo> devices(String accountId) {
+        List<DeviceInfo> devices = new ArrayList<>();
+        for (Document d :
+                db.devices.find(eq("account", accountId)).sort(Sorts.ascending("device"))) {
+            String id = d.getString("_id");
+            Date seen = d.getDate("lastSeen");
+            devices.add(
+                    new DeviceInfo(
+                            d.getInteger("device"),
+                            d.getDate("registeredAt").getTime(),
+                            seen == null ? 0 : seen.getTime(),
+                            db.entries.countDocuments(eq("device", id))));
+        }
+        return devices;
+    }
+
+    void seen(DeviceAddress device, long at) {
+        db.devices.updateOne(
+                eq("_id", MongoSchema.id(device)), Updates.set("lastSeen", new Date(at)));
     }
 
     QueueTotals totals() {

@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClients;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
@@ -179,6 +180,44 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                 () -> {
                     invites.probe(now);
                     return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<DeviceInfo>> devices(String accountId) {
+        return read(() -> invites.devices(accountId));
+    }
+
+    @Override
+    public CompletableFuture<Void> seen(DeviceAddress device, long at) {
+        return write(
+                device.accountId(),
+                () -> {
+                    invites.seen(device, at);
+                    return null;
+                });
+    }
+
+    /**
+     * Deletes the device documents first, so that sends stop addressing them, then their prekeys
+     * and queues; each step is safe to repeat should the relay die between them.
+     */
+    @Override
+    public CompletableFuture<List<Integer>> revokeDevices(String accountId, Integer deviceId) {
+        return write(
+                accountId,
+                () -> {
+                    List<Integer> revoked = new ArrayList<>();
+                    for (DeviceInfo d : invites.devices(accountId)) {
+                        if (deviceId != null && d.deviceId() != deviceId) {
+                            continue;
+                        }
+                        String id = MongoSchema.id(new DeviceAddress(accountId, d.deviceId()));
+                        devices.delete(id);
+                        queues.clear(id);
+                        revoked.add(d.deviceId());
+                    }
+                    return revoked;
                 });
     }
 

@@ -114,7 +114,10 @@ final class Schema {
                         created_at INTEGER NOT NULL,
                         expires_at INTEGER NOT NULL)
                     """,
-                    "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+                    "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
+                    // when each device last authenticated, for the admin command's device list
+                    "CREATE TABLE IF NOT EXISTS device_seen (device_id INTEGER PRIMARY KEY, at"
+                            + " INTEGER NOT NULL)");
 
     private Schema() {}
 

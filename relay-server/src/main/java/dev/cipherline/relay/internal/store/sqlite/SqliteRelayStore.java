@@ -4,6 +4,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -337,6 +338,35 @@ public final class SqliteRelayStore implements RelayStore {
                 db -> {
                     SqliteInvites.probe(db, now);
                     return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<DeviceInfo>> devices(String accountId) {
+        return read(db -> SqliteDeviceAdmin.list(db, accountId));
+    }
+
+    @Override
+    public CompletableFuture<Void> seen(DeviceAddress device, long at) {
+        return writer.submit(
+                db -> {
+                    SqliteDeviceAdmin.seen(db, device, at);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<Integer>> revokeDevices(String accountId, Integer deviceId) {
+        return writer.submit(
+                db -> {
+                    directory.forget(accountId);
+                    List<Integer> revoked = new ArrayList<>();
+                    for (long[] row : SqliteDeviceAdmin.rows(db, accountId, deviceId)) {
+                        queues.clear(db, row[0]);
+                        SqliteDeviceAdmin.delete(db, row[0]);
+                        revoked.add((int) row[1]);
+                    }
+                    return revoked;
                 });
     }
 
