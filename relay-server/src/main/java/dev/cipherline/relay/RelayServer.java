@@ -81,6 +81,7 @@ public final class RelayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RelayMetrics metrics;
     private final Channel adminChannel;
+    private final EventLoopGroup adminGroup;
     private final InetSocketAddress adminAddress;
     private volatile RegistrationPolicy registration;
 
@@ -183,9 +184,12 @@ public final class RelayServer implements AutoCloseable {
                             () -> registration.word(),
                             clock,
                             startedAt);
+            // a thread of its own: a scrape waits for the store, and must never hold up clients
+            adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
             adminChannel = bindAdmin(config.operations(), new AdminHandler(admin));
             adminAddress = (InetSocketAddress) adminChannel.localAddress();
         } else {
+            adminGroup = null;
             adminChannel = null;
             adminAddress = null;
         }
@@ -230,7 +234,7 @@ public final class RelayServer implements AutoCloseable {
     private Channel bindAdmin(Operations ops, AdminHandler handler) throws IOException {
         ServerBootstrap admin =
                 new ServerBootstrap()
-                        .group(bossGroup, workerGroup)
+                        .group(adminGroup)
                         .channel(transport.serverChannel())
                         .childHandler(
                                 new ChannelInitializer<SocketChannel>() {
@@ -246,6 +250,7 @@ public final class RelayServer implements AutoCloseable {
         try {
             return admin.bind(ops.adminHost(), ops.adminPort()).syncUninterruptibly().channel();
         } catch (Exception e) { // bind failures arrive as unchecked-at-compile-time exceptions
+            adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             closeQuietly();
             throw new IOException(
                     "cannot listen for admin on "
@@ -466,6 +471,9 @@ public final class RelayServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
+            adminGroup
+                    .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         sweeper.shutdownNow();
         try {

@@ -174,4 +174,43 @@ class RelayConfigTest {
             assertEquals('.', e.getMessage().charAt(e.getMessage().length() - 1), e.getMessage());
         }
     }
+
+    @Test
+    void theAdminListenerAndRegistrationPolicyAreReadWithTheirDefaults() {
+        Operations defaults = RelayConfig.parse().operations();
+        assertEquals("127.0.0.1", defaults.adminHost());
+        assertEquals(7401, defaults.adminPort());
+        assertEquals(RegistrationPolicy.OPEN, defaults.registration());
+
+        Operations set =
+                RelayConfig.parse("--admin-listen", "[::1]:0", "--registration=invite")
+                        .operations();
+        assertEquals("::1", set.adminHost());
+        assertEquals(0, set.adminPort());
+        assertEquals(RegistrationPolicy.INVITE, set.registration());
+        assertFalse(RelayConfig.parse("--admin-listen", "off").operations().adminEnabled());
+        assertEquals(
+                RegistrationPolicy.CLOSED,
+                RelayConfig.parse("--registration", "CLOSED").operations().registration());
+    }
+
+    @Test
+    void aWrongAdminListenerOrPolicyIsOneSentence() {
+        for (String[] args :
+                new String[][] {
+                    {"--registration", "sometimes"},
+                    {"--admin-listen", "7401"},
+                    {"--admin-listen", "127.0.0.1:x"},
+                    {"--listen", "127.0.0.1:7500", "--admin-listen", "127.0.0.1:7500"},
+                    {"--admin-listen"}
+                }) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> RelayConfig.parse(args));
+            assertTrue(e.getMessage().endsWith("."), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("--admin-listen")
+                            || e.getMessage().contains("--registration"),
+                    e.getMessage());
+        }
+    }
 }

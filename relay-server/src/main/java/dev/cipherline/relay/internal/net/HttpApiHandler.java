@@ -205,7 +205,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                         refuse(
                                 ctx,
                                 ErrorCode.INVITE_INVALID,
-                                "the invite is not valid on this relay (mistyped, or" + " revoked)",
+                                "the invite is not valid on this relay (mistyped, or revoked)",
                                 keepAlive);
                     } else if (error == null && outcome == InviteOutcome.USED) {
                         refuse(
