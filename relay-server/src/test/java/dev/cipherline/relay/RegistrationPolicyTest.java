@@ -158,6 +158,23 @@ class RegistrationPolicyTest {
     }
 
     @Test
+    void anInviteOfTheWrongFormIsAMalformedRegistration() throws Exception {
+        byte[] body = codec.encodeJson(ALICE_1.registration(1).withInvite("placeholder"));
+        String json =
+                new String(body, StandardCharsets.UTF_8)
+                        .replace("\"placeholder\"", "\"not an invite!\"");
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(relay.url().resolve("/v1/devices"))
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .header("Content-Type", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.body().contains("malformed-frame"), response.body());
+    }
+
+    @Test
     void aBadInviteRequestIsAClearError() throws Exception {
         for (String body :
                 new String[] {

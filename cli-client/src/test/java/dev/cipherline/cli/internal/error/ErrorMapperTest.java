@@ -32,7 +32,11 @@ class ErrorMapperTest {
                     Map.entry(Reason.LOCKED, 7),
                     Map.entry(Reason.STORE_FAILURE, 1),
                     Map.entry(Reason.CRYPTO_FAILURE, 1),
-                    Map.entry(Reason.CLOSED, 1));
+                    Map.entry(Reason.CLOSED, 1),
+                    Map.entry(Reason.REGISTRATION_CLOSED, 5),
+                    Map.entry(Reason.INVITE_INVALID, 5),
+                    Map.entry(Reason.INVITE_USED, 5),
+                    Map.entry(Reason.INVITE_EXPIRED, 5));
 
     @ParameterizedTest
     @EnumSource(Reason.class)
