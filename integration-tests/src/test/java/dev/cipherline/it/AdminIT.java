@@ -117,7 +117,8 @@ class AdminIT {
             assertTrue(status.stdout().contains("\"registration\":\"invite\""), status.toString());
             String account = alice.accountId().value();
             Run devices = admin(port, "device", "list", account);
-            assertTrue(devices.stdout().lines().anyMatch(l -> l.startsWith("1 ")), devices.stdout());
+            assertTrue(
+                    devices.stdout().lines().anyMatch(l -> l.startsWith("1 ")), devices.stdout());
             Run revoked = admin(port, "device", "revoke", account);
             assertEquals(0, revoked.exitCode(), revoked.toString());
             Run none = admin(port, "--json", "device", "list", account);
