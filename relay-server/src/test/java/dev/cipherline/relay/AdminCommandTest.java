@@ -170,6 +170,21 @@ class AdminCommandTest {
 
         try (WsClient alice = WsClient.authenticated(relay.url(), ALICE_1)) {
             alice.expect(Frame.Synced.class);
+            // the store has one writer: once this send is accepted, the record of the
+            // authentication, written before it, is committed too
+            alice.send(
+                    new Frame.Send(
+                            "after-auth",
+                            dev.cipherline.protocol.Kind.MESSAGE,
+                            System.currentTimeMillis() + 60_000,
+                            null,
+                            List.of(
+                                    new Frame.Recipient(
+                                            BOB_1.accountId(),
+                                            BOB_1.deviceId(),
+                                            BOB_1.registrationId(),
+                                            new byte[10]))));
+            alice.expect(Frame.Accepted.class);
             Run list = admin("--json", "device", "list", ALICE_1.accountId());
             assertEquals(0, list.exitCode(), list.toString());
             JsonNode device = JSON.readTree(list.stdout()).get("devices").get(0);
@@ -178,6 +193,7 @@ class AdminCommandTest {
             assertEquals(0, device.get("queued").asLong());
             Run table = admin("device", "list", BOB_1.accountId());
             assertTrue(table.stdout().contains("never"), table.stdout());
+            assertTrue(table.stdout().strip().endsWith(" 1"), "one entry queued: " + table);
 
             Run revoked = admin("device", "revoke", ALICE_1.accountId(), "1");
             assertEquals(0, revoked.exitCode(), revoked.toString());
