@@ -41,7 +41,13 @@ public enum ErrorCode {
      * The relay's store cannot be reached now; nothing was stored. Retry after {@code
      * retryAfterMs}, on this connection or another node.
      */
-    UNAVAILABLE("unavailable", true);
+    UNAVAILABLE("unavailable", true),
+    /**
+     * An earlier {@code send} of this connection to one of the recipient accounts was refused and
+     * has not been sent again; nothing was stored. Send that one again first (the message names its
+     * clientMsgId), then this one.
+     */
+    HELD("held", true);
 
     private final String code;
     private final boolean retryable;

@@ -41,6 +41,9 @@ final class SqliteWriter {
          * cached in memory since the last commit must be forgotten.
          */
         void rolledBack();
+
+        /** The transaction committed: what the tasks kept for a rollback can be dropped. */
+        default void committed() {}
     }
 
     private record Pending<T>(Task<T> task, CompletableFuture<T> future) {}
@@ -130,6 +133,7 @@ final class SqliteWriter {
             listener.beforeCommit(db);
             db.connection().commit();
             committed = true;
+            listener.committed();
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.ERROR, "commit of a batch of " + batch.size() + " writes failed", e);
             rollback();
