@@ -22,7 +22,19 @@ import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
+import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.app.OutboxResults;
+import dev.cipherline.sdk.internal.app.OutgoingHandle;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.inbound.Acks;
+import dev.cipherline.sdk.internal.inbound.Dispatch;
+import dev.cipherline.sdk.internal.inbound.HandOver;
+import dev.cipherline.sdk.internal.inbound.Opener;
+import dev.cipherline.sdk.internal.inbound.Receipts;
+import dev.cipherline.sdk.internal.inbound.Receiver;
+import dev.cipherline.sdk.internal.inbound.Rejections;
 import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
@@ -117,6 +129,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         Encryptor encryptor =
                 new Encryptor(
                         signalStore, sessions, groupCrypto, local.accountId(), local.deviceId());
+        LocalDevice self = new LocalDevice(local.accountId(), local.deviceId());
         this.groups =
                 new Groups(
                         db,
@@ -124,8 +137,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         messages,
                         outbox,
                         groupCrypto,
-                        local.accountId(),
-                        local.deviceId(),
+                        self,
                         config.clock());
         FrameCodec codec = new FrameCodec();
         this.events = new Events(config.listener());
@@ -153,29 +165,23 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         local.accountId(),
                         local.deviceId(),
                         config.clock());
-        this.receipts =
-                new Receipts(
-                        db,
-                        outbox,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock(),
-                        this::wake);
+        this.receipts = new Receipts(db, outbox, self, config.clock(), this::wake);
         this.receiver =
                 new Receiver(
                         db,
                         messages,
-                        sessions,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock(),
+                        new Opener(sessions, groupCrypto, groups.inbound(), self, config.clock()),
+                        new Dispatch(messages, receipts, groups.inbound(), self, config.clock()),
+                        new HandOver(db, messages, events, config.appListening()),
+                        new Acks(
+                                seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
+                                receipts,
+                                messages,
+                                config.clock(),
+                                threads::runInbound),
+                        new Rejections(events, config.clock()),
                         events,
-                        config.appListening(),
-                        receipts,
-                        seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
                         threads::runInbound,
-                        groups,
-                        groupCrypto,
                         this::wake);
         OutboxScheduler scheduler =
                 OutboxScheduler.create(

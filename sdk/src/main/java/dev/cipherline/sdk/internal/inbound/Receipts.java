@@ -1,5 +1,6 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.inbound;
 
+import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
@@ -22,7 +23,7 @@ import java.util.Set;
  * not a hundred. Receipts then travel like messages (kind message, durable, retried, in order with
  * the messages to the same peer) but never enter the history.
  */
-final class Receipts {
+public final class Receipts {
     private final Database db;
     private final ReceiptStore store;
     private final OutboxStore outbox;
@@ -33,29 +34,24 @@ final class Receipts {
     /**
      * @param queued called after receipts were added to the outbox (wakes the outbox worker)
      */
-    Receipts(
-            Database db,
-            OutboxStore outbox,
-            String ownAccount,
-            int ownDevice,
-            Clock clock,
-            Runnable queued) {
+    public Receipts(
+            Database db, OutboxStore outbox, LocalDevice self, Clock clock, Runnable queued) {
         this.db = db;
         this.store = new ReceiptStore();
         this.outbox = outbox;
-        this.sealer = new Sealer(ownAccount, ownDevice);
+        this.sealer = new Sealer(self.account(), self.device());
         this.clock = clock;
         this.queued = queued;
     }
 
     /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code c}'s txn. */
-    void owe(Connection c, String peer, Content.ReceiptType type, String clientMsgId)
+    public void owe(Connection c, String peer, Content.ReceiptType type, String clientMsgId)
             throws SQLException {
         store.owe(c, peer, type.code(), clientMsgId);
     }
 
     /** Seals every owed receipt into the outbox, batched per peer and type. */
-    void flush() {
+    public void flush() {
         int added =
                 db.transaction(
                         c -> {

@@ -1,10 +1,9 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.inbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
@@ -12,13 +11,13 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.RecordingListener;
+import dev.cipherline.sdk.internal.CommitLog;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
-import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,23 +60,6 @@ class ReceiverTest {
         alice.close();
         bob.close();
         carol.close();
-    }
-
-    private Groups groups() {
-        return new Groups(
-                bob.db,
-                new GroupStore(bob.db),
-                bobMessages,
-                new OutboxStore(bob.db),
-                new GroupCrypto(bob.store),
-                bob.accountId,
-                1,
-                Clock.systemUTC());
-    }
-
-    private Receipts receipts() {
-        return new Receipts(
-                bob.db, new OutboxStore(bob.db), bob.accountId, 1, Clock.systemUTC(), () -> {});
     }
 
     private long expiresAt() {
@@ -124,21 +106,7 @@ class ReceiverTest {
      * whether an app listener takes the messages.
      */
     private Receiver receiver(java.util.function.Consumer<Runnable> inbound, boolean appListening) {
-        return new Receiver(
-                bob.db,
-                bobMessages,
-                bob.crypto,
-                bob.accountId,
-                1,
-                Clock.systemUTC(),
-                events,
-                appListening,
-                receipts(),
-                acked::addAll,
-                inbound,
-                groups(),
-                new GroupCrypto(bob.store),
-                () -> {});
+        return InboundRig.receiver(bob, bobMessages, events, appListening, acked::addAll, inbound);
     }
 
     @Test
