@@ -269,7 +269,7 @@ public class SdkPathBenchmark {
     }
 
     /** B's side inside the caller's transaction: decrypt, open, check, decode, store, owe. */
-    private long receive(java.sql.Connection c, Sent sent) throws java.sql.SQLException {
+    private long receive(dev.cipherline.sdk.internal.store.Tx c, Sent sent) {
         String id = sent.id;
         long expiresAt = sent.expiresAt;
         byte[] ciphertext = sent.ciphertext;

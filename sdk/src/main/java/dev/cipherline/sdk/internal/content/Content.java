@@ -44,7 +44,7 @@ public sealed interface Content {
      * Calls the method of {@code visitor} for this type of content: the exhaustive switch over the
      * sealed family (a new content type is a new visitor method, which every handler then writes).
      */
-    <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X;
+    <R> R accept(ContentVisitor<R> visitor);
 
     /** The body format version this build writes and reads. */
     int VERSION = 1;
@@ -88,7 +88,7 @@ public sealed interface Content {
         }
 
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.text(this);
         }
     }
@@ -139,7 +139,7 @@ public sealed interface Content {
         }
 
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.receipt(this);
         }
     }
@@ -147,7 +147,7 @@ public sealed interface Content {
     /** The sender started or stopped typing a message. */
     record Typing(boolean typing) implements Content {
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.typing(this);
         }
     }
@@ -161,7 +161,7 @@ public sealed interface Content {
         }
 
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.groupText(this);
         }
     }
@@ -178,7 +178,7 @@ public sealed interface Content {
         }
 
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.groupUpdate(this);
         }
     }
@@ -186,7 +186,7 @@ public sealed interface Content {
     /** The sender left the group (sent to the group's admin). */
     record GroupLeave(String groupId) implements Content {
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.groupLeave(this);
         }
     }
@@ -200,7 +200,7 @@ public sealed interface Content {
         }
 
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.senderKey(this);
         }
     }
@@ -208,7 +208,7 @@ public sealed interface Content {
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {
         @Override
-        public <R, X extends Exception> R accept(ContentVisitor<R, X> visitor) throws X {
+        public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.unknown(this);
         }
     }

@@ -5,22 +5,21 @@ package dev.cipherline.sdk.internal.content;
  * the sealed content family, checked by the compiler (Java 17 has no pattern switch).
  *
  * @param <R> what handling a content gives
- * @param <X> the checked exception handling may throw
  */
-public interface ContentVisitor<R, X extends Exception> {
-    R text(Content.Text text) throws X;
+public interface ContentVisitor<R> {
+    R text(Content.Text text);
 
-    R receipt(Content.Receipt receipt) throws X;
+    R receipt(Content.Receipt receipt);
 
-    R typing(Content.Typing typing) throws X;
+    R typing(Content.Typing typing);
 
-    R groupText(Content.GroupText text) throws X;
+    R groupText(Content.GroupText text);
 
-    R groupUpdate(Content.GroupUpdate update) throws X;
+    R groupUpdate(Content.GroupUpdate update);
 
-    R groupLeave(Content.GroupLeave leave) throws X;
+    R groupLeave(Content.GroupLeave leave);
 
-    R senderKey(Content.SenderKey key) throws X;
+    R senderKey(Content.SenderKey key);
 
-    R unknown(Content.Unknown unknown) throws X;
+    R unknown(Content.Unknown unknown);
 }

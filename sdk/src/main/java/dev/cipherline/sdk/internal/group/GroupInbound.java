@@ -6,8 +6,7 @@ import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.GroupStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +31,7 @@ public final class GroupInbound {
     }
 
     /** Applies a snapshot if {@link Membership} keeps it; returns the new state or null. */
-    public Group onUpdate(Connection c, String sender, Content.GroupUpdate u) throws SQLException {
+    public Group onUpdate(Tx c, String sender, Content.GroupUpdate u) {
         Optional<GroupStore.Row> current = store.find(c, u.groupId());
         Optional<Membership.Kept> kept =
                 Membership.converge(current.map(Snapshots::snapshot), sender, u, self.account());
@@ -56,8 +55,7 @@ public final class GroupInbound {
     }
 
     /** A member left: the admin publishes the next snapshot without it; returns it or null. */
-    public Group onLeave(Connection c, String sender, Content.GroupLeave leave)
-            throws SQLException {
+    public Group onLeave(Tx c, String sender, Content.GroupLeave leave) {
         Optional<GroupStore.Row> current = store.find(c, leave.groupId());
         if (current.isEmpty()
                 || !current.get().active()
@@ -75,8 +73,8 @@ public final class GroupInbound {
     }
 
     /** Stores a member's sender key and remembers which group it is for. */
-    public void onSenderKey(Connection c, String sender, int senderDevice, Content.SenderKey key)
-            throws SQLException, CryptoException {
+    public void onSenderKey(Tx c, String sender, int senderDevice, Content.SenderKey key)
+            throws CryptoException {
         UUID distributionId = crypto.process(sender, senderDevice, key.distribution());
         store.mapSenderKey(c, sender, senderDevice, distributionId.toString(), key.groupId());
     }
@@ -85,8 +83,7 @@ public final class GroupInbound {
      * The group a decrypted group message belongs to, checked: the sender key was distributed for
      * it and the sender was not removed from it. Null if the message must be refused.
      */
-    public String groupOfKey(Connection c, String sender, int senderDevice, UUID distributionId)
-            throws SQLException {
+    public String groupOfKey(Tx c, String sender, int senderDevice, UUID distributionId) {
         String groupId = store.senderKeyGroup(c, sender, senderDevice, distributionId.toString());
         if (groupId == null || store.isRemoved(c, groupId, sender)) {
             return null;
@@ -95,7 +92,7 @@ public final class GroupInbound {
     }
 
     /** Whether this account is currently out of a group it knows (left or removed). */
-    public boolean isInactive(Connection c, String groupId) throws SQLException {
+    public boolean isInactive(Tx c, String groupId) {
         return store.find(c, groupId).map(r -> !r.active()).orElse(false);
     }
 
@@ -104,8 +101,7 @@ public final class GroupInbound {
      * newest one seen before and this one. The first message from a device only sets the baseline:
      * earlier ones may predate this account's membership.
      */
-    public long gap(Connection c, String groupId, String sender, int senderDevice, long seq)
-            throws SQLException {
+    public long gap(Tx c, String groupId, String sender, int senderDevice, long seq) {
         long previous = store.advanceSeq(c, groupId, sender, senderDevice, seq);
         return previous > 0 && seq > previous + 1 ? seq - previous - 1 : 0;
     }

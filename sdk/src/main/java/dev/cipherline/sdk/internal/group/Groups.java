@@ -17,9 +17,8 @@ import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -237,7 +236,7 @@ public final class Groups implements GroupSending {
 
     // ---- internals ----
 
-    private String distributeKey(Connection c, GroupStore.Row g) throws SQLException {
+    private String distributeKey(Tx c, GroupStore.Row g) {
         String key = g.ownKey();
         if (key == null) {
             key = UUID.randomUUID().toString();

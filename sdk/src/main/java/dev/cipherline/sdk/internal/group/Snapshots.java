@@ -8,8 +8,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +36,7 @@ final class Snapshots {
     }
 
     /** Stores {@code next} and carries out what changed from {@code old} (null for a new group). */
-    void apply(Connection c, GroupStore.Row old, GroupStore.Row next) throws SQLException {
+    void apply(Tx c, GroupStore.Row old, GroupStore.Row next) {
         store.put(c, next);
         for (String m : next.members()) {
             store.setRemoved(c, next.groupId(), m, false);
@@ -61,7 +60,7 @@ final class Snapshots {
     }
 
     /** Sends the snapshot to its members and to {@code removed}. */
-    void publish(Connection c, GroupStore.Row row, Set<String> removed) throws SQLException {
+    void publish(Tx c, GroupStore.Row row, Set<String> removed) {
         byte[] body = Content.encodeGroupUpdate(snapshot(row));
         Set<String> to = new TreeSet<>(row.members());
         to.addAll(removed);
@@ -72,7 +71,7 @@ final class Snapshots {
     }
 
     /** Queues a control message to {@code peer} over the pairwise session. */
-    void queue(Connection c, String peer, byte[] body) throws SQLException {
+    void queue(Tx c, String peer, byte[] body) {
         sealer.queueControl(c, outbox, peer, body, clock.millis());
     }
 

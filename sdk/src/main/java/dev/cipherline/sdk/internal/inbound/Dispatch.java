@@ -14,8 +14,7 @@ import dev.cipherline.sdk.internal.content.ContentVisitor;
 import dev.cipherline.sdk.internal.group.GroupInbound;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +53,7 @@ public final class Dispatch {
      *
      * @throws Refused if the content is malformed
      */
-    Outcome dispatch(Connection c, Frame.Deliver d, Opener.Opened opened) throws SQLException {
+    Outcome dispatch(Tx c, Frame.Deliver d, Opener.Opened opened) {
         return decode(opened.body()).accept(new Handler(c, d, opened));
     }
 
@@ -72,12 +71,12 @@ public final class Dispatch {
     }
 
     /** The handlers for one envelope. */
-    private final class Handler implements ContentVisitor<Outcome, SQLException> {
-        private final Connection c;
+    private final class Handler implements ContentVisitor<Outcome> {
+        private final Tx c;
         private final Frame.Deliver d;
         private final Opener.Opened opened;
 
-        Handler(Connection c, Frame.Deliver d, Opener.Opened opened) {
+        Handler(Tx c, Frame.Deliver d, Opener.Opened opened) {
             this.c = c;
             this.d = d;
             this.opened = opened;
@@ -88,7 +87,7 @@ public final class Dispatch {
         }
 
         @Override
-        public Outcome text(Content.Text text) throws SQLException {
+        public Outcome text(Content.Text text) {
             if (inGroup()) {
                 return Outcome.NOTHING;
             }
@@ -96,7 +95,7 @@ public final class Dispatch {
         }
 
         @Override
-        public Outcome groupText(Content.GroupText text) throws SQLException {
+        public Outcome groupText(Content.GroupText text) {
             if (!inGroup()) {
                 return ignore(text);
             }
@@ -111,7 +110,7 @@ public final class Dispatch {
          * Stores a message and owes its sender a delivery receipt, 1:1 also for a group message
          * (the sender keeps "delivered to N of M" from them).
          */
-        private Outcome store(String text, GroupId group, long gap) throws SQLException {
+        private Outcome store(String text, GroupId group, long gap) {
             IncomingMessage message =
                     new IncomingMessage(
                             new MessageId(d.clientMsgId()),
@@ -127,7 +126,7 @@ public final class Dispatch {
         }
 
         @Override
-        public Outcome receipt(Content.Receipt receipt) throws SQLException {
+        public Outcome receipt(Content.Receipt receipt) {
             if (inGroup()) {
                 return Outcome.NOTHING;
             }
@@ -145,21 +144,21 @@ public final class Dispatch {
         }
 
         @Override
-        public Outcome groupUpdate(Content.GroupUpdate update) throws SQLException {
+        public Outcome groupUpdate(Content.GroupUpdate update) {
             return inGroup()
                     ? Outcome.NOTHING
                     : Outcome.group(groups.onUpdate(c, d.sender(), update));
         }
 
         @Override
-        public Outcome groupLeave(Content.GroupLeave leave) throws SQLException {
+        public Outcome groupLeave(Content.GroupLeave leave) {
             return inGroup()
                     ? Outcome.NOTHING
                     : Outcome.group(groups.onLeave(c, d.sender(), leave));
         }
 
         @Override
-        public Outcome senderKey(Content.SenderKey key) throws SQLException {
+        public Outcome senderKey(Content.SenderKey key) {
             if (inGroup()) {
                 return Outcome.NOTHING;
             }

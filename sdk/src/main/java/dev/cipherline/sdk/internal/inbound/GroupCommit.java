@@ -4,8 +4,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ public final class GroupCommit {
 
     /** Opens and stores one envelope inside the caller's transaction. */
     interface Step {
-        Outcome store(Connection c, Frame.Deliver d) throws SQLException;
+        Outcome store(Tx c, Frame.Deliver d);
     }
 
     /** What became of each envelope, told after its transaction ended, in relay order. */

@@ -10,8 +10,7 @@ import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.group.GroupInbound;
 import dev.cipherline.sdk.internal.outbound.Sealer;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 
 /**
@@ -63,7 +62,7 @@ public final class Opener {
      *
      * @throws Refused if it does not decrypt, its header disagrees or its sender is not a member
      */
-    Opened open(Connection c, Frame.Deliver d) throws SQLException {
+    Opened open(Tx c, Frame.Deliver d) {
         return GroupCrypto.isGroupCiphertext(d.ciphertext()) ? openGroup(c, d) : openPairwise(d);
     }
 
@@ -103,7 +102,7 @@ public final class Opener {
      * distributed for the group the inner header names, and that the sender was not removed from
      * it.
      */
-    private Opened openGroup(Connection c, Frame.Deliver d) throws SQLException {
+    private Opened openGroup(Tx c, Frame.Deliver d) {
         GroupCrypto.Decrypted decrypted;
         try {
             decrypted = groupCrypto.decrypt(d.sender(), d.senderDevice(), d.ciphertext());

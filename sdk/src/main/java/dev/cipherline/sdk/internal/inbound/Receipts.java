@@ -6,8 +6,7 @@ import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.ReceiptStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,8 +44,7 @@ public final class Receipts {
     }
 
     /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code c}'s txn. */
-    public void owe(Connection c, String peer, Content.ReceiptType type, String clientMsgId)
-            throws SQLException {
+    public void owe(Tx c, String peer, Content.ReceiptType type, String clientMsgId) {
         store.owe(c, peer, type.code(), clientMsgId);
     }
 
@@ -96,7 +94,7 @@ public final class Receipts {
         }
     }
 
-    private void queue(Connection c, String peer, Content.Receipt receipt) throws SQLException {
+    private void queue(Tx c, String peer, Content.Receipt receipt) {
         sealer.queueControl(c, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
     }
 }

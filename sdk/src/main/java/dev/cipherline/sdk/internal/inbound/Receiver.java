@@ -11,8 +11,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.util.function.Consumer;
 
 /**
@@ -109,7 +108,7 @@ public final class Receiver implements GroupCommit.Results {
     }
 
     /** Opens and stores one envelope inside the caller's transaction. */
-    private Outcome store(Connection c, Frame.Deliver d) throws SQLException {
+    private Outcome store(Tx c, Frame.Deliver d) {
         Opener.Opened opened = opener.open(c, d);
         Outcome o = opened == null ? Outcome.NOTHING : dispatch.dispatch(c, d, opened);
         if (o.rowId() == 0) {

@@ -153,7 +153,7 @@ public final class Registrar {
             SignalStore store = new SignalStore(db, local.identityKeyPair(), registrationId);
             db.transaction(
                     c -> {
-                        IdentityStore.insert(db, c, local, now);
+                        IdentityStore.insert(c, db, local, now);
                         store.storeSignedPreKey(signedPreKey.getId(), signedPreKey);
                         store.storeLastResortKyberPreKey(lastResort.getId(), lastResort);
                         for (PreKeyRecord r : ecPreKeys) {

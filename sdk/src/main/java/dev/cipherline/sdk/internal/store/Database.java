@@ -48,10 +48,10 @@ public final class Database implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Work done with the connection; may throw {@link SQLException}. */
+    /** Work done in a transaction (or under the lock), with a {@link Tx} for the stores. */
     @FunctionalInterface
     public interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Tx tx);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class Database implements AutoCloseable {
 
     /** How the store's key is protected, or empty if it has none yet. Needs no unlocking. */
     public java.util.Optional<StoreKeyTable.Scheme> keyScheme() {
-        return read(
+        return sqlRead(
                 c -> {
                     try (PreparedStatement ps =
                                     c.prepareStatement(
@@ -223,7 +223,7 @@ public final class Database implements AutoCloseable {
      * storing one), so that a new one is made with the next unlock. Nothing is encrypted under it.
      */
     public void forgetKeyOfEmptyStore() {
-        transaction(
+        sqlTransaction(
                 c -> {
                     if (Sql.number(c, "SELECT COUNT(*) FROM identity") == 0) {
                         Sql.execute(c, "DELETE FROM store_key");
@@ -243,7 +243,7 @@ public final class Database implements AutoCloseable {
      */
     public void unlock(StoreKeyTable.Unlock unlock, StoreKeys.Argon2Cost cost) {
         byte[] dataKey =
-                transaction(
+                sqlTransaction(
                         c -> {
                             if (StoreKeyTable.exists(c)) {
                                 return StoreKeyTable.open(c, unlock);
@@ -269,7 +269,7 @@ public final class Database implements AutoCloseable {
      */
     public void rewrap(
             StoreKeyTable.Unlock current, StoreKeyTable.Unlock next, StoreKeys.Argon2Cost cost) {
-        transaction(
+        sqlTransaction(
                 c -> {
                     if (!StoreKeyTable.exists(c)) {
                         throw new ChatException(
@@ -289,7 +289,7 @@ public final class Database implements AutoCloseable {
 
     /** Moves the write-ahead log into the database file and truncates it. */
     public void checkpoint() {
-        read(
+        sqlRead(
                 c -> {
                     try (Statement s = c.createStatement()) {
                         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -354,7 +354,7 @@ public final class Database implements AutoCloseable {
             return false;
         }
         try (Database db = open(home)) {
-            return db.read(
+            return db.sqlRead(
                     c -> {
                         try (PreparedStatement ps =
                                         c.prepareStatement("SELECT COUNT(*) FROM identity");
@@ -372,6 +372,11 @@ public final class Database implements AutoCloseable {
      * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
      */
     public <T> T transaction(Work<T> work) {
+        return sqlTransaction(c -> work.run(new Tx(this, c)));
+    }
+
+    /** {@link #transaction} with the connection, for the stores. */
+    <T> T sqlTransaction(Tx.SqlWork<T> work) {
         lock.lock();
         try {
             checkOpen();
@@ -430,15 +435,20 @@ public final class Database implements AutoCloseable {
      * @throws ChatException STORE_FAILURE on an SQL failure (after rolling back)
      */
     public <T> T transactionUnsynced(Work<T> work) {
+        return sqlTransactionUnsynced(c -> work.run(new Tx(this, c)));
+    }
+
+    /** {@link #transactionUnsynced} with the connection, for the stores. */
+    <T> T sqlTransactionUnsynced(Tx.SqlWork<T> work) {
         lock.lock();
         try {
             checkOpen();
             if (depth > 0) {
-                return transaction(work);
+                return sqlTransaction(work);
             }
             synchronous("NORMAL");
             try {
-                return transaction(work);
+                return sqlTransaction(work);
             } finally {
                 synchronous("FULL");
             }
@@ -472,6 +482,11 @@ public final class Database implements AutoCloseable {
      * @throws ChatException STORE_FAILURE on an SQL failure
      */
     public <T> T read(Work<T> work) {
+        return sqlRead(c -> work.run(new Tx(this, c)));
+    }
+
+    /** {@link #read} with the connection, for the stores. */
+    <T> T sqlRead(Tx.SqlWork<T> work) {
         lock.lock();
         try {
             checkOpen();
@@ -491,6 +506,13 @@ public final class Database implements AutoCloseable {
         }
         for (Listener l : listeners) {
             l.rolledBack();
+        }
+    }
+
+    /** Throws unless the calling thread holds the store's lock (a {@link Tx} is in use). */
+    void checkHeld() {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("a store handle used outside its transaction");
         }
     }
 

@@ -137,7 +137,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey identityKey) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> {
                     IdentityKey existing = identity(c, address.getName());
                     if (!identityKey.equals(existing)) {
@@ -177,7 +177,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         if (!hashesTo(identityKey, accountId)) {
             return false;
         }
-        IdentityKey existing = db.read(c -> identity(c, accountId));
+        IdentityKey existing = db.sqlRead(c -> identity(c, accountId));
         return existing == null || existing.equals(identityKey);
     }
 
@@ -203,7 +203,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public IdentityKey getIdentity(SignalProtocolAddress address) {
-        return db.read(c -> identity(c, address.getName()));
+        return db.sqlRead(c -> identity(c, address.getName()));
     }
 
     private IdentityKey identity(Connection c, String accountId) throws SQLException {
@@ -228,7 +228,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public SessionRecord loadSession(SignalProtocolAddress address) {
         Device device = Device.of(address);
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     Optional<SessionRecord> cached = sessionCache.get(device);
                     if (cached != null) {
@@ -283,7 +283,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     /** Every device of {@code accountId} with a stored session, ascending. */
     public List<Integer> sessionDevices(String accountId) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     Optional<List<Integer>> cached = deviceCache.get(accountId);
                     if (cached != null) {
@@ -315,7 +315,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
         Device device = Device.of(address);
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     Optional<SessionRecord> before = sessionCache.get(device);
                     sessionCache.put(device, record);
@@ -356,7 +356,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public void deleteSession(SignalProtocolAddress address) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     Device device = Device.of(address);
                     unwritten.remove(device);
@@ -373,7 +373,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public void deleteAllSessions(String name) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     unwritten.keySet().removeIf(d -> d.accountId().equals(name));
                     Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
@@ -404,7 +404,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
         byte[] record =
-                db.read(
+                db.sqlRead(
                         c ->
                                 blob(
                                         c,

@@ -11,12 +11,13 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.RecordingListener;
-import dev.cipherline.sdk.internal.CommitLog;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.store.CommitLog;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.StoreSql;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,8 +189,7 @@ class ReceiverTest {
         events.close();
 
         // a store where the app never saw the message: mark it undelivered again
-        bob.db.transaction(
-                c -> c.createStatement().executeUpdate("UPDATE messages SET delivered_to_app = 0"));
+        StoreSql.execute(bob.db, "UPDATE messages SET delivered_to_app = 0");
         RecordingListener next = new RecordingListener();
         events = new Events(next);
         receiver(Runnable::run, true).replayUndelivered();

@@ -1,6 +1,5 @@
-package dev.cipherline.sdk.internal;
+package dev.cipherline.sdk.internal.store;
 
-import dev.cipherline.sdk.internal.store.Database;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ public final class CommitLog implements Database.Listener {
     public void committed() {
         // called under the store's lock, right after the commit, before the setting is restored
         int mode =
-                db.read(
+                db.sqlRead(
                         c -> {
                             try (Statement s = c.createStatement();
                                     ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
