@@ -33,15 +33,14 @@ public final class GroupReadStore {
      */
     public static void track(Tx tx, long messageRow, String groupId, int recipients) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients)"
-                                    + " VALUES (?, ?, ?)",
-                            messageRow,
-                            groupId,
-                            recipients);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients)"
+                                        + " VALUES (?, ?, ?)",
+                                messageRow,
+                                groupId,
+                                recipients));
     }
 
     /**
@@ -125,13 +124,12 @@ public final class GroupReadStore {
     /** Counts a newly stored incoming message of {@code groupId} as unread. */
     public static void touchIncoming(Tx tx, String groupId) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT INTO group_unread (group_id, unread_count, read_watermark) VALUES (?, 1, 0)"
-                                    + " ON CONFLICT (group_id) DO UPDATE SET unread_count = unread_count + 1",
-                            groupId);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO group_unread (group_id, unread_count, read_watermark) VALUES (?, 1, 0)"
+                                        + " ON CONFLICT (group_id) DO UPDATE SET unread_count = unread_count + 1",
+                                groupId));
     }
 
     /** The unread count of {@code groupId}. */

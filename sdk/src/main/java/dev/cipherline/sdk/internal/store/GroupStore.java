@@ -83,23 +83,22 @@ public final class GroupStore {
     /** Stores a snapshot; keeps the own key and sequence number of an existing row. */
     public void put(Tx tx, Row r) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT INTO groups ("
-                                    + COLUMNS
-                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET"
-                                    + " name = excluded.name, admin = excluded.admin, epoch = excluded.epoch,"
-                                    + " members = excluded.members, active = excluded.active",
-                            r.groupId(),
-                            r.name(),
-                            r.admin(),
-                            r.epoch(),
-                            String.join("\n", r.members()),
-                            r.active() ? 1 : 0,
-                            r.ownKey(),
-                            r.nextSeq());
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO groups ("
+                                        + COLUMNS
+                                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET"
+                                        + " name = excluded.name, admin = excluded.admin, epoch = excluded.epoch,"
+                                        + " members = excluded.members, active = excluded.active",
+                                r.groupId(),
+                                r.name(),
+                                r.admin(),
+                                r.epoch(),
+                                String.join("\n", r.members()),
+                                r.active() ? 1 : 0,
+                                r.ownKey(),
+                                r.nextSeq()));
     }
 
     /** Sets this device's sender key; a new key (or none) is held by nobody yet. */
@@ -135,13 +134,12 @@ public final class GroupStore {
 
     public void addHolder(Tx tx, String groupId, String member) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT OR IGNORE INTO group_key_holders (group_id, member) VALUES (?, ?)",
-                            groupId,
-                            member);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT OR IGNORE INTO group_key_holders (group_id, member) VALUES (?, ?)",
+                                groupId,
+                                member));
     }
 
     /** Returns this device's next sequence number in the group and advances it. */
@@ -162,16 +160,15 @@ public final class GroupStore {
     public void mapSenderKey(
             Tx tx, String account, int device, String distributionId, String groupId) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT OR REPLACE INTO group_sender_keys (account_id, device_id, distribution_id,"
-                                    + " group_id) VALUES (?, ?, ?, ?)",
-                            account,
-                            device,
-                            distributionId,
-                            groupId);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT OR REPLACE INTO group_sender_keys (account_id, device_id, distribution_id,"
+                                        + " group_id) VALUES (?, ?, ?, ?)",
+                                account,
+                                device,
+                                distributionId,
+                                groupId));
     }
 
     /** The group a received sender key was distributed for, or null. */
@@ -231,14 +228,13 @@ public final class GroupStore {
 
     public boolean isRemoved(Tx tx, String groupId, String member) {
         return tx.sql(
-                c -> {
-                    return number(
-                                    c,
-                                    "SELECT 1 FROM group_removed WHERE group_id = ? AND member = ?",
-                                    groupId,
-                                    member)
-                            != null;
-                });
+                c ->
+                        number(
+                                        c,
+                                        "SELECT 1 FROM group_removed WHERE group_id = ? AND member = ?",
+                                        groupId,
+                                        member)
+                                != null);
     }
 
     /**

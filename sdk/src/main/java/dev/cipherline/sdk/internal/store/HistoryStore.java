@@ -264,10 +264,12 @@ public final class HistoryStore {
                                             rs.getInt(4) == MessageStore.INCOMING
                                                     ? Direction.INCOMING
                                                     : Direction.OUTGOING,
-                                            db.unsealText(
-                                                    SealedColumns.MESSAGE_TEXT,
-                                                    SealedColumns.messageRow(peer, clientMsgId),
-                                                    rs.getBytes(5)),
+                                            db.keys()
+                                                    .unsealText(
+                                                            SealedColumns.MESSAGE_TEXT,
+                                                            SealedColumns.messageRow(
+                                                                    peer, clientMsgId),
+                                                            rs.getBytes(5)),
                                             Instant.ofEpochMilli(rs.getLong(6)),
                                             hasReceived ? Instant.ofEpochMilli(received) : null,
                                             MessageState.valueOf(rs.getString(8)),

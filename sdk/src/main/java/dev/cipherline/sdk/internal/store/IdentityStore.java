@@ -35,14 +35,16 @@ public final class IdentityStore {
                                         rs.getString(1),
                                         rs.getInt(2),
                                         rs.getInt(3),
-                                        db.unseal(
-                                                SealedColumns.IDENTITY_KEY_PAIR,
-                                                SealedColumns.identityRow(),
-                                                rs.getBytes(4)),
-                                        db.unseal(
-                                                SealedColumns.AUTH_PRIVATE_KEY,
-                                                SealedColumns.identityRow(),
-                                                rs.getBytes(5)),
+                                        db.keys()
+                                                .unseal(
+                                                        SealedColumns.IDENTITY_KEY_PAIR,
+                                                        SealedColumns.identityRow(),
+                                                        rs.getBytes(4)),
+                                        db.keys()
+                                                .unseal(
+                                                        SealedColumns.AUTH_PRIVATE_KEY,
+                                                        SealedColumns.identityRow(),
+                                                        rs.getBytes(5)),
                                         parseUrls(rs.getString(6)),
                                         rs.getString(7),
                                         rs.getInt(8),
@@ -70,16 +72,18 @@ public final class IdentityStore {
                         ps.setInt(3, id.registrationId());
                         ps.setBytes(
                                 4,
-                                db.seal(
-                                        SealedColumns.IDENTITY_KEY_PAIR,
-                                        SealedColumns.identityRow(),
-                                        id.identityKeyPair()));
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.IDENTITY_KEY_PAIR,
+                                                SealedColumns.identityRow(),
+                                                id.identityKeyPair()));
                         ps.setBytes(
                                 5,
-                                db.seal(
-                                        SealedColumns.AUTH_PRIVATE_KEY,
-                                        SealedColumns.identityRow(),
-                                        id.authPrivateKey()));
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.AUTH_PRIVATE_KEY,
+                                                SealedColumns.identityRow(),
+                                                id.authPrivateKey()));
                         ps.setString(
                                 6,
                                 String.join(

@@ -34,10 +34,7 @@ public final class MessageStore {
     /** Inserts an outgoing message in state PENDING and returns its row ID. */
     public long insertOutgoing(
             Tx tx, String peer, int ownDevice, String clientMsgId, String text, long sentAt) {
-        return tx.sql(
-                c -> {
-                    return insertOutgoing(c, peer, null, ownDevice, clientMsgId, text, sentAt);
-                });
+        return tx.sql(c -> insertOutgoing(c, peer, null, ownDevice, clientMsgId, text, sentAt));
     }
 
     /**
@@ -52,10 +49,7 @@ public final class MessageStore {
             String clientMsgId,
             String text,
             long sentAt) {
-        return tx.sql(
-                c -> {
-                    return insertOutgoing(c, peer, groupId, ownDevice, clientMsgId, text, sentAt);
-                });
+        return tx.sql(c -> insertOutgoing(c, peer, groupId, ownDevice, clientMsgId, text, sentAt));
     }
 
     private long insertOutgoing(
@@ -78,10 +72,11 @@ public final class MessageStore {
                     OUTGOING,
                     ownDevice,
                     clientMsgId,
-                    db.sealText(
-                            SealedColumns.MESSAGE_TEXT,
-                            SealedColumns.messageRow(peer, clientMsgId),
-                            text),
+                    db.keys()
+                            .sealText(
+                                    SealedColumns.MESSAGE_TEXT,
+                                    SealedColumns.messageRow(peer, clientMsgId),
+                                    text),
                     sentAt,
                     MessageState.PENDING.name(),
                     groupId);
@@ -126,16 +121,15 @@ public final class MessageStore {
     public void markSeen(
             Tx tx, String sender, int senderDevice, String clientMsgId, long expiresAt) {
         tx.run(
-                c -> {
-                    Sql.execute(
-                            c,
-                            "INSERT OR IGNORE INTO seen_envelopes (sender, sender_device, client_msg_id,"
-                                    + " expires_at) VALUES (?, ?, ?, ?)",
-                            sender,
-                            senderDevice,
-                            clientMsgId,
-                            expiresAt);
-                });
+                c ->
+                        Sql.execute(
+                                c,
+                                "INSERT OR IGNORE INTO seen_envelopes (sender, sender_device, client_msg_id,"
+                                        + " expires_at) VALUES (?, ?, ?, ?)",
+                                sender,
+                                senderDevice,
+                                clientMsgId,
+                                expiresAt));
     }
 
     /** Forgets seen envelopes that expired before {@code now}; returns how many. */
@@ -159,10 +153,12 @@ public final class MessageStore {
                                 INCOMING,
                                 m.fromDevice(),
                                 m.id().value(),
-                                db.sealText(
-                                        SealedColumns.MESSAGE_TEXT,
-                                        SealedColumns.messageRow(m.from().value(), m.id().value()),
-                                        m.text()),
+                                db.keys()
+                                        .sealText(
+                                                SealedColumns.MESSAGE_TEXT,
+                                                SealedColumns.messageRow(
+                                                        m.from().value(), m.id().value()),
+                                                m.text()),
                                 m.sentAt().toEpochMilli(),
                                 m.receivedAt().toEpochMilli(),
                                 MessageState.DELIVERED.name(),
@@ -207,12 +203,13 @@ public final class MessageStore {
                                                         new MessageId(rs.getString(2)),
                                                         new AccountId(rs.getString(3)),
                                                         rs.getInt(4),
-                                                        db.unsealText(
-                                                                SealedColumns.MESSAGE_TEXT,
-                                                                SealedColumns.messageRow(
-                                                                        rs.getString(3),
-                                                                        rs.getString(2)),
-                                                                rs.getBytes(5)),
+                                                        db.keys()
+                                                                .unsealText(
+                                                                        SealedColumns.MESSAGE_TEXT,
+                                                                        SealedColumns.messageRow(
+                                                                                rs.getString(3),
+                                                                                rs.getString(2)),
+                                                                        rs.getBytes(5)),
                                                         Instant.ofEpochMilli(rs.getLong(6)),
                                                         Instant.ofEpochMilli(rs.getLong(7)),
                                                         rs.getString(8) == null

@@ -55,21 +55,21 @@ public final class OutboxStore {
             byte[] sealed,
             long now) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
-                                    + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                            messageRowId == 0 ? null : messageRowId,
-                            recipient,
-                            clientMsgId,
-                            expiresAt,
-                            db.seal(
-                                    SealedColumns.OUTBOX_SEALED,
-                                    SealedColumns.messageRow(recipient, clientMsgId),
-                                    sealed),
-                            now);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
+                                        + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                                messageRowId == 0 ? null : messageRowId,
+                                recipient,
+                                clientMsgId,
+                                expiresAt,
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.OUTBOX_SEALED,
+                                                SealedColumns.messageRow(recipient, clientMsgId),
+                                                sealed),
+                                now));
     }
 
     private static final String COLUMNS =
@@ -116,10 +116,11 @@ public final class OutboxStore {
                 recipient,
                 clientMsgId,
                 rs.getLong(5),
-                db.unseal(
-                        SealedColumns.OUTBOX_SEALED,
-                        SealedColumns.messageRow(recipient, clientMsgId),
-                        rs.getBytes(6)),
+                db.keys()
+                        .unseal(
+                                SealedColumns.OUTBOX_SEALED,
+                                SealedColumns.messageRow(recipient, clientMsgId),
+                                rs.getBytes(6)),
                 rs.getInt(7),
                 rs.getLong(8));
     }
@@ -133,28 +134,26 @@ public final class OutboxStore {
     /** Makes the held entries for {@code recipient} due now; returns how many. */
     public int releaseHeld(Tx tx, String recipient, long now) {
         return tx.sql(
-                c -> {
-                    return execute(
-                            c,
-                            "UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND next_attempt_at = ?",
-                            now,
-                            recipient,
-                            HELD);
-                });
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND next_attempt_at = ?",
+                                now,
+                                recipient,
+                                HELD));
     }
 
     /** Records an attempt and the earliest time of the next one. */
     public void recordAttempt(Tx tx, long id, long nextAttemptAt, String lastError) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                                    + " WHERE id = ?",
-                            nextAttemptAt,
-                            lastError,
-                            id);
-                });
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                                        + " WHERE id = ?",
+                                nextAttemptAt,
+                                lastError,
+                                id));
     }
 
     /**
@@ -163,13 +162,12 @@ public final class OutboxStore {
      */
     public void release(Tx tx, long id, long now) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?",
-                            now,
-                            id);
-                });
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?",
+                                now,
+                                id));
     }
 
     /** Postpones a row without counting an attempt. */
@@ -187,10 +185,7 @@ public final class OutboxStore {
 
     /** Removes a row once the relay accepted it or it failed for good. */
     public void delete(Tx tx, long id) {
-        tx.run(
-                c -> {
-                    execute(c, "DELETE FROM outbox WHERE id = ?", id);
-                });
+        tx.run(c -> execute(c, "DELETE FROM outbox WHERE id = ?", id));
     }
 
     /**

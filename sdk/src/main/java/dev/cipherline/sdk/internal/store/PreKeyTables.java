@@ -222,13 +222,13 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     }
 
     private byte[] seal(String field, int id, byte[] record) {
-        return db.seal(field, SealedColumns.preKeyRow(id), record);
+        return db.keys().seal(field, SealedColumns.preKeyRow(id), record);
     }
 
     /** The decrypted record of prekey {@code id}, or null. */
     private byte[] load(String field, String sql, int id) {
         byte[] sealed = db.sqlRead(c -> blob(c, sql, id));
-        return sealed == null ? null : db.unseal(field, SealedColumns.preKeyRow(id), sealed);
+        return sealed == null ? null : db.keys().unseal(field, SealedColumns.preKeyRow(id), sealed);
     }
 
     /** The decrypted records selected as {@code id, record}. */
@@ -240,10 +240,11 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(
-                                    db.unseal(
-                                            field,
-                                            SealedColumns.preKeyRow(rs.getInt(1)),
-                                            rs.getBytes(2)));
+                                    db.keys()
+                                            .unseal(
+                                                    field,
+                                                    SealedColumns.preKeyRow(rs.getInt(1)),
+                                                    rs.getBytes(2)));
                         }
                     }
                     return out;

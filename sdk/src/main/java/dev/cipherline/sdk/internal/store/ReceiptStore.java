@@ -19,14 +19,13 @@ public final class ReceiptStore {
     /** Owes {@code peer} a receipt of {@code type} for its message {@code clientMsgId}. */
     public void owe(Tx tx, String peer, int type, String clientMsgId) {
         tx.run(
-                c -> {
-                    execute(
-                            c,
-                            "INSERT INTO receipt_queue (peer, type, client_msg_id) VALUES (?, ?, ?)",
-                            peer,
-                            type,
-                            clientMsgId);
-                });
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO receipt_queue (peer, type, client_msg_id) VALUES (?, ?, ?)",
+                                peer,
+                                type,
+                                clientMsgId));
     }
 
     /** Every owed receipt, oldest first. */
@@ -54,9 +53,6 @@ public final class ReceiptStore {
 
     /** Forgets owed receipts up to {@code lastId}, once they are in the outbox. */
     public void forget(Tx tx, long lastId) {
-        tx.run(
-                c -> {
-                    execute(c, "DELETE FROM receipt_queue WHERE id <= ?", lastId);
-                });
+        tx.run(c -> execute(c, "DELETE FROM receipt_queue WHERE id <= ?", lastId));
     }
 }

@@ -247,10 +247,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                 bytes == null
                                         ? null
                                         : new SessionRecord(
-                                                db.unseal(
-                                                        SealedColumns.SESSION,
-                                                        device.row(),
-                                                        bytes));
+                                                db.keys()
+                                                        .unseal(
+                                                                SealedColumns.SESSION,
+                                                                device.row(),
+                                                                bytes));
                     } catch (InvalidMessageException e) {
                         throw new IllegalStateException("a stored session is damaged", e);
                     }
@@ -337,7 +338,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
                 device.accountId(),
                 device.deviceId(),
-                db.seal(SealedColumns.SESSION, device.row(), record.serialize()));
+                db.keys().seal(SealedColumns.SESSION, device.row(), record.serialize()));
     }
 
     /** Writes the last record of every session stored since the transaction began. */
@@ -394,11 +395,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 sender.getName(),
                 sender.getDeviceId(),
                 distributionId.toString(),
-                db.seal(
-                        SealedColumns.SENDER_KEY,
-                        SealedColumns.senderKeyRow(
-                                sender.getName(), sender.getDeviceId(), distributionId.toString()),
-                        record.serialize()));
+                db.keys()
+                        .seal(
+                                SealedColumns.SENDER_KEY,
+                                SealedColumns.senderKeyRow(
+                                        sender.getName(),
+                                        sender.getDeviceId(),
+                                        distributionId.toString()),
+                                record.serialize()));
     }
 
     @Override
@@ -418,13 +422,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         }
         try {
             return new SenderKeyRecord(
-                    db.unseal(
-                            SealedColumns.SENDER_KEY,
-                            SealedColumns.senderKeyRow(
-                                    sender.getName(),
-                                    sender.getDeviceId(),
-                                    distributionId.toString()),
-                            record));
+                    db.keys()
+                            .unseal(
+                                    SealedColumns.SENDER_KEY,
+                                    SealedColumns.senderKeyRow(
+                                            sender.getName(),
+                                            sender.getDeviceId(),
+                                            distributionId.toString()),
+                                    record));
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("a stored sender key is damaged", e);
         }
