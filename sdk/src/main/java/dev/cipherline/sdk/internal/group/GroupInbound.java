@@ -31,8 +31,8 @@ public final class GroupInbound {
     }
 
     /** Applies a snapshot if {@link Membership} keeps it; returns the new state or null. */
-    public Group onUpdate(Tx c, String sender, Content.GroupUpdate u) {
-        Optional<GroupStore.Row> current = store.find(c, u.groupId());
+    public Group onUpdate(Tx tx, String sender, Content.GroupUpdate u) {
+        Optional<GroupStore.Row> current = store.find(tx, u.groupId());
         Optional<Membership.Kept> kept =
                 Membership.converge(current.map(Snapshots::snapshot), sender, u, self.account());
         if (kept.isEmpty()) {
@@ -50,13 +50,13 @@ public final class GroupInbound {
                         kept.get().active(),
                         old == null ? null : old.ownKey(),
                         old == null ? 1 : old.nextSeq());
-        snapshots.apply(c, old, next);
+        snapshots.apply(tx, old, next);
         return Snapshots.toGroup(next);
     }
 
     /** A member left: the admin publishes the next snapshot without it; returns it or null. */
-    public Group onLeave(Tx c, String sender, Content.GroupLeave leave) {
-        Optional<GroupStore.Row> current = store.find(c, leave.groupId());
+    public Group onLeave(Tx tx, String sender, Content.GroupLeave leave) {
+        Optional<GroupStore.Row> current = store.find(tx, leave.groupId());
         if (current.isEmpty()
                 || !current.get().active()
                 || !current.get().admin().equals(self.account())
@@ -67,33 +67,33 @@ public final class GroupInbound {
         List<String> members = row.members().stream().filter(m -> !m.equals(sender)).toList();
         GroupStore.Row next =
                 Snapshots.next(row, self.account(), row.epoch() + 1, members, true, row.ownKey());
-        snapshots.apply(c, row, next);
-        snapshots.publish(c, next, Set.of());
+        snapshots.apply(tx, row, next);
+        snapshots.publish(tx, next, Set.of());
         return Snapshots.toGroup(next);
     }
 
     /** Stores a member's sender key and remembers which group it is for. */
-    public void onSenderKey(Tx c, String sender, int senderDevice, Content.SenderKey key)
+    public void onSenderKey(Tx tx, String sender, int senderDevice, Content.SenderKey key)
             throws CryptoException {
         UUID distributionId = crypto.process(sender, senderDevice, key.distribution());
-        store.mapSenderKey(c, sender, senderDevice, distributionId.toString(), key.groupId());
+        store.mapSenderKey(tx, sender, senderDevice, distributionId.toString(), key.groupId());
     }
 
     /**
      * The group a decrypted group message belongs to, checked: the sender key was distributed for
      * it and the sender was not removed from it. Null if the message must be refused.
      */
-    public String groupOfKey(Tx c, String sender, int senderDevice, UUID distributionId) {
-        String groupId = store.senderKeyGroup(c, sender, senderDevice, distributionId.toString());
-        if (groupId == null || store.isRemoved(c, groupId, sender)) {
+    public String groupOfKey(Tx tx, String sender, int senderDevice, UUID distributionId) {
+        String groupId = store.senderKeyGroup(tx, sender, senderDevice, distributionId.toString());
+        if (groupId == null || store.isRemoved(tx, groupId, sender)) {
             return null;
         }
         return groupId;
     }
 
     /** Whether this account is currently out of a group it knows (left or removed). */
-    public boolean isInactive(Tx c, String groupId) {
-        return store.find(c, groupId).map(r -> !r.active()).orElse(false);
+    public boolean isInactive(Tx tx, String groupId) {
+        return store.find(tx, groupId).map(r -> !r.active()).orElse(false);
     }
 
     /**
@@ -101,8 +101,8 @@ public final class GroupInbound {
      * newest one seen before and this one. The first message from a device only sets the baseline:
      * earlier ones may predate this account's membership.
      */
-    public long gap(Tx c, String groupId, String sender, int senderDevice, long seq) {
-        long previous = store.advanceSeq(c, groupId, sender, senderDevice, seq);
+    public long gap(Tx tx, String groupId, String sender, int senderDevice, long seq) {
+        long previous = store.advanceSeq(tx, groupId, sender, senderDevice, seq);
         return previous > 0 && seq > previous + 1 ? seq - previous - 1 : 0;
     }
 }

@@ -100,16 +100,16 @@ public final class Groups implements GroupSending {
         GroupStore.Row row =
                 new GroupStore.Row(id, name, self.account(), 1, List.copyOf(all), true, null, 1);
         return db.transaction(
-                c -> {
-                    store.put(c, row);
-                    snapshots.publish(c, row, Set.of());
+                tx -> {
+                    store.put(tx, row);
+                    snapshots.publish(tx, row, Set.of());
                     return Snapshots.toGroup(row);
                 });
     }
 
     public Group changeMembers(String ref, Collection<String> add, Collection<String> remove) {
         return db.transaction(
-                c -> {
+                tx -> {
                     GroupStore.Row row = requireAdmin(resolve(ref));
                     Set<String> members = new TreeSet<>(row.members());
                     members.addAll(add);
@@ -126,15 +126,15 @@ public final class Groups implements GroupSending {
                                     List.copyOf(members),
                                     true,
                                     row.ownKey());
-                    snapshots.apply(c, row, next);
-                    snapshots.publish(c, next, removed);
+                    snapshots.apply(tx, row, next);
+                    snapshots.publish(tx, next, removed);
                     return Snapshots.toGroup(next);
                 });
     }
 
     public void leave(String ref) {
         db.transaction(
-                c -> {
+                tx -> {
                     GroupStore.Row row = resolveActive(ref);
                     Set<String> rest = new TreeSet<>(row.members());
                     rest.remove(self.account());
@@ -149,16 +149,16 @@ public final class Groups implements GroupSending {
                                             List.copyOf(rest),
                                             true,
                                             null);
-                            snapshots.publish(c, handover, Set.of());
+                            snapshots.publish(tx, handover, Set.of());
                         }
                     } else {
-                        snapshots.queue(c, row.admin(), Content.encodeGroupLeave(row.groupId()));
+                        snapshots.queue(tx, row.admin(), Content.encodeGroupLeave(row.groupId()));
                     }
                     store.put(
-                            c,
+                            tx,
                             Snapshots.next(
                                     row, row.admin(), row.epoch(), row.members(), false, null));
-                    store.setOwnKey(c, row.groupId(), null);
+                    store.setOwnKey(tx, row.groupId(), null);
                     return null;
                 });
     }
@@ -179,10 +179,10 @@ public final class Groups implements GroupSending {
         try {
             long row =
                     db.transactionUnsynced(
-                            c -> {
+                            tx -> {
                                 GroupStore.Row g = resolveActive(ref);
-                                distributeKey(c, g);
-                                long seq = store.takeSeq(c, g.groupId());
+                                distributeKey(tx, g);
+                                long seq = store.takeSeq(tx, g.groupId());
                                 long now = clock.millis();
                                 long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
                                 String marker = Sealer.groupMarker(g.groupId());
@@ -196,16 +196,16 @@ public final class Groups implements GroupSending {
                                                 Content.encodeGroupText(seq, text));
                                 long r =
                                         messages.insertOutgoingGroup(
-                                                c,
+                                                tx,
                                                 g.groupId(),
                                                 marker,
                                                 self.device(),
                                                 id.value(),
                                                 text,
                                                 now);
-                                outbox.insert(c, r, marker, id.value(), expiresAt, sealed, now);
+                                outbox.insert(tx, r, marker, id.value(), expiresAt, sealed, now);
                                 GroupReadStore.track(
-                                        c, r, g.groupId(), Math.max(0, g.members().size() - 1));
+                                        tx, r, g.groupId(), Math.max(0, g.members().size() - 1));
                                 return r;
                             });
             handle.stored(row);
@@ -218,7 +218,7 @@ public final class Groups implements GroupSending {
 
     @Override
     public Optional<List<String>> recipients(String groupId) {
-        return db.read(c -> store.find(c, groupId))
+        return db.read(tx -> store.find(tx, groupId))
                 .filter(GroupStore.Row::active)
                 .map(r -> r.members().stream().filter(m -> !m.equals(self.account())).toList());
     }
@@ -226,23 +226,23 @@ public final class Groups implements GroupSending {
     @Override
     public UUID prepareKey(String groupId) {
         return db.transaction(
-                c -> {
+                tx -> {
                     GroupStore.Row g =
-                            store.find(c, groupId)
+                            store.find(tx, groupId)
                                     .orElseThrow(() -> new IllegalStateException("no group"));
-                    return UUID.fromString(distributeKey(c, g));
+                    return UUID.fromString(distributeKey(tx, g));
                 });
     }
 
     // ---- internals ----
 
-    private String distributeKey(Tx c, GroupStore.Row g) {
+    private String distributeKey(Tx tx, GroupStore.Row g) {
         String key = g.ownKey();
         if (key == null) {
             key = UUID.randomUUID().toString();
-            store.setOwnKey(c, g.groupId(), key);
+            store.setOwnKey(tx, g.groupId(), key);
         }
-        Set<String> holders = store.holders(c, g.groupId());
+        Set<String> holders = store.holders(tx, g.groupId());
         byte[] distribution = null;
         for (String member : g.members()) {
             if (member.equals(self.account()) || holders.contains(member)) {
@@ -252,8 +252,8 @@ public final class Groups implements GroupSending {
                 distribution =
                         crypto.distribution(self.account(), self.device(), UUID.fromString(key));
             }
-            snapshots.queue(c, member, Content.encodeSenderKey(g.groupId(), distribution));
-            store.addHolder(c, g.groupId(), member);
+            snapshots.queue(tx, member, Content.encodeSenderKey(g.groupId(), distribution));
+            store.addHolder(tx, g.groupId(), member);
         }
         return key;
     }
@@ -265,10 +265,10 @@ public final class Groups implements GroupSending {
      */
     private GroupStore.Row resolve(String ref) {
         return db.read(
-                c -> {
+                tx -> {
                     Optional<GroupId> id = parseId(ref);
                     if (id.isPresent()) {
-                        Optional<GroupStore.Row> byId = store.find(c, id.get().value());
+                        Optional<GroupStore.Row> byId = store.find(tx, id.get().value());
                         if (byId.isPresent()) {
                             return byId.get();
                         }

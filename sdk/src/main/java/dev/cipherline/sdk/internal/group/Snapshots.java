@@ -36,10 +36,10 @@ final class Snapshots {
     }
 
     /** Stores {@code next} and carries out what changed from {@code old} (null for a new group). */
-    void apply(Tx c, GroupStore.Row old, GroupStore.Row next) {
-        store.put(c, next);
+    void apply(Tx tx, GroupStore.Row old, GroupStore.Row next) {
+        store.put(tx, next);
         for (String m : next.members()) {
-            store.setRemoved(c, next.groupId(), m, false);
+            store.setRemoved(tx, next.groupId(), m, false);
         }
         if (old == null) {
             return;
@@ -48,31 +48,31 @@ final class Snapshots {
         gone.removeAll(next.members());
         if (!gone.isEmpty()) {
             for (String m : gone) {
-                store.setRemoved(c, next.groupId(), m, true);
-                store.forgetSenderKeys(c, next.groupId(), m);
+                store.setRemoved(tx, next.groupId(), m, true);
+                store.forgetSenderKeys(tx, next.groupId(), m);
             }
             // rotate: the next send creates a new key for the remaining members only
-            store.setOwnKey(c, next.groupId(), null);
+            store.setOwnKey(tx, next.groupId(), null);
         }
         if (!next.active()) {
-            store.setOwnKey(c, next.groupId(), null);
+            store.setOwnKey(tx, next.groupId(), null);
         }
     }
 
     /** Sends the snapshot to its members and to {@code removed}. */
-    void publish(Tx c, GroupStore.Row row, Set<String> removed) {
+    void publish(Tx tx, GroupStore.Row row, Set<String> removed) {
         byte[] body = Content.encodeGroupUpdate(snapshot(row));
         Set<String> to = new TreeSet<>(row.members());
         to.addAll(removed);
         to.remove(self.account());
         for (String member : to) {
-            queue(c, member, body);
+            queue(tx, member, body);
         }
     }
 
     /** Queues a control message to {@code peer} over the pairwise session. */
-    void queue(Tx c, String peer, byte[] body) {
-        sealer.queueControl(c, outbox, peer, body, clock.millis());
+    void queue(Tx tx, String peer, byte[] body) {
+        sealer.queueControl(tx, outbox, peer, body, clock.millis());
     }
 
     /** The snapshot a stored row holds. */

@@ -49,12 +49,12 @@ public final class Dispatch {
     }
 
     /**
-     * Decodes the content of {@code opened} and carries it out in {@code c}'s transaction.
+     * Decodes the content of {@code opened} and carries it out in {@code tx}'s transaction.
      *
      * @throws Refused if the content is malformed
      */
-    Outcome dispatch(Tx c, Frame.Deliver d, Opener.Opened opened) {
-        return decode(opened.body()).accept(new Handler(c, d, opened));
+    Outcome dispatch(Tx tx, Frame.Deliver d, Opener.Opened opened) {
+        return decode(opened.body()).accept(new Handler(tx, d, opened));
     }
 
     /**
@@ -72,12 +72,12 @@ public final class Dispatch {
 
     /** The handlers for one envelope. */
     private final class Handler implements ContentVisitor<Outcome> {
-        private final Tx c;
+        private final Tx tx;
         private final Frame.Deliver d;
         private final Opener.Opened opened;
 
-        Handler(Tx c, Frame.Deliver d, Opener.Opened opened) {
-            this.c = c;
+        Handler(Tx tx, Frame.Deliver d, Opener.Opened opened) {
+            this.tx = tx;
             this.d = d;
             this.opened = opened;
         }
@@ -100,9 +100,9 @@ public final class Dispatch {
                 return ignore(text);
             }
             String groupId = opened.groupId();
-            long gap = groups.gap(c, groupId, d.sender(), d.senderDevice(), text.seq());
+            long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
             Outcome stored = store(text.text(), new GroupId(groupId), gap);
-            GroupReadStore.touchIncoming(c, groupId);
+            GroupReadStore.touchIncoming(tx, groupId);
             return stored;
         }
 
@@ -120,8 +120,8 @@ public final class Dispatch {
                             Instant.ofEpochMilli(opened.header().sentAt()),
                             Instant.ofEpochMilli(clock.millis()),
                             group);
-            long row = messages.insertIncoming(c, message);
-            receipts.owe(c, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
+            long row = messages.insertIncoming(tx, message);
+            receipts.owe(tx, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
             return Outcome.message(row, message, gap);
         }
 
@@ -136,10 +136,10 @@ public final class Dispatch {
                             : MessageState.DELIVERED;
             List<MessageId> changed =
                     messages.applyReceipt(
-                            c, d.sender(), self.device(), receipt.clientMsgIds(), state);
+                            tx, d.sender(), self.device(), receipt.clientMsgIds(), state);
             // the same receipt may acknowledge this account's group messages
             List<MessageId> groupReads =
-                    GroupReadStore.apply(c, d.sender(), receipt.clientMsgIds(), state);
+                    GroupReadStore.apply(tx, d.sender(), receipt.clientMsgIds(), state);
             return Outcome.receipt(changed, state, groupReads);
         }
 
@@ -147,14 +147,14 @@ public final class Dispatch {
         public Outcome groupUpdate(Content.GroupUpdate update) {
             return inGroup()
                     ? Outcome.NOTHING
-                    : Outcome.group(groups.onUpdate(c, d.sender(), update));
+                    : Outcome.group(groups.onUpdate(tx, d.sender(), update));
         }
 
         @Override
         public Outcome groupLeave(Content.GroupLeave leave) {
             return inGroup()
                     ? Outcome.NOTHING
-                    : Outcome.group(groups.onLeave(c, d.sender(), leave));
+                    : Outcome.group(groups.onLeave(tx, d.sender(), leave));
         }
 
         @Override
@@ -163,7 +163,7 @@ public final class Dispatch {
                 return Outcome.NOTHING;
             }
             try {
-                groups.onSenderKey(c, d.sender(), d.senderDevice(), key);
+                groups.onSenderKey(tx, d.sender(), d.senderDevice(), key);
             } catch (CryptoException e) {
                 throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
             }

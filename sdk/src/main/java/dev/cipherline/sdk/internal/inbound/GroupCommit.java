@@ -21,7 +21,7 @@ public final class GroupCommit {
 
     /** Opens and stores one envelope inside the caller's transaction. */
     interface Step {
-        Outcome store(Tx c, Frame.Deliver d);
+        Outcome store(Tx tx, Frame.Deliver d);
     }
 
     /** What became of each envelope, told after its transaction ended, in relay order. */
@@ -65,10 +65,10 @@ public final class GroupCommit {
             try {
                 outcomes =
                         db.transaction(
-                                c -> {
+                                tx -> {
                                     List<Outcome> out = new ArrayList<>(batch.size());
                                     for (Frame.Deliver d : batch) {
-                                        out.add(duplicate(d) ? null : step.store(c, d));
+                                        out.add(duplicate(d) ? null : step.store(tx, d));
                                     }
                                     return out;
                                 });
@@ -96,7 +96,7 @@ public final class GroupCommit {
         }
         Outcome outcome;
         try {
-            outcome = db.transaction(c -> step.store(c, d));
+            outcome = db.transaction(tx -> step.store(tx, d));
         } catch (Refused r) {
             results.refused(d, r);
             return;

@@ -76,7 +76,7 @@ public final class HandOver {
                     handedOver.clear();
                     try {
                         db.transaction(
-                                c -> {
+                                tx -> {
                                     for (long row : rows) {
                                         messages.markDeliveredToApp(row);
                                     }

@@ -62,8 +62,8 @@ public final class Opener {
      *
      * @throws Refused if it does not decrypt, its header disagrees or its sender is not a member
      */
-    Opened open(Tx c, Frame.Deliver d) {
-        return GroupCrypto.isGroupCiphertext(d.ciphertext()) ? openGroup(c, d) : openPairwise(d);
+    Opened open(Tx tx, Frame.Deliver d) {
+        return GroupCrypto.isGroupCiphertext(d.ciphertext()) ? openGroup(tx, d) : openPairwise(d);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class Opener {
      * distributed for the group the inner header names, and that the sender was not removed from
      * it.
      */
-    private Opened openGroup(Tx c, Frame.Deliver d) {
+    private Opened openGroup(Tx tx, Frame.Deliver d) {
         GroupCrypto.Decrypted decrypted;
         try {
             decrypted = groupCrypto.decrypt(d.sender(), d.senderDevice(), d.ciphertext());
@@ -110,7 +110,7 @@ public final class Opener {
             throw Refused.undecryptable(e);
         }
         String groupId =
-                groups.groupOfKey(c, d.sender(), d.senderDevice(), decrypted.distributionId());
+                groups.groupOfKey(tx, d.sender(), d.senderDevice(), decrypted.distributionId());
         if (groupId == null) {
             throw Refused.notAMember();
         }
@@ -126,7 +126,7 @@ public final class Opener {
                                         d.clientMsgId(),
                                         kindCode(d.kind()),
                                         d.expiresAt()));
-        if (expired(d, opened.header()) || groups.isInactive(c, groupId)) {
+        if (expired(d, opened.header()) || groups.isInactive(tx, groupId)) {
             return null;
         }
         return new Opened(opened.header(), opened.body(), groupId);

@@ -43,17 +43,17 @@ public final class Receipts {
         this.queued = queued;
     }
 
-    /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code c}'s txn. */
-    public void owe(Tx c, String peer, Content.ReceiptType type, String clientMsgId) {
-        store.owe(c, peer, type.code(), clientMsgId);
+    /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code tx}. */
+    public void owe(Tx tx, String peer, Content.ReceiptType type, String clientMsgId) {
+        store.owe(tx, peer, type.code(), clientMsgId);
     }
 
     /** Seals every owed receipt into the outbox, batched per peer and type. */
     public void flush() {
         int added =
                 db.transaction(
-                        c -> {
-                            List<ReceiptStore.Owed> owed = store.owed(c);
+                        tx -> {
+                            List<ReceiptStore.Owed> owed = store.owed(tx);
                             if (owed.isEmpty()) {
                                 return 0;
                             }
@@ -82,11 +82,11 @@ public final class Receipts {
                                                     Math.min(
                                                             ids.size(),
                                                             from + Content.MAX_RECEIPT_IDS));
-                                    queue(c, peer, new Content.Receipt(type, chunk));
+                                    queue(tx, peer, new Content.Receipt(type, chunk));
                                     count++;
                                 }
                             }
-                            store.forget(c, owed.get(owed.size() - 1).id());
+                            store.forget(tx, owed.get(owed.size() - 1).id());
                             return count;
                         });
         if (added > 0) {
@@ -94,7 +94,7 @@ public final class Receipts {
         }
     }
 
-    private void queue(Tx c, String peer, Content.Receipt receipt) {
-        sealer.queueControl(c, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
+    private void queue(Tx tx, String peer, Content.Receipt receipt) {
+        sealer.queueControl(tx, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
     }
 }

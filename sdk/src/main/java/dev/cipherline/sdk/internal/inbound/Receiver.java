@@ -108,12 +108,12 @@ public final class Receiver implements GroupCommit.Results {
     }
 
     /** Opens and stores one envelope inside the caller's transaction. */
-    private Outcome store(Tx c, Frame.Deliver d) {
-        Opener.Opened opened = opener.open(c, d);
-        Outcome o = opened == null ? Outcome.NOTHING : dispatch.dispatch(c, d, opened);
+    private Outcome store(Tx tx, Frame.Deliver d) {
+        Opener.Opened opened = opener.open(tx, d);
+        Outcome o = opened == null ? Outcome.NOTHING : dispatch.dispatch(tx, d, opened);
         if (o.rowId() == 0) {
             // no message row dedups it: remember the envelope itself
-            messages.markSeen(c, d.sender(), d.senderDevice(), d.clientMsgId(), d.expiresAt());
+            messages.markSeen(tx, d.sender(), d.senderDevice(), d.clientMsgId(), d.expiresAt());
         }
         return o;
     }
@@ -173,7 +173,7 @@ public final class Receiver implements GroupCommit.Results {
         try {
             content =
                     db.transaction(
-                            c -> {
+                            tx -> {
                                 Opener.Opened opened = opener.openPairwise(d);
                                 return opened == null ? null : Dispatch.decode(opened.body());
                             });
