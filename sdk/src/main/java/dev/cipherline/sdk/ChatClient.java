@@ -166,7 +166,7 @@ public final class ChatClient implements AutoCloseable {
                     "the folder " + home + " holds no identity");
         }
         try (Database db = Database.open(home)) {
-            db.rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
+            db.keys().rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
         }
     }
 
@@ -212,7 +212,7 @@ public final class ChatClient implements AutoCloseable {
         }
         try (Database db = Database.open(home)) {
             // a store from before encryption at rest gets its key on the next open
-            return db.keyScheme().orElse(StoreKeyTable.Scheme.NONE);
+            return db.keys().scheme().orElse(StoreKeyTable.Scheme.NONE);
         }
     }
 

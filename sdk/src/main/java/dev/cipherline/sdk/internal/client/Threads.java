@@ -16,7 +16,7 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * The threads a client owns, besides {@code cipherline-events} ({@link Events}) and {@code
+ * The threads a client owns, besides {@code cipherline-events} ({@code Events}) and {@code
  * cipherline-outbox} ({@link OutboxWorker}):
  *
  * <ul>

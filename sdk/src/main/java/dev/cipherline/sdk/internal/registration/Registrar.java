@@ -108,8 +108,8 @@ public final class Registrar {
         }
         try (Database db = Database.open(home)) {
             // a key left by an init that failed before storing the identity protects nothing
-            db.forgetKeyOfEmptyStore();
-            db.unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
+            db.keys().forgetKeyOfEmptyStore();
+            db.keys().unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
             Identity identity = Identity.generate();
             DeviceAuthKey authKey = DeviceAuthKey.generate();
             int registrationId = KeyHelper.generateRegistrationId(false);
@@ -153,7 +153,7 @@ public final class Registrar {
             SignalStore store = new SignalStore(db, local.identityKeyPair(), registrationId);
             db.transaction(
                     c -> {
-                        IdentityStore.insert(db, c, local, now);
+                        IdentityStore.insert(c, db, local, now);
                         store.storeSignedPreKey(signedPreKey.getId(), signedPreKey);
                         store.storeLastResortKyberPreKey(lastResort.getId(), lastResort);
                         for (PreKeyRecord r : ecPreKeys) {

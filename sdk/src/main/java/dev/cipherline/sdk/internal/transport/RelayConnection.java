@@ -35,6 +35,10 @@ import okio.ByteString;
  * <p>Threading: OkHttp's callbacks only hand work to {@code inbound}, a single-threaded executor,
  * so connection state, frame handling and the {@link Handler} calls all happen on that one thread
  * in arrival order. {@link #request} and {@link #sendOneWay} may be called from any thread.
+ *
+ * <p>Why one class of about 450 lines: the socket's generation counter, its state, the pending
+ * requests and the reconnect timer are one piece of state that every callback reads and changes
+ * under one lock; split, each part would need the others' internals.
  */
 public final class RelayConnection {
     private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());

@@ -11,12 +11,17 @@ import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.RecordingListener;
+import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
+import dev.cipherline.sdk.internal.store.CommitLog;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -112,8 +117,7 @@ class OutboxBatchTest {
                         messages,
                         outbox,
                         groupCrypto,
-                        alice.accountId,
-                        1,
+                        new LocalDevice(alice.accountId, 1),
                         clock);
         OutboxScheduler scheduler =
                 OutboxScheduler.create(

@@ -1,4 +1,4 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.app;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.MessageId;
@@ -12,20 +12,20 @@ import java.util.concurrent.CompletableFuture;
  * incoming receipts move it, so it stays current after the relay accepted the message; once the
  * client is closed it answers the last state it saw.
  */
-final class OutgoingHandle implements OutgoingMessage {
+public final class OutgoingHandle implements OutgoingMessage {
     private final MessageId id;
     private final MessageStore messages;
     private final CompletableFuture<MessageState> accepted = new CompletableFuture<>();
     private volatile MessageState state = MessageState.PENDING;
     private volatile long rowId;
 
-    OutgoingHandle(MessageId id, MessageStore messages) {
+    public OutgoingHandle(MessageId id, MessageStore messages) {
         this.id = id;
         this.messages = messages;
     }
 
     /** The message is in the store, in row {@code rowId}. */
-    void stored(long rowId) {
+    public void stored(long rowId) {
         this.rowId = rowId;
     }
 

@@ -1,4 +1,4 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.app;
 
 import dev.cipherline.sdk.ChatListener;
 import java.util.concurrent.ExecutorService;
@@ -32,12 +32,12 @@ public final class Events {
     }
 
     /** Calls {@code call} with the listener on the events thread. */
-    void post(Consumer<ChatListener> call) {
+    public void post(Consumer<ChatListener> call) {
         run(() -> call.accept(listener));
     }
 
     /** Runs {@code task} on the events thread, after every earlier event. */
-    void run(Runnable task) {
+    public void run(Runnable task) {
         try {
             executor.execute(
                     () -> {

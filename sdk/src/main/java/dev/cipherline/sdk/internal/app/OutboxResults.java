@@ -1,4 +1,4 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.app;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.MessageId;
@@ -37,12 +37,12 @@ public final class OutboxResults implements Completion {
     }
 
     /** Completes {@code handle} when its message leaves the outbox. */
-    void track(OutgoingHandle handle) {
+    public void track(OutgoingHandle handle) {
         handles.put(handle.id().value(), handle);
     }
 
     /** Stops tracking the handle of a message that was deleted; its waiters see CLOSED-like. */
-    void forget(MessageId id) {
+    public void forget(MessageId id) {
         OutgoingHandle handle = handles.remove(id.value());
         if (handle != null) {
             handle.abandoned(
@@ -54,7 +54,7 @@ public final class OutboxResults implements Completion {
     }
 
     /** Stops tracking a handle whose message was never stored. */
-    void untrack(OutgoingHandle handle) {
+    public void untrack(OutgoingHandle handle) {
         handles.remove(handle.id().value(), handle);
     }
 
@@ -140,7 +140,7 @@ public final class OutboxResults implements Completion {
      *
      * @return how many entries are still pending
      */
-    int flush(Duration timeout, Runnable checkOpen) {
+    public int flush(Duration timeout, Runnable checkOpen) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
             while (true) {
@@ -161,7 +161,7 @@ public final class OutboxResults implements Completion {
     }
 
     /** On close: every tracked handle fails with {@code error}, and flush waiters wake. */
-    void abandonAll(ChatException error) {
+    public void abandonAll(ChatException error) {
         for (OutgoingHandle handle : handles.values()) {
             handle.abandoned(error);
         }

@@ -1,10 +1,9 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.inbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
@@ -13,12 +12,13 @@ import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
-import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.CommitLog;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.StoreSql;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,23 +61,6 @@ class ReceiverTest {
         alice.close();
         bob.close();
         carol.close();
-    }
-
-    private Groups groups() {
-        return new Groups(
-                bob.db,
-                new GroupStore(bob.db),
-                bobMessages,
-                new OutboxStore(bob.db),
-                new GroupCrypto(bob.store),
-                bob.accountId,
-                1,
-                Clock.systemUTC());
-    }
-
-    private Receipts receipts() {
-        return new Receipts(
-                bob.db, new OutboxStore(bob.db), bob.accountId, 1, Clock.systemUTC(), () -> {});
     }
 
     private long expiresAt() {
@@ -124,21 +107,7 @@ class ReceiverTest {
      * whether an app listener takes the messages.
      */
     private Receiver receiver(java.util.function.Consumer<Runnable> inbound, boolean appListening) {
-        return new Receiver(
-                bob.db,
-                bobMessages,
-                bob.crypto,
-                bob.accountId,
-                1,
-                Clock.systemUTC(),
-                events,
-                appListening,
-                receipts(),
-                acked::addAll,
-                inbound,
-                groups(),
-                new GroupCrypto(bob.store),
-                () -> {});
+        return InboundRig.receiver(bob, bobMessages, events, appListening, acked::addAll, inbound);
     }
 
     @Test
@@ -220,8 +189,7 @@ class ReceiverTest {
         events.close();
 
         // a store where the app never saw the message: mark it undelivered again
-        bob.db.transaction(
-                c -> c.createStatement().executeUpdate("UPDATE messages SET delivered_to_app = 0"));
+        StoreSql.execute(bob.db, "UPDATE messages SET delivered_to_app = 0");
         RecordingListener next = new RecordingListener();
         events = new Events(next);
         receiver(Runnable::run, true).replayUndelivered();

@@ -1,24 +1,21 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.inbound;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
-import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
-import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,33 +61,9 @@ class ReceiverFuzzTest {
                                     handedOver.incrementAndGet();
                                 }
                             });
-            Clock clock = Clock.systemUTC();
-            OutboxStore outbox = new OutboxStore(bob.db);
-            GroupCrypto groupCrypto = new GroupCrypto(bob.store);
             receiver =
-                    new Receiver(
-                            bob.db,
-                            bobMessages,
-                            bob.crypto,
-                            bob.accountId,
-                            1,
-                            clock,
-                            events,
-                            true,
-                            new Receipts(bob.db, outbox, bob.accountId, 1, clock, () -> {}),
-                            acked::addAll,
-                            Runnable::run,
-                            new Groups(
-                                    bob.db,
-                                    new GroupStore(bob.db),
-                                    bobMessages,
-                                    outbox,
-                                    groupCrypto,
-                                    bob.accountId,
-                                    1,
-                                    clock),
-                            groupCrypto,
-                            () -> {});
+                    InboundRig.receiver(
+                            bob, bobMessages, events, true, acked::addAll, Runnable::run);
             long now = System.currentTimeMillis();
             genuine =
                     alice.crypto.encrypt(

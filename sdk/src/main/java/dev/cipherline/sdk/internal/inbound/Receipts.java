@@ -1,12 +1,12 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.inbound;
 
+import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.ReceiptStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ import java.util.Set;
  * not a hundred. Receipts then travel like messages (kind message, durable, retried, in order with
  * the messages to the same peer) but never enter the history.
  */
-final class Receipts {
+public final class Receipts {
     private final Database db;
     private final ReceiptStore store;
     private final OutboxStore outbox;
@@ -33,33 +33,27 @@ final class Receipts {
     /**
      * @param queued called after receipts were added to the outbox (wakes the outbox worker)
      */
-    Receipts(
-            Database db,
-            OutboxStore outbox,
-            String ownAccount,
-            int ownDevice,
-            Clock clock,
-            Runnable queued) {
+    public Receipts(
+            Database db, OutboxStore outbox, LocalDevice self, Clock clock, Runnable queued) {
         this.db = db;
         this.store = new ReceiptStore();
         this.outbox = outbox;
-        this.sealer = new Sealer(ownAccount, ownDevice);
+        this.sealer = new Sealer(self.account(), self.device());
         this.clock = clock;
         this.queued = queued;
     }
 
-    /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code c}'s txn. */
-    void owe(Connection c, String peer, Content.ReceiptType type, String clientMsgId)
-            throws SQLException {
-        store.owe(c, peer, type.code(), clientMsgId);
+    /** Owes {@code peer} a receipt of {@code type} for {@code clientMsgId}, in {@code tx}. */
+    public void owe(Tx tx, String peer, Content.ReceiptType type, String clientMsgId) {
+        store.owe(tx, peer, type.code(), clientMsgId);
     }
 
     /** Seals every owed receipt into the outbox, batched per peer and type. */
-    void flush() {
+    public void flush() {
         int added =
                 db.transaction(
-                        c -> {
-                            List<ReceiptStore.Owed> owed = store.owed(c);
+                        tx -> {
+                            List<ReceiptStore.Owed> owed = store.owed(tx);
                             if (owed.isEmpty()) {
                                 return 0;
                             }
@@ -88,11 +82,11 @@ final class Receipts {
                                                     Math.min(
                                                             ids.size(),
                                                             from + Content.MAX_RECEIPT_IDS));
-                                    queue(c, peer, new Content.Receipt(type, chunk));
+                                    queue(tx, peer, new Content.Receipt(type, chunk));
                                     count++;
                                 }
                             }
-                            store.forget(c, owed.get(owed.size() - 1).id());
+                            store.forget(tx, owed.get(owed.size() - 1).id());
                             return count;
                         });
         if (added > 0) {
@@ -100,7 +94,7 @@ final class Receipts {
         }
     }
 
-    private void queue(Connection c, String peer, Content.Receipt receipt) throws SQLException {
-        sealer.queueControl(c, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
+    private void queue(Tx tx, String peer, Content.Receipt receipt) {
+        sealer.queueControl(tx, outbox, peer, Content.encodeReceipt(receipt), clock.millis());
     }
 }

@@ -1,6 +1,5 @@
-package dev.cipherline.sdk.internal.client;
+package dev.cipherline.sdk.internal.store;
 
-import dev.cipherline.sdk.internal.store.Database;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -10,9 +9,9 @@ import java.util.List;
  * Records, for every outermost commit of a store, whether it was synced to disk on its own: the
  * connection's {@code synchronous} setting at the moment of the commit (FULL or NORMAL).
  */
-final class CommitLog implements Database.Listener {
-    static final String FULL = "FULL";
-    static final String NORMAL = "NORMAL";
+public final class CommitLog implements Database.Listener {
+    public static final String FULL = "FULL";
+    public static final String NORMAL = "NORMAL";
 
     private final Database db;
     private final List<String> commits = new ArrayList<>();
@@ -22,7 +21,7 @@ final class CommitLog implements Database.Listener {
     }
 
     /** Starts recording the commits of {@code db}. */
-    static CommitLog of(Database db) {
+    public static CommitLog of(Database db) {
         CommitLog log = new CommitLog(db);
         db.addListener(log);
         return log;
@@ -32,7 +31,7 @@ final class CommitLog implements Database.Listener {
     public void committed() {
         // called under the store's lock, right after the commit, before the setting is restored
         int mode =
-                db.read(
+                db.sqlRead(
                         c -> {
                             try (Statement s = c.createStatement();
                                     ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
@@ -49,14 +48,14 @@ final class CommitLog implements Database.Listener {
     public void rolledBack() {}
 
     /** The commits so far, oldest first. */
-    List<String> commits() {
+    public List<String> commits() {
         synchronized (commits) {
             return List.copyOf(commits);
         }
     }
 
     /** Forgets the commits so far. */
-    void clear() {
+    public void clear() {
         synchronized (commits) {
             commits.clear();
         }
