@@ -96,16 +96,16 @@ final class ConfigFile {
         try {
             return type.fromToml(node);
         } catch (ValueType.WrongTypeException e) {
+            String expected =
+                    type.toml() == ValueType.Toml.BOOLEAN
+                                    || type.allowed().startsWith(type.toml().noun())
+                            ? type.toml().noun()
+                            : type.toml().noun() + " (" + type.allowed() + ")";
+            if (type.toml() == ValueType.Toml.INTEGER) {
+                expected = type.allowed();
+            }
             throw new ConfigException(
-                    where
-                            + option.key()
-                            + " must be "
-                            + type.toml().noun()
-                            + " ("
-                            + type.allowed()
-                            + "), not "
-                            + e.found()
-                            + ".");
+                    where + option.key() + " must be " + expected + ", not " + e.found() + ".");
         } catch (IllegalArgumentException e) {
             String shown = option.secret() ? "the value given" : oneLine(node.toString());
             throw new ConfigException(

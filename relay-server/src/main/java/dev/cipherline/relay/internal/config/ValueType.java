@@ -144,6 +144,9 @@ public final class ValueType<T> {
 
     /** The value as TOML (quoted when a string), secrets masked when {@code mask}. */
     public String toToml(T value, boolean mask) {
+        if (toml == Toml.BOOLEAN) {
+            return String.valueOf(value); // on|off options are true or false in the file
+        }
         String text = mask ? masked(value) : format(value);
         return toml == Toml.STRING ? quote(text) : text;
     }
@@ -249,14 +252,14 @@ public final class ValueType<T> {
         return new ValueType<>(
                 Toml.BOOLEAN,
                 "on|off",
-                "on or off (true or false in the file)",
+                "on or off",
                 text ->
                         switch (text.trim().toLowerCase(Locale.ROOT)) {
                             case "true", "on" -> true;
                             case "false", "off" -> false;
                             default -> null;
                         },
-                String::valueOf,
+                b -> b ? "on" : "off",
                 null);
     }
 
