@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar cipherline-relay.jar [options]}: reads the configuration (flags, environment,
@@ -86,15 +87,25 @@ public final class Main {
                                     Runtime.getRuntime().halt(0);
                                 },
                                 "relay-shutdown"));
-        ConfigReloader reloader =
-                new ConfigReloader(
-                        () -> ConfigLoader.load(options, System.getenv()),
-                        settings,
-                        RelayConfig::from,
-                        next -> server.reload(RelayConfig.from(next)));
-        Hangup.onHangup(reloader::reload);
+        Hangup.onHangup(reloader(server, options, System::getenv, settings)::reload);
         System.out.println("cipherline-relay listening on " + server.url());
         System.out.flush();
+    }
+
+    /**
+     * What SIGHUP runs: reads {@code options}, the environment and the config file again, and gives
+     * {@code server} what changed and can change.
+     */
+    static ConfigReloader reloader(
+            RelayServer server,
+            List<String> options,
+            Supplier<Map<String, String>> env,
+            Settings settings) {
+        return new ConfigReloader(
+                () -> ConfigLoader.load(options, env.get()),
+                settings,
+                RelayConfig::from,
+                next -> server.reload(RelayConfig.from(next)));
     }
 
     /**
