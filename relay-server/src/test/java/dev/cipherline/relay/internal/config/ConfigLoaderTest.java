@@ -243,4 +243,20 @@ class ConfigLoaderTest {
         assertEquals(AbuseLimits.Rate.parse("50/10s:200"), c.abuse().deviceRate());
         assertEquals("::1", c.host());
     }
+
+    @Test
+    void theExampleConfigFileLoadsAndNamesEveryOption() throws Exception {
+        Path example = Path.of("..", "packaging", "relay.toml");
+        Settings settings = load(Map.of(), "--config", example.toString());
+        assertEquals(Path.of("/var/lib/cipherline-relay"), settings.get(RelayOptions.DATA));
+        String text = Files.readString(example);
+        // uncommented, every key must load too: the comments show valid values
+        String all = text.replaceAll("(?m)^# ([a-z-]+ = )", "$1");
+        Settings uncommented = load(Map.of(), "--config", file(all).toString());
+        for (Option<?> option : RelayOptions.ALL) {
+            assertTrue(
+                    uncommented.source(option) == Settings.Source.FILE,
+                    option.key() + " is missing from packaging/relay.toml");
+        }
+    }
 }
