@@ -98,7 +98,8 @@ class RelayReloadIT {
             for (OutgoingMessage m : sent) {
                 assertEquals(MessageState.SENT, m.accepted().get(120, TimeUnit.SECONDS));
             }
-            List<IncomingMessage> received = inbox.awaitMessages(texts.size(), Duration.ofMinutes(2));
+            List<IncomingMessage> received =
+                    inbox.awaitMessages(texts.size(), Duration.ofMinutes(2));
             assertEquals(texts, received.stream().map(IncomingMessage::text).toList());
         }
         String log = relay.log();
