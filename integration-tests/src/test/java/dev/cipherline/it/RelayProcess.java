@@ -68,6 +68,21 @@ final class RelayProcess implements AutoCloseable {
         return ChildJvm.stop(process, "relay");
     }
 
+    /** Sends SIGHUP, as {@code systemctl reload} does: the relay reloads its config file. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill =
+                new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+                        .inheritIO()
+                        .start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String log() throws IOException {
         return Files.readString(log);
     }

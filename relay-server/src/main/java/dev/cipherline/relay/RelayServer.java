@@ -36,6 +36,8 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,12 @@ public final class RelayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final InetSocketAddress address;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Protection protection;
+    private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
+    private volatile RelayConfig config;
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
+        this.config = config;
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
         try {
             store = openStore(config, clock);
@@ -95,15 +101,11 @@ public final class RelayServer implements AutoCloseable {
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
+        protection = Protection.of(config.abuse(), clock);
+        reloadables.add(next -> protection.apply(next.abuse()));
         initializer =
                 new RelayChannelInitializer(
-                        settings,
-                        store,
-                        bus,
-                        clock,
-                        new SecureRandom(),
-                        channels,
-                        Protection.of(config.abuse(), clock));
+                        settings, store, bus, clock, new SecureRandom(), channels, protection);
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup =
@@ -265,6 +267,35 @@ public final class RelayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + address.getPort());
+    }
+
+    /**
+     * Registers a part that takes new settings on SIGHUP (after the relay's own limits). Parts that
+     * others add (TLS certificates, registration policy...) register here when the server starts.
+     */
+    public void addReloadable(Reloadable part) {
+        reloadables.add(part);
+    }
+
+    /**
+     * Gives the running relay new settings: every registered {@link Reloadable} applies what it can
+     * change, without dropping a connection. The caller (the SIGHUP handler) decides which options
+     * may change: options that need a restart come with their running values.
+     */
+    public void reload(RelayConfig next) {
+        config = next;
+        for (Reloadable part : reloadables) {
+            try {
+                part.reload(next);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a part of the relay failed to reload: " + e);
+            }
+        }
+    }
+
+    /** The configuration the relay runs with now (the latest reload's). */
+    public RelayConfig config() {
+        return config;
     }
 
     /** How many TCP connections are open now (HTTP and WebSocket, refused ones included). */

@@ -92,7 +92,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         .handshakeTimeoutMillis(settings.authTimeout().toMillis())
                         .build();
         this.idle = new IdleSweeper(settings.idleTimeout());
-        this.backpressure = new Backpressure(protection.stallTimeout());
+        this.backpressure = new Backpressure(protection::stallTimeout);
         this.session =
                 new SessionServices(
                         store,
