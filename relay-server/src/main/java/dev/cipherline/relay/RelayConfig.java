@@ -55,6 +55,9 @@ public record RelayConfig(
               --stall-timeout DURATION
                                      close a connection whose client stops reading for this long
                                      (default 30s)
+              --auth-timeout DURATION
+                                     close a connection not authenticated this long after it was
+                                     accepted, upgrade included (default 10s)
 
             Cluster (several relay nodes sharing one store; see docs/OPERATIONS.md):
               --store sqlite|mongodb where envelopes, devices and prekeys live (default sqlite,
@@ -152,6 +155,7 @@ public record RelayConfig(
         int maxConnections = a.maxConnections();
         Duration stallTimeout = a.stallTimeout();
         boolean limitLoopback = a.limitLoopback();
+        Duration authTimeout = a.authTimeout();
         Backends b = c.backends();
         Backends.Store store = b.store();
         URI mongoUri = b.mongoUri();
@@ -201,6 +205,7 @@ public record RelayConfig(
                 case "--address-rate-limit" -> addressRate = rate("--address-rate-limit", value);
                 case "--max-connections" -> maxConnections = number("--max-connections", value);
                 case "--stall-timeout" -> stallTimeout = duration("--stall-timeout", value);
+                case "--auth-timeout" -> authTimeout = duration("--auth-timeout", value);
                 case "--store" -> store = Backends.Store.parse(value);
                 case "--mongo-uri" -> mongoUri = uri("--mongo-uri", value);
                 case "--mongo-database" -> mongoDatabase = value;
@@ -222,7 +227,12 @@ public record RelayConfig(
                 quota,
                 window,
                 new AbuseLimits(
-                        deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback),
+                        deviceRate,
+                        addressRate,
+                        maxConnections,
+                        stallTimeout,
+                        limitLoopback,
+                        authTimeout),
                 new Backends(
                         store,
                         mongoUri,
@@ -278,6 +288,7 @@ public record RelayConfig(
                     "--address-rate-limit",
                     "--max-connections",
                     "--stall-timeout",
+                    "--auth-timeout",
                     "--store",
                     "--mongo-uri",
                     "--mongo-database",

@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
-    private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
@@ -91,7 +90,7 @@ public final class RelayServer implements AutoCloseable {
                         limits.maxFrameBytes() * 2,
                         config.maxExpiry(),
                         config.window(),
-                        AUTH_TIMEOUT,
+                        config.abuse().authTimeout(),
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
@@ -154,6 +153,8 @@ public final class RelayServer implements AutoCloseable {
                         + config.abuse().maxConnections()
                         + "; stall timeout "
                         + config.abuse().stallTimeout()
+                        + "; auth timeout "
+                        + config.abuse().authTimeout()
                         + "; transport "
                         + (transport == Transport.EPOLL
                                 ? "epoll"
