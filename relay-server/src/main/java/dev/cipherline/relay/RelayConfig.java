@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
+ * @param logFormat how log lines are written to stderr
  */
 public record RelayConfig(
         String host,
@@ -28,7 +29,8 @@ public record RelayConfig(
         int queueQuota,
         int window,
         AbuseLimits abuse,
-        Backends backends) {
+        Backends backends,
+        LogFormat logFormat) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE =
@@ -75,6 +77,10 @@ public record RelayConfig(
                                      Kafka bootstrap servers (required with --bus kafka)
               --node-id ID           this node's name, unique in the cluster and the same across
                                      restarts (required with --bus kafka)
+
+            Logs:
+              --log-format text|json one line per event on stderr, as text (default) or as one
+                                     JSON object per line for log shippers
               --help                 print this help and exit
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
@@ -104,6 +110,22 @@ public record RelayConfig(
         if (backends == null) {
             throw new IllegalArgumentException("backends must be given");
         }
+        if (logFormat == null) {
+            throw new IllegalArgumentException("a log format must be given");
+        }
+    }
+
+    /** A configuration logging as text. */
+    public RelayConfig(
+            String host,
+            int port,
+            Path dataDir,
+            Duration maxExpiry,
+            int queueQuota,
+            int window,
+            AbuseLimits abuse,
+            Backends backends) {
+        this(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, LogFormat.TEXT);
     }
 
     /** A configuration with the default {@link AbuseLimits}. */
@@ -122,12 +144,14 @@ public record RelayConfig(
 
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
@@ -165,6 +189,7 @@ public record RelayConfig(
         Backends.Bus bus = b.bus();
         String kafkaBootstrap = b.kafkaBootstrap();
         String nodeId = b.nodeId();
+        LogFormat logFormat = c.logFormat();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--limit-loopback")) {
@@ -214,6 +239,7 @@ public record RelayConfig(
                 case "--bus" -> bus = Backends.Bus.parse(value);
                 case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
                 case "--node-id" -> nodeId = value;
+                case "--log-format" -> logFormat = LogFormat.parse(value);
                 default ->
                         throw new IllegalArgumentException(
                                 "Unknown argument " + arg + " (see --help).");
@@ -241,7 +267,8 @@ public record RelayConfig(
                         mongoJournal,
                         bus,
                         kafkaBootstrap,
-                        nodeId));
+                        nodeId),
+                logFormat);
     }
 
     private static boolean onOff(String name, String value) {
@@ -296,7 +323,8 @@ public record RelayConfig(
                     "--mongo-journal",
                     "--bus",
                     "--kafka-bootstrap",
-                    "--node-id" ->
+                    "--node-id",
+                    "--log-format" ->
                     true;
             default -> false;
         };

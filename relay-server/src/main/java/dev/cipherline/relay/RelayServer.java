@@ -6,6 +6,7 @@ import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
+import dev.cipherline.relay.internal.log.Fields;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
@@ -156,9 +157,18 @@ public final class RelayServer implements AutoCloseable {
                         + "; auth timeout "
                         + config.abuse().authTimeout()
                         + "; transport "
-                        + (transport == Transport.EPOLL
-                                ? "epoll"
-                                : "nio (" + transport.reason() + ")"));
+                        + transportName(),
+                Fields.of(
+                        "event", "started",
+                        "address", address.getHostString() + ":" + address.getPort(),
+                        "store", config.backends().store().toString(),
+                        "bus", config.backends().bus().toString(),
+                        "maxExpiryMs", config.maxExpiry().toMillis(),
+                        "queueQuota", config.queueQuota(),
+                        "window", config.window(),
+                        "maxConnections", config.abuse().maxConnections(),
+                        "authTimeoutMs", config.abuse().authTimeout().toMillis(),
+                        "transport", transportName()));
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -206,6 +216,10 @@ public final class RelayServer implements AutoCloseable {
             throw new IOException(
                     "cannot use Kafka at " + b.kafkaBootstrap() + ": " + e.getMessage(), e);
         }
+    }
+
+    private String transportName() {
+        return transport == Transport.EPOLL ? "epoll" : "nio (" + transport.reason() + ")";
     }
 
     /** The store and bus in use, for the start-up log line; no password. */
@@ -288,7 +302,12 @@ public final class RelayServer implements AutoCloseable {
                                                 + result.bodies()
                                                 + " bodies, "
                                                 + result.sendIds()
-                                                + " send IDs");
+                                                + " send IDs",
+                                        Fields.of(
+                                                "event", "swept",
+                                                "entries", result.entries(),
+                                                "bodies", result.bodies(),
+                                                "sendIds", result.sendIds()));
                             }
                         });
     }
