@@ -37,6 +37,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -161,8 +162,8 @@ public final class RelayServer implements AutoCloseable {
                 Fields.of(
                         "event", "started",
                         "address", address.getHostString() + ":" + address.getPort(),
-                        "store", config.backends().store().toString(),
-                        "bus", config.backends().bus().toString(),
+                        "store", config.backends().store().name().toLowerCase(Locale.ROOT),
+                        "bus", config.backends().bus().name().toLowerCase(Locale.ROOT),
                         "maxExpiryMs", config.maxExpiry().toMillis(),
                         "queueQuota", config.queueQuota(),
                         "window", config.window(),
