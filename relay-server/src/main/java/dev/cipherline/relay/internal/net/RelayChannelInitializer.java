@@ -77,15 +77,15 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.protection = protection;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
-        // the frame codec checks only the frame size and schema; the send logic checks envelope
-        // and recipient limits itself, so that its error names the send's clientMsgId
+        // the frame codec checks only the frame size and schema; the send and prekey logic check
+        // envelope, recipient and prekey limits themselves, so that an error names its request
         this.decoding =
                 new FrameCodec(
                         new Limits(
                                 l.maxFrameBytes(),
                                 l.maxFrameBytes(),
                                 Integer.MAX_VALUE,
-                                l.maxPreKeysPerUpload()));
+                                Integer.MAX_VALUE));
         // immutable, so one for every connection
         this.websocket =
                 WebSocketServerProtocolConfig.newBuilder()
