@@ -16,8 +16,8 @@ import java.util.Locale;
  * @param limitLoopback whether loopback addresses are subject to {@code addressRate} (by default
  *     they are not: the relay trusts its own host, and tests and benchmarks run there)
  * @param authTimeout how long a connection may live before it authenticates, counted from TCP
- *     accept (through the HTTP request and the WebSocket upgrade); a plain HTTP connection is
- *     closed then too, after answering a request it sent in full
+ *     accept (through the HTTP request and the WebSocket upgrade); a kept-alive plain HTTP
+ *     connection gets it afresh after each answer
  */
 public record AbuseLimits(
         Rate deviceRate,

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -16,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * One deadline for a connection's whole life before authentication: from TCP accept, through the
  * HTTP request and the WebSocket upgrade, to {@code auth-ok}. A connection that has not
  * authenticated when it passes is closed: with 4002 once it is a WebSocket, plainly before (a
- * silent socket, or a request that never finishes). A plain HTTP connection is closed at the
- * deadline too, but a request it sent in full is answered first. {@link AuthHandler} removes this
- * handler when the connection authenticates.
+ * silent socket, or a request that never finishes). A plain HTTP connection gets the deadline
+ * afresh after each answer (not after the {@code 101} of an upgrade), so a kept-alive connection is
+ * closed once it has been idle that long; a request it sent in full is answered before it is
+ * closed. {@link AuthHandler} removes this handler when the connection authenticates.
  *
  * <p>Without it, a connection that never finished its upgrade lived until the idle sweep (two
  * minutes), so a dozen silent sockets from one host held a small connection cap.
@@ -86,6 +89,13 @@ final class PreAuthDeadlineHandler extends ChannelDuplexHandler {
             if (closeAfterAnswer) {
                 ctx.write(msg, promise).addListener(ChannelFutureListener.CLOSE);
                 return;
+            }
+            if (!(msg instanceof HttpResponse response
+                    && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status()))) {
+                // a kept-alive HTTP connection gets a whole deadline for its next request (and a
+                // WebSocket upgrade on it); the upgrade itself restarts nothing
+                cancel();
+                start(ctx);
             }
         }
         ctx.write(msg, promise);
