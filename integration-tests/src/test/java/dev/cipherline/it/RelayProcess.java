@@ -31,6 +31,12 @@ final class RelayProcess implements AutoCloseable {
 
     /** Starts a relay on the given loopback port (0 picks a free one). */
     static RelayProcess start(Path dataDir, int port, String... flags) throws IOException {
+        return start(dataDir, port, List.of(), flags);
+    }
+
+    /** Starts a relay with extra JVM options (system properties) before {@code -jar}. */
+    static RelayProcess start(Path dataDir, int port, List<String> jvmOptions, String... flags)
+            throws IOException {
         Path jar = Path.of(System.getProperty("cipherline.relayJar", "missing"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("relay jar not built: " + jar + " (run mvn verify)");
@@ -38,6 +44,7 @@ final class RelayProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.java());
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.add("--listen");

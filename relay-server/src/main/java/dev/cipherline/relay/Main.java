@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 
 /**
  * {@code java -jar cipherline-relay.jar [options]}: reads the configuration (flags, environment,
@@ -65,23 +66,25 @@ public final class Main {
             System.out.flush();
             return;
         }
+        config.logFormat().install();
         RelayServer server;
         try {
             server = RelayServer.start(config, Clock.systemUTC());
         } catch (IOException e) {
-            System.err.println("cipherline-relay: " + e.getMessage());
+            System.err.println(config.logFormat().direct(Level.SEVERE, e.getMessage()));
             System.exit(1);
             return;
         }
+        LogFormat format = config.logFormat();
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
                                 () -> {
                                     // java.util.logging resets itself in its own shutdown hook,
                                     // so these two lines go to stderr directly
-                                    System.err.println("cipherline-relay: shutting down");
+                                    System.err.println(format.direct(Level.INFO, "shutting down"));
                                     server.close();
-                                    System.err.println("cipherline-relay: stopped");
+                                    System.err.println(format.direct(Level.INFO, "stopped"));
                                     System.err.flush();
                                     // SIGTERM is the normal way to stop a relay: exit 0, not 143
                                     Runtime.getRuntime().halt(0);

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
+ * @param logFormat how log lines are written to stderr
  */
 public record RelayConfig(
         String host,
@@ -33,7 +34,8 @@ public record RelayConfig(
         int queueQuota,
         int window,
         AbuseLimits abuse,
-        Backends backends) {
+        Backends backends,
+        LogFormat logFormat) {
 
     /** The usage text printed by {@code --help}, made from the option table. */
     public static final String USAGE =
@@ -88,6 +90,22 @@ public record RelayConfig(
         if (backends == null) {
             throw new IllegalArgumentException("backends must be given");
         }
+        if (logFormat == null) {
+            throw new IllegalArgumentException("a log format must be given");
+        }
+    }
+
+    /** A configuration logging as text. */
+    public RelayConfig(
+            String host,
+            int port,
+            Path dataDir,
+            Duration maxExpiry,
+            int queueQuota,
+            int window,
+            AbuseLimits abuse,
+            Backends backends) {
+        this(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, LogFormat.TEXT);
     }
 
     /** A configuration with the default {@link AbuseLimits}. */
@@ -106,12 +124,14 @@ public record RelayConfig(
 
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
@@ -150,7 +170,8 @@ public record RelayConfig(
                         s.get(RelayOptions.ADDRESS_RATE_LIMIT),
                         s.get(RelayOptions.MAX_CONNECTIONS),
                         s.get(RelayOptions.STALL_TIMEOUT),
-                        s.get(RelayOptions.LIMIT_LOOPBACK)),
+                        s.get(RelayOptions.LIMIT_LOOPBACK),
+                        s.get(RelayOptions.AUTH_TIMEOUT)),
                 new Backends(
                         s.get(RelayOptions.STORE),
                         s.get(RelayOptions.MONGO_URI),
@@ -159,7 +180,8 @@ public record RelayConfig(
                         s.get(RelayOptions.MONGO_JOURNAL),
                         s.get(RelayOptions.BUS),
                         s.get(RelayOptions.KAFKA_BOOTSTRAP),
-                        s.get(RelayOptions.NODE_ID)));
+                        s.get(RelayOptions.NODE_ID)),
+                s.get(RelayOptions.LOG_FORMAT));
     }
 
     /** Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H. */

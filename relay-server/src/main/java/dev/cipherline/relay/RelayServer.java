@@ -6,6 +6,7 @@ import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
+import dev.cipherline.relay.internal.log.Fields;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
@@ -37,6 +38,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +54,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
-    private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
@@ -97,7 +98,7 @@ public final class RelayServer implements AutoCloseable {
                         limits.maxFrameBytes() * 2,
                         config.maxExpiry(),
                         config.window(),
-                        AUTH_TIMEOUT,
+                        config.abuse().authTimeout(),
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
@@ -156,10 +157,21 @@ public final class RelayServer implements AutoCloseable {
                         + config.abuse().maxConnections()
                         + "; stall timeout "
                         + config.abuse().stallTimeout()
+                        + "; auth timeout "
+                        + config.abuse().authTimeout()
                         + "; transport "
-                        + (transport == Transport.EPOLL
-                                ? "epoll"
-                                : "nio (" + transport.reason() + ")"));
+                        + transportName(),
+                Fields.of(
+                        "event", "started",
+                        "address", address.getHostString() + ":" + address.getPort(),
+                        "store", config.backends().store().name().toLowerCase(Locale.ROOT),
+                        "bus", config.backends().bus().name().toLowerCase(Locale.ROOT),
+                        "maxExpiryMs", config.maxExpiry().toMillis(),
+                        "queueQuota", config.queueQuota(),
+                        "window", config.window(),
+                        "maxConnections", config.abuse().maxConnections(),
+                        "authTimeoutMs", config.abuse().authTimeout().toMillis(),
+                        "transport", transportName()));
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -207,6 +219,10 @@ public final class RelayServer implements AutoCloseable {
             throw new IOException(
                     "cannot use Kafka at " + b.kafkaBootstrap() + ": " + e.getMessage(), e);
         }
+    }
+
+    private String transportName() {
+        return transport == Transport.EPOLL ? "epoll" : "nio (" + transport.reason() + ")";
     }
 
     /** The store and bus in use, for the start-up log line; no password. */
@@ -318,7 +334,12 @@ public final class RelayServer implements AutoCloseable {
                                                 + result.bodies()
                                                 + " bodies, "
                                                 + result.sendIds()
-                                                + " send IDs");
+                                                + " send IDs",
+                                        Fields.of(
+                                                "event", "swept",
+                                                "entries", result.entries(),
+                                                "bodies", result.bodies(),
+                                                "sendIds", result.sendIds()));
                             }
                         });
     }

@@ -167,11 +167,28 @@ class RelayConfigTest {
                     {"--max-expiry", "soon"},
                     {"--max-expiry", "0s"},
                     {"--data"},
+                    {"--auth-timeout", "0s"},
+                    {"--auth-timeout", "later"},
+                    {"--log-format", "xml"},
+                    {"--log-format"},
                     {"--bogus", "1"}
                 }) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> RelayConfig.parse(args));
             assertEquals('.', e.getMessage().charAt(e.getMessage().length() - 1), e.getMessage());
         }
+    }
+
+    @Test
+    void theAuthTimeoutAndTheLogFormatAreRead() {
+        RelayConfig defaults = RelayConfig.parse();
+        assertEquals(Duration.ofSeconds(10), defaults.abuse().authTimeout());
+        assertEquals(LogFormat.TEXT, defaults.logFormat());
+
+        RelayConfig c = RelayConfig.parse("--auth-timeout", "3s", "--log-format=json");
+        assertEquals(Duration.ofSeconds(3), c.abuse().authTimeout());
+        assertEquals(LogFormat.JSON, c.logFormat());
+        assertTrue(RelayConfig.USAGE.contains("--log-format text|json"));
+        assertTrue(RelayConfig.USAGE.contains("--auth-timeout DURATION"));
     }
 }

@@ -15,6 +15,7 @@ import static dev.cipherline.relay.internal.config.ValueType.uri;
 
 import dev.cipherline.relay.AbuseLimits;
 import dev.cipherline.relay.Backends;
+import dev.cipherline.relay.LogFormat;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -111,6 +112,13 @@ public final class RelayOptions {
                             duration(),
                             AbuseLimits.DEFAULT.stallTimeout(),
                             "close a connection whose client stops reading for this long"));
+    public static final Option<Duration> AUTH_TIMEOUT =
+            add(
+                    fixed(
+                            "auth-timeout",
+                            duration(),
+                            AbuseLimits.DEFAULT.authTimeout(),
+                            "close a connection not authenticated this long after it was accepted, upgrade included"));
     public static final Option<Backends.Store> STORE =
             add(
                     fixed(
@@ -180,6 +188,14 @@ public final class RelayOptions {
                                     "1..64 letters, digits, '.', '_' or '-'"),
                             null,
                             "this node's name, unique in the cluster and the same across restarts (required with bus kafka)"));
+
+    public static final Option<LogFormat> LOG_FORMAT =
+            add(
+                    fixed(
+                            "log-format",
+                            choice(LogFormat.class),
+                            LogFormat.TEXT,
+                            "one line per event on stderr, as text or as one JSON object per line for log shippers"));
 
     /** Every option, in the order of {@code --help} and {@code --print-config}. */
     public static final List<Option<?>> ALL = List.copyOf(DECLARED);

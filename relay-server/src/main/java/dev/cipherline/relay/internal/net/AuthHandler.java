@@ -14,18 +14,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Challenge-response authentication of a WebSocket connection. When the handshake completes it
  * sends a {@code challenge} with 32 fresh random bytes, and expects an {@code auth} signed by the
- * device's Ed25519 auth key over {@link SignedPayloads#auth} within the timeout (else close 4002).
- * A bad signature or an unknown device gets {@code error{auth-failed}} and close 4001. On success
- * it answers {@code auth-ok}, fires {@link Authenticated} and leaves the pipeline; before that,
- * every other frame is answered {@code error{auth-required}}.
+ * device's Ed25519 auth key over {@link SignedPayloads#auth}; the {@link PreAuthDeadlineHandler}
+ * closes the connection (4002) when that takes too long, counted from TCP accept. A bad signature
+ * or an unknown device gets {@code error{auth-failed}} and close 4001. On success it answers {@code
+ * auth-ok}, fires {@link Authenticated} and leaves the pipeline with the deadline handler; before
+ * that, every other frame is answered {@code error{auth-required}}.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(AuthHandler.class.getName());
@@ -40,18 +38,15 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final DeviceStore devices;
     private final Clock clock;
     private final SecureRandom random;
-    private final Duration timeout;
 
     private State state = State.WAITING_FOR_HANDSHAKE;
     private byte[] nonce;
-    private ScheduledFuture<?> timer;
 
     /** A handler checking auth keys in {@code devices}, drawing nonces from {@code random}. */
-    public AuthHandler(DeviceStore devices, Clock clock, SecureRandom random, Duration timeout) {
+    public AuthHandler(DeviceStore devices, Clock clock, SecureRandom random) {
         this.devices = devices;
         this.clock = clock;
         this.random = random;
-        this.timeout = timeout;
     }
 
     @Override
@@ -64,10 +59,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             state = State.CHALLENGED;
             ctx.writeAndFlush(
                     new Frame.Challenge(ProtocolVersion.SUPPORTED, nonce.clone(), clock.millis()));
-            timer =
-                    ctx.executor()
-                            .schedule(
-                                    () -> timedOut(ctx), timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         super.userEventTriggered(ctx, event);
     }
@@ -95,7 +86,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticate(ChannelHandlerContext ctx, Frame.Auth auth) {
         if (!ProtocolVersion.SUPPORTED.contains(auth.version())) {
-            cancelTimer();
             ctx.write(
                     Frame.ErrorFrame.of(
                             null,
@@ -120,7 +110,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) {
             return;
         }
-        cancelTimer();
         if (error != null) {
             LOG.log(Level.WARNING, "auth key lookup for " + device + " failed: " + error);
             ctx.write(
@@ -146,29 +135,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.DONE;
         ctx.writeAndFlush(new Frame.AuthOk(auth.accountId(), auth.deviceId(), clock.millis()));
+        if (ctx.pipeline().get(PreAuthDeadlineHandler.NAME) != null) {
+            ctx.pipeline().remove(PreAuthDeadlineHandler.NAME);
+        }
         ctx.fireUserEventTriggered(new Authenticated(device));
         ctx.pipeline().remove(this);
-    }
-
-    private void timedOut(ChannelHandlerContext ctx) {
-        if (state != State.DONE && ctx.channel().isActive()) {
-            LOG.log(
-                    Level.DEBUG,
-                    "connection " + ctx.channel().id() + " did not authenticate in time");
-            Channels.close(ctx.channel(), CloseCodes.AUTH_TIMEOUT, "authentication timeout");
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelTimer();
-        super.channelInactive(ctx);
     }
 }

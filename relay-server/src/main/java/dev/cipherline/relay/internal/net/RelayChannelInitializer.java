@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -19,13 +20,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: HTTP codec, bounded aggregator, per-address rate
- * limit, the connection guard (idle timeout, back-pressure, WebSocket decoder errors), the
- * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the
- * pipeline after the upgrade); then, on a WebSocket, message aggregator, frame codec,
- * authentication (which leaves once it succeeded) and the session (per-device rate limit,
- * deliveries and acks, sends, prekeys, and the last resort). A connection over the connection cap
- * gets only the HTTP codec and a handler refusing it with {@code 503}.
+ * The pipeline of every connection, in order: HTTP codec, the pre-authentication deadline (from
+ * accept to {@code auth-ok}), bounded aggregator, per-address rate limit, the connection guard
+ * (idle timeout, back-pressure, WebSocket decoder errors), the WebSocket upgrade at {@code
+ * /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the pipeline after the
+ * upgrade); then, on a WebSocket, message aggregator, frame codec, authentication (which leaves
+ * once it succeeded) and the session (per-device rate limit, deliveries and acks, sends, prekeys,
+ * and the last resort). A connection over the connection cap gets only the HTTP codec and a handler
+ * refusing it with {@code 503}; one from an address over its rate limit (every accepted connection
+ * takes a token, whether or not it ever finishes a request) gets one refusing it with {@code 429}.
  *
  * <p>Every handler an idle WebSocket keeps costs it a pipeline context, so the ones that stay are
  * few and route to shared logic: after authentication a connection carries Netty's WebSocket
@@ -74,15 +77,15 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.protection = protection;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
-        // the frame codec checks only the frame size and schema; the send logic checks envelope
-        // and recipient limits itself, so that its error names the send's clientMsgId
+        // the frame codec checks only the frame size and schema; the send and prekey logic check
+        // envelope, recipient and prekey limits themselves, so that an error names its request
         this.decoding =
                 new FrameCodec(
                         new Limits(
                                 l.maxFrameBytes(),
                                 l.maxFrameBytes(),
                                 Integer.MAX_VALUE,
-                                l.maxPreKeysPerUpload()));
+                                Integer.MAX_VALUE));
         // immutable, so one for every connection
         this.websocket =
                 WebSocketServerProtocolConfig.newBuilder()
@@ -90,6 +93,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                         .maxFramePayloadLength(settings.hardFrameCap())
                         .closeOnProtocolViolation(false)
                         .handshakeTimeoutMillis(settings.authTimeout().toMillis())
+                        .subprotocols(FrameCodecHandler.SUBPROTOCOLS)
                         .build();
         this.idle = new IdleSweeper(settings.idleTimeout());
         this.backpressure = new Backpressure(protection::stallTimeout);
@@ -121,10 +125,28 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             p.addLast("over-capacity", new OverCapacityHandler(limits));
             return;
         }
+        // the connection itself takes a token, so that sockets that never finish a request (or
+        // send none) count against their address too; the token pays for its first request
+        String address = protection.addressKey(ch);
+        long retryAfter = address == null ? 0 : protection.addresses().acquire(address);
+        if (retryAfter > 0) {
+            p.addLast("http-codec", new HttpServerCodec());
+            p.addLast(
+                    "rate-limited",
+                    new OverCapacityHandler(
+                            limits,
+                            HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "too many connections from this address",
+                            retryAfter));
+            return;
+        }
         ch.config().setWriteBufferWaterMark(protection.waterMark());
         p.addLast("http-codec", new HttpServerCodec());
+        p.addLast(PreAuthDeadlineHandler.NAME, new PreAuthDeadlineHandler(settings.authTimeout()));
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
-        p.addLast("address-rate-limit", new AddressRateLimitHandler(protection, limits));
+        p.addLast(
+                "address-rate-limit",
+                new AddressRateLimitHandler(protection, limits, address != null));
         p.addLast("guard", new ConnectionGuardHandler(idle, backpressure));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
@@ -134,7 +156,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("http-api", new HttpApiHandler(limits, store));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));
-        p.addLast("auth", new AuthHandler(store, clock, random, settings.authTimeout()));
+        p.addLast("auth", new AuthHandler(store, clock, random));
         p.addLast("session", new SessionHandler(session));
     }
 }

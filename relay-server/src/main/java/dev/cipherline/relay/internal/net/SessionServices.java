@@ -37,7 +37,7 @@ public final class SessionServices {
             int window) {
         this.rateLimit = new DeviceRateLimit(deviceRate);
         this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter);
-        this.preKeys = new PreKeys(store);
+        this.preKeys = new PreKeys(store, limits);
         this.deliveries = new Deliveries.Settings(store, bus, clock, window);
     }
 }
