@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
+ * @param tls the PEM files of the certificate and key to serve https/wss with; null serves plain
+ *     http/ws
  */
 public record RelayConfig(
         String host,
@@ -28,7 +30,8 @@ public record RelayConfig(
         int queueQuota,
         int window,
         AbuseLimits abuse,
-        Backends backends) {
+        Backends backends,
+        TlsFiles tls) {
 
     /** The usage text printed by {@code --help}. */
     public static final String USAGE =
@@ -55,6 +58,10 @@ public record RelayConfig(
               --stall-timeout DURATION
                                      close a connection whose client stops reading for this long
                                      (default 30s)
+              --tls-cert FILE        serve https/wss with this PEM certificate chain (leaf first);
+                                     needs --tls-key (default: plain http/ws)
+              --tls-key FILE         the PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or
+                                     SEC1 EC, unencrypted)
 
             Cluster (several relay nodes sharing one store; see docs/OPERATIONS.md):
               --store sqlite|mongodb where envelopes, devices and prekeys live (default sqlite,
@@ -75,6 +82,7 @@ public record RelayConfig(
               --help                 print this help and exit
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
+            (https:// with --tls-cert).
             SIGTERM stops it cleanly (exit code 0).
             """;
 
@@ -103,6 +111,19 @@ public record RelayConfig(
         }
     }
 
+    /** A configuration serving plain http/ws. */
+    public RelayConfig(
+            String host,
+            int port,
+            Path dataDir,
+            Duration maxExpiry,
+            int queueQuota,
+            int window,
+            AbuseLimits abuse,
+            Backends backends) {
+        this(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, null);
+    }
+
     /** A configuration with the default {@link AbuseLimits}. */
     public RelayConfig(
             String host, int port, Path dataDir, Duration maxExpiry, int queueQuota, int window) {
@@ -119,12 +140,20 @@ public record RelayConfig(
 
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, tls);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
-        return new RelayConfig(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends);
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, tls);
+    }
+
+    /** This configuration serving https/wss with {@code tls}, or plain http/ws with null. */
+    public RelayConfig withTls(TlsFiles tls) {
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, tls);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
@@ -161,6 +190,8 @@ public record RelayConfig(
         Backends.Bus bus = b.bus();
         String kafkaBootstrap = b.kafkaBootstrap();
         String nodeId = b.nodeId();
+        Path tlsCert = null;
+        Path tlsKey = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--limit-loopback")) {
@@ -209,6 +240,8 @@ public record RelayConfig(
                 case "--bus" -> bus = Backends.Bus.parse(value);
                 case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
                 case "--node-id" -> nodeId = value;
+                case "--tls-cert" -> tlsCert = Path.of(value);
+                case "--tls-key" -> tlsKey = Path.of(value);
                 default ->
                         throw new IllegalArgumentException(
                                 "Unknown argument " + arg + " (see --help).");
@@ -231,7 +264,8 @@ public record RelayConfig(
                         mongoJournal,
                         bus,
                         kafkaBootstrap,
-                        nodeId));
+                        nodeId),
+                TlsFiles.of(tlsCert, tlsKey));
     }
 
     private static boolean onOff(String name, String value) {
@@ -285,7 +319,9 @@ public record RelayConfig(
                     "--mongo-journal",
                     "--bus",
                     "--kafka-bootstrap",
-                    "--node-id" ->
+                    "--node-id",
+                    "--tls-cert",
+                    "--tls-key" ->
                     true;
             default -> false;
         };

@@ -18,6 +18,7 @@ import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import dev.cipherline.relay.internal.store.mongo.MongoRelayStore;
 import dev.cipherline.relay.internal.store.mongo.MongoSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
+import dev.cipherline.relay.internal.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -34,6 +35,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -67,9 +69,13 @@ public final class RelayServer implements AutoCloseable {
     private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
     private final InetSocketAddress address;
+    private final ServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
+        TlsFiles files = config.tls();
+        // before the store opens: a wrong file name is the most likely mistake of a first start
+        tls = files == null ? null : ServerTls.load(files.certFile(), files.keyFile(), clock);
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
         try {
             store = openStore(config, clock);
@@ -103,7 +109,8 @@ public final class RelayServer implements AutoCloseable {
                         clock,
                         new SecureRandom(),
                         channels,
-                        Protection.of(config.abuse(), clock));
+                        Protection.of(config.abuse(), clock),
+                        tls);
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup =
@@ -157,7 +164,17 @@ public final class RelayServer implements AutoCloseable {
                         + "; transport "
                         + (transport == Transport.EPOLL
                                 ? "epoll"
-                                : "nio (" + transport.reason() + ")"));
+                                : "nio (" + transport.reason() + ")")
+                        + (tls == null ? "; plain http" : "; TLS"));
+        if (tls == null && !address.getAddress().isLoopbackAddress()) {
+            LOG.log(
+                    Level.WARNING,
+                    "listening on "
+                            + address
+                            + " without TLS: anyone on the path sees who talks to the relay and"
+                            + " when, and can hijack connections; give --tls-cert and --tls-key,"
+                            + " or put a TLS proxy in front (docs/OPERATIONS.md)");
+        }
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -258,13 +275,38 @@ public final class RelayServer implements AutoCloseable {
         return transport;
     }
 
-    /** The relay URL clients use, e.g. {@code http://127.0.0.1:7400}. */
+    /**
+     * The relay URL clients use, e.g. {@code http://127.0.0.1:7400}, or {@code https://...} when
+     * the relay serves TLS.
+     */
     public URI url() {
         String host = address.getHostString();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + address.getPort());
+        return URI.create((tls == null ? "http://" : "https://") + host + ":" + address.getPort());
+    }
+
+    /**
+     * Reads the TLS certificate and key files again and serves them to new connections, without
+     * dropping any: open connections keep the session they have. If the new files cannot be used,
+     * the relay keeps serving the previous certificate and logs one warning saying why. For a
+     * reload trigger such as SIGHUP; safe from any thread.
+     *
+     * @return whether the new certificate is now served; false also when the relay serves plain
+     *     http (nothing to reload)
+     */
+    public boolean reloadTls() {
+        if (tls == null) {
+            LOG.log(Level.INFO, "TLS reload asked for, but this relay serves plain http");
+            return false;
+        }
+        return tls.reload();
+    }
+
+    /** The certificate served to new connections now; null without TLS. */
+    X509Certificate tlsCertificate() {
+        return tls == null ? null : tls.certificate();
     }
 
     /** How many TCP connections are open now (HTTP and WebSocket, refused ones included). */

@@ -4,6 +4,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.tls.ServerTls;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -19,13 +20,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: HTTP codec, bounded aggregator, per-address rate
- * limit, the connection guard (idle timeout, back-pressure, WebSocket decoder errors), the
- * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the
- * pipeline after the upgrade); then, on a WebSocket, message aggregator, frame codec,
- * authentication (which leaves once it succeeded) and the session (per-device rate limit,
- * deliveries and acks, sends, prekeys, and the last resort). A connection over the connection cap
- * gets only the HTTP codec and a handler refusing it with {@code 503}.
+ * The pipeline of every connection, in order: TLS (when the relay serves https/wss), HTTP codec,
+ * bounded aggregator, per-address rate limit, the connection guard (idle timeout, back-pressure,
+ * WebSocket decoder errors), the WebSocket upgrade at {@code /v1/websocket} or else the HTTP API
+ * (the HTTP-only handlers leave the pipeline after the upgrade); then, on a WebSocket, message
+ * aggregator, frame codec, authentication (which leaves once it succeeded) and the session
+ * (per-device rate limit, deliveries and acks, sends, prekeys, and the last resort). A connection
+ * over the connection cap gets only the HTTP codec and a handler refusing it with {@code 503}.
  *
  * <p>Every handler an idle WebSocket keeps costs it a pipeline context, so the ones that stay are
  * few and route to shared logic: after authentication a connection carries Netty's WebSocket
@@ -43,6 +44,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final SecureRandom random;
     private final ChannelGroup channels;
     private final Protection protection;
+    private final ServerTls tls;
     private final AtomicInteger open = new AtomicInteger();
     private final FrameCodec decoding;
     private final FrameCodec limits;
@@ -56,6 +58,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
      * An initializer wiring every connection to the same store and bus.
      *
      * @param channels every accepted connection is added here, so shutdown can close them
+     * @param tls the TLS of every connection; null for plain http/ws
      */
     public RelayChannelInitializer(
             RelaySettings settings,
@@ -64,7 +67,8 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             Clock clock,
             SecureRandom random,
             ChannelGroup channels,
-            Protection protection) {
+            Protection protection,
+            ServerTls tls) {
         this.settings = settings;
         this.store = store;
         this.bus = bus;
@@ -72,6 +76,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.random = random;
         this.channels = channels;
         this.protection = protection;
+        this.tls = tls;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
         // the frame codec checks only the frame size and schema; the send logic checks envelope
@@ -116,6 +121,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         ChannelPipeline p = ch.pipeline();
         int count = open.incrementAndGet();
         ch.closeFuture().addListener(closed);
+        if (tls != null) {
+            // the context current at accept: a reload changes later connections, not this one
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         if (count > protection.maxConnections()) {
             p.addLast("http-codec", new HttpServerCodec());
             p.addLast("over-capacity", new OverCapacityHandler(limits));
