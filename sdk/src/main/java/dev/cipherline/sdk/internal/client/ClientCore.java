@@ -131,7 +131,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
         this.sendQueue = new SendQueue(db, messages, outbox, local.accountId(), local.deviceId());
-        this.threads = new Threads(config.heartbeatInterval(), relayUrls);
+        this.threads = new Threads(config.heartbeatInterval(), relayUrls, config.relayTrust());
         this.connection =
                 new RelayConnection(
                         threads.http(),
@@ -515,6 +515,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                     "ignoring an unexpected {0} frame",
                     frame.getClass().getSimpleName());
         }
+    }
+
+    @Override
+    public void onRefused(ChatException reason) {
+        events.post(l -> l.onError(reason));
     }
 
     @Override
