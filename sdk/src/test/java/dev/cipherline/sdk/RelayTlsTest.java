@@ -193,15 +193,28 @@ class RelayTlsTest {
                         null,
                         StoreProtection.none(),
                         ca.withPins(otherKey, RelayTrust.pin(cert.certificate())));
+        // by IP address too: the certificate names 127.0.0.1, and pins apply to every relay host
+        URI byIp = URI.create("https://127.0.0.1:" + relay.address().getPort());
         AccountInfo viaCa =
                 ChatClient.initialize(
                         dir.resolve("ca"),
-                        List.of(url),
+                        List.of(byIp),
                         null,
                         StoreProtection.none(),
                         ca.withPins(RelayTrust.pin(pki.ca())));
         assertEquals(url, viaLeaf.relayUrl());
-        assertEquals(url, viaCa.relayUrl());
+        assertEquals(byIp, viaCa.relayUrl());
+        ChatException byIpRefused =
+                assertThrows(
+                        ChatException.class,
+                        () ->
+                                ChatClient.initialize(
+                                        dir.resolve("ip"),
+                                        List.of(byIp),
+                                        null,
+                                        StoreProtection.none(),
+                                        ca.withPins(otherKey)));
+        assertEquals(ChatException.Reason.RELAY_UNTRUSTED, byIpRefused.reason());
     }
 
     @Test
