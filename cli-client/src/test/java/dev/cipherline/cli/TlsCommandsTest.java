@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.relay.RelayConfig;
 import dev.cipherline.relay.RelayServer;
+import dev.cipherline.relay.TestPki;
 import dev.cipherline.relay.TlsFiles;
 import dev.cipherline.sdk.RelayTrust;
 import java.nio.file.Files;

@@ -39,24 +39,25 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority made in the test, with BouncyCastle, and the server certificates it
- * issues: nothing is checked in. Keys are EC P-256 unless RSA is asked for.
+ * issues: nothing is checked in. Keys are EC P-256 unless RSA is asked for. Shared with the SDK's
+ * and the CLI's TLS tests through this module's test jar.
  */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime());
 
     private final KeyPair caKeys;
     private final X509Certificate ca;
 
     /** A server certificate and its key. */
-    record Issued(X509Certificate certificate, PrivateKey key, X509Certificate ca) {
+    public record Issued(X509Certificate certificate, PrivateKey key, X509Certificate ca) {
         /** Writes the chain (leaf, then CA) and the PKCS#8 key as PEM files. */
-        void write(Path certFile, Path keyFile) throws IOException {
+        public void write(Path certFile, Path keyFile) throws IOException {
             Files.writeString(certFile, pem("CERTIFICATE", encoded(certificate)) + pem(ca));
             Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
         }
 
         /** Writes the key in the traditional form (PKCS#1 RSA or SEC1 EC), as openssl used to. */
-        void writeTraditionalKey(Path keyFile) throws IOException {
+        public void writeTraditionalKey(Path keyFile) throws IOException {
             if (key instanceof ECPrivateKey ec) {
                 // with its curve, as openssl writes it (the JDK's own encoding leaves it out)
                 byte[] sec1 =
@@ -80,7 +81,7 @@ final class TestPki {
     }
 
     /** A new CA, valid from an hour ago for a year. */
-    static TestPki create(String name) {
+    public static TestPki create(String name) {
         try {
             KeyPair keys = ecKeys();
             X500Name subject = new X500Name("CN=" + name);
@@ -105,12 +106,12 @@ final class TestPki {
     }
 
     /** The CA's certificate. */
-    X509Certificate ca() {
+    public X509Certificate ca() {
         return ca;
     }
 
     /** A server certificate for {@code localhost} and {@code 127.0.0.1}, valid now for 30 days. */
-    Issued server() {
+    public Issued server() {
         Instant now = Instant.now();
         return issue(
                 List.of("localhost", "127.0.0.1"),
@@ -123,7 +124,7 @@ final class TestPki {
      * A server certificate for {@code names} (DNS names or IP addresses) valid between the two
      * instants, with an RSA or an EC key.
      */
-    Issued issue(List<String> names, Instant notBefore, Instant notAfter, boolean rsa) {
+    public Issued issue(List<String> names, Instant notBefore, Instant notAfter, boolean rsa) {
         try {
             KeyPair keys = rsa ? rsaKeys() : ecKeys();
             X509v3CertificateBuilder b =
@@ -155,7 +156,7 @@ final class TestPki {
     }
 
     /** A client SSL context that trusts this CA only. */
-    SSLContext clientContext() {
+    public SSLContext clientContext() {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -171,7 +172,7 @@ final class TestPki {
         }
     }
 
-    static String pem(X509Certificate cert) {
+    public static String pem(X509Certificate cert) {
         return pem("CERTIFICATE", encoded(cert));
     }
 
