@@ -219,7 +219,7 @@ class RelayTlsTest {
     }
 
     @Test
-    void aRunningClientReportsARefusedPinToTheAppOnce() throws Exception {
+    void aRunningClientReportsARefusedPinToTheApp() throws Exception {
         URI url = serve(pki.server());
         RelayTrust ca = RelayTrust.authorities(caFile());
         ChatClient.initialize(dir.resolve("alice"), List.of(url), null, StoreProtection.none(), ca);
