@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,74 @@ class RelayTlsTest {
             assertEquals(alice.accountId(), got.from());
             assertEquals(ConnectionState.CONNECTED, b.connectionState());
         }
+    }
+
+    @Test
+    void aReloadKeepsConnectedClientsAndServesTheNewCertificateToNewOnes() throws Exception {
+        TestPki.Issued first = pki.server();
+        URI url = serve(first);
+        RelayTrust ca = RelayTrust.authorities(caFile());
+        ChatClient.initialize(dir.resolve("alice"), List.of(url), null, StoreProtection.none(), ca);
+        AccountInfo bob =
+                ChatClient.initialize(
+                        dir.resolve("bob"), List.of(url), null, StoreProtection.none(), ca);
+        List<ConnectionState> aliceStates = new CopyOnWriteArrayList<>();
+        CountDownLatch aliceConnected = new CountDownLatch(1);
+        ChatListener alice =
+                new ChatListener() {
+                    @Override
+                    public void onConnectionState(ConnectionState state) {
+                        aliceStates.add(state);
+                        if (state == ConnectionState.CONNECTED) {
+                            aliceConnected.countDown();
+                        }
+                    }
+                };
+        RecordingListener bobEvents = new RecordingListener();
+        TestPki.Issued second = pki.server();
+        try (ChatClient a =
+                        TestRelays.client(dir.resolve("alice"), url, alice).relayTrust(ca).build();
+                ChatClient b =
+                        TestRelays.client(dir.resolve("bob"), url, bobEvents)
+                                .relayTrust(ca)
+                                .build()) {
+            assertTrue(aliceConnected.await(30, TimeUnit.SECONDS));
+            bobEvents.awaitState(ConnectionState.CONNECTED);
+
+            second.write(dir.resolve("relay.crt"), dir.resolve("relay.key"));
+            assertTrue(relay.reloadTls());
+
+            // the WebSockets opened before the reload carry on, on their first session
+            OutgoingMessage sent = a.send(bob.accountId(), "after the reload");
+            assertEquals(MessageState.SENT, sent.accepted().get(30, TimeUnit.SECONDS));
+            assertEquals("after the reload", bobEvents.awaitMessages(1).get(0).text());
+            assertEquals(
+                    List.of(
+                            ConnectionState.CONNECTING,
+                            ConnectionState.AUTHENTICATING,
+                            ConnectionState.CONNECTED),
+                    aliceStates);
+        }
+
+        // a new connection gets the new certificate: a pin of its key alone is accepted, a pin of
+        // the old key alone is not
+        ChatClient.initialize(
+                dir.resolve("carol"),
+                List.of(url),
+                null,
+                StoreProtection.none(),
+                ca.withPins(RelayTrust.pin(second.certificate())));
+        ChatException old =
+                assertThrows(
+                        ChatException.class,
+                        () ->
+                                ChatClient.initialize(
+                                        dir.resolve("dave"),
+                                        List.of(url),
+                                        null,
+                                        StoreProtection.none(),
+                                        ca.withPins(RelayTrust.pin(first.certificate()))));
+        assertEquals(ChatException.Reason.RELAY_UNTRUSTED, old.reason());
     }
 
     @Test
