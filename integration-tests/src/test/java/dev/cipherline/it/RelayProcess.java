@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** The real relay jar, started as a separate JVM on a loopback port. */
 final class RelayProcess implements AutoCloseable {
     private static final Pattern LISTENING =
-            Pattern.compile("cipherline-relay listening on (http://\\S+)");
+            Pattern.compile("cipherline-relay listening on (https?://\\S+)");
 
     private final Process process;
     private final URI url;

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
  * @param logFormat how log lines are written to stderr
+ * @param tls the PEM files of the certificate and key to serve https/wss with; null serves plain
+ *     http/ws
  */
 public record RelayConfig(
         String host,
@@ -35,7 +37,8 @@ public record RelayConfig(
         int window,
         AbuseLimits abuse,
         Backends backends,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        TlsFiles tls) {
 
     /** The usage text printed by {@code --help}, made from the option table. */
     public static final String USAGE =
@@ -64,6 +67,7 @@ public record RelayConfig(
             takes the same --config, --data and environment as the relay.
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
+            (https:// with --tls-cert).
             SIGTERM stops it cleanly (exit code 0).
             """;
 
@@ -95,7 +99,7 @@ public record RelayConfig(
         }
     }
 
-    /** A configuration logging as text. */
+    /** A configuration logging as text and serving plain http/ws. */
     public RelayConfig(
             String host,
             int port,
@@ -105,7 +109,17 @@ public record RelayConfig(
             int window,
             AbuseLimits abuse,
             Backends backends) {
-        this(host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, LogFormat.TEXT);
+        this(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                LogFormat.TEXT,
+                null);
     }
 
     /** A configuration with the default {@link AbuseLimits}. */
@@ -125,13 +139,19 @@ public record RelayConfig(
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
+    }
+
+    /** This configuration serving https/wss with {@code tls}, or plain http/ws with null. */
+    public RelayConfig withTls(TlsFiles tls) {
+        return new RelayConfig(
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat);
+                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */
@@ -181,7 +201,8 @@ public record RelayConfig(
                         s.get(RelayOptions.BUS),
                         s.get(RelayOptions.KAFKA_BOOTSTRAP),
                         s.get(RelayOptions.NODE_ID)),
-                s.get(RelayOptions.LOG_FORMAT));
+                s.get(RelayOptions.LOG_FORMAT),
+                TlsFiles.of(s.get(RelayOptions.TLS_CERT), s.get(RelayOptions.TLS_KEY)));
     }
 
     /** Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H. */

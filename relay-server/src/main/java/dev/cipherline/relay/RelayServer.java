@@ -19,6 +19,7 @@ import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import dev.cipherline.relay.internal.store.mongo.MongoRelayStore;
 import dev.cipherline.relay.internal.store.mongo.MongoSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
+import dev.cipherline.relay.internal.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -35,6 +36,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +72,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
     private final InetSocketAddress address;
+    private final ServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Protection protection;
     private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
@@ -77,6 +80,9 @@ public final class RelayServer implements AutoCloseable {
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
         this.config = config;
+        TlsFiles files = config.tls();
+        // before the store opens: a wrong file name is the most likely mistake of a first start
+        tls = files == null ? null : ServerTls.load(files.certFile(), files.keyFile(), clock);
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
         try {
             store = openStore(config, clock);
@@ -104,9 +110,20 @@ public final class RelayServer implements AutoCloseable {
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
         protection = Protection.of(config.abuse(), clock);
         reloadables.add(next -> protection.apply(next.abuse()));
+        if (tls != null) {
+            // SIGHUP re-reads the certificate and key files (renewed certificates)
+            reloadables.add(next -> reloadTls());
+        }
         initializer =
                 new RelayChannelInitializer(
-                        settings, store, bus, clock, new SecureRandom(), channels, protection);
+                        settings,
+                        store,
+                        bus,
+                        clock,
+                        new SecureRandom(),
+                        channels,
+                        protection,
+                        tls);
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup =
@@ -160,7 +177,8 @@ public final class RelayServer implements AutoCloseable {
                         + "; auth timeout "
                         + config.abuse().authTimeout()
                         + "; transport "
-                        + transportName(),
+                        + transportName()
+                        + (tls == null ? "; plain http" : "; TLS"),
                 Fields.of(
                         "event", "started",
                         "address", address.getHostString() + ":" + address.getPort(),
@@ -171,7 +189,17 @@ public final class RelayServer implements AutoCloseable {
                         "window", config.window(),
                         "maxConnections", config.abuse().maxConnections(),
                         "authTimeoutMs", config.abuse().authTimeout().toMillis(),
-                        "transport", transportName()));
+                        "transport", transportName(),
+                        "tls", tls != null));
+        if (tls == null && !address.getAddress().isLoopbackAddress()) {
+            LOG.log(
+                    Level.WARNING,
+                    "listening on "
+                            + address
+                            + " without TLS: anyone on the path sees who talks to the relay and"
+                            + " when, and can hijack connections; give --tls-cert and --tls-key,"
+                            + " or put a TLS proxy in front (docs/OPERATIONS.md)");
+        }
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -276,13 +304,38 @@ public final class RelayServer implements AutoCloseable {
         return transport;
     }
 
-    /** The relay URL clients use, e.g. {@code http://127.0.0.1:7400}. */
+    /**
+     * The relay URL clients use, e.g. {@code http://127.0.0.1:7400}, or {@code https://...} when
+     * the relay serves TLS.
+     */
     public URI url() {
         String host = address.getHostString();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + address.getPort());
+        return URI.create((tls == null ? "http://" : "https://") + host + ":" + address.getPort());
+    }
+
+    /**
+     * Reads the TLS certificate and key files again and serves them to new connections, without
+     * dropping any: open connections keep the session they have. If the new files cannot be used,
+     * the relay keeps serving the previous certificate and logs one warning saying why. For a
+     * reload trigger such as SIGHUP; safe from any thread.
+     *
+     * @return whether the new certificate is now served; false also when the relay serves plain
+     *     http (nothing to reload)
+     */
+    public boolean reloadTls() {
+        if (tls == null) {
+            LOG.log(Level.INFO, "TLS reload asked for, but this relay serves plain http");
+            return false;
+        }
+        return tls.reload();
+    }
+
+    /** The certificate served to new connections now; null without TLS. */
+    X509Certificate tlsCertificate() {
+        return tls == null ? null : tls.certificate();
     }
 
     /**

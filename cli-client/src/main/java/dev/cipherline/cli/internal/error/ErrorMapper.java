@@ -46,6 +46,7 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
             case RELAY_UNREACHABLE, TIMEOUT -> new CliError.Unreachable(sentence);
             case REJECTED, UNKNOWN_CONTACT -> new CliError.Rejected(sentence);
             case AUTH_FAILED -> new CliError.AuthFailed(sentence);
+            case RELAY_UNTRUSTED -> new CliError.Untrusted(sentence);
             case LOCKED -> new CliError.Locked(sentence);
             case STORE_FAILURE, CRYPTO_FAILURE, CLOSED -> new CliError.Internal(sentence, error);
         };

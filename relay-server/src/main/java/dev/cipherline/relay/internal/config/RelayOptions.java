@@ -189,6 +189,20 @@ public final class RelayOptions {
                             null,
                             "this node's name, unique in the cluster and the same across restarts (required with bus kafka)"));
 
+    public static final Option<Path> TLS_CERT =
+            add(
+                    fixed(
+                            "tls-cert",
+                            path("FILE"),
+                            null,
+                            "serve https/wss with this PEM certificate chain (leaf first); needs tls-key (SIGHUP reloads the files)"));
+    public static final Option<Path> TLS_KEY =
+            add(
+                    fixed(
+                            "tls-key",
+                            path("FILE"),
+                            null,
+                            "the PEM private key of tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted)"));
     public static final Option<LogFormat> LOG_FORMAT =
             add(
                     fixed(

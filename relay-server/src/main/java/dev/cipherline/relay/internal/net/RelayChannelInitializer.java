@@ -4,6 +4,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Limits;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.tls.ServerTls;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: HTTP codec, the pre-authentication deadline (from
+ * The pipeline of every connection, in order: TLS (when the relay serves https/wss), HTTP codec, the pre-authentication deadline (from
  * accept to {@code auth-ok}), bounded aggregator, per-address rate limit, the connection guard
  * (idle timeout, back-pressure, WebSocket decoder errors), the WebSocket upgrade at {@code
  * /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the pipeline after the
@@ -46,6 +47,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final SecureRandom random;
     private final ChannelGroup channels;
     private final Protection protection;
+    private final ServerTls tls;
     private final AtomicInteger open = new AtomicInteger();
     private final FrameCodec decoding;
     private final FrameCodec limits;
@@ -59,6 +61,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
      * An initializer wiring every connection to the same store and bus.
      *
      * @param channels every accepted connection is added here, so shutdown can close them
+     * @param tls the TLS of every connection; null for plain http/ws
      */
     public RelayChannelInitializer(
             RelaySettings settings,
@@ -67,7 +70,8 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             Clock clock,
             SecureRandom random,
             ChannelGroup channels,
-            Protection protection) {
+            Protection protection,
+            ServerTls tls) {
         this.settings = settings;
         this.store = store;
         this.bus = bus;
@@ -75,6 +79,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         this.random = random;
         this.channels = channels;
         this.protection = protection;
+        this.tls = tls;
         Limits l = settings.limits();
         this.limits = new FrameCodec(l);
         // the frame codec checks only the frame size and schema; the send and prekey logic check
@@ -120,6 +125,10 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         ChannelPipeline p = ch.pipeline();
         int count = open.incrementAndGet();
         ch.closeFuture().addListener(closed);
+        if (tls != null) {
+            // the context current at accept: a reload changes later connections, not this one
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         if (count > protection.maxConnections()) {
             p.addLast("http-codec", new HttpServerCodec());
             p.addLast("over-capacity", new OverCapacityHandler(limits));

@@ -85,6 +85,11 @@ final class ConnectionEvents implements RelayConnection.Handler {
     }
 
     @Override
+    public void onRefused(ChatException reason) {
+        events.post(l -> l.onError(reason));
+    }
+
+    @Override
     public void onStopped(ChatException reason) {
         events.post(l -> l.onError(reason));
         CompletableFuture<Void> current = synced.get();

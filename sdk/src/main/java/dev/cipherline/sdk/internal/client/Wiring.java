@@ -116,7 +116,7 @@ final class Wiring {
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
         this.sendQueue = new SendQueue(db, messages, outbox, self.account(), self.device());
-        this.threads = new Threads(config.heartbeatInterval(), relayUrls);
+        this.threads = new Threads(config.heartbeatInterval(), relayUrls, config.relayTrust());
         this.connectionEvents = new ConnectionEvents(events);
         this.connection =
                 new RelayConnection(
