@@ -139,19 +139,46 @@ public record RelayConfig(
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls);
     }
 
     /** This configuration serving https/wss with {@code tls}, or plain http/ws with null. */
     public RelayConfig withTls(TlsFiles tls) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, logFormat, tls);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls);
     }
 
     /** The defaults: 127.0.0.1:7400, ./relay-data, 30 days, 100000, 256. */

@@ -116,14 +116,7 @@ public final class RelayServer implements AutoCloseable {
         }
         initializer =
                 new RelayChannelInitializer(
-                        settings,
-                        store,
-                        bus,
-                        clock,
-                        new SecureRandom(),
-                        channels,
-                        protection,
-                        tls);
+                        settings, store, bus, clock, new SecureRandom(), channels, protection, tls);
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup =

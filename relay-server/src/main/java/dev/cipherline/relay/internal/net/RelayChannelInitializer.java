@@ -21,15 +21,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pipeline of every connection, in order: TLS (when the relay serves https/wss), HTTP codec, the pre-authentication deadline (from
- * accept to {@code auth-ok}), bounded aggregator, per-address rate limit, the connection guard
- * (idle timeout, back-pressure, WebSocket decoder errors), the WebSocket upgrade at {@code
- * /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the pipeline after the
- * upgrade); then, on a WebSocket, message aggregator, frame codec, authentication (which leaves
- * once it succeeded) and the session (per-device rate limit, deliveries and acks, sends, prekeys,
- * and the last resort). A connection over the connection cap gets only the HTTP codec and a handler
- * refusing it with {@code 503}; one from an address over its rate limit (every accepted connection
- * takes a token, whether or not it ever finishes a request) gets one refusing it with {@code 429}.
+ * The pipeline of every connection, in order: TLS (when the relay serves https/wss), HTTP codec,
+ * the pre-authentication deadline (from accept to {@code auth-ok}), bounded aggregator, per-address
+ * rate limit, the connection guard (idle timeout, back-pressure, WebSocket decoder errors), the
+ * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the
+ * pipeline after the upgrade); then, on a WebSocket, message aggregator, frame codec,
+ * authentication (which leaves once it succeeded) and the session (per-device rate limit,
+ * deliveries and acks, sends, prekeys, and the last resort). A connection over the connection cap
+ * gets only the HTTP codec and a handler refusing it with {@code 503}; one from an address over its
+ * rate limit (every accepted connection takes a token, whether or not it ever finishes a request)
+ * gets one refusing it with {@code 429}.
  *
  * <p>Every handler an idle WebSocket keeps costs it a pipeline context, so the ones that stay are
  * few and route to shared logic: after authentication a connection carries Netty's WebSocket
