@@ -43,7 +43,12 @@ public final class MqttMessaging implements Messaging {
         Path work = Files.createTempDirectory("cipherline-bench-mosquitto-");
         try {
             int port = ExternalServer.freePort();
-            MosquittoConfig config = new MosquittoConfig(port, MosquittoConfig.DEFAULT_INFLIGHT);
+            int tcpPort = ExternalServer.freePort();
+            while (tcpPort == port) {
+                tcpPort = ExternalServer.freePort();
+            }
+            MosquittoConfig config =
+                    new MosquittoConfig(port, tcpPort, MosquittoConfig.DEFAULT_INFLIGHT);
             Path file = work.resolve("mosquitto.conf");
             ExternalServer server =
                     ExternalServer.start(

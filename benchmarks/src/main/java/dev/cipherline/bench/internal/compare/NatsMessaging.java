@@ -100,7 +100,11 @@ public final class NatsMessaging implements Messaging {
         }
     }
 
-    /** Client threads with small stacks: each connection blocks two of them on its socket. */
+    /**
+     * Client threads with small stacks: each connection keeps a reader, a writer and a dispatcher
+     * thread (a dispatcher on the shared executor would hand one subscription's messages to several
+     * threads at once, out of order).
+     */
     private static ThreadFactory smallStacks() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -119,7 +123,6 @@ public final class NatsMessaging implements Messaging {
                 .executor(threads)
                 .connectThreadFactory(smallStacks())
                 .callbackThreadFactory(smallStacks())
-                .useDispatcherWithExecutor()
                 .build();
     }
 
