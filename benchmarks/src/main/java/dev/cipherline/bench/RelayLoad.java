@@ -68,6 +68,8 @@ public final class RelayLoad {
               --modes LIST          Cipherline client modes: sdk-like,lean (both); sdk-like
                                     writes and flushes one frame per send and acks per socket
                                     read, as the SDK does; lean batches the writes of a read
+              The relay runs with --rate-limit 1000000/s:1000000 here (unless --relay-arg
+              gives another), so that W2's backlog is not refused past the default burst.
 
             Options:
               --size B              envelope bytes (256)

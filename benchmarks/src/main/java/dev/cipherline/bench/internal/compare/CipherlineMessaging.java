@@ -47,8 +47,16 @@ public final class CipherlineMessaging implements Messaging {
         }
     }
 
+    /**
+     * The relay's per-device limit for the comparison: far above any workload here, because W2's
+     * backlog of 30,000 from one device would otherwise meet the default burst of 10,000 (Mosquitto
+     * and NATS, as configured, limit nothing). Given {@code --rate-limit} relay arguments win.
+     */
+    static final List<String> NO_DEVICE_LIMIT = List.of("--rate-limit", "1000000/s:1000000");
+
     private final RelayProcess relay;
     private final ClientGroup clients;
+    private final Thread stopper;
     private final ClientMode mode;
     private final Duration timeout;
     private final AtomicLong errors = new AtomicLong();
@@ -60,6 +68,12 @@ public final class CipherlineMessaging implements Messaging {
         this.clients = clients;
         this.mode = mode;
         this.timeout = timeout;
+        long pid = relay.pid();
+        this.stopper =
+                new Thread(
+                        () -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly),
+                        "relay-stopper");
+        Runtime.getRuntime().addShutdownHook(stopper);
     }
 
     /** Starts a fresh relay process (see {@link RelayProcess#start}) and a client group for it. */
@@ -71,7 +85,12 @@ public final class CipherlineMessaging implements Messaging {
             ClientMode mode,
             Duration timeout)
             throws Exception {
-        RelayProcess relay = RelayProcess.start(relayJar, relayJvm, relayArgs);
+        List<String> args = new ArrayList<>();
+        if (!relayArgs.contains("--rate-limit")) {
+            args.addAll(NO_DEVICE_LIMIT);
+        }
+        args.addAll(relayArgs);
+        RelayProcess relay = RelayProcess.start(relayJar, relayJvm, args);
         try {
             return new CipherlineMessaging(
                     relay,
@@ -134,6 +153,11 @@ public final class CipherlineMessaging implements Messaging {
             clients.close();
         } finally {
             relay.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs anyway
+            }
         }
     }
 
@@ -179,6 +203,12 @@ public final class CipherlineMessaging implements Messaging {
                 } else {
                     c.send(new Frame.Ack(List.of(d.seq())));
                 }
+            } else if (frame instanceof Frame.ErrorFrame e) {
+                // a refused send is never accepted: count it, so the run reports it
+                if (e.ref() != null) {
+                    pending.remove(e.ref());
+                }
+                errors.incrementAndGet();
             } else if (frame instanceof Frame.Accepted a) {
                 Runnable r = pending.remove(a.clientMsgId());
                 if (r != null) {
