@@ -231,7 +231,12 @@ public final class CompareSuite {
                 Map<String, Object> result = run.on(system);
                 line.putAll(result);
                 if (Boolean.FALSE.equals(result.get("completed"))) {
+                    // a run that did not complete has no figures worth a ratio: its cells stay "—"
                     ok = false;
+                    System.err.println(
+                            "RelayLoad: " + workload + " on " + v.column() + " did not complete");
+                    lines.accept(line);
+                    continue;
                 }
                 fields.apply(result)
                         .forEach((row, key) -> table.put(v.column(), row, number(result.get(key))));
