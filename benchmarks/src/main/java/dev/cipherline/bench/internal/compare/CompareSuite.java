@@ -235,6 +235,7 @@ public final class CompareSuite {
                     ok = false;
                     System.err.println(
                             "RelayLoad: " + workload + " on " + v.column() + " did not complete");
+                    fields.apply(result).keySet().forEach(row -> table.put(v.column(), row, null));
                     lines.accept(line);
                     continue;
                 }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The side-by-side table: one row per metric, one column per system (or client mode) and one per
  * ratio of two columns, printed as Markdown. A missing figure prints as "—", and so does a ratio
- * that has one.
+ * that has one; a row without any figure (a workload that was not run) is left out.
  */
 public final class RatioTable {
     /** How a metric's values are printed. */
@@ -103,6 +103,9 @@ public final class RatioTable {
         header.forEach(h -> rule.add("---"));
         row(sb, rule);
         for (Metric m : metrics.values()) {
+            if (!values.containsKey(m.key())) {
+                continue; // a workload that was not run
+            }
             List<String> cells = new ArrayList<>();
             cells.add(m.label());
             for (String c : columns) {

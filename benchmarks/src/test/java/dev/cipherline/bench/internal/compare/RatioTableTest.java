@@ -49,7 +49,17 @@ class RatioTableTest {
         assertNull(t.ratio("cpu", new RatioTable.Ratio("Cipherline", "NATS")));
         assertEquals(
                 "| W1: CPU per message | 66.0 µs | 0.0 µs | — | — | — |",
-                t.markdown().lines().toList().get(3));
+                t.markdown().lines().toList().get(2));
+    }
+
+    @Test
+    void leavesOutTheRowsOfAWorkloadThatWasNotRun() {
+        RatioTable t = table();
+        t.put("NATS", "cpu", 76.0);
+
+        List<String> lines = t.markdown().lines().toList();
+        assertEquals(3, lines.size());
+        assertEquals("| W1: CPU per message | — | — | 76.0 µs | — | — |", lines.get(2));
     }
 
     @Test

@@ -53,4 +53,16 @@ class ServerConfigTest {
         assertThrows(
                 IllegalArgumentException.class, () -> new NatsConfig(4222, 4222, Path.of("/tmp")));
     }
+
+    @Test
+    void aMissingServerBinaryNamesTheDebianPackageToInstall() {
+        ExternalServer.MissingBinaryException e =
+                assertThrows(
+                        ExternalServer.MissingBinaryException.class,
+                        () -> ExternalServer.find("cipherline-no-such-server", "some-package"));
+        assertEquals(
+                "cipherline-no-such-server is not installed; install the Debian package with:"
+                        + " apt-get install -y some-package",
+                e.getMessage());
+    }
 }
