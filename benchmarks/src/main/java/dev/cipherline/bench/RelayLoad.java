@@ -2,6 +2,8 @@ package dev.cipherline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.bench.internal.cluster.ClusterBench;
+import dev.cipherline.bench.internal.compare.CipherlineMessaging.ClientMode;
+import dev.cipherline.bench.internal.compare.CompareSuite;
 import dev.cipherline.bench.internal.relay.AppWorkload;
 import dev.cipherline.bench.internal.relay.ClientGroup;
 import dev.cipherline.bench.internal.relay.FanOutWorkload;
@@ -16,8 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The relay load generator: {@code java -jar benchmarks/target/cipherline-bench.jar WORKLOAD
@@ -47,7 +51,25 @@ public final class RelayLoad {
                      --pairs K (1000) --messages N (200) --window W (10), W2 --offline N (10000)
               APP    two SDK clients in this process, send to onMessage through the relay:
                      --messages N (500) one at a time (latency percentiles), then N at once
+              W5     the trickle: --devices N (5000) connected devices, each sending one
+                     message to another at random every 1-2 s for --duration S (60) seconds;
+                     without --compare, on Cipherline only (sdk-like client)
               all    W1 K=100, W1 K=1000, W1 K=100 window 1, W2, W3, W4, FAULT (not APP)
+
+            Side by side (--compare): Cipherline, Mosquitto (MQTT 3.1.1 over WebSocket, QoS 1,
+            in memory) and NATS JetStream (file storage), each server fresh per workload and
+            warmed up first; one JSON line per run, then one Markdown table with the ratios
+            Cipherline / other. Needs the Debian packages mosquitto and nats-server.
+              all --compare         W1 --pairs K (100) window 10 and window 1 with --messages N
+                                    (200) per sender, W2 with --offline N (30000), W5, W3 with
+                                    --connections C (5000)
+              W1|W2|W3|W5 --compare only those
+              --systems LIST        comma-separated: cipherline,mosquitto,nats (all three)
+              --modes LIST          Cipherline client modes: sdk-like,lean (both); sdk-like
+                                    writes and flushes one frame per send and acks per socket
+                                    read, as the SDK does; lean batches the writes of a read
+              The relay runs with --rate-limit 1000000/s:1000000 here (unless --relay-arg
+              gives another), so that W2's backlog is not refused past the default burst.
 
             Options:
               --size B              envelope bytes (256)
@@ -81,6 +103,9 @@ public final class RelayLoad {
             return;
         }
         boolean ok = true;
+        if (a.compareSuite() != null) {
+            ok &= compare(a);
+        }
         for (Run run : a.runs()) {
             ok &= execute(a, run);
         }
@@ -121,6 +146,15 @@ public final class RelayLoad {
             return false;
         }
         return ok[0];
+    }
+
+    private static boolean compare(Args a) {
+        CompareSuite suite = new CompareSuite(a.compareSuite());
+        boolean ok = suite.run(RelayLoad::print);
+        System.out.println();
+        System.out.print(suite.report());
+        System.out.flush();
+        return ok;
     }
 
     private static void print(Map<String, Object> line) {
@@ -177,7 +211,12 @@ public final class RelayLoad {
         Integer recipients;
         Integer repeat;
         Integer offline;
+        Integer devices;
+        Integer duration;
         boolean cluster;
+        boolean compare;
+        Set<String> systems = new LinkedHashSet<>(CompareSuite.SYSTEMS);
+        List<ClientMode> modes = List.of(ClientMode.SDK_LIKE, ClientMode.LEAN);
         int size = 256;
         Integer warmupSeconds;
         Path relayJar = Path.of("relay-server/target/cipherline-relay.jar");
@@ -193,7 +232,13 @@ public final class RelayLoad {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "W1", "W2", "W3", "W4", "FAULT", "APP", "all" -> a.workloads.add(arg);
+                    case "W1", "W2", "W3", "W4", "W5", "FAULT", "APP", "all" ->
+                            a.workloads.add(arg);
+                    case "--compare" -> a.compare = true;
+                    case "--systems" -> a.systems = systems(value(args, ++i, arg));
+                    case "--modes" -> a.modes = modes(value(args, ++i, arg));
+                    case "--devices" -> a.devices = atLeast(2, args, ++i, arg, "at least 2");
+                    case "--duration" -> a.duration = positive(args, ++i, arg);
                     case "CLUSTER" -> a.cluster = true;
                     case "--offline" -> a.offline = positive(args, ++i, arg);
                     case "--pairs" -> a.pairs = positive(args, ++i, arg);
@@ -220,7 +265,88 @@ public final class RelayLoad {
             if (a.size < 16) {
                 throw new IllegalArgumentException("--size must be at least 16");
             }
+            if (a.compare) {
+                for (String w : a.workloads) {
+                    if (!w.equals("all") && !CompareSuite.WORKLOADS.contains(w)) {
+                        throw new IllegalArgumentException(
+                                w + " has no --compare form; use W1, W2, W3, W5 or all");
+                    }
+                }
+            }
             return a;
+        }
+
+        private static Set<String> systems(String list) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String s : list.split(",")) {
+                String name = s.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!CompareSuite.SYSTEMS.contains(name)) {
+                    throw new IllegalArgumentException(
+                            "--systems: unknown system '" + s + "' (cipherline, mosquitto, nats)");
+                }
+                out.add(name);
+            }
+            return out;
+        }
+
+        private static List<ClientMode> modes(String list) {
+            List<ClientMode> out = new ArrayList<>();
+            for (String s : list.split(",")) {
+                ClientMode mode = null;
+                for (ClientMode m : ClientMode.values()) {
+                    if (m.label().equals(s.trim())) {
+                        mode = m;
+                    }
+                }
+                if (mode == null) {
+                    throw new IllegalArgumentException(
+                            "--modes: unknown mode '" + s + "' (sdk-like, lean)");
+                }
+                if (!out.contains(mode)) {
+                    out.add(mode);
+                }
+            }
+            return out;
+        }
+
+        /** The side-by-side suite to run, or null if none was asked for. */
+        CompareSuite.Options compareSuite() {
+            Set<String> chosen = new LinkedHashSet<>();
+            Set<String> systemsNow = systems;
+            List<ClientMode> modesNow = modes;
+            if (compare) {
+                for (String w : workloads) {
+                    if (w.equals("all")) {
+                        chosen.addAll(CompareSuite.WORKLOADS);
+                    } else {
+                        chosen.add(w);
+                    }
+                }
+            } else if (workloads.contains("W5")) {
+                chosen.add("W5");
+                systemsNow = Set.of("cipherline");
+                modesNow = List.of(ClientMode.SDK_LIKE);
+            }
+            if (chosen.isEmpty()) {
+                return null;
+            }
+            return new CompareSuite.Options(
+                    chosen,
+                    systemsNow,
+                    modesNow,
+                    or(pairs, 100, 10),
+                    or(messages, 200, 20),
+                    or(offline, 30_000, 1_000),
+                    or(devices, 5_000, 50),
+                    Duration.ofSeconds(or(duration, 60, 5)),
+                    or(connections, 5_000, 100),
+                    size,
+                    warmupSeconds(),
+                    timeout,
+                    relayJar,
+                    relayJvm,
+                    relayArgs,
+                    clientThreads);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -260,6 +386,9 @@ public final class RelayLoad {
 
         List<Run> runs() {
             List<Run> runs = new ArrayList<>();
+            if (compare) {
+                return runs;
+            }
             for (String w : workloads) {
                 switch (w) {
                     case "W1" -> runs.add(w1(or(pairs, 100, 10), or(window, 10, 10)));
@@ -268,6 +397,7 @@ public final class RelayLoad {
                     case "W4" -> runs.add(w4());
                     case "FAULT" -> runs.add(fault());
                     case "APP" -> runs.add(app());
+                    case "W5" -> {} // run by the side-by-side suite, Cipherline only
                     default -> {
                         runs.add(w1(quick ? 10 : 100, 10));
                         runs.add(w1(quick ? 50 : 1000, 10));

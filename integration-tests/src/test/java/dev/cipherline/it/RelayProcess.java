@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** The real relay jar, started as a separate JVM on a loopback port. */
 final class RelayProcess implements AutoCloseable {
     private static final Pattern LISTENING =
-            Pattern.compile("cipherline-relay listening on (http://\\S+)");
+            Pattern.compile("cipherline-relay listening on (https?://\\S+)");
 
     private final Process process;
     private final URI url;
@@ -31,6 +31,12 @@ final class RelayProcess implements AutoCloseable {
 
     /** Starts a relay on the given loopback port (0 picks a free one). */
     static RelayProcess start(Path dataDir, int port, String... flags) throws IOException {
+        return start(dataDir, port, List.of(), flags);
+    }
+
+    /** Starts a relay with extra JVM options (system properties) before {@code -jar}. */
+    static RelayProcess start(Path dataDir, int port, List<String> jvmOptions, String... flags)
+            throws IOException {
         Path jar = Path.of(System.getProperty("cipherline.relayJar", "missing"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("relay jar not built: " + jar + " (run mvn verify)");
@@ -38,6 +44,7 @@ final class RelayProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.java());
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.add("--listen");
@@ -69,6 +76,21 @@ final class RelayProcess implements AutoCloseable {
     /** Stops the relay with SIGTERM and returns its exit code. */
     int stop() throws InterruptedException {
         return ChildJvm.stop(process, "relay");
+    }
+
+    /** Sends SIGHUP, as {@code systemctl reload} does: the relay reloads its config file. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill =
+                new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+                        .inheritIO()
+                        .start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String log() throws IOException {

@@ -7,6 +7,18 @@ final class Checks {
     /** libsignal addresses devices 1..127. */
     static final int MAX_DEVICE_ID = 127;
 
+    /** libsignal registration IDs are 14 bits; 0 is never generated. */
+    static final int MAX_REGISTRATION_ID = 0x3FFF;
+
+    /** libsignal prekey IDs are 24 bits ({@code Medium.MAX_VALUE}). */
+    static final int MAX_PREKEY_ID = 0xFFFFFF;
+
+    /** A serialized Curve25519 public key: the type byte {@code 0x05} and 32 bytes. */
+    static final int EC_PUBLIC_KEY_BYTES = 33;
+
+    /** A serialized ML-KEM-1024 (Kyber1024) public key: the type byte {@code 0x08} and 1568. */
+    static final int KYBER_PUBLIC_KEY_BYTES = 1569;
+
     private Checks() {}
 
     static <T> T present(T value, String field) {
@@ -59,6 +71,48 @@ final class Checks {
             throw new IllegalArgumentException("field '" + field + "' must be 1..127");
         }
         return value;
+    }
+
+    static int requireRegistrationId(int value, String field) {
+        return (int) range(value, field, 1, MAX_REGISTRATION_ID);
+    }
+
+    static long range(long value, String field, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("field '" + field + "' must be " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** Checks that a prekey's serialized public key has the length of its kind. */
+    static void keyLength(byte[] publicKey, String field, int keyBytes) {
+        if (publicKey.length != keyBytes) {
+            throw new IllegalArgumentException(
+                    "field '" + field + ".publicKey' must be " + keyBytes + " bytes");
+        }
+    }
+
+    /** Checks a prekey upload's keys: EC keys of 33 bytes, Kyber keys of 1569. */
+    static void preKeyUpload(
+            Frame.SignedPreKey signedPreKey,
+            Frame.SignedPreKey lastResortKyberPreKey,
+            List<Frame.PreKey> ecPreKeys,
+            List<Frame.SignedPreKey> kyberPreKeys) {
+        if (signedPreKey != null) {
+            keyLength(signedPreKey.publicKey(), "signedPreKey", EC_PUBLIC_KEY_BYTES);
+        }
+        if (lastResortKyberPreKey != null) {
+            keyLength(
+                    lastResortKyberPreKey.publicKey(),
+                    "lastResortKyberPreKey",
+                    KYBER_PUBLIC_KEY_BYTES);
+        }
+        for (Frame.PreKey k : ecPreKeys) {
+            keyLength(k.publicKey(), "ecPreKeys", EC_PUBLIC_KEY_BYTES);
+        }
+        for (Frame.SignedPreKey k : kyberPreKeys) {
+            keyLength(k.publicKey(), "kyberPreKeys", KYBER_PUBLIC_KEY_BYTES);
+        }
     }
 
     static byte[] bytes(byte[] value, String field, int min, int max) {

@@ -52,7 +52,13 @@ public enum ErrorCode {
     /** The invite has no use left. */
     INVITE_USED("invite-used", false),
     /** The invite is past its expiry. */
-    INVITE_EXPIRED("invite-expired", false);
+    INVITE_EXPIRED("invite-expired", false),
+    /**
+     * An earlier {@code send} of this connection to one of the recipient accounts was refused and
+     * has not been sent again; nothing was stored. Send that one again first (the message names its
+     * clientMsgId), then this one.
+     */
+    HELD("held", true);
 
     private final String code;
     private final boolean retryable;

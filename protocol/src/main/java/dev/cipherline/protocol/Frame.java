@@ -3,9 +3,12 @@ package dev.cipherline.protocol;
 import static dev.cipherline.protocol.Checks.bytes;
 import static dev.cipherline.protocol.Checks.list;
 import static dev.cipherline.protocol.Checks.nonNegative;
+import static dev.cipherline.protocol.Checks.preKeyUpload;
 import static dev.cipherline.protocol.Checks.present;
+import static dev.cipherline.protocol.Checks.range;
 import static dev.cipherline.protocol.Checks.requireAccountId;
 import static dev.cipherline.protocol.Checks.requireDeviceId;
+import static dev.cipherline.protocol.Checks.requireRegistrationId;
 import static dev.cipherline.protocol.Checks.token;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -85,6 +88,7 @@ public sealed interface Frame {
         public Recipient {
             requireAccountId(accountId, "recipients.accountId");
             requireDeviceId(deviceId, "recipients.deviceId");
+            requireRegistrationId(registrationId, "recipients.registrationId");
         }
     }
 
@@ -191,6 +195,10 @@ public sealed interface Frame {
             if (seqs.isEmpty()) {
                 throw new IllegalArgumentException("field 'seqs' must not be empty");
             }
+            for (long seq : seqs) {
+                // 0 is an ephemeral delivery, which is never acknowledged
+                range(seq, "seqs", 1, Long.MAX_VALUE);
+            }
         }
     }
 
@@ -210,16 +218,24 @@ public sealed interface Frame {
         }
     }
 
-    /** A public prekey with its ID. */
+    /**
+     * A public prekey with its ID (1..16777215): a one-time EC prekey, whose {@code publicKey} is
+     * the 33-byte serialized Curve25519 key.
+     */
     record PreKey(int id, byte[] publicKey) {
         public PreKey {
+            range(id, "id", 1, Checks.MAX_PREKEY_ID);
             publicKey = bytes(publicKey, "publicKey", 1, 4096);
         }
     }
 
-    /** A public prekey signed by the identity key (XEdDSA). */
+    /**
+     * A public prekey (ID 1..16777215) signed by the identity key (XEdDSA): a signed EC prekey (33
+     * bytes) or a Kyber prekey (1569 bytes).
+     */
     record SignedPreKey(int id, byte[] publicKey, byte[] signature) {
         public SignedPreKey {
+            range(id, "id", 1, Checks.MAX_PREKEY_ID);
             publicKey = bytes(publicKey, "publicKey", 1, 4096);
             signature = bytes(signature, "signature", 64, 64);
         }
@@ -240,9 +256,15 @@ public sealed interface Frame {
             PreKey oneTimePreKey) {
         public PreKeyBundle {
             requireDeviceId(deviceId, "deviceId");
+            requireRegistrationId(registrationId, "registrationId");
             identityKey = bytes(identityKey, "identityKey", 33, 33);
             present(signedPreKey, "signedPreKey");
             present(kyberPreKey, "kyberPreKey");
+            preKeyUpload(
+                    signedPreKey,
+                    kyberPreKey,
+                    oneTimePreKey == null ? List.of() : List.of(oneTimePreKey),
+                    List.of());
         }
     }
 
@@ -276,6 +298,7 @@ public sealed interface Frame {
             token(requestId, "requestId");
             ecPreKeys = list(ecPreKeys == null ? List.of() : ecPreKeys, "ecPreKeys");
             kyberPreKeys = list(kyberPreKeys == null ? List.of() : kyberPreKeys, "kyberPreKeys");
+            preKeyUpload(signedPreKey, lastResortKyberPreKey, ecPreKeys, kyberPreKeys);
         }
     }
 
@@ -292,6 +315,8 @@ public sealed interface Frame {
     record PreKeyCount(String requestId, int ecPreKeys, int kyberPreKeys) implements Frame {
         public PreKeyCount {
             token(requestId, "requestId");
+            nonNegative(ecPreKeys, "ecPreKeys");
+            nonNegative(kyberPreKeys, "kyberPreKeys");
         }
     }
 

@@ -2,9 +2,11 @@ package dev.cipherline.protocol;
 
 import static dev.cipherline.protocol.Checks.bytes;
 import static dev.cipherline.protocol.Checks.list;
+import static dev.cipherline.protocol.Checks.preKeyUpload;
 import static dev.cipherline.protocol.Checks.present;
 import static dev.cipherline.protocol.Checks.requireAccountId;
 import static dev.cipherline.protocol.Checks.requireDeviceId;
+import static dev.cipherline.protocol.Checks.requireRegistrationId;
 import static dev.cipherline.protocol.Checks.token;
 
 import dev.cipherline.protocol.Frame.PreKey;
@@ -38,6 +40,7 @@ public record Registration(
     public Registration {
         requireAccountId(accountId, "accountId");
         requireDeviceId(deviceId, "deviceId");
+        requireRegistrationId(registrationId, "registrationId");
         identityKey = bytes(identityKey, "identityKey", 33, 33);
         authKey = bytes(authKey, "authKey", 32, 32);
         signature = bytes(signature, "signature", 64, 64);
@@ -45,6 +48,7 @@ public record Registration(
         present(lastResortKyberPreKey, "lastResortKyberPreKey");
         ecPreKeys = list(ecPreKeys == null ? List.of() : ecPreKeys, "ecPreKeys");
         kyberPreKeys = list(kyberPreKeys == null ? List.of() : kyberPreKeys, "kyberPreKeys");
+        preKeyUpload(signedPreKey, lastResortKyberPreKey, ecPreKeys, kyberPreKeys);
         if (invite != null) {
             token(invite, "invite");
         }

@@ -172,7 +172,7 @@ class HotFramesTest {
             default -> {
                 List<Long> seqs = new ArrayList<>();
                 for (int k = 1 + random.nextInt(30); k > 0; k--) {
-                    seqs.add(number());
+                    seqs.add(Math.max(1, number()));
                 }
                 yield new Frame.Ack(seqs);
             }
@@ -187,7 +187,7 @@ class HotFramesTest {
                     new Frame.Recipient(
                             account(),
                             device(),
-                            (int) Math.min(Integer.MAX_VALUE, number()),
+                            1 + (int) (number() % Checks.MAX_REGISTRATION_ID),
                             shared && random.nextBoolean() ? null : bytes()));
         }
         return new Frame.Send(token(), kind(), number(), shared ? bytes() : null, recipients);

@@ -15,17 +15,24 @@ import java.util.Locale;
  *     the relay closes it
  * @param limitLoopback whether loopback addresses are subject to {@code addressRate} (by default
  *     they are not: the relay trusts its own host, and tests and benchmarks run there)
+ * @param authTimeout how long a connection may live before it authenticates, counted from TCP
+ *     accept (through the HTTP request and the WebSocket upgrade); a kept-alive plain HTTP
+ *     connection gets it afresh after each answer
  */
 public record AbuseLimits(
         Rate deviceRate,
         Rate addressRate,
         int maxConnections,
         Duration stallTimeout,
-        boolean limitLoopback) {
+        boolean limitLoopback,
+        Duration authTimeout) {
+
+    /** The default {@link #authTimeout}. */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * The defaults: 500/s per device with bursts of 10000 (an outbox flushed after a long time
-     * offline), 300/m per address, 50000 connections, 30 s stall.
+     * offline), 300/m per address, 50000 connections, 30 s stall, 10 s to authenticate.
      */
     public static final AbuseLimits DEFAULT =
             new AbuseLimits(
@@ -33,7 +40,8 @@ public record AbuseLimits(
                     Rate.parse("300/m"),
                     50_000,
                     Duration.ofSeconds(30),
-                    false);
+                    false,
+                    DEFAULT_AUTH_TIMEOUT);
 
     /** Checks every value. */
     public AbuseLimits {
@@ -46,6 +54,31 @@ public record AbuseLimits(
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("--stall-timeout must be positive.");
         }
+        if (authTimeout == null || authTimeout.isNegative() || authTimeout.isZero()) {
+            throw new IllegalArgumentException("--auth-timeout must be positive.");
+        }
+    }
+
+    /** Limits with the default {@link #authTimeout}. */
+    public AbuseLimits(
+            Rate deviceRate,
+            Rate addressRate,
+            int maxConnections,
+            Duration stallTimeout,
+            boolean limitLoopback) {
+        this(
+                deviceRate,
+                addressRate,
+                maxConnections,
+                stallTimeout,
+                limitLoopback,
+                DEFAULT_AUTH_TIMEOUT);
+    }
+
+    /** These limits with another {@link #authTimeout}. */
+    public AbuseLimits withAuthTimeout(Duration authTimeout) {
+        return new AbuseLimits(
+                deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback, authTimeout);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.cipherline.relay;
 
+import dev.cipherline.relay.internal.config.ValueType;
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * Where a relay keeps its data and how its nodes tell each other about new entries: the embedded
@@ -36,33 +36,13 @@ public record Backends(
     /** The storage engines. */
     public enum Store {
         SQLITE,
-        MONGODB;
-
-        static Store parse(String value) {
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "sqlite" -> SQLITE;
-                case "mongodb" -> MONGODB;
-                default ->
-                        throw new IllegalArgumentException(
-                                "--store must be sqlite or mongodb, not '" + value + "'.");
-            };
-        }
+        MONGODB
     }
 
     /** The delivery buses. */
     public enum Bus {
         LOCAL,
-        KAFKA;
-
-        static Bus parse(String value) {
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "local" -> LOCAL;
-                case "kafka" -> KAFKA;
-                default ->
-                        throw new IllegalArgumentException(
-                                "--bus must be local or kafka, not '" + value + "'.");
-            };
-        }
+        KAFKA
     }
 
     /** The default: SQLite in the data directory, one node. */
@@ -138,12 +118,6 @@ public record Backends(
 
     /** The URI with the password of its user information replaced by {@code ***}. */
     static String masked(URI uri) {
-        String info = uri.getRawUserInfo();
-        if (info == null) {
-            return uri.toString();
-        }
-        int colon = info.indexOf(':');
-        String user = colon < 0 ? info : info.substring(0, colon);
-        return uri.toString().replace(info + "@", user + ":***@");
+        return ValueType.maskPassword(uri);
     }
 }

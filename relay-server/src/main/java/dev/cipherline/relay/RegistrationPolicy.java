@@ -11,18 +11,6 @@ public enum RegistrationPolicy {
     /** Nobody: every registration is refused with {@code registration-closed}. */
     CLOSED;
 
-    /** Parses {@code open}, {@code invite} or {@code closed}. */
-    static RegistrationPolicy parse(String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "open" -> OPEN;
-            case "invite" -> INVITE;
-            case "closed" -> CLOSED;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--registration must be open, invite or closed, not '" + value + "'.");
-        };
-    }
-
     /** The lower-case word used in flags, logs and the admin API. */
     public String word() {
         return name().toLowerCase(Locale.ROOT);

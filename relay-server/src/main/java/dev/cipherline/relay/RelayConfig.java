@@ -1,15 +1,20 @@
 package dev.cipherline.relay;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.cipherline.relay.internal.config.ConfigLoader;
+import dev.cipherline.relay.internal.config.ConfigText;
+import dev.cipherline.relay.internal.config.RelayOptions;
+import dev.cipherline.relay.internal.config.Settings;
+import dev.cipherline.relay.internal.config.ValueType;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What a relay is started with. {@link #parse} reads the command line; everything not given keeps
- * its default.
+ * What a relay is started with. {@link #from} builds it from the settings that {@code ConfigLoader}
+ * resolved (flag > environment variable > config file > default); {@link #parse} reads a command
+ * line alone. The options themselves are declared once, in {@code internal.config.RelayOptions}.
  *
  * @param host the address to listen on
  * @param port the port to listen on; 0 picks a free one
@@ -19,6 +24,9 @@ import java.util.Locale;
  * @param window the most unacknowledged deliveries per connection
  * @param abuse rate limits, the connection cap and the stall timeout
  * @param backends the storage engine and the delivery bus (one node or a cluster)
+ * @param logFormat how log lines are written to stderr
+ * @param tls the PEM files of the certificate and key to serve https/wss with; null serves plain
+ *     http/ws
  * @param operations the admin listener and the registration policy
  */
 public record RelayConfig(
@@ -30,64 +38,39 @@ public record RelayConfig(
         int window,
         AbuseLimits abuse,
         Backends backends,
+        LogFormat logFormat,
+        TlsFiles tls,
         Operations operations) {
 
-    /** The usage text printed by {@code --help}. */
+    /** The usage text printed by {@code --help}, made from the option table. */
     public static final String USAGE =
             """
             Usage: java -jar cipherline-relay.jar [options]
+                   java -jar cipherline-relay.jar backup [options] --to FILE
+                   java -jar cipherline-relay.jar admin COMMAND ... (see admin --help)
 
             The Cipherline relay: stores and forwards end-to-end encrypted envelopes.
 
-            Options:
-              --listen HOST:PORT     address to listen on (default 127.0.0.1:7400; port 0 picks a free one)
-              --data DIR             data directory, holds relay.db (default ./relay-data)
-              --max-expiry DURATION  longest envelope lifetime, e.g. 30d, 12h, 90m, 45s (default 30d)
-              --queue-quota N        most queued envelopes per device (default 100000)
-              --window N             most unacknowledged deliveries per connection (default 256)
-              --rate-limit N/UNIT[:BURST]
-                                     requests per authenticated device, a token bucket of BURST
-                                     (default N); UNIT is s, m, h or a duration such as 10s
-                                     (default 500/s:10000)
-              --address-rate-limit N/UNIT[:BURST]
-                                     registrations and WebSocket connects per IP address
-                                     (default 300/m; loopback is exempt unless --limit-loopback)
-              --limit-loopback       apply --address-rate-limit to 127.0.0.0/8 and ::1 as well
-              --max-connections N    most open connections; more are refused with 503 (default 50000)
-              --stall-timeout DURATION
-                                     close a connection whose client stops reading for this long
-                                     (default 30s)
-              --registration open|invite|closed
-                                     who may register a device: anyone, holders of an invite
-                                     (java -jar cipherline-relay.jar admin invite create), or
-                                     nobody (default open)
-              --admin-listen HOST:PORT|off
-                                     the admin listener: /metrics, /healthz, /readyz and the API
-                                     of the admin command (default 127.0.0.1:7401); never the
-                                     public port
+            Every option can also be set in the config file (the same name without the dashes,
+            e.g. max-connections = 1000) or in an environment variable (CIPHERLINE_RELAY_ and the
+            name in capitals, dashes as underscores, e.g. CIPHERLINE_RELAY_MAX_CONNECTIONS=1000).
+            A flag beats the environment, which beats the file, which beats the default.
+            SIGHUP reloads the file; the options marked [SIGHUP] change at once, the others need
+            a restart. See docs/OPERATIONS.md.
 
-            Admin commands (talk to a running relay's admin listener):
-              java -jar cipherline-relay.jar admin --help
-
-            Cluster (several relay nodes sharing one store; see docs/OPERATIONS.md):
-              --store sqlite|mongodb where envelopes, devices and prekeys live (default sqlite,
-                                     relay.db in --data)
-              --mongo-uri URI        MongoDB connection string, e.g. mongodb://db1,db2,db3/?replicaSet=rs0
-                                     (required with --store mongodb)
-              --mongo-database NAME  database for the relay's collections (default cipherline)
-              --mongo-write-concern majority|N
-                                     replica-set members that acknowledge a write before a send
-                                     is accepted (default majority)
-              --mongo-journal on|off whether they must have it in their journal (default on)
-              --bus local|kafka      how nodes wake each other (default local: one node);
-                                     kafka needs --store mongodb
-              --kafka-bootstrap HOST:PORT[,HOST:PORT...]
-                                     Kafka bootstrap servers (required with --bus kafka)
-              --node-id ID           this node's name, unique in the cluster and the same across
-                                     restarts (required with --bus kafka)
+              --config FILE          the config file, TOML (or CIPHERLINE_RELAY_CONFIG)
+              --print-config         print the effective configuration as TOML, secrets masked,
+                                     and exit
               --help                 print this help and exit
+            """
+                    + ConfigText.options()
+                    + """
+
+            backup copies the SQLite store (data/relay.db) into FILE while the relay runs; it
+            takes the same --config, --data and environment as the relay.
 
             On start it prints one line: cipherline-relay listening on http://HOST:PORT
+            (https:// with --tls-cert).
             SIGTERM stops it cleanly (exit code 0).
             """;
 
@@ -114,6 +97,9 @@ public record RelayConfig(
         if (backends == null) {
             throw new IllegalArgumentException("backends must be given");
         }
+        if (logFormat == null) {
+            throw new IllegalArgumentException("a log format must be given");
+        }
         if (operations == null) {
             throw new IllegalArgumentException("operations must be given");
         }
@@ -126,7 +112,10 @@ public record RelayConfig(
         }
     }
 
-    /** A configuration without an admin listener and with open registration. */
+    /**
+     * A configuration logging as text, serving plain http/ws, without an admin listener and with
+     * open registration.
+     */
     public RelayConfig(
             String host,
             int port,
@@ -145,6 +134,8 @@ public record RelayConfig(
                 window,
                 abuse,
                 backends,
+                LogFormat.TEXT,
+                null,
                 Operations.EMBEDDED);
     }
 
@@ -168,19 +159,65 @@ public record RelayConfig(
     /** This configuration with other abuse limits. */
     public RelayConfig withAbuse(AbuseLimits abuse) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls,
+                operations);
+    }
+
+    /** This configuration serving https/wss with {@code tls}, or plain http/ws with null. */
+    public RelayConfig withTls(TlsFiles tls) {
+        return new RelayConfig(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls,
+                operations);
     }
 
     /** This configuration with another store and bus. */
     public RelayConfig withBackends(Backends backends) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls,
+                operations);
     }
 
     /** This configuration with another admin listener and registration policy. */
     public RelayConfig withOperations(Operations operations) {
         return new RelayConfig(
-                host, port, dataDir, maxExpiry, queueQuota, window, abuse, backends, operations);
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls,
+                operations);
     }
 
     /**
@@ -194,193 +231,56 @@ public record RelayConfig(
     }
 
     /**
-     * Reads the command line ({@code --flag value} or {@code --flag=value}).
+     * Reads the command line ({@code --flag value} or {@code --flag=value}) alone: no environment
+     * variable, and a config file only when {@code --config} names one.
      *
      * @throws IllegalArgumentException with one sentence for the user when an argument is wrong
      */
     public static RelayConfig parse(String... args) {
-        RelayConfig c = defaults();
-        String host = c.host();
-        int port = c.port();
-        Path dataDir = c.dataDir();
-        Duration maxExpiry = c.maxExpiry();
-        int quota = c.queueQuota();
-        int window = c.window();
-        AbuseLimits a = c.abuse();
-        AbuseLimits.Rate deviceRate = a.deviceRate();
-        AbuseLimits.Rate addressRate = a.addressRate();
-        int maxConnections = a.maxConnections();
-        Duration stallTimeout = a.stallTimeout();
-        boolean limitLoopback = a.limitLoopback();
-        Backends b = c.backends();
-        Backends.Store store = b.store();
-        URI mongoUri = b.mongoUri();
-        String mongoDatabase = b.mongoDatabase();
-        String mongoWriteConcern = b.mongoWriteConcern();
-        boolean mongoJournal = b.mongoJournal();
-        Backends.Bus bus = b.bus();
-        String kafkaBootstrap = b.kafkaBootstrap();
-        String nodeId = b.nodeId();
-        Operations ops = c.operations();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--limit-loopback")) {
-                limitLoopback = true;
-                continue;
-            }
-            String value;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                value = null;
-            }
-            if (value == null && isFlag(arg)) {
-                throw new IllegalArgumentException("Option " + arg + " needs a value.");
-            }
-            switch (arg) {
-                case "--listen" -> {
-                    int colon = value.lastIndexOf(':');
-                    if (colon <= 0) {
-                        throw new IllegalArgumentException(
-                                "--listen must be HOST:PORT, e.g. 127.0.0.1:7400.");
-                    }
-                    host = value.substring(0, colon);
-                    if (host.startsWith("[") && host.endsWith("]")) {
-                        host = host.substring(1, host.length() - 1);
-                    }
-                    port = number("--listen port", value.substring(colon + 1));
-                }
-                case "--data" -> dataDir = Path.of(value);
-                case "--max-expiry" -> maxExpiry = duration(value);
-                case "--queue-quota" -> quota = number("--queue-quota", value);
-                case "--window" -> window = number("--window", value);
-                case "--rate-limit" -> deviceRate = rate("--rate-limit", value);
-                case "--address-rate-limit" -> addressRate = rate("--address-rate-limit", value);
-                case "--max-connections" -> maxConnections = number("--max-connections", value);
-                case "--stall-timeout" -> stallTimeout = duration("--stall-timeout", value);
-                case "--store" -> store = Backends.Store.parse(value);
-                case "--mongo-uri" -> mongoUri = uri("--mongo-uri", value);
-                case "--mongo-database" -> mongoDatabase = value;
-                case "--mongo-write-concern" -> mongoWriteConcern = value.trim();
-                case "--mongo-journal" -> mongoJournal = onOff("--mongo-journal", value);
-                case "--bus" -> bus = Backends.Bus.parse(value);
-                case "--kafka-bootstrap" -> kafkaBootstrap = value.trim();
-                case "--node-id" -> nodeId = value;
-                case "--registration" ->
-                        ops = ops.withRegistration(RegistrationPolicy.parse(value));
-                case "--admin-listen" -> ops = adminListen(ops, value);
-                default ->
-                        throw new IllegalArgumentException(
-                                "Unknown argument " + arg + " (see --help).");
-            }
-        }
+        return from(ConfigLoader.load(List.of(args), Map.of()));
+    }
+
+    /**
+     * The configuration that {@code settings} describe.
+     *
+     * @throws IllegalArgumentException with one sentence for the user when values cannot run
+     *     together (such as {@code --bus kafka} without {@code --store mongodb})
+     */
+    public static RelayConfig from(Settings s) {
+        InetSocketAddress listen = s.get(RelayOptions.LISTEN);
         return new RelayConfig(
-                host,
-                port,
-                dataDir,
-                maxExpiry,
-                quota,
-                window,
+                listen.getHostString(),
+                listen.getPort(),
+                s.get(RelayOptions.DATA),
+                s.get(RelayOptions.MAX_EXPIRY),
+                s.get(RelayOptions.QUEUE_QUOTA),
+                s.get(RelayOptions.WINDOW),
                 new AbuseLimits(
-                        deviceRate, addressRate, maxConnections, stallTimeout, limitLoopback),
+                        s.get(RelayOptions.RATE_LIMIT),
+                        s.get(RelayOptions.ADDRESS_RATE_LIMIT),
+                        s.get(RelayOptions.MAX_CONNECTIONS),
+                        s.get(RelayOptions.STALL_TIMEOUT),
+                        s.get(RelayOptions.LIMIT_LOOPBACK),
+                        s.get(RelayOptions.AUTH_TIMEOUT)),
                 new Backends(
-                        store,
-                        mongoUri,
-                        mongoDatabase,
-                        mongoWriteConcern,
-                        mongoJournal,
-                        bus,
-                        kafkaBootstrap,
-                        nodeId),
-                ops);
+                        s.get(RelayOptions.STORE),
+                        s.get(RelayOptions.MONGO_URI),
+                        s.get(RelayOptions.MONGO_DATABASE),
+                        s.get(RelayOptions.MONGO_WRITE_CONCERN),
+                        s.get(RelayOptions.MONGO_JOURNAL),
+                        s.get(RelayOptions.BUS),
+                        s.get(RelayOptions.KAFKA_BOOTSTRAP),
+                        s.get(RelayOptions.NODE_ID)),
+                s.get(RelayOptions.LOG_FORMAT),
+                TlsFiles.of(s.get(RelayOptions.TLS_CERT), s.get(RelayOptions.TLS_KEY)),
+                operations(s));
     }
 
-    private static Operations adminListen(Operations ops, String value) {
-        if (value.trim().equals("off")) {
-            return ops.withAdmin(null, 0);
-        }
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException(
-                    "--admin-listen must be HOST:PORT, e.g. 127.0.0.1:7401, or off.");
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return ops.withAdmin(host, number("--admin-listen port", value.substring(colon + 1)));
-    }
-
-    private static boolean onOff(String name, String value) {
-        return switch (value.trim()) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be on or off.");
-        };
-    }
-
-    private static URI uri(String name, String value) {
-        try {
-            return new URI(value.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(name + " is not a valid URI: '" + value + "'.");
-        }
-    }
-
-    private static AbuseLimits.Rate rate(String name, String value) {
-        try {
-            return AbuseLimits.Rate.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage());
-        }
-    }
-
-    private static Duration duration(String name, String value) {
-        try {
-            return duration(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    name + " must be a duration such as 30s or 2m, not '" + value + "'.");
-        }
-    }
-
-    private static boolean isFlag(String arg) {
-        return switch (arg) {
-            case "--listen",
-                    "--data",
-                    "--max-expiry",
-                    "--queue-quota",
-                    "--window",
-                    "--rate-limit",
-                    "--address-rate-limit",
-                    "--max-connections",
-                    "--stall-timeout",
-                    "--store",
-                    "--mongo-uri",
-                    "--mongo-database",
-                    "--mongo-write-concern",
-                    "--mongo-journal",
-                    "--bus",
-                    "--kafka-bootstrap",
-                    "--node-id",
-                    "--registration",
-                    "--admin-listen" ->
-                    true;
-            default -> false;
-        };
-    }
-
-    private static int number(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    name + " must be a whole number, not '" + value + "'.");
-        }
+    private static Operations operations(Settings s) {
+        Operations ops = Operations.EMBEDDED.withRegistration(s.get(RelayOptions.REGISTRATION));
+        return s.get(RelayOptions.ADMIN_LISTEN)
+                .map(a -> ops.withAdmin(a.getHostString(), a.getPort()))
+                .orElse(ops);
     }
 
     /**
@@ -394,29 +294,6 @@ public record RelayConfig(
 
     /** Parses 30d, 12h, 90m, 45s, 500ms or an ISO-8601 duration such as PT1H. */
     static Duration duration(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long amount = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 'd' -> Duration.ofDays(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 's' -> Duration.ofSeconds(amount);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException
-                | DateTimeParseException
-                | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(
-                    "--max-expiry must be a duration such as 30d, 12h, 90m or 45s, not '"
-                            + value
-                            + "'.");
-        }
+        return ValueType.parseDuration(value);
     }
 }

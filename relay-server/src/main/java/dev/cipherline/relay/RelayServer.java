@@ -10,6 +10,7 @@ import dev.cipherline.relay.internal.delivery.DeliveryBus;
 import dev.cipherline.relay.internal.delivery.LocalDeliveryBus;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
+import dev.cipherline.relay.internal.log.Fields;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
@@ -24,6 +25,7 @@ import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import dev.cipherline.relay.internal.store.mongo.MongoRelayStore;
 import dev.cipherline.relay.internal.store.mongo.MongoSettings;
 import dev.cipherline.relay.internal.store.sqlite.SqliteRelayStore;
+import dev.cipherline.relay.internal.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -45,8 +47,12 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +67,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
-    private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
@@ -78,14 +83,22 @@ public final class RelayServer implements AutoCloseable {
     private final RelayChannelInitializer initializer;
     private final Channel serverChannel;
     private final InetSocketAddress address;
+    private final ServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RelayMetrics metrics;
     private final Channel adminChannel;
     private final EventLoopGroup adminGroup;
     private final InetSocketAddress adminAddress;
     private volatile RegistrationPolicy registration;
+    private final Protection protection;
+    private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
+    private volatile RelayConfig config;
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
+        this.config = config;
+        TlsFiles files = config.tls();
+        // before the store opens: a wrong file name is the most likely mistake of a first start
+        tls = files == null ? null : ServerTls.load(files.certFile(), files.keyFile(), clock);
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
         try {
             store = openStore(config, clock);
@@ -127,10 +140,18 @@ public final class RelayServer implements AutoCloseable {
                         limits.maxFrameBytes() * 2,
                         config.maxExpiry(),
                         config.window(),
-                        AUTH_TIMEOUT,
+                        config.abuse().authTimeout(),
                         IDLE_TIMEOUT,
                         QUOTA_RETRY_AFTER);
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
+        protection = Protection.of(config.abuse(), clock);
+        reloadables.add(next -> protection.apply(next.abuse()));
+        if (tls != null) {
+            // SIGHUP re-reads the certificate and key files (renewed certificates)
+            reloadables.add(next -> reloadTls());
+        }
+        // SIGHUP changes who may register from the next registration on
+        reloadables.add(next -> setRegistration(next.operations().registration()));
         initializer =
                 new RelayChannelInitializer(
                         settings,
@@ -139,7 +160,8 @@ public final class RelayServer implements AutoCloseable {
                         clock,
                         random,
                         channels,
-                        Protection.of(config.abuse(), clock),
+                        protection,
+                        tls,
                         metrics,
                         () -> registration);
         registerGauges();
@@ -214,14 +236,53 @@ public final class RelayServer implements AutoCloseable {
                         + config.abuse().maxConnections()
                         + "; stall timeout "
                         + config.abuse().stallTimeout()
+                        + "; auth timeout "
+                        + config.abuse().authTimeout()
                         + "; registration "
                         + registration.word()
                         + "; admin "
                         + (adminAddress == null ? "off" : adminAddress.toString())
                         + "; transport "
-                        + (transport == Transport.EPOLL
-                                ? "epoll"
-                                : "nio (" + transport.reason() + ")"));
+                        + transportName()
+                        + (tls == null ? "; plain http" : "; TLS"),
+                Fields.of(
+                        "event",
+                        "started",
+                        "address",
+                        address.getHostString() + ":" + address.getPort(),
+                        "store",
+                        config.backends().store().name().toLowerCase(Locale.ROOT),
+                        "bus",
+                        config.backends().bus().name().toLowerCase(Locale.ROOT),
+                        "maxExpiryMs",
+                        config.maxExpiry().toMillis(),
+                        "queueQuota",
+                        config.queueQuota(),
+                        "window",
+                        config.window(),
+                        "maxConnections",
+                        config.abuse().maxConnections(),
+                        "authTimeoutMs",
+                        config.abuse().authTimeout().toMillis(),
+                        "registration",
+                        registration.word(),
+                        "admin",
+                        adminAddress == null
+                                ? "off"
+                                : adminAddress.getHostString() + ":" + adminAddress.getPort(),
+                        "transport",
+                        transportName(),
+                        "tls",
+                        tls != null));
+        if (tls == null && !address.getAddress().isLoopbackAddress()) {
+            LOG.log(
+                    Level.WARNING,
+                    "listening on "
+                            + address
+                            + " without TLS: anyone on the path sees who talks to the relay and"
+                            + " when, and can hijack connections; give --tls-cert and --tls-key,"
+                            + " or put a TLS proxy in front (docs/OPERATIONS.md)");
+        }
         long sweepMillis = SWEEP_INTERVAL.toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -344,6 +405,10 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    private String transportName() {
+        return transport == Transport.EPOLL ? "epoll" : "nio (" + transport.reason() + ")";
+    }
+
     /** The store and bus in use, for the start-up log line; no password. */
     private static String describe(RelayConfig config) {
         Backends b = config.backends();
@@ -395,13 +460,67 @@ public final class RelayServer implements AutoCloseable {
         return transport;
     }
 
-    /** The relay URL clients use, e.g. {@code http://127.0.0.1:7400}. */
+    /**
+     * The relay URL clients use, e.g. {@code http://127.0.0.1:7400}, or {@code https://...} when
+     * the relay serves TLS.
+     */
     public URI url() {
         String host = address.getHostString();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + address.getPort());
+        return URI.create((tls == null ? "http://" : "https://") + host + ":" + address.getPort());
+    }
+
+    /**
+     * Reads the TLS certificate and key files again and serves them to new connections, without
+     * dropping any: open connections keep the session they have. If the new files cannot be used,
+     * the relay keeps serving the previous certificate and logs one warning saying why. For a
+     * reload trigger such as SIGHUP; safe from any thread.
+     *
+     * @return whether the new certificate is now served; false also when the relay serves plain
+     *     http (nothing to reload)
+     */
+    public boolean reloadTls() {
+        if (tls == null) {
+            LOG.log(Level.INFO, "TLS reload asked for, but this relay serves plain http");
+            return false;
+        }
+        return tls.reload();
+    }
+
+    /** The certificate served to new connections now; null without TLS. */
+    X509Certificate tlsCertificate() {
+        return tls == null ? null : tls.certificate();
+    }
+
+    /**
+     * Registers a part that takes new settings on SIGHUP (after the relay's own limits). Parts that
+     * others add (TLS certificates, registration policy...) register here when the server starts.
+     */
+    public void addReloadable(Reloadable part) {
+        reloadables.add(part);
+    }
+
+    /**
+     * Gives the running relay new settings: every registered {@link Reloadable} applies what it can
+     * change, without dropping a connection. The caller (the SIGHUP handler) decides which options
+     * may change: options that need a restart come with their running values.
+     */
+    public void reload(RelayConfig next) {
+        config = next;
+        for (Reloadable part : reloadables) {
+            try {
+                part.reload(next);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a part of the relay failed to reload: " + e);
+            }
+        }
+    }
+
+    /** The configuration the relay runs with now (the latest reload's). */
+    public RelayConfig config() {
+        return config;
     }
 
     /**
@@ -456,7 +575,12 @@ public final class RelayServer implements AutoCloseable {
                                                 + result.bodies()
                                                 + " bodies, "
                                                 + result.sendIds()
-                                                + " send IDs");
+                                                + " send IDs",
+                                        Fields.of(
+                                                "event", "swept",
+                                                "entries", result.entries(),
+                                                "bodies", result.bodies(),
+                                                "sendIds", result.sendIds()));
                             }
                         });
     }

@@ -69,6 +69,10 @@ class AdminCommandTest {
         all.add("--data");
         all.add(dir.resolve("data").toString());
         all.addAll(List.of(args));
+        return run(all);
+    }
+
+    private static Run run(List<String> all) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code =
@@ -120,6 +124,26 @@ class AdminCommandTest {
         Run again = admin("invite", "revoke", id);
         assertEquals(1, again.exitCode());
         assertTrue(again.stderr().contains("no invite has this ID"), again.stderr());
+    }
+
+    @Test
+    void theRelaysConfigFileNamesTheAdminListenerAndTheDataDirectory() throws Exception {
+        Path config = dir.resolve("relay.toml");
+        Files.writeString(
+                config,
+                "admin-listen = \"127.0.0.1:"
+                        + relay.adminUrl().getPort()
+                        + "\"\ndata = \""
+                        + dir.resolve("data")
+                        + "\"\n");
+        Run status = run(List.of("--config", config.toString(), "--json", "status"));
+        assertEquals(0, status.exitCode(), status.toString());
+        assertEquals("invite", JSON.readTree(status.stdout()).get("registration").asText());
+
+        Files.writeString(config, "admin-listen = \"off\"\n");
+        Run off = run(List.of("--config", config.toString(), "status"));
+        assertEquals(2, off.exitCode(), off.toString());
+        assertTrue(off.stderr().contains("admin listener is off"), off.stderr());
     }
 
     @Test

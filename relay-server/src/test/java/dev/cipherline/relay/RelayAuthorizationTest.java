@@ -144,6 +144,25 @@ class RelayAuthorizationTest {
     }
 
     @Test
+    void anUploadOfTooManyPrekeysIsRefusedNamingItsRequestAndStoresNothing() throws Exception {
+        try (WsClient alice = WsClient.authenticated(relay.url(), ALICE_1)) {
+            alice.expect(Frame.Synced.class);
+            alice.send(new Frame.GetPreKeyCount("before"));
+            Frame.PreKeyCount before = alice.expect(Frame.PreKeyCount.class);
+            List<Frame.PreKey> keys = new ArrayList<>();
+            for (int i = 0; i < 201; i++) {
+                keys.add(new Frame.PreKey(5000 + i, Vectors.fake(33, 5000 + i)));
+            }
+            alice.send(new Frame.UploadPreKeys("too-many", null, null, keys, List.of()));
+            Frame.ErrorFrame refused = alice.expectError(ErrorCode.INVALID_REQUEST);
+            assertEquals("too-many", refused.ref());
+
+            alice.send(new Frame.GetPreKeyCount("after"));
+            assertEquals(before.ecPreKeys(), alice.expect(Frame.PreKeyCount.class).ecPreKeys());
+        }
+    }
+
+    @Test
     void prekeyUploadsApplyToTheAuthenticatedDeviceOnly() throws Exception {
         try (WsClient alice = WsClient.authenticated(relay.url(), ALICE_1).useText();
                 WsClient bob = WsClient.authenticated(relay.url(), BOB_1)) {

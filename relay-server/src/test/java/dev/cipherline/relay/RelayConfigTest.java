@@ -167,6 +167,10 @@ class RelayConfigTest {
                     {"--max-expiry", "soon"},
                     {"--max-expiry", "0s"},
                     {"--data"},
+                    {"--auth-timeout", "0s"},
+                    {"--auth-timeout", "later"},
+                    {"--log-format", "xml"},
+                    {"--log-format"},
                     {"--bogus", "1"}
                 }) {
             IllegalArgumentException e =
@@ -212,5 +216,20 @@ class RelayConfigTest {
                             || e.getMessage().contains("--registration"),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void theAuthTimeoutAndTheLogFormatAreRead() {
+        RelayConfig defaults = RelayConfig.parse();
+        assertEquals(Duration.ofSeconds(10), defaults.abuse().authTimeout());
+        assertEquals(LogFormat.TEXT, defaults.logFormat());
+
+        RelayConfig c = RelayConfig.parse("--auth-timeout", "3s", "--log-format=json");
+        assertEquals(Duration.ofSeconds(3), c.abuse().authTimeout());
+        assertEquals(LogFormat.JSON, c.logFormat());
+        assertTrue(RelayConfig.USAGE.contains("--log-format text|json"));
+        assertTrue(RelayConfig.USAGE.contains("--auth-timeout DURATION"));
+        assertTrue(RelayConfig.USAGE.contains("--registration open|invite|closed"));
+        assertTrue(RelayConfig.USAGE.contains("--admin-listen HOST:PORT|off"));
     }
 }

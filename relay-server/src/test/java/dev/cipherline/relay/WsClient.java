@@ -30,12 +30,22 @@ final class WsClient implements AutoCloseable {
     private boolean text;
 
     WsClient(URI relay) throws Exception {
+        this(relay, null);
+    }
+
+    /** Connects asking for the WebSocket subprotocol {@code subprotocol} (null: none). */
+    WsClient(URI relay, String subprotocol) throws Exception {
         URI ws = URI.create(relay.toString().replaceFirst("^http", "ws") + "/v1/websocket");
-        socket =
-                HttpClient.newHttpClient()
-                        .newWebSocketBuilder()
-                        .buildAsync(ws, new Listener())
-                        .get(10, TimeUnit.SECONDS);
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (subprotocol != null) {
+            builder.subprotocols(subprotocol);
+        }
+        socket = builder.buildAsync(ws, new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The subprotocol the relay chose at the upgrade, empty if none. */
+    String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     /** Connects and authenticates as {@code device}; returns after {@code auth-ok}. */

@@ -61,6 +61,7 @@ import java.util.concurrent.CompletableFuture;
  *                  └──backoff── DISCONNECTED ◀──────failure──────────┘
  *                                         │
  *   auth refused (close 4001) ────────────┘ stays DISCONNECTED, reported as AUTH_FAILED
+ *   TLS certificate refused: DISCONNECTED, reported as RELAY_UNTRUSTED, retried with backoff
  *   close() from any state ──▶ CLOSED
  * </pre>
  *
@@ -106,13 +107,17 @@ public final class ChatClient implements AutoCloseable {
      * of each kind; nothing is stored unless the relay accepted the registration. Blocking.
      *
      * @param home the folder for the client's data; created if missing
-     * @param relayUrl the relay's HTTP base URL, e.g. {@code http://127.0.0.1:7400}
+     * @param relayUrl the relay's base URL, e.g. {@code https://relay.example.org} or {@code
+     *     http://127.0.0.1:7400}; {@code wss://} and {@code ws://} mean the same as {@code
+     *     https://} and {@code http://}. An https relay must present a certificate the platform
+     *     trusts; see the form taking a {@link RelayTrust} for a private CA or pinning
      * @param name an optional display name, kept locally
      * @return the new account
      * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity;
      *     RELAY_UNREACHABLE if the relay cannot be reached; REJECTED if it refused the
-     *     registration; INVALID_ARGUMENT if the URL is not http or https; IN_USE if a client has a
-     *     store in {@code home} open; STORE_FAILURE if the store cannot be written
+     *     registration; RELAY_UNTRUSTED if its TLS certificate was refused; INVALID_ARGUMENT if the
+     *     URL is not http, https, ws or wss; IN_USE if a client has a store in {@code home} open;
+     *     STORE_FAILURE if the store cannot be written
      */
     public static AccountInfo initialize(Path home, URI relayUrl, @Nullable String name) {
         return initialize(home, relayUrl, name, StoreProtection.none());
@@ -141,11 +146,29 @@ public final class ChatClient implements AutoCloseable {
      */
     public static AccountInfo initialize(
             Path home, List<URI> relayUrls, @Nullable String name, StoreProtection protection) {
+        return initialize(home, relayUrls, name, protection, RelayTrust.system());
+    }
+
+    /**
+     * {@link #initialize(Path, List, String, StoreProtection)} with the registration's TLS checked
+     * against {@code trust}: a private CA, pinned keys, or both. The trust is not stored: give the
+     * same one to {@link Builder#relayTrust} for every client on this home.
+     *
+     * @throws ChatException as that form; RELAY_UNTRUSTED if no node could be reached and a node's
+     *     certificate was refused (the message says why)
+     */
+    public static AccountInfo initialize(
+            Path home,
+            List<URI> relayUrls,
+            @Nullable String name,
+            StoreProtection protection,
+            RelayTrust trust) {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(relayUrls, "relayUrls");
         Objects.requireNonNull(protection, "protection");
+        Objects.requireNonNull(trust, "trust");
         return Registrar.initialize(
-                home, relayUrls, name, protection.unlock(), null, Clock.systemUTC());
+                home, relayUrls, name, protection.unlock(), null, trust, Clock.systemUTC());
     }
 
     /**
@@ -175,7 +198,7 @@ public final class ChatClient implements AutoCloseable {
                     "the folder " + home + " holds no identity");
         }
         try (Database db = Database.open(home)) {
-            db.rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
+            db.keys().rewrap(current.unlock(), next.unlock(), StoreKeys.Argon2Cost.DEFAULT);
         }
     }
 
@@ -221,7 +244,7 @@ public final class ChatClient implements AutoCloseable {
         }
         try (Database db = Database.open(home)) {
             // a store from before encryption at rest gets its key on the next open
-            return db.keyScheme().orElse(StoreKeyTable.Scheme.NONE);
+            return db.keys().scheme().orElse(StoreKeyTable.Scheme.NONE);
         }
     }
 
@@ -353,6 +376,7 @@ public final class ChatClient implements AutoCloseable {
     public static final class Builder {
         private Path home;
         private List<URI> relayUrls;
+        private RelayTrust relayTrust = RelayTrust.system();
         private ChatListener listener;
         private boolean handOverMessages = true;
         private Duration heartbeatInterval = Duration.ofSeconds(25);
@@ -373,9 +397,10 @@ public final class ChatClient implements AutoCloseable {
         }
 
         /**
-         * A relay URL to use instead of the ones stored at initialization.
+         * A relay URL to use instead of the ones stored at initialization ({@code ws://} and {@code
+         * wss://} mean {@code http://} and {@code https://}).
          *
-         * @throws ChatException INVALID_ARGUMENT if it is not an http or https URL
+         * @throws ChatException INVALID_ARGUMENT if it is not an http, https, ws or wss URL
          */
         public Builder relayUrl(URI url) {
             return relayUrls(List.of(Objects.requireNonNull(url, "url")));
@@ -386,10 +411,21 @@ public final class ChatClient implements AutoCloseable {
          * the client connects to the first and moves to the next one whenever its connection fails.
          *
          * @throws ChatException INVALID_ARGUMENT for an empty list, more than 16 URLs, a URL given
-         *     twice or one that is not http or https
+         *     twice or one that is not http, https, ws or wss
          */
         public Builder relayUrls(List<URI> urls) {
             this.relayUrls = Registrar.checkRelayUrls(Objects.requireNonNull(urls, "urls"));
+            return this;
+        }
+
+        /**
+         * Which certificates an https relay may present (default {@link RelayTrust#system()}): a
+         * private CA instead of the platform's, and pinned keys. A refused certificate is reported
+         * to {@link ChatListener#onError} as RELAY_UNTRUSTED, with the reason, and the client keeps
+         * retrying with the reconnect backoff.
+         */
+        public Builder relayTrust(RelayTrust trust) {
+            this.relayTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
@@ -496,6 +532,7 @@ public final class ChatClient implements AutoCloseable {
                     new ClientConfig(
                             home,
                             relayUrls,
+                            relayTrust,
                             listener == null ? new ChatListener() {} : listener,
                             listener != null && handOverMessages,
                             heartbeatInterval,

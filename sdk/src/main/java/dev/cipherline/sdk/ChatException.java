@@ -14,6 +14,14 @@ public final class ChatException extends RuntimeException {
         RELAY_UNREACHABLE,
         /** The relay or the SDK refused a request for good; retrying the same request fails. */
         REJECTED,
+        /**
+         * The relay's TLS certificate was refused: expired or not yet valid, issued for another
+         * host name, from an authority not trusted here (see {@link RelayTrust}), or matching none
+         * of the pinned keys. The message says which. A client keeps trying with backoff (the
+         * operator may fix the certificate) and reports each new refusal to {@link
+         * ChatListener#onError}.
+         */
+        RELAY_UNTRUSTED,
         /** The relay refused this device's authentication. */
         AUTH_FAILED,
         /** The home folder holds no identity; initialize it first. */

@@ -28,6 +28,7 @@ public final class Initializer {
     private String name;
     private StoreProtection protection = StoreProtection.none();
     private String invite;
+    private RelayTrust trust = RelayTrust.system();
 
     Initializer() {}
 
@@ -40,7 +41,7 @@ public final class Initializer {
     /**
      * The relay's base URL (required, or {@link #relayUrls}).
      *
-     * @throws ChatException INVALID_ARGUMENT if it is not an http or https URL
+     * @throws ChatException INVALID_ARGUMENT if it is not an http, https, ws or wss URL
      */
     public Initializer relayUrl(URI url) {
         return relayUrls(List.of(Objects.requireNonNull(url, "url")));
@@ -51,7 +52,7 @@ public final class Initializer {
      * String, StoreProtection)}).
      *
      * @throws ChatException INVALID_ARGUMENT for an empty list, more than 16 URLs, a URL given
-     *     twice or one that is not http or https
+     *     twice or one that is not http, https, ws or wss
      */
     public Initializer relayUrls(List<URI> urls) {
         this.relayUrls = Registrar.checkRelayUrls(Objects.requireNonNull(urls, "urls"));
@@ -71,6 +72,17 @@ public final class Initializer {
     }
 
     /**
+     * How the relay's TLS certificate is checked (default {@link RelayTrust#system()}): a private
+     * CA, pinned keys, or both, as {@link ChatClient#initialize(Path, List, String,
+     * StoreProtection, RelayTrust)}. The trust is not stored: give the same one to {@link
+     * ChatClient.Builder#relayTrust} for every client on this home.
+     */
+    public Initializer relayTrust(RelayTrust trust) {
+        this.trust = Objects.requireNonNull(trust, "trust");
+        return this;
+    }
+
+    /**
      * The invite token the relay's operator gave out, for a relay that admits registrations with an
      * invite only; null (the default) for none. An open relay ignores it.
      *
@@ -85,9 +97,9 @@ public final class Initializer {
      * Creates the identity, registers it as device 1 and stores it. Blocking.
      *
      * @return the new account
-     * @throws ChatException as {@link ChatClient#initialize(Path, List, String, StoreProtection)},
-     *     and for a relay's registration policy: REGISTRATION_CLOSED, INVITE_INVALID, INVITE_USED
-     *     or INVITE_EXPIRED; INVALID_ARGUMENT if no home or relay URL was set
+     * @throws ChatException as {@link ChatClient#initialize(Path, List, String, StoreProtection,
+     *     RelayTrust)}, and for a relay's registration policy: REGISTRATION_CLOSED, INVITE_INVALID,
+     *     INVITE_USED or INVITE_EXPIRED; INVALID_ARGUMENT if no home or relay URL was set
      */
     public AccountInfo initialize() {
         if (home == null || relayUrls == null) {
@@ -96,6 +108,6 @@ public final class Initializer {
                     "set a home folder and a relay URL before initializing");
         }
         return Registrar.initialize(
-                home, relayUrls, name, protection.unlock(), invite, Clock.systemUTC());
+                home, relayUrls, name, protection.unlock(), invite, trust, Clock.systemUTC());
     }
 }

@@ -139,6 +139,11 @@ public final class RecordingListener implements ChatListener {
         milestones.add("closed");
     }
 
+    /** How many messages arrived that no {@link #awaitMessages} took yet. */
+    public int untakenMessages() {
+        return messages.size();
+    }
+
     /** Waits for exactly {@code count} more messages. */
     public List<IncomingMessage> awaitMessages(int count) throws InterruptedException {
         List<IncomingMessage> received = new ArrayList<>(count);

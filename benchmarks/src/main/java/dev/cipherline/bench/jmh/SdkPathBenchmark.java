@@ -9,8 +9,8 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
-import dev.cipherline.sdk.internal.client.Events;
-import dev.cipherline.sdk.internal.client.OutboxResults;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
@@ -269,7 +269,7 @@ public class SdkPathBenchmark {
     }
 
     /** B's side inside the caller's transaction: decrypt, open, check, decode, store, owe. */
-    private long receive(java.sql.Connection c, Sent sent) throws java.sql.SQLException {
+    private long receive(dev.cipherline.sdk.internal.store.Tx c, Sent sent) {
         String id = sent.id;
         long expiresAt = sent.expiresAt;
         byte[] ciphertext = sent.ciphertext;

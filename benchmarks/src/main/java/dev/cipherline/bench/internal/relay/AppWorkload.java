@@ -6,6 +6,7 @@ import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.IncomingMessage;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * another, through the relay. Two real clients (each with its own store, synced as the SDK syncs:
  * before anything leaves the device) run in this process and talk to the relay over loopback. First
  * {@code messages} messages one at a time (the next is sent when the previous arrived): the latency
- * percentiles; then {@code messages} sent at once: the time until the last arrived. Both phases
- * check arrival order and duplicates. A warm-up of the same two phases runs first.
+ * percentiles; then {@code messages} sent at once: the time until the last arrived, how long the
+ * app's {@code send} calls took, and the CPU time per message of this process (both SDK clients)
+ * and of the relay process during the burst. Both phases check arrival order and duplicates. A
+ * warm-up of the same two phases runs first.
  */
 public final class AppWorkload {
     /** What to run. */
@@ -56,7 +59,11 @@ public final class AppWorkload {
                 phase.allAtOnce(o.warmup());
 
                 long[] latencies = phase.oneAtATime(o.messages());
+                long sdkCpu0 = processCpuNanos();
+                long relayCpu0 = relay.cpuNanos();
                 long burstNanos = phase.allAtOnce(o.messages());
+                long sdkCpu = processCpuNanos() - sdkCpu0;
+                long relayCpu = relay.cpuNanos() - relayCpu0;
 
                 Latencies lat = new Latencies(latencies);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -72,11 +79,26 @@ public final class AppWorkload {
                 out.put("one_at_a_time_ms_max", lat.maxMs());
                 out.put("all_at_once_seconds", Latencies.round(burstNanos / 1e9));
                 out.put("all_at_once_msgs_per_s", Math.round(o.messages() / (burstNanos / 1e9)));
+                out.put("all_at_once_send_calls_ms", Latencies.round(phase.queuedNanos / 1e6));
+                out.put(
+                        "all_at_once_send_call_cpu_us",
+                        Math.round(phase.queuedCpuNanos / 1e3 / o.messages()));
+                out.put("all_at_once_sdk_cpu_us_per_msg", Math.round(sdkCpu / 1e3 / o.messages()));
+                out.put(
+                        "all_at_once_relay_cpu_us_per_msg",
+                        Math.round(relayCpu / 1e3 / o.messages()));
                 return out;
             }
         } finally {
             TempDirs.delete(dir);
         }
+    }
+
+    /** CPU time this process (the benchmark and both SDK clients) has used so far. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** One arrival: the message's text and when {@code onMessage} ran. */
@@ -100,6 +122,12 @@ public final class AppWorkload {
         private final long waitMillis;
         private int next;
         String problem;
+
+        /** How long the app's {@code send} calls of the last burst took together. */
+        long queuedNanos;
+
+        /** The CPU time of the app's thread in those calls. */
+        long queuedCpuNanos;
 
         Phase(ChatClient alice, AccountId to, Inbox inbox, long waitMillis) {
             this.alice = alice;
@@ -131,9 +159,12 @@ public final class AppWorkload {
             }
             int first = next;
             long t0 = System.nanoTime();
+            long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
                 alice.send(to, text(next++));
             }
+            queuedNanos = System.nanoTime() - t0;
+            queuedCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
             long last = t0;
             for (int i = first; i < first + n; i++) {
                 Arrival a = await(text(i));

@@ -21,24 +21,29 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One load-generator connection: answers the challenge, then hands frames to its {@link
- * FrameListener}. {@link #send} may be called from any thread. Frames sent while the listener
- * handles what one socket read brought are flushed together when that read is done, so answers to a
- * burst of frames leave in one write, as any efficient client's would.
+ * FrameListener}. {@link #send} may be called from any thread. In the lean mode, frames sent while
+ * the listener handles what one socket read brought are flushed together when that read is done, so
+ * answers to a burst of frames leave in one write, as any efficient client's would. In the SDK-like
+ * mode ({@code flushEachSend}) every frame is written and flushed on its own, as the SDK's
+ * transport does; the listener's {@link FrameListener#onReadComplete} can then batch what it owes
+ * per read.
  */
 public final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final FrameCodec CODEC = new FrameCodec();
 
     private final BenchDevice device;
     private final FrameListener listener;
+    private final boolean flushEachSend;
     private final CompletableFuture<BenchConnection> authenticated = new CompletableFuture<>();
     private volatile Channel channel;
     // touched only on the event loop
     private boolean reading;
     private boolean unflushed;
 
-    BenchConnection(BenchDevice device, FrameListener listener) {
+    BenchConnection(BenchDevice device, FrameListener listener, boolean flushEachSend) {
         this.device = device;
         this.listener = listener;
+        this.flushEachSend = flushEachSend;
     }
 
     public BenchDevice device() {
@@ -58,7 +63,7 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
     public void send(Frame frame) {
         BinaryWebSocketFrame ws =
                 new BinaryWebSocketFrame(Unpooled.wrappedBuffer(CODEC.encodeBinary(frame)));
-        if (reading && channel.eventLoop().inEventLoop()) {
+        if (!flushEachSend && reading && channel.eventLoop().inEventLoop()) {
             channel.write(ws, channel.voidPromise());
             unflushed = true;
         } else {
@@ -89,6 +94,9 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         reading = false;
+        if (authenticated.isDone()) {
+            listener.onReadComplete(this);
+        }
         if (unflushed) {
             unflushed = false;
             ctx.flush();

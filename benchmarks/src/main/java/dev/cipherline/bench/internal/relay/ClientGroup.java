@@ -37,9 +37,19 @@ public final class ClientGroup implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final URI webSocket;
+    private final boolean flushEachSend;
 
     /** A group of {@code threads} event loops connecting to the relay at {@code relay}. */
     public ClientGroup(URI relay, int threads) {
+        this(relay, threads, false);
+    }
+
+    /**
+     * A group of {@code threads} event loops connecting to the relay at {@code relay}; with {@code
+     * flushEachSend} each connection writes and flushes every frame on its own, as the SDK does.
+     */
+    public ClientGroup(URI relay, int threads, boolean flushEachSend) {
+        this.flushEachSend = flushEachSend;
         this.group =
                 new MultiThreadIoEventLoopGroup(
                         threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -51,7 +61,7 @@ public final class ClientGroup implements AutoCloseable {
      * every later frame goes to {@code listener} on the connection's event loop.
      */
     public CompletableFuture<BenchConnection> connect(BenchDevice device, FrameListener listener) {
-        BenchConnection connection = new BenchConnection(device, listener);
+        BenchConnection connection = new BenchConnection(device, listener, flushEachSend);
         WebSocketClientProtocolConfig config =
                 WebSocketClientProtocolConfig.newBuilder()
                         .webSocketUri(webSocket)

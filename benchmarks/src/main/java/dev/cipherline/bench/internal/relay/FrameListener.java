@@ -8,6 +8,12 @@ public interface FrameListener {
     /** Called for each frame after {@code auth-ok}. */
     void onFrame(BenchConnection connection, Frame frame);
 
+    /**
+     * Called when the frames of one socket read have all been handed to {@link #onFrame}; the
+     * default does nothing.
+     */
+    default void onReadComplete(BenchConnection connection) {}
+
     /** Called once when the connection closes; the default does nothing. */
     default void onClosed(BenchConnection connection) {}
 

@@ -80,6 +80,7 @@ final class ChatEvents implements ChatListener {
                             List.of(
                                     "the relay refused this device's credentials: "
                                             + sentence(error)));
+            case RELAY_UNTRUSTED -> state.notices(List.of(sentence(error)));
             case REJECTED, CRYPTO_FAILURE, STORE_FAILURE ->
                     state.notices(List.of("warning: " + sentence(error)));
             default -> {

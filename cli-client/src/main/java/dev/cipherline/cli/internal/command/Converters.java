@@ -6,6 +6,8 @@ import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -29,14 +31,16 @@ final class Converters {
         }
     }
 
-    /** A relay base URL: absolute, http or https, with a host. */
+    /** A relay base URL: absolute, http, https, ws or wss (the last two as the first two). */
     static final class RelayUrlConverter implements ITypeConverter<URI> {
         @Override
         public URI convert(String value) {
             try {
                 URI uri = new URI(value.strip());
                 String scheme = uri.getScheme();
-                if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+                if (scheme != null
+                        && List.of("http", "https", "ws", "wss")
+                                .contains(scheme.toLowerCase(Locale.ROOT))
                         && uri.getHost() != null) {
                     return uri;
                 }
@@ -44,7 +48,10 @@ final class Converters {
                 // reported below, with the same sentence as any other bad URL
             }
             throw new TypeConversionException(
-                    "'" + value + "' is not a relay URL (expected e.g. http://127.0.0.1:7400)");
+                    "'"
+                            + value
+                            + "' is not a relay URL (expected e.g. https://relay.example.org or"
+                            + " http://127.0.0.1:7400)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.command;
 import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.StoreProtection;
 import java.io.IOException;
 import java.net.URI;
@@ -38,10 +39,31 @@ final class InitCommand implements Callable<Integer> {
             split = ",",
             converter = Converters.RelayUrlConverter.class,
             description =
-                    "Base URL of the relay, e.g. http://127.0.0.1:7400; for a relay cluster, the"
-                            + " URLs of its nodes separated by commas (tried in order; the client"
-                            + " moves to the next when its node fails).")
+                    "Base URL of the relay, e.g. https://relay.example.org or"
+                            + " http://127.0.0.1:7400 (wss:// and ws:// mean the same); for a relay"
+                            + " cluster, the URLs of its nodes separated by commas (tried in order;"
+                            + " the client moves to the next when its node fails).")
     private List<URI> relays;
+
+    @Option(
+            names = "--relay-ca",
+            paramLabel = "FILE",
+            description =
+                    "PEM file of the CA (or self-signed certificate) to trust for an https relay,"
+                            + " instead of the system's CAs; kept in the home directory for later"
+                            + " commands.")
+    private Path relayCa;
+
+    @Option(
+            names = "--relay-pin",
+            paramLabel = "PIN",
+            split = ",",
+            description =
+                    "Accept the relay only if its certificate chain has this public key:"
+                            + " sha256/BASE64 of its SubjectPublicKeyInfo (see docs/OPERATIONS.md"
+                            + " for the openssl command). Repeat, or separate by commas, for a"
+                            + " backup key. Kept in the home directory for later commands.")
+    private List<String> relayPins;
 
     @Option(
             names = "--name",
@@ -70,6 +92,7 @@ final class InitCommand implements Callable<Integer> {
         if (ChatClient.isInitialized(home)) {
             throw new CliError.WrongState("an account already exists in " + home);
         }
+        RelayTrust trust = RelayTrustFiles.of(relayCa, relayPins);
         StoreProtection protection =
                 noPassphrase
                         ? StoreProtection.none()
@@ -86,11 +109,13 @@ final class InitCommand implements Callable<Integer> {
                             .relayUrls(relays)
                             .name(name)
                             .protection(protection)
+                            .relayTrust(trust)
                             .invite(invite)
                             .initialize();
         } finally {
             protection.wipe();
         }
+        RelayTrustFiles.save(home, trust);
         if (noPassphrase) {
             spec.commandLine()
                     .getErr()

@@ -93,6 +93,7 @@ public final class RootCommand implements Callable<Integer> {
         }
         return ChatClient.builder()
                 .home(dir)
+                .relayTrust(RelayTrustFiles.load(dir))
                 .protection(Passphrases.forOpening(environment, dir))
                 // a changed identity is accepted explicitly (verify --confirm, contact accept)
                 .holdOnIdentityChange(true);

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * The listener a command gives the SDK. It runs on the SDK's event thread, so messages are passed
  * on in order; it remembers whether the relay was ever reached (for a precise timeout sentence) and
- * turns an authentication failure, which retrying cannot fix, into a failed {@link #fatal()} future
- * so that the command ends at once instead of waiting for its timeout.
+ * turns an authentication failure or a refused TLS certificate, which retrying within one command
+ * cannot fix, into a failed {@link #fatal()} future so that the command ends at once instead of
+ * waiting for its timeout.
  */
 final class SessionListener implements ChatListener {
     private final Consumer<IncomingMessage> messages;
@@ -51,7 +52,8 @@ final class SessionListener implements ChatListener {
     @Override
     public void onError(ChatException error) {
         switch (error.reason()) {
-            case AUTH_FAILED -> fatal.completeExceptionally(error);
+            // neither goes away by retrying within one command
+            case AUTH_FAILED, RELAY_UNTRUSTED -> fatal.completeExceptionally(error);
             case REJECTED, CRYPTO_FAILURE, STORE_FAILURE -> warnings.accept(error);
             default -> {
                 // connection trouble: the SDK reconnects with backoff; the command's timeout
@@ -65,7 +67,10 @@ final class SessionListener implements ChatListener {
         closed.countDown();
     }
 
-    /** Returns a future that fails when the session can never succeed (authentication failed). */
+    /**
+     * Returns a future that fails when the session can never succeed (authentication failed, or the
+     * relay's certificate was refused).
+     */
     CompletableFuture<Void> fatal() {
         return fatal;
     }

@@ -73,7 +73,6 @@ public abstract sealed class CliError extends RuntimeException {
         }
     }
 
-    /** Anything unexpected; exit 1. The cause is kept for the debug log, never printed. */
     /** The local store is locked: no passphrase, or a wrong one (exit 7). */
     public static final class Locked extends CliError {
         public Locked(String sentence) {
@@ -86,6 +85,19 @@ public abstract sealed class CliError extends RuntimeException {
         }
     }
 
+    /** The relay's TLS certificate was refused (exit 8). */
+    public static final class Untrusted extends CliError {
+        public Untrusted(String sentence) {
+            super(sentence, null);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.UNTRUSTED;
+        }
+    }
+
+    /** Anything unexpected; exit 1. The cause is kept for the debug log, never printed. */
     public static final class Internal extends CliError {
         public Internal(String sentence, Throwable cause) {
             super(sentence, cause);

@@ -52,6 +52,7 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
                     INVITE_EXPIRED ->
                     new CliError.Rejected(sentence);
             case AUTH_FAILED -> new CliError.AuthFailed(sentence);
+            case RELAY_UNTRUSTED -> new CliError.Untrusted(sentence);
             case LOCKED -> new CliError.Locked(sentence);
             case STORE_FAILURE, CRYPTO_FAILURE, CLOSED -> new CliError.Internal(sentence, error);
         };

@@ -24,7 +24,11 @@ public enum ExitCode {
     LOCKED(
             7,
             "The local store is encrypted and the passphrase is missing or wrong (set"
-                    + " CIPHERLINE_PASSPHRASE, or type it at the prompt).");
+                    + " CIPHERLINE_PASSPHRASE, or type it at the prompt)."),
+    UNTRUSTED(
+            8,
+            "The relay's TLS certificate was refused: expired, for another host name, from a CA"
+                    + " not trusted (see init --relay-ca) or matching no --relay-pin.");
 
     private final int code;
     private final String description;

@@ -35,15 +35,19 @@ class ConvertersTest {
     }
 
     @Test
-    void relayUrlsAreHttpOrHttps() {
+    void relayUrlsAreHttpHttpsWsOrWss() {
         Converters.RelayUrlConverter urls = new Converters.RelayUrlConverter();
 
         assertEquals(URI.create("http://127.0.0.1:7400"), urls.convert("http://127.0.0.1:7400"));
         assertEquals(URI.create("https://relay.example"), urls.convert(" https://relay.example "));
+        // the relay is a WebSocket server: its ws/wss URL is accepted, and the SDK stores the
+        // http/https base URL it stands for
+        assertEquals(URI.create("ws://relay.example"), urls.convert("ws://relay.example"));
+        assertEquals(URI.create("wss://relay.example"), urls.convert("WSS://relay.example"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:7400", "ws://relay.example", "http://", "http:// bad"})
+    @ValueSource(strings = {"127.0.0.1:7400", "ftp://relay.example", "http://", "http:// bad"})
     void otherUrlsAreRefused(String value) {
         assertThrows(
                 TypeConversionException.class,

@@ -30,6 +30,7 @@ class ErrorMapperTest {
                     Map.entry(Reason.UNKNOWN_CONTACT, 5),
                     Map.entry(Reason.AUTH_FAILED, 6),
                     Map.entry(Reason.LOCKED, 7),
+                    Map.entry(Reason.RELAY_UNTRUSTED, 8),
                     Map.entry(Reason.STORE_FAILURE, 1),
                     Map.entry(Reason.CRYPTO_FAILURE, 1),
                     Map.entry(Reason.CLOSED, 1),
@@ -76,9 +77,9 @@ class ErrorMapperTest {
     @Test
     void exitCodesAreDistinctAndDocumented() {
         assertEquals(
-                Arrays.asList(0, 1, 2, 3, 4, 5, 6, 7),
+                Arrays.asList(0, 1, 2, 3, 4, 5, 6, 7, 8),
                 Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
-        assertEquals(8, ExitCode.helpList().size());
+        assertEquals(9, ExitCode.helpList().size());
     }
 
     @Test

@@ -3,9 +3,13 @@ package dev.cipherline.relay.internal.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.relay.internal.config.ConfigLoader;
+import dev.cipherline.relay.internal.config.RelayOptions;
+import dev.cipherline.relay.internal.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,6 +58,9 @@ public final class AdminCommand {
               --admin URL            the admin listener (default http://127.0.0.1:7401)
               --data DIR             the relay's data directory, for admin.token (default
                                      ./relay-data)
+              --config FILE          the relay's config file: take admin-listen and data from
+                                     it (and from CIPHERLINE_RELAY_ variables), as the relay
+                                     does; --admin and --data still win
               --token-file FILE      the admin token file (default DIR/admin.token)
               --json                 print the admin API's JSON instead of a table
               --help                 print this help and exit
@@ -104,8 +111,9 @@ public final class AdminCommand {
     }
 
     private int execute(List<String> args) throws UsageException, FailedException {
-        URI admin = URI.create("http://127.0.0.1:7401");
-        Path data = Path.of("relay-data");
+        URI admin = null;
+        Path data = null;
+        Path config = null;
         Path tokenFile = null;
         boolean json = false;
         Integer uses = null;
@@ -121,6 +129,7 @@ public final class AdminCommand {
                 case "--json" -> json = true;
                 case "--admin" -> admin = url(value(args, ++i, arg));
                 case "--data" -> data = Path.of(value(args, ++i, arg));
+                case "--config" -> config = Path.of(value(args, ++i, arg));
                 case "--token-file" -> tokenFile = Path.of(value(args, ++i, arg));
                 case "--uses" -> uses = uses(value(args, ++i, arg));
                 case "--expires" -> expires = duration(value(args, ++i, arg));
@@ -132,6 +141,22 @@ public final class AdminCommand {
                 }
             }
         }
+        if (config != null) {
+            Settings relay;
+            try {
+                relay = ConfigLoader.load(List.of("--config", config.toString()), System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage().replaceAll("\\.$", ""));
+            }
+            if (admin == null) {
+                admin = adminOf(relay.get(RelayOptions.ADMIN_LISTEN).orElse(null));
+            }
+            if (data == null) {
+                data = relay.get(RelayOptions.DATA);
+            }
+        }
+        admin = admin == null ? URI.create("http://127.0.0.1:7401") : admin;
+        data = data == null ? Path.of("relay-data") : data;
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
         boolean isCreate = command.equals("invite create");
         if ((uses != null || expires != null) && !isCreate) {
@@ -276,6 +301,27 @@ public final class AdminCommand {
             throw new UsageException("option " + option + " needs a value");
         }
         return args.get(i);
+    }
+
+    /** The URL of the admin listener at {@code listen} (a wildcard address: loopback). */
+    private static URI adminOf(InetSocketAddress listen) throws UsageException {
+        if (listen == null) {
+            throw new UsageException("the relay's admin listener is off (admin-listen = \"off\")");
+        }
+        if (listen.getPort() == 0) {
+            throw new UsageException(
+                    "the relay's admin-listen port is 0 (a free one): give --admin with the port"
+                            + " it printed");
+        }
+        String host = listen.getHostString();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = host.contains(":") ? "::1" : "127.0.0.1";
+        }
+        return URI.create(
+                "http://"
+                        + (host.contains(":") ? "[" + host + "]" : host)
+                        + ":"
+                        + listen.getPort());
     }
 
     private static URI url(String value) throws UsageException {

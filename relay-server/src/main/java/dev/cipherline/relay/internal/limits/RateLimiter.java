@@ -20,9 +20,10 @@ import java.util.Map;
 public final class RateLimiter {
     // tokens are counted in units of 1 / periodMillis, so refilling is exact integer arithmetic:
     // every millisecond adds `permits` units and one token costs `periodMillis` units
-    private final long permits;
-    private final long periodMillis;
-    private final long capacity;
+    // not final: reconfigure() changes the rate of a running relay (SIGHUP); guarded by this
+    private long permits;
+    private long periodMillis;
+    private long capacity;
     private final Clock clock;
     private final int maxKeys;
     private final Map<String, Bucket> buckets = new HashMap<>();
@@ -91,6 +92,30 @@ public final class RateLimiter {
         }
         long missing = periodMillis - bucket.units;
         return (missing + permits - 1) / permits;
+    }
+
+    /**
+     * Applies a new rate to every key from now on. Each bucket keeps the share of its burst it had
+     * (a full bucket stays full, an empty one stays empty), so a change neither forgives nor
+     * punishes a key that was busy when it came.
+     *
+     * @throws IllegalArgumentException if a value is not positive
+     */
+    public synchronized void reconfigure(int permits, Duration period, int burst) {
+        if (permits < 1 || burst < 1 || period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("permits, burst and period must be positive");
+        }
+        long newPeriodMillis = Math.max(1, period.toMillis());
+        long newCapacity = (long) burst * newPeriodMillis;
+        long now = clock.millis();
+        for (Bucket bucket : buckets.values()) {
+            refill(bucket, now);
+            double share = (double) bucket.units / capacity;
+            bucket.units = Math.min(newCapacity, Math.round(share * newCapacity));
+        }
+        this.permits = permits;
+        this.periodMillis = newPeriodMillis;
+        this.capacity = newCapacity;
     }
 
     /** How many keys are tracked now. */

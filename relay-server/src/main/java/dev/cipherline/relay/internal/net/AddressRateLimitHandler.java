@@ -15,6 +15,10 @@ import java.lang.System.Logger.Level;
  * POST /v1/devices}) and WebSocket connects. A request over the limit is answered {@code 429} with
  * {@code rate-limited}, {@code retryAfterMs} and a {@code Retry-After} header, and goes no further;
  * a refused WebSocket connect is closed.
+ *
+ * <p>Every connection already took one token when it was accepted (so that connections that never
+ * finish a request count too, see {@link RelayChannelInitializer}); that token pays for the
+ * connection's first registration or connect, and later ones take their own.
  */
 public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG =
@@ -23,16 +27,24 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
     private final Protection protection;
     private final FrameCodec codec;
     private final RelayMetrics metrics;
+    // whether the token the connection took when it was accepted is still unused
+    private boolean prepaid;
 
-    /** A handler taking tokens from {@code protection.addresses()}. */
+    /** A handler taking every token from {@code protection.addresses()}. */
     public AddressRateLimitHandler(Protection protection, FrameCodec codec) {
-        this(protection, codec, new RelayMetrics());
+        this(protection, codec, false, new RelayMetrics());
     }
 
-    /** As the other constructor, counting refusals in {@code metrics}. */
-    public AddressRateLimitHandler(Protection protection, FrameCodec codec, RelayMetrics metrics) {
+    /**
+     * A handler taking tokens from {@code protection.addresses()}; with {@code prepaid}, the first
+     * registration or connect is paid by the token the connection took when it was accepted.
+     * Refusals are counted in {@code metrics}.
+     */
+    AddressRateLimitHandler(
+            Protection protection, FrameCodec codec, boolean prepaid, RelayMetrics metrics) {
         this.protection = protection;
         this.codec = codec;
+        this.prepaid = prepaid;
         this.metrics = metrics;
     }
 
@@ -55,7 +67,12 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
             ctx.fireChannelRead(msg);
             return;
         }
-        long retryAfter = protection.addresses().acquire(key);
+        long retryAfter = 0;
+        if (prepaid) {
+            prepaid = false;
+        } else {
+            retryAfter = protection.addresses().acquire(key);
+        }
         if (retryAfter == 0) {
             ctx.fireChannelRead(msg);
             return;

@@ -15,18 +15,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Challenge-response authentication of a WebSocket connection. When the handshake completes it
  * sends a {@code challenge} with 32 fresh random bytes, and expects an {@code auth} signed by the
- * device's Ed25519 auth key over {@link SignedPayloads#auth} within the timeout (else close 4002).
- * A bad signature or an unknown device gets {@code error{auth-failed}} and close 4001. On success
- * it answers {@code auth-ok}, fires {@link Authenticated} and leaves the pipeline; before that,
- * every other frame is answered {@code error{auth-required}}.
+ * device's Ed25519 auth key over {@link SignedPayloads#auth}; the {@link PreAuthDeadlineHandler}
+ * closes the connection (4002) when that takes too long, counted from TCP accept. A bad signature
+ * or an unknown device gets {@code error{auth-failed}} and close 4001. On success it answers {@code
+ * auth-ok}, fires {@link Authenticated} and leaves the pipeline with the deadline handler; before
+ * that, every other frame is answered {@code error{auth-required}}.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(AuthHandler.class.getName());
@@ -41,29 +39,22 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final DeviceStore devices;
     private final Clock clock;
     private final SecureRandom random;
-    private final Duration timeout;
     private final RelayMetrics metrics;
 
     private State state = State.WAITING_FOR_HANDSHAKE;
     private byte[] nonce;
-    private ScheduledFuture<?> timer;
 
     /** A handler checking auth keys in {@code devices}, drawing nonces from {@code random}. */
-    public AuthHandler(DeviceStore devices, Clock clock, SecureRandom random, Duration timeout) {
-        this(devices, clock, random, timeout, new RelayMetrics());
+    public AuthHandler(DeviceStore devices, Clock clock, SecureRandom random) {
+        this(devices, clock, random, new RelayMetrics());
     }
 
     /** As the other constructor, counting every authentication's result in {@code metrics}. */
     public AuthHandler(
-            DeviceStore devices,
-            Clock clock,
-            SecureRandom random,
-            Duration timeout,
-            RelayMetrics metrics) {
+            DeviceStore devices, Clock clock, SecureRandom random, RelayMetrics metrics) {
         this.devices = devices;
         this.clock = clock;
         this.random = random;
-        this.timeout = timeout;
         this.metrics = metrics;
     }
 
@@ -77,10 +68,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             state = State.CHALLENGED;
             ctx.writeAndFlush(
                     new Frame.Challenge(ProtocolVersion.SUPPORTED, nonce.clone(), clock.millis()));
-            timer =
-                    ctx.executor()
-                            .schedule(
-                                    () -> timedOut(ctx), timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         super.userEventTriggered(ctx, event);
     }
@@ -108,7 +95,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticate(ChannelHandlerContext ctx, Frame.Auth auth) {
         if (!ProtocolVersion.SUPPORTED.contains(auth.version())) {
-            cancelTimer();
             metrics.authentication("unsupported-version");
             ctx.write(
                     Frame.ErrorFrame.of(
@@ -134,7 +120,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) {
             return;
         }
-        cancelTimer();
         if (error != null) {
             LOG.log(Level.WARNING, "auth key lookup for " + device + " failed: " + error);
             metrics.authentication("error");
@@ -163,30 +148,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         metrics.authentication("ok");
         ctx.writeAndFlush(new Frame.AuthOk(auth.accountId(), auth.deviceId(), clock.millis()));
+        if (ctx.pipeline().get(PreAuthDeadlineHandler.NAME) != null) {
+            ctx.pipeline().remove(PreAuthDeadlineHandler.NAME);
+        }
         ctx.fireUserEventTriggered(new Authenticated(device));
         ctx.pipeline().remove(this);
-    }
-
-    private void timedOut(ChannelHandlerContext ctx) {
-        if (state != State.DONE && ctx.channel().isActive()) {
-            LOG.log(
-                    Level.DEBUG,
-                    "connection " + ctx.channel().id() + " did not authenticate in time");
-            metrics.authentication("timeout");
-            Channels.close(ctx.channel(), CloseCodes.AUTH_TIMEOUT, "authentication timeout");
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelTimer();
-        super.channelInactive(ctx);
     }
 }

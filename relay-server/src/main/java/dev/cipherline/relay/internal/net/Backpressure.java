@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Keeps the memory of a connection whose client does not read bounded. When the unwritten bytes
@@ -20,10 +21,18 @@ import java.util.concurrent.TimeUnit;
 final class Backpressure {
     private static final System.Logger LOG = System.getLogger(Backpressure.class.getName());
 
-    private final Duration stallTimeout;
+    private final Supplier<Duration> stallTimeout;
 
     /** Closing connections unwritable for longer than {@code stallTimeout}. */
     Backpressure(Duration stallTimeout) {
+        this(() -> stallTimeout);
+    }
+
+    /**
+     * Closing connections unwritable for longer than what {@code stallTimeout} gives, asked at the
+     * start of each stall so that a reload applies to the next one.
+     */
+    Backpressure(Supplier<Duration> stallTimeout) {
         this.stallTimeout = stallTimeout;
     }
 
@@ -46,7 +55,10 @@ final class Backpressure {
             return timer;
         }
         return channel.eventLoop()
-                .schedule(() -> stalled(channel), stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                .schedule(
+                        () -> stalled(channel),
+                        stallTimeout.get().toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     private void stalled(Channel channel) {
@@ -56,7 +68,7 @@ final class Backpressure {
                     "closing connection "
                             + channel.id()
                             + ": its client read nothing for "
-                            + stallTimeout
+                            + stallTimeout.get()
                             + " ("
                             + channel.unsafe().outboundBuffer().totalPendingWriteBytes()
                             + " bytes unwritten)");

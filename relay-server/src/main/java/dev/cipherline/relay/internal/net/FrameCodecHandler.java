@@ -19,14 +19,18 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Turns WebSocket messages into {@link Frame}s and back: binary messages are CBOR, text messages
- * JSON, and the relay answers in the form the client last used. A frame that does not decode is
- * answered with an error frame here and goes no further; the connection survives. A message above
- * the hard cap (refused by Netty's decoder) gets an error frame, if possible, and close 1009.
+ * JSON, and the relay answers in the form the client last used. Before the client has sent anything
+ * (the {@code challenge}), that is the form it asked for at the upgrade with the WebSocket
+ * subprotocol {@value #JSON} or {@value #CBOR}, and CBOR when it asked for neither. A frame that
+ * does not decode is answered with an error frame here and goes no further; the connection
+ * survives. A message above the hard cap (refused by Netty's decoder) gets an error frame, if
+ * possible, and close 1009.
  *
  * <p>A plain duplex handler doing what Netty's {@code MessageToMessageCodec} would (release what it
  * decoded, wrap failures in {@link DecoderException} and {@link EncoderException}, ask for a read
@@ -34,6 +38,15 @@ import java.nio.charset.StandardCharsets;
  * and a decoder object of its own, 48 bytes more for every connection.
  */
 public final class FrameCodecHandler extends ChannelDuplexHandler {
+    /** The WebSocket subprotocol that asks for JSON from the first frame on. */
+    public static final String JSON = "cipherline-json";
+
+    /** The WebSocket subprotocol that asks for CBOR (the default without one). */
+    public static final String CBOR = "cipherline-cbor";
+
+    /** The subprotocols the relay offers, as Netty's handshaker takes them. */
+    static final String SUBPROTOCOLS = JSON + "," + CBOR;
+
     private final FrameCodec codec;
     // whether the client last spoke JSON (text frames); one handler per connection
     private boolean text;
@@ -66,6 +79,14 @@ public final class FrameCodecHandler extends ChannelDuplexHandler {
             produced = true;
             ctx.fireChannelRead(frame);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            text = JSON.equals(handshake.selectedSubprotocol());
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

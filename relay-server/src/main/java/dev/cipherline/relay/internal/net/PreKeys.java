@@ -2,6 +2,8 @@ package dev.cipherline.relay.internal.net;
 
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,10 +20,12 @@ final class PreKeys {
     private static final System.Logger LOG = System.getLogger(PreKeys.class.getName());
 
     private final DeviceStore devices;
+    private final FrameCodec limits;
 
-    /** Requests answered from {@code devices}. */
-    PreKeys(DeviceStore devices) {
+    /** Requests answered from {@code devices}; uploads checked against {@code limits}. */
+    PreKeys(DeviceStore devices, FrameCodec limits) {
         this.devices = devices;
+        this.limits = limits;
     }
 
     /**
@@ -44,6 +48,14 @@ final class PreKeys {
                                             "account " + get.accountId() + " is not registered")
                                     : new Frame.Bundles(get.requestId(), get.accountId(), bundles));
         } else if (frame instanceof Frame.UploadPreKeys upload) {
+            try {
+                limits.check(upload);
+            } catch (ProtocolException e) {
+                // here rather than in the frame codec, so that the error names the request
+                ctx.writeAndFlush(
+                        Frame.ErrorFrame.of(upload.requestId(), e.code(), e.getMessage()));
+                return true;
+            }
             answer(
                     ctx,
                     device,

@@ -12,21 +12,11 @@ import java.time.Duration;
  * The shared state of the relay's abuse defences: one rate limiter per device and one per client
  * address, the connection cap, and the write-buffer water marks with the stall timeout.
  *
- * @param devices requests per authenticated device
- * @param addresses registrations and WebSocket connects per IP address
- * @param limitLoopback whether loopback addresses are rate limited too
- * @param maxConnections the most connections open at once
- * @param waterMark when a connection's unwritten bytes make it unwritable, and writable again
- * @param stallTimeout how long a connection may stay unwritable before it is closed
+ * <p>Every limit can change while the relay runs ({@link #apply}, called on SIGHUP): the rate
+ * limiters keep their buckets, a lower connection cap refuses new connections only (open ones
+ * stay), and a new stall timeout applies to the next stall. Thread-safe.
  */
-public record Protection(
-        RateLimiter devices,
-        RateLimiter addresses,
-        boolean limitLoopback,
-        int maxConnections,
-        WriteBufferWaterMark waterMark,
-        Duration stallTimeout) {
-
+public final class Protection {
     /** Buckets tracked per limiter before idle ones are forgotten. */
     private static final int MAX_KEYS = 100_000;
 
@@ -36,19 +26,71 @@ public record Protection(
     /** Unwritten bytes below which it counts as reading again. */
     public static final int LOW_WATER_MARK = 256 * 1024;
 
+    private static final WriteBufferWaterMark WATER_MARK =
+            new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK);
+
+    private final RateLimiter devices;
+    private final RateLimiter addresses;
+    private volatile AbuseLimits limits;
+
+    private Protection(RateLimiter devices, RateLimiter addresses, AbuseLimits limits) {
+        this.devices = devices;
+        this.addresses = addresses;
+        this.limits = limits;
+    }
+
     /** The defences configured by {@code limits}, with time from {@code clock}. */
     public static Protection of(AbuseLimits limits, Clock clock) {
         return new Protection(
-                limiter(limits.deviceRate(), clock),
-                limiter(limits.addressRate(), clock),
-                limits.limitLoopback(),
-                limits.maxConnections(),
-                new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK),
-                limits.stallTimeout());
+                limiter(limits.deviceRate(), clock), limiter(limits.addressRate(), clock), limits);
     }
 
     private static RateLimiter limiter(AbuseLimits.Rate rate, Clock clock) {
         return new RateLimiter(rate.permits(), rate.period(), rate.burst(), clock, MAX_KEYS);
+    }
+
+    /** Applies new limits from now on, without dropping a connection or a bucket. */
+    public void apply(AbuseLimits next) {
+        AbuseLimits.Rate d = next.deviceRate();
+        AbuseLimits.Rate a = next.addressRate();
+        devices.reconfigure(d.permits(), d.period(), d.burst());
+        addresses.reconfigure(a.permits(), a.period(), a.burst());
+        limits = next;
+    }
+
+    /** The limits in force. */
+    public AbuseLimits limits() {
+        return limits;
+    }
+
+    /** Requests per authenticated device. */
+    public RateLimiter devices() {
+        return devices;
+    }
+
+    /** Registrations and WebSocket connects per IP address. */
+    public RateLimiter addresses() {
+        return addresses;
+    }
+
+    /** Whether loopback addresses are rate limited too. */
+    public boolean limitLoopback() {
+        return limits.limitLoopback();
+    }
+
+    /** The most connections open at once. */
+    public int maxConnections() {
+        return limits.maxConnections();
+    }
+
+    /** When a connection's unwritten bytes make it unwritable, and writable again. */
+    public WriteBufferWaterMark waterMark() {
+        return WATER_MARK;
+    }
+
+    /** How long a connection may stay unwritable before it is closed. */
+    public Duration stallTimeout() {
+        return limits.stallTimeout();
     }
 
     /**
@@ -59,7 +101,7 @@ public record Protection(
             if (inet.getAddress() == null) {
                 return inet.getHostString();
             }
-            if (inet.getAddress().isLoopbackAddress() && !limitLoopback) {
+            if (inet.getAddress().isLoopbackAddress() && !limitLoopback()) {
                 return null;
             }
             return inet.getAddress().getHostAddress();

@@ -12,7 +12,7 @@ import java.time.Duration;
  *     connection is closed with 1009
  * @param maxExpiry the longest lifetime the relay grants an envelope
  * @param window the most unacknowledged deliveries per connection
- * @param authTimeout how long a connection may stay unauthenticated after the challenge
+ * @param authTimeout how long a connection may stay unauthenticated, from TCP accept
  * @param idleTimeout how long a connection may stay silent (no frame, no ping)
  * @param quotaRetryAfter what a sender hears as {@code retryAfterMs} when a queue is full
  */

@@ -10,6 +10,7 @@ import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueStore;
+import dev.cipherline.relay.internal.store.SendHolds;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import io.netty.channel.ChannelHandlerContext;
@@ -72,29 +73,14 @@ final class Sends {
     void handle(ChannelHandlerContext ctx, SessionHandler session, Frame.Send send) {
         DeviceAddress sender = session.device();
         String ref = send.clientMsgId();
-        try {
-            limits.check(send);
-        } catch (ProtocolException e) {
-            metrics.sendRefused(e.code());
-            ctx.writeAndFlush(Frame.ErrorFrame.of(ref, e.code(), e.getMessage()));
-            return;
-        }
-        if (hasDuplicateRecipient(send.recipients())) {
-            metrics.sendRefused(ErrorCode.INVALID_REQUEST);
-            ctx.writeAndFlush(
-                    Frame.ErrorFrame.of(
-                            ref, ErrorCode.INVALID_REQUEST, "a device is addressed twice"));
+        Frame.ErrorFrame invalid = invalid(send);
+        if (invalid != null) {
+            metrics.sendRefused(invalid.code());
+            ctx.writeAndFlush(invalid);
             return;
         }
         long now = clock.millis();
         long expiresAt = Math.min(send.expiresAt(), now + maxExpiry.toMillis());
-        if (expiresAt <= now) {
-            metrics.sendRefused(ErrorCode.INVALID_REQUEST);
-            ctx.writeAndFlush(
-                    Frame.ErrorFrame.of(
-                            ref, ErrorCode.INVALID_REQUEST, "the envelope has already expired"));
-            return;
-        }
         if (send.kind() == Kind.EPHEMERAL) {
             forward(sender, send, now, expiresAt);
             metrics.sendAccepted("ephemeral");
@@ -102,11 +88,112 @@ final class Sends {
             return;
         }
         SendRequest request =
-                new SendRequest(sender, ref, now, expiresAt, send.body(), send.recipients());
+                new SendRequest(
+                        sender,
+                        ref,
+                        now,
+                        expiresAt,
+                        send.body(),
+                        send.recipients(),
+                        session.holds().next());
         queues.store(request)
+                // not async: a store failure holds the send's accounts before the store's writer
+                // takes the next send of this connection
+                .whenComplete((outcome, error) -> heldAfterFailure(request, error))
                 .whenCompleteAsync(
                         (outcome, error) -> answer(ctx, session, ref, now, outcome, error),
                         ctx.executor());
+    }
+
+    /**
+     * Records the holds of a send that the store failed to take (a batch that did not commit, a
+     * closed store), at once on the thread that completed it. Failures inside the store's operation
+     * were recorded there already; recording twice changes nothing.
+     */
+    private static void heldAfterFailure(SendRequest request, Throwable error) {
+        if (error != null) {
+            request.ticket().holds().refused(request, request.ticket().number(), null);
+        }
+    }
+
+    /**
+     * Answers {@code send} {@code held} at once if an earlier refused send of the connection to one
+     * of its recipient accounts has not come again, before it takes a rate-limit token: a client
+     * that pipelines resends them in order anyway, and held sends must not use up the tokens the
+     * refused one waits for.
+     *
+     * @return whether the send was answered
+     */
+    boolean heldOnArrival(ChannelHandlerContext ctx, SessionHandler session, Frame.Send send) {
+        if (send.kind() == Kind.EPHEMERAL || !session.hasHolds() || invalid(send) != null) {
+            // an invalid send gets its own, permanent answer on the usual path
+            return false;
+        }
+        String first = session.holds().heldOnArrival(early(session, send, null));
+        if (first == null) {
+            return false;
+        }
+        answerHeld(ctx, send.clientMsgId(), first);
+        return true;
+    }
+
+    /**
+     * Records that {@code send} was refused before it reached the store (rate-limited), so that
+     * later sends of the connection to its recipients wait for it.
+     */
+    void refusedEarly(SessionHandler session, Frame.Send send) {
+        if (send.kind() == Kind.EPHEMERAL) {
+            return;
+        }
+        SendHolds.Ticket ticket = session.holds().next();
+        ticket.holds().refused(early(session, send, ticket), ticket.number(), null);
+    }
+
+    /** {@code send} as the store would see it, for the holds' bookkeeping only. */
+    private SendRequest early(SessionHandler session, Frame.Send send, SendHolds.Ticket ticket) {
+        long now = clock.millis();
+        long expiresAt = Math.min(send.expiresAt(), now + maxExpiry.toMillis());
+        return new SendRequest(
+                session.device(),
+                send.clientMsgId(),
+                now,
+                expiresAt,
+                null,
+                send.recipients(),
+                ticket);
+    }
+
+    private void answerHeld(ChannelHandlerContext ctx, String ref, String first) {
+        metrics.sendRefused(ErrorCode.HELD);
+        ctx.writeAndFlush(
+                Frame.ErrorFrame.of(
+                        ref,
+                        ErrorCode.HELD,
+                        "send "
+                                + first
+                                + " to the same recipient was refused: send it again first"));
+    }
+
+    /**
+     * The permanent refusal of a send that breaks the limits or the rules of a well-formed send
+     * (each checked before anything else, held or not), or null if it has none.
+     */
+    private Frame.ErrorFrame invalid(Frame.Send send) {
+        String ref = send.clientMsgId();
+        try {
+            limits.check(send);
+        } catch (ProtocolException e) {
+            return Frame.ErrorFrame.of(ref, e.code(), e.getMessage());
+        }
+        if (hasDuplicateRecipient(send.recipients())) {
+            return Frame.ErrorFrame.of(
+                    ref, ErrorCode.INVALID_REQUEST, "a device is addressed twice");
+        }
+        if (send.expiresAt() <= clock.millis()) {
+            return Frame.ErrorFrame.of(
+                    ref, ErrorCode.INVALID_REQUEST, "the envelope has already expired");
+        }
+        return null;
     }
 
     private static boolean hasDuplicateRecipient(List<Frame.Recipient> recipients) {
@@ -197,6 +284,8 @@ final class Sends {
                             ref,
                             ErrorCode.UNKNOWN_RECIPIENT,
                             "account " + unknown.accountId() + " has no registered device"));
+        } else if (outcome instanceof SendOutcome.Held held) {
+            answerHeld(ctx, ref, held.first());
         } else if (outcome instanceof SendOutcome.QuotaExceeded quota) {
             metrics.sendRefused(ErrorCode.QUOTA_EXCEEDED);
             ctx.writeAndFlush(

@@ -2,6 +2,7 @@ package dev.cipherline.relay.internal.net;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.SendHolds;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private String rateKey; // made on the first limited request: many connections stay idle
     private Deliveries deliveries;
     private DeferredFlush out; // made on first use
+    private SendHolds holds; // made on the first send
 
     /** A session served by {@code services}. */
     public SessionHandler(SessionServices services) {
@@ -42,6 +44,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             out = new DeferredFlush(ctx.channel());
         }
         return out;
+    }
+
+    /** Whether this connection has sent anything that may hold (cheap check for every send). */
+    boolean hasHolds() {
+        return holds != null;
+    }
+
+    /** The order of this connection's sends through refusals, made on first use. */
+    SendHolds holds() {
+        if (holds == null) {
+            holds = new SendHolds();
+        }
+        return holds;
     }
 
     @Override
@@ -65,7 +80,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             LastResort.refuse(ctx, frame);
             return;
         }
+        if (frame instanceof Frame.Send send && services.sends.heldOnArrival(ctx, this, send)) {
+            return;
+        }
         if (!services.rateLimit.admit(ctx, rateKey(), frame)) {
+            if (frame instanceof Frame.Send send) {
+                services.sends.refusedEarly(this, send);
+            }
             return;
         }
         if (frame instanceof Frame.Ack ack) {

@@ -68,7 +68,7 @@ public final class SessionServices {
         this.clock = clock;
         this.rateLimit = new DeviceRateLimit(deviceRate, metrics);
         this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter, metrics);
-        this.preKeys = new PreKeys(store);
+        this.preKeys = new PreKeys(store, limits);
         this.deliveries = new Deliveries.Settings(store, bus, clock, window, metrics);
     }
 

@@ -29,4 +29,12 @@ public sealed interface SendOutcome {
 
     /** A recipient device's queue is full; nothing was stored. */
     record QuotaExceeded(DeviceAddress device) implements SendOutcome {}
+
+    /**
+     * An earlier send of the same connection to one of the recipient accounts was refused and has
+     * not been sent again ({@link SendHolds}); nothing was stored.
+     *
+     * @param first the clientMsgId of that earlier send
+     */
+    record Held(String first) implements SendOutcome {}
 }

@@ -1,6 +1,7 @@
 package dev.cipherline.relay.internal.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.relay.MutableClock;
@@ -76,5 +77,26 @@ class RateLimiterTest {
         assertEquals(0, limiter.acquire("hot"));
         assertEquals(0, limiter.acquire("hot"));
         assertTrue(limiter.acquire("hot") > 0);
+    }
+
+    @Test
+    void aNewRateAppliesAtOnceAndEachBucketKeepsItsShareOfTheBurst() {
+        RateLimiter limiter = new RateLimiter(10, Duration.ofSeconds(1), clock, 100);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, limiter.acquire("busy"));
+        }
+        assertEquals(0, limiter.acquire("quiet")); // 9 of 10 tokens left
+
+        limiter.reconfigure(1, Duration.ofMinutes(1), 2);
+
+        assertEquals(60_000, limiter.acquire("busy"), "an empty bucket stays empty");
+        assertEquals(0, limiter.acquire("quiet"), "90 % of the new burst of 2 is one token");
+        assertTrue(limiter.acquire("quiet") > 0);
+        assertEquals(0, limiter.acquire("new"));
+        assertEquals(0, limiter.acquire("new"));
+        assertEquals(60_000, limiter.acquire("new"), "a new key starts with the new burst");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> limiter.reconfigure(0, Duration.ofSeconds(1), 1));
     }
 }

@@ -67,10 +67,12 @@ class AuthHandlerTest {
     }
 
     private EmbeddedChannel connect(Recorder recorder) {
-        EmbeddedChannel channel =
-                new EmbeddedChannel(
-                        new AuthHandler(store, clock, new SecureRandom(), Duration.ofSeconds(10)),
-                        recorder);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline()
+                .addLast(
+                        PreAuthDeadlineHandler.NAME,
+                        new PreAuthDeadlineHandler(Duration.ofSeconds(10)))
+                .addLast(new AuthHandler(store, clock, new SecureRandom()), recorder);
         channel.pipeline()
                 .fireUserEventTriggered(
                         new WebSocketServerProtocolHandler.HandshakeComplete(
@@ -112,6 +114,10 @@ class AuthHandlerTest {
         assertEquals(BOB_1.accountId(), ok.accountId());
         assertTrue(recorder.events.contains(new Authenticated(BOB_1.address())));
         assertNull(channel.pipeline().get(AuthHandler.class), "the handler leaves the pipeline");
+        assertNull(channel.pipeline().get(PreAuthDeadlineHandler.NAME), "and the deadline with it");
+        channel.advanceTimeBy(11, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive(), "an authenticated connection outlives the deadline");
 
         channel.writeInbound(new Frame.Ack(List.of(1L)));
         assertEquals(List.of(new Frame.Ack(List.of(1L))), recorder.frames);

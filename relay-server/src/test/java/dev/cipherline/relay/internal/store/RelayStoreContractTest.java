@@ -123,6 +123,10 @@ public abstract class RelayStoreContractTest {
                         new Frame.Recipient(ALICE_2.accountId(), 2, 1002, new byte[] {2})));
     }
 
+    private List<Frame.Recipient> toAlice1Only() {
+        return List.of(new Frame.Recipient(ALICE_1.accountId(), 1, 1001, new byte[] {1}));
+    }
+
     protected static String text(QueueEntry entry) {
         return new String(entry.ciphertext(), StandardCharsets.UTF_8);
     }
@@ -390,6 +394,115 @@ public abstract class RelayStoreContractTest {
         assertEquals(5, count(Stored.ENTRIES));
         store.ack(BOB_1.address(), List.of(1L)).join();
         assertInstanceOf(SendOutcome.Stored.class, store.store(send("q5", "x", BOB_1)).join());
+    }
+
+    /** {@code send} as the connection of {@code holds} sent it, next in its order. */
+    private static SendRequest on(SendHolds holds, SendRequest send) {
+        return new SendRequest(
+                send.sender(),
+                send.clientMsgId(),
+                send.serverTime(),
+                send.expiresAt(),
+                send.body(),
+                send.recipients(),
+                holds.next());
+    }
+
+    @Test
+    void aRefusedSendHoldsTheConnectionsLaterSendsToThatAccountUntilItIsSentAgain()
+            throws Exception {
+        store.register(ALICE_2.registration(0)).join();
+        SendHolds connection = new SendHolds();
+        for (int i = 0; i < 5; i++) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class,
+                    store.store(on(connection, send("q" + i, "x", BOB_1))).join());
+        }
+        assertInstanceOf(
+                SendOutcome.QuotaExceeded.class,
+                store.store(on(connection, send("q5", "five", BOB_1))).join());
+        store.ack(BOB_1.address(), List.of(1L, 2L)).join();
+
+        // room again, but q6 may not pass q5
+        SendOutcome.Held held =
+                assertInstanceOf(
+                        SendOutcome.Held.class,
+                        store.store(on(connection, send("q6", "six", BOB_1))).join());
+        assertEquals("q5", held.first());
+        assertEquals(3, count(Stored.ENTRIES));
+        // another account is not held, nor is Bob for another connection or a send outside one
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(connection, send("a1", "x", ALICE_2))).join());
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(new SendHolds(), send("other", "x", BOB_1))).join());
+        store.ack(BOB_1.address(), List.of(3L)).join();
+
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(connection, send("q5", "five", BOB_1))).join());
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(connection, send("q6", "six", BOB_1))).join());
+        List<QueueEntry> queue = store.read(BOB_1.address(), 0, 100, 1 << 20).join();
+        List<String> texts = queue.stream().map(RelayStoreContractTest::text).toList();
+        assertEquals(List.of("x->1", "x->1", "x->1", "five->1", "six->1"), texts);
+        assertEquals(0, connection.holds());
+    }
+
+    @Test
+    void aMismatchHoldsTheSendsQueuedBehindItInTheSameCommit() throws Exception {
+        store.register(ALICE_2.registration(0)).join();
+        SendHolds connection = new SendHolds();
+        // Bob's first send misses Alice's device 2; the two behind it are submitted before any
+        // answer, as a pipelining client does
+        CompletableFuture<SendOutcome> stale =
+                store.store(on(connection, sendFrom(BOB_1, "b1", null, toAlice1Only())));
+        CompletableFuture<SendOutcome> fixedList =
+                store.store(on(connection, toBothOfAlicesDevices("b2")));
+        CompletableFuture<SendOutcome> third =
+                store.store(on(connection, toBothOfAlicesDevices("b3")));
+        assertInstanceOf(SendOutcome.Mismatched.class, stale.join());
+        assertEquals("b1", assertInstanceOf(SendOutcome.Held.class, fixedList.join()).first());
+        assertEquals("b1", assertInstanceOf(SendOutcome.Held.class, third.join()).first());
+        assertEquals(0, count(Stored.ENTRIES));
+
+        for (String id : List.of("b1", "b2", "b3")) {
+            assertInstanceOf(
+                    SendOutcome.Stored.class,
+                    store.store(on(connection, toBothOfAlicesDevices(id))).join());
+        }
+        assertEquals(3, store.read(ALICE_2.address(), 0, 100, 1 << 20).join().size());
+    }
+
+    @Test
+    void aHoldLapsesWhenTheHoldingSendExpires() throws Exception {
+        SendHolds connection = new SendHolds();
+        for (int i = 0; i < 5; i++) {
+            store.store(on(connection, send("q" + i, "x", BOB_1))).join();
+        }
+        assertInstanceOf(
+                SendOutcome.QuotaExceeded.class,
+                store.store(on(connection, send("q5", "x", BOB_1))).join());
+        store.ack(BOB_1.address(), List.of(1L)).join();
+        clock.advance(Duration.ofMinutes(2)); // q5 expired: the client can no longer send it
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(connection, send("q6", "x", BOB_1))).join());
+    }
+
+    @Test
+    void aHoldNeverStopsASendThatArrivedBeforeTheRefusedOne() throws Exception {
+        SendHolds connection = new SendHolds();
+        SendRequest early = on(connection, send("early", "x", BOB_1));
+        SendRequest late = on(connection, send("late", "x", BOB_1));
+        // the later send was refused first (say, rate-limited before it reached the store)
+        connection.refused(late, late.ticket().number(), null);
+        assertInstanceOf(SendOutcome.Stored.class, store.store(early).join());
+        assertInstanceOf(
+                SendOutcome.Held.class,
+                store.store(on(connection, send("later", "x", BOB_1))).join());
     }
 
     @Test

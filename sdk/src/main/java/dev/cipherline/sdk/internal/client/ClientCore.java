@@ -1,16 +1,8 @@
 package dev.cipherline.sdk.internal.client;
 
-import dev.cipherline.crypto.CryptoException;
-import dev.cipherline.crypto.DeviceAuthKey;
-import dev.cipherline.crypto.GroupCrypto;
-import dev.cipherline.crypto.Identity;
-import dev.cipherline.crypto.SessionCrypto;
-import dev.cipherline.protocol.Frame;
-import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatException;
-import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
@@ -22,9 +14,14 @@ import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
+import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.app.OutboxResults;
+import dev.cipherline.sdk.internal.app.OutgoingHandle;
 import dev.cipherline.sdk.internal.content.Content;
-import dev.cipherline.sdk.internal.outbound.Encryptor;
-import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
+import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.inbound.Receipts;
+import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
@@ -32,15 +29,11 @@ import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
-import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
-import dev.cipherline.sdk.internal.store.SignalStore;
-import dev.cipherline.sdk.internal.store.VerificationStore;
-import dev.cipherline.sdk.internal.transport.Backoff;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
 import java.time.Duration;
@@ -50,150 +43,64 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The engine behind {@code ChatClient}: owns the store, the connection, the threads and the pieces
- * that send and receive. See {@code ChatClient} for the contract and {@link Threads} for which
- * thread does what.
+ * The engine behind {@code ChatClient}: implements its API over the parts {@link Wiring} builds,
+ * starts them and closes them. See {@code ChatClient} for the contract and {@link Threads} for
+ * which thread does what; the relay connection's events go to {@link ConnectionEvents}.
  */
-public final class ClientCore implements RelayConnection.Handler, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
-
+public final class ClientCore implements AutoCloseable {
     private static final int MAX_HISTORY_PAGE = 1000;
 
     private final ClientConfig config;
     private final Database db;
     private final LocalIdentity local;
+    private final LocalDevice self;
     private final Verification verification;
     private final List<URI> relayUrls;
     private final MessageStore messages;
     private final OutboxStore outbox;
     private final ContactStore contacts;
     private final ConversationStore conversations;
+    private final GroupReadStore readStates;
+    private final HistoryStore history;
     private final Receipts receipts;
     private final TypingSender typingSender;
     private final Events events;
     private final Threads threads;
+    private final ConnectionEvents connectionEvents;
     private final RelayConnection connection;
     private final Receiver receiver;
     private final OutboxThread worker;
     private final OutboxResults results;
     private final SendQueue sendQueue;
     private final Groups groups;
-    private final AtomicReference<CompletableFuture<Void>> synced =
-            new AtomicReference<>(new CompletableFuture<>());
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ClientCore(ClientConfig config, Database db, LocalIdentity local) {
-        this.config = config;
-        this.db = db;
-        this.local = local;
-        this.relayUrls =
-                config.relayUrlsOverride() != null ? config.relayUrlsOverride() : local.relayUrls();
-        this.messages = new MessageStore(db);
-        this.outbox = new OutboxStore(db);
-        this.contacts = new ContactStore(db);
-        this.conversations = new ConversationStore(db);
-        Identity identity;
-        DeviceAuthKey authKey;
-        try {
-            identity = Identity.fromSerialized(local.identityKeyPair());
-            authKey = DeviceAuthKey.fromPrivateBytes(local.authPrivateKey());
-        } catch (CryptoException | IllegalArgumentException e) {
-            throw new ChatException(
-                    ChatException.Reason.STORE_FAILURE, "the stored identity is damaged", e);
-        }
-        this.verification =
-                new Verification(
-                        new VerificationStore(db),
-                        local.accountId(),
-                        identity.publicKey(),
-                        config.clock());
-        SignalStore signalStore =
-                new SignalStore(db, local.identityKeyPair(), local.registrationId());
-        SessionCrypto sessions = new SessionCrypto(signalStore, config.clock());
-        GroupCrypto groupCrypto = new GroupCrypto(signalStore);
-        Encryptor encryptor =
-                new Encryptor(
-                        signalStore, sessions, groupCrypto, local.accountId(), local.deviceId());
-        this.groups =
-                new Groups(
-                        db,
-                        new GroupStore(db),
-                        messages,
-                        outbox,
-                        groupCrypto,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock());
-        FrameCodec codec = new FrameCodec();
-        this.events = new Events(config.listener());
-        this.results = new OutboxResults(db, outbox, messages, events);
-        this.sendQueue = new SendQueue(db, messages, outbox, local.accountId(), local.deviceId());
-        this.threads = new Threads(config.heartbeatInterval(), relayUrls);
-        this.connection =
-                new RelayConnection(
-                        threads.http(),
-                        relayUrls,
-                        local.accountId(),
-                        local.deviceId(),
-                        authKey::sign,
-                        codec,
-                        new Backoff(config.reconnectMin(), config.reconnectMax()),
-                        threads.timer(),
-                        threads.inbound(),
-                        this);
-        Requests requests = new Requests(connection);
-        this.typingSender =
-                new TypingSender(
-                        db,
-                        encryptor,
-                        connection,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock());
-        this.receipts =
-                new Receipts(
-                        db,
-                        outbox,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock(),
-                        this::wake);
-        this.receiver =
-                new Receiver(
-                        db,
-                        messages,
-                        sessions,
-                        local.accountId(),
-                        local.deviceId(),
-                        config.clock(),
-                        events,
-                        config.appListening(),
-                        receipts,
-                        seqs -> connection.sendOneWay(new Frame.Ack(seqs)),
-                        threads::runInbound,
-                        groups,
-                        groupCrypto,
-                        this::wake);
-        OutboxScheduler scheduler =
-                OutboxScheduler.create(
-                        db,
-                        outbox,
-                        signalStore,
-                        sessions,
-                        encryptor,
-                        requests,
-                        new Backoff(config.sendRetryMin(), config.sendRetryMax()),
-                        config.clock(),
-                        results,
-                        groups);
-        PreKeyMaintainer prekeys =
-                new PreKeyMaintainer(
-                        db, new IdentityStore(db), signalStore, identity, requests, config.clock());
-        this.worker =
-                new OutboxThread(scheduler, prekeys::check, connection::state, config.clock());
+    private ClientCore(Wiring w) {
+        this.config = w.config;
+        this.db = w.db;
+        this.local = w.local;
+        this.self = w.self;
+        this.verification = w.verification;
+        this.relayUrls = w.relayUrls;
+        this.messages = w.messages;
+        this.outbox = w.outbox;
+        this.contacts = w.contacts;
+        this.conversations = w.conversations;
+        this.readStates = w.readStates;
+        this.history = w.history;
+        this.receipts = w.receipts;
+        this.typingSender = w.typingSender;
+        this.events = w.events;
+        this.threads = w.threads;
+        this.connectionEvents = w.connectionEvents;
+        this.connection = w.connection;
+        this.receiver = w.receiver;
+        this.worker = w.worker;
+        this.results = w.results;
+        this.sendQueue = w.sendQueue;
+        this.groups = w.groups;
     }
 
     /** Opens the store in the configured home and starts the client. */
@@ -207,7 +114,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
                         ChatException.Reason.NOT_INITIALIZED,
                         "the folder " + config.home() + " holds no identity; initialize it first");
             }
-            core = new ClientCore(config, db, local.get());
+            core = new ClientCore(new Wiring(config, db, local.get()));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -228,7 +135,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
 
     public AccountInfo whoami() {
         return new AccountInfo(
-                new AccountId(local.accountId()), local.deviceId(), local.name(), relayUrls);
+                new AccountId(self.account()), self.device(), local.name(), relayUrls);
     }
 
     public Contacts contacts() {
@@ -267,7 +174,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     public OutgoingMessage send(String to, String text) {
         checkOpen();
         String recipient = resolve(to).value();
-        if (recipient.equals(local.accountId())) {
+        if (recipient.equals(self.account())) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "cannot send a message to yourself");
         }
@@ -335,11 +242,11 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     }
 
     public Optional<GroupReadState> readState(MessageId id) {
-        return new GroupReadStore(db).state(id);
+        return readStates.state(id);
     }
 
     public int groupUnreadCount(GroupId group) {
-        return new GroupReadStore(db).unread(group.value());
+        return readStates.unread(group.value());
     }
 
     public int markGroupRead(GroupId group) {
@@ -381,7 +288,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     public void sendTyping(String to, boolean typing) {
         checkOpen();
         String recipient = resolve(to).value();
-        if (recipient.equals(local.accountId())) {
+        if (recipient.equals(self.account())) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "cannot send typing to yourself");
         }
@@ -391,7 +298,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     }
 
     public CompletableFuture<Void> synced() {
-        return synced.get();
+        return connectionEvents.synced();
     }
 
     public ConnectionState connectionState() {
@@ -399,22 +306,18 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
     }
 
     public List<StoredMessage> history(AccountId peer, int limit, MessageId before) {
-        if (limit < 1 || limit > MAX_HISTORY_PAGE) {
-            throw new ChatException(
-                    ChatException.Reason.INVALID_ARGUMENT,
-                    "the page size must be 1.." + MAX_HISTORY_PAGE);
-        }
+        checkPage(limit);
         return messages.history(peer.value(), limit, before);
     }
 
     public List<StoredMessage> groupHistory(GroupId group, int limit, MessageId before) {
         checkPage(limit);
-        return new HistoryStore(db).groupBefore(group.value(), local.accountId(), limit, before);
+        return history.groupBefore(group.value(), self.account(), limit, before);
     }
 
     public List<StoredMessage> historyAfter(AccountId peer, MessageId after, int limit) {
         checkPage(limit);
-        return new HistoryStore(db).after(peer.value(), limit, after);
+        return history.after(peer.value(), limit, after);
     }
 
     public List<StoredMessage> search(AccountId peer, String query, int limit) {
@@ -423,18 +326,17 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "the search text must not be blank");
         }
-        return new HistoryStore(db).search(peer == null ? null : peer.value(), query, limit);
+        return history.search(peer == null ? null : peer.value(), query, limit);
     }
 
     public boolean deleteMessage(AccountId peer, MessageId id) {
-        boolean deleted =
-                new HistoryStore(db).deleteMessage(peer.value(), id, config.clock().millis());
+        boolean deleted = history.deleteMessage(peer.value(), id, config.clock().millis());
         results.forget(id);
         return deleted;
     }
 
     public int deleteConversation(AccountId peer) {
-        return new HistoryStore(db).deleteConversation(peer.value(), config.clock().millis());
+        return history.deleteConversation(peer.value(), config.clock().millis());
     }
 
     private static void checkPage(int limit) {
@@ -464,7 +366,7 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         ChatException closedError =
                 new ChatException(ChatException.Reason.CLOSED, "the client is closed");
         results.abandonAll(closedError);
-        synced.get().completeExceptionally(closedError);
+        connectionEvents.closed(closedError);
         events.post(l -> l.onConnectionState(ConnectionState.CLOSED));
         events.close();
         db.close();
@@ -474,57 +376,5 @@ public final class ClientCore implements RelayConnection.Handler, AutoCloseable 
         if (closed.get()) {
             throw new ChatException(ChatException.Reason.CLOSED, "the client is closed");
         }
-    }
-
-    // ---- connection events (inbound thread) ----
-
-    @Override
-    public void onState(ConnectionState state) {
-        events.post(l -> l.onConnectionState(state));
-        worker.wake();
-    }
-
-    @Override
-    public void onAuthenticated() {
-        synced.updateAndGet(f -> f.isDone() ? new CompletableFuture<>() : f);
-        worker.requestPreKeyCheck();
-    }
-
-    @Override
-    public void onFrame(Frame frame) {
-        if (frame instanceof Frame.Deliver d) {
-            receiver.deliver(d);
-            return;
-        }
-        // envelopes waiting for their group commit are handled before anything that follows them
-        receiver.drain();
-        if (frame instanceof Frame.Synced) {
-            CompletableFuture<Void> current = synced.get();
-            events.post(ChatListener::onSynced);
-            events.run(() -> current.complete(null));
-            worker.requestPreKeyCheck();
-        } else if (frame instanceof Frame.ErrorFrame e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "the relay reported {0}: {1}",
-                    e.code().code(),
-                    e.message());
-        } else {
-            LOG.log(
-                    System.Logger.Level.DEBUG,
-                    "ignoring an unexpected {0} frame",
-                    frame.getClass().getSimpleName());
-        }
-    }
-
-    @Override
-    public void onStopped(ChatException reason) {
-        events.post(l -> l.onError(reason));
-        CompletableFuture<Void> current = synced.get();
-        events.run(() -> current.completeExceptionally(reason));
-    }
-
-    private void wake() {
-        worker.wake();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cipherline.sdk.internal.client;
 
+import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * The threads a client owns, besides {@code cipherline-events} ({@link Events}) and {@code
+ * The threads a client owns, besides {@code cipherline-events} ({@code Events}) and {@code
  * cipherline-outbox} ({@link OutboxWorker}):
  *
  * <ul>
@@ -46,9 +47,9 @@ final class Threads {
                     named("cipherline-okhttp"));
     private final OkHttpClient http;
 
-    Threads(Duration heartbeat, List<URI> relayUrls) {
+    Threads(Duration heartbeat, List<URI> relayUrls, RelayTrust trust) {
         this.http =
-                Registrar.forRelay(relayUrls, new OkHttpClient.Builder())
+                Registrar.forRelay(relayUrls, trust, new OkHttpClient.Builder())
                         .dispatcher(new Dispatcher(okhttp))
                         .connectTimeout(Duration.ofSeconds(10))
                         // applies to the WebSocket handshake only; OkHttp clears it after upgrade

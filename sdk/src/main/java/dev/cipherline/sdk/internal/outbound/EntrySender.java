@@ -6,9 +6,8 @@ import dev.cipherline.protocol.Kind;
 import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.Tx;
 import dev.cipherline.sdk.internal.transport.Backoff;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -96,7 +95,7 @@ final class EntrySender {
      * that way now (no session, a broken session, a changed identity, a frame the protocol
      * refuses): the caller then rolls back and leaves the entry to {@link #pairwise}.
      */
-    Frame.Send firstRound(Connection c, OutboxStore.Entry e) throws SQLException {
+    Frame.Send firstRound(Tx c, OutboxStore.Entry e) {
         try {
             Frame.Send send = encryptAndRecord(c, e, 0);
             if (send != null) {
@@ -187,8 +186,7 @@ final class EntrySender {
                 });
     }
 
-    private Frame.Send encryptAndRecord(Connection c, OutboxStore.Entry e, int round)
-            throws SQLException {
+    private Frame.Send encryptAndRecord(Tx c, OutboxStore.Entry e, int round) {
         Frame.Send send =
                 encryptor.pairwise(
                         e.recipient(),
@@ -202,7 +200,7 @@ final class EntrySender {
     }
 
     /** Records an attempt of {@code e} with the backoff of its round. */
-    private void record(Connection c, OutboxStore.Entry e, int round) throws SQLException {
+    private void record(Tx c, OutboxStore.Entry e, int round) {
         long delay = backoff.delay(e.attempts() + round).toMillis();
         outbox.recordAttempt(c, e.id(), clock.millis() + delay, null);
     }

@@ -9,10 +9,24 @@ import java.util.function.Supplier;
  * The {@code cipherline-outbox} thread: while connected, has the {@link OutboxScheduler} send what
  * is due, and runs prekey maintenance when asked. It sleeps until woken (new message, connection
  * change) or until the next entry is due.
+ *
+ * <p><b>Lingering in a burst.</b> A message sent on its own goes at once. But when the app queues
+ * messages in quick succession (two wakes less than {@link #BURST_GAP_NANOS} apart), the thread
+ * waits until the burst pauses for that long, {@link OutboxScheduler#MAX_BATCH} wakes came, or
+ * {@link #MAX_LINGER_NANOS} passed, and only then sends. Without it, each message of a burst would
+ * be encrypted and synced on its own, holding the store's lock through every sync while the app's
+ * next {@code send} waits for it: one sync per message. Lingering lets the app queue at the store's
+ * speed and gives the scheduler whole batches (one sync each, pipelined to the relay).
  */
 public final class OutboxThread {
     private static final System.Logger LOG = System.getLogger(OutboxThread.class.getName());
     private static final long IDLE_WAIT_MS = 60_000;
+
+    /** Wakes closer together than this are a burst; a pause this long ends it. */
+    static final long BURST_GAP_NANOS = 1_000_000;
+
+    /** A burst delays sending by at most this much. */
+    static final long MAX_LINGER_NANOS = 5_000_000;
 
     private final OutboxScheduler scheduler;
     private final Runnable preKeys;
@@ -24,6 +38,9 @@ public final class OutboxThread {
     // guarded by monitor
     private boolean signaled;
     private boolean preKeyCheck;
+    private long lastWake = Long.MIN_VALUE / 2;
+    private long gapBeforeLastWake = Long.MAX_VALUE;
+    private int wakesSinceSend;
     private volatile boolean stopped;
 
     /**
@@ -52,6 +69,10 @@ public final class OutboxThread {
     /** Makes the worker look at the outbox and the connection again. */
     public void wake() {
         synchronized (monitor) {
+            long now = System.nanoTime();
+            gapBeforeLastWake = now - lastWake;
+            lastWake = now;
+            wakesSinceSend++;
             signaled = true;
             monitor.notifyAll();
         }
@@ -90,6 +111,7 @@ public final class OutboxThread {
                     preKeys.run();
                     continue;
                 }
+                lingerInBurst();
                 long nextDue = scheduler.sendDue();
                 if (nextDue > 0) {
                     long now = clock.millis();
@@ -108,6 +130,32 @@ public final class OutboxThread {
                 LOG.log(System.Logger.Level.WARNING, "outbox work failed", e);
                 await(1_000);
             }
+        }
+    }
+
+    /** Waits while the app is queueing messages in quick succession (see the class comment). */
+    private void lingerInBurst() {
+        synchronized (monitor) {
+            long start = System.nanoTime();
+            while (!stopped
+                    && gapBeforeLastWake < BURST_GAP_NANOS
+                    && wakesSinceSend < OutboxScheduler.MAX_BATCH) {
+                long now = System.nanoTime();
+                long quiet = now - lastWake;
+                long left = Math.min(BURST_GAP_NANOS - quiet, MAX_LINGER_NANOS - (now - start));
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    monitor.wait(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                }
+            }
+            wakesSinceSend = 0;
+            // the next send of the app starts a new measure of the gap
+            gapBeforeLastWake = Long.MAX_VALUE;
         }
     }
 

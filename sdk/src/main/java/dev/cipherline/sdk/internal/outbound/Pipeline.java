@@ -1,11 +1,10 @@
 package dev.cipherline.sdk.internal.outbound;
 
+import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,22 +13,17 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Sends the encrypted envelopes of one batch without waiting for each answer before the next, while
  * keeping every recipient's order at the relay through a refusal.
  *
- * <p><b>The rule: at most one envelope per recipient in flight, any number of recipients.</b> The
- * envelopes go out in batch order; one whose recipient still has an envelope in flight waits for
- * that answer. Once any answer is not {@code accepted} (or a send got no answer), nothing more of
- * the batch is sent; the envelopes already in flight are answered as usual.
+ * <p><b>The rule: every envelope of the batch goes out in batch order without waiting, until an
+ * answer is not {@code accepted}.</b> From then on nothing more of the batch is sent; the envelopes
+ * already in flight are answered as usual, and those answered {@code held} count as never sent.
  *
- * <p>Why not several envelopes of one recipient at once: the receiving SDK hands messages to the
- * app in the order of the relay's queue, and has no per-conversation sequence number to reorder 1:1
- * messages by. The relay stores the sends of one connection in the order they arrive (one writer
- * thread), but whether it refuses a send depends on time as well as on the send: a rate limit (a
- * token bucket that refills between two frames), a full queue (an acknowledgement between two sends
- * frees a slot) or a failed store write can refuse envelope k of a recipient and accept k+1 right
- * after it. Envelope k, retried, would then be stored, and shown, after k+1. Only a device mismatch
- * is refused consistently (every envelope of a batch carries the same device list, so the relay
- * refuses the later ones too unless the registered devices change twice between two frames). So
- * pipelining within one recipient cannot keep order with this relay and protocol, and a burst to
- * one recipient still goes one round trip per envelope; bursts to several recipients overlap.
+ * <p>Why several envelopes of one recipient may be in flight: the relay keeps one connection's
+ * sends to a recipient account in arrival order through a refusal (PROTOCOL.md, "Order through a
+ * refusal"). Once it refuses envelope k of a recipient for a reason a retry can change (a rate
+ * limit, a full queue, a stale device list, a failed store write), it answers every later send of
+ * this connection to that account {@code held} and stores nothing, until envelope k arrives again.
+ * The scheduler resends the oldest entry of a recipient first, so k is stored before k+1 and the
+ * receiving SDK, which shows 1:1 messages in the relay's queue order, sees them in order.
  */
 final class Pipeline {
     private final Relay relay;
@@ -55,18 +49,22 @@ final class Pipeline {
         int n = entries.size();
         Object[] results = new Object[n];
         BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
-        Set<String> inFlight = new HashSet<>();
+        int inFlight = 0;
         boolean stop = false;
         int next = 0;
         try {
             while (next < n && !stop) {
-                OutboxStore.Entry e = entries.get(next);
-                if (inFlight.contains(e.recipient())) {
-                    stop = !take(answers, entries, results, inFlight);
-                    continue;
+                // take the answers that are in without waiting: a refusal stops the batch early
+                for (Answer a = answers.poll(); a != null; a = answers.poll()) {
+                    inFlight--;
+                    stop |= !record(a, results);
+                }
+                if (stop) {
+                    break;
                 }
                 int index = next++;
-                inFlight.add(e.recipient());
+                inFlight++;
+                OutboxStore.Entry e = entries.get(index);
                 try {
                     relay.request(sends.get(index), "msg:" + e.clientMsgId())
                             .whenComplete((f, t) -> answers.add(new Answer(index, f, t)));
@@ -75,8 +73,8 @@ final class Pipeline {
                     answers.add(new Answer(index, null, failure));
                 }
             }
-            while (!inFlight.isEmpty()) {
-                take(answers, entries, results, inFlight);
+            for (; inFlight > 0; inFlight--) {
+                record(answers.take(), results);
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
@@ -84,15 +82,8 @@ final class Pipeline {
         return outcome(entries, results, next);
     }
 
-    /** Waits for one answer and records it; false if it was not {@code accepted}. */
-    private static boolean take(
-            BlockingQueue<Answer> answers,
-            List<OutboxStore.Entry> entries,
-            Object[] results,
-            Set<String> inFlight)
-            throws InterruptedException {
-        Answer a = answers.take();
-        inFlight.remove(entries.get(a.index()).recipient());
+    /** Records one answer; false if it was not {@code accepted}. */
+    private static boolean record(Answer a, Object[] results) {
         if (a.failure() != null) {
             results[a.index()] = Relay.asChatException(unwrap(a.failure()));
             return false;
@@ -105,6 +96,11 @@ final class Pipeline {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
+    /** Whether the relay held the envelope behind a refused one: as if it had not been sent. */
+    private static boolean isHeld(Object result) {
+        return result instanceof Frame.ErrorFrame err && err.code() == ErrorCode.HELD;
+    }
+
     private static Outcome outcome(List<OutboxStore.Entry> entries, Object[] results, int sent) {
         List<OutboxStore.Entry> accepted = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
@@ -113,7 +109,7 @@ final class Pipeline {
         for (int i = 0; i < entries.size(); i++) {
             OutboxStore.Entry e = entries.get(i);
             Object r = results[i];
-            if (i >= sent) {
+            if (i >= sent || isHeld(r)) {
                 unsent.add(e);
             } else if (r instanceof Frame.Accepted) {
                 accepted.add(e);

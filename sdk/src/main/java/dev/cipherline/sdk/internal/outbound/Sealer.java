@@ -3,8 +3,7 @@ package dev.cipherline.sdk.internal.outbound;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.store.OutboxStore;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Duration;
 
 /**
@@ -49,9 +48,7 @@ public final class Sealer {
      * caller's transaction: a new message ID, the default expiry, sealed with its bound header, due
      * now, with no history row.
      */
-    public void queueControl(
-            Connection c, OutboxStore outbox, String peer, byte[] content, long now)
-            throws SQLException {
+    public void queueControl(Tx c, OutboxStore outbox, String peer, byte[] content, long now) {
         MessageId id = MessageId.random();
         long expiresAt = now + DEFAULT_EXPIRY.toMillis();
         byte[] sealed = seal(SealedPayload.KIND_MESSAGE, peer, id, now, expiresAt, content);

@@ -11,12 +11,15 @@ import dev.cipherline.protocol.SignedPayloads;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.keys.WireKeys;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.SignalStore;
 import dev.cipherline.sdk.internal.store.StoreKeyTable;
+import dev.cipherline.sdk.internal.transport.RelayConnection;
+import dev.cipherline.sdk.internal.transport.RelayTls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,7 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import okhttp3.ConnectionSpec;
+import java.util.Locale;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -52,20 +55,33 @@ public final class Registrar {
     private Registrar() {}
 
     /**
-     * Checks that {@code url} is an absolute http or https URL with a host.
+     * Checks that {@code url} is an absolute http, https, ws or wss URL with a host, and returns it
+     * as the relay's base URL: {@code ws} becomes {@code http} and {@code wss} becomes {@code
+     * https} (the relay serves its HTTP API and its WebSocket on one port), and a trailing {@code
+     * /v1/websocket} is dropped.
      *
      * @throws ChatException INVALID_ARGUMENT otherwise
      */
     public static URI checkRelayUrl(URI url) {
-        String scheme = url.getScheme();
-        if (scheme == null
-                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                || url.getHost() == null) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        String base =
+                switch (scheme) {
+                    case "http", "ws" -> "http";
+                    case "https", "wss" -> "https";
+                    default -> null;
+                };
+        if (base == null || url.getHost() == null || url.getRawQuery() != null) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT,
-                    "the relay URL must be an http or https URL such as http://127.0.0.1:7400");
+                    "the relay URL must be an http, https, ws or wss URL such as"
+                            + " https://relay.example.org or http://127.0.0.1:7400");
         }
-        return url;
+        String rest = url.toString().substring(url.getScheme().length());
+        rest = rest.replaceAll("/+$", "");
+        if (rest.endsWith(RelayConnection.WEBSOCKET_PATH)) {
+            rest = rest.substring(0, rest.length() - RelayConnection.WEBSOCKET_PATH.length());
+        }
+        return URI.create(base + rest);
     }
 
     /**
@@ -106,8 +122,12 @@ public final class Registrar {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "a relay URL is given twice");
         }
-        copy.forEach(Registrar::checkRelayUrl);
-        return copy;
+        List<URI> checked = copy.stream().map(Registrar::checkRelayUrl).toList();
+        if (new HashSet<>(checked).size() != checked.size()) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT, "a relay URL is given twice");
+        }
+        return checked;
     }
 
     /**
@@ -116,12 +136,13 @@ public final class Registrar {
      */
     public static AccountInfo initialize(
             Path home,
-            List<URI> relayUrls,
+            List<URI> urls,
             String name,
             StoreKeyTable.Unlock unlock,
             String invite,
+            RelayTrust trust,
             Clock clock) {
-        checkRelayUrls(relayUrls);
+        List<URI> relayUrls = checkRelayUrls(urls);
         if (invite != null) {
             checkInvite(invite);
         }
@@ -133,8 +154,8 @@ public final class Registrar {
         }
         try (Database db = Database.open(home)) {
             // a key left by an init that failed before storing the identity protects nothing
-            db.forgetKeyOfEmptyStore();
-            db.unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
+            db.keys().forgetKeyOfEmptyStore();
+            db.keys().unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
             Identity identity = Identity.generate();
             DeviceAuthKey authKey = DeviceAuthKey.generate();
             int registrationId = KeyHelper.generateRegistrationId(false);
@@ -163,7 +184,7 @@ public final class Registrar {
                             WireKeys.ec(ecPreKeys),
                             WireKeys.kyber(kyberPreKeys),
                             invite);
-            postToFirstReachable(relayUrls, registration);
+            postToFirstReachable(relayUrls, trust, registration);
 
             LocalIdentity local =
                     new LocalIdentity(
@@ -179,7 +200,7 @@ public final class Registrar {
             SignalStore store = new SignalStore(db, local.identityKeyPair(), registrationId);
             db.transaction(
                     c -> {
-                        IdentityStore.insert(db, c, local, now);
+                        IdentityStore.insert(c, db, local, now);
                         store.storeSignedPreKey(signedPreKey.getId(), signedPreKey);
                         store.storeLastResortKyberPreKey(lastResort.getId(), lastResort);
                         for (PreKeyRecord r : ecPreKeys) {
@@ -196,38 +217,44 @@ public final class Registrar {
 
     /**
      * Configures an HTTP client builder for a relay: sockets with Nagle's algorithm off ({@link
-     * NoDelaySocketFactory}), and for a plain {@code http} relay a client without TLS, which spares
-     * every process loading the platform's trusted certificates (when every URL is {@code http}).
+     * NoDelaySocketFactory}), and TLS as {@link RelayTls#configure} says (none at all when every
+     * URL is {@code http}, which spares every process loading the platform's trusted certificates).
      */
-    public static OkHttpClient.Builder forRelay(List<URI> relayUrls, OkHttpClient.Builder builder) {
+    public static OkHttpClient.Builder forRelay(
+            List<URI> relayUrls, RelayTrust trust, OkHttpClient.Builder builder) {
         builder.socketFactory(NoDelaySocketFactory.INSTANCE);
-        if (relayUrls.stream().allMatch(url -> "http".equalsIgnoreCase(url.getScheme()))) {
-            builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
-        }
-        return builder;
+        return RelayTls.configure(builder, relayUrls, trust);
     }
 
-    /** Registers at the first URL that can be reached; a refusal is final. */
-    private static void postToFirstReachable(List<URI> relayUrls, Registration registration) {
-        ChatException unreachable = null;
+    /**
+     * Registers at the first URL that can be reached; a refusal is final. A node whose certificate
+     * is refused is passed by like one that is down, but if no node registers the device, that
+     * refusal is what the user needs to hear.
+     */
+    private static void postToFirstReachable(
+            List<URI> relayUrls, RelayTrust trust, Registration registration) {
+        ChatException failure = null;
         for (URI relayUrl : relayUrls) {
             try {
-                post(relayUrl, registration);
+                post(relayUrl, trust, registration);
                 return;
             } catch (ChatException e) {
-                if (e.reason() != ChatException.Reason.RELAY_UNREACHABLE) {
+                if (e.reason() != ChatException.Reason.RELAY_UNREACHABLE
+                        && e.reason() != ChatException.Reason.RELAY_UNTRUSTED) {
                     throw e;
                 }
-                unreachable = e;
+                if (failure == null || failure.reason() != ChatException.Reason.RELAY_UNTRUSTED) {
+                    failure = e;
+                }
             }
         }
-        throw unreachable;
+        throw failure;
     }
 
-    private static void post(URI relayUrl, Registration registration) {
+    private static void post(URI relayUrl, RelayTrust trust, Registration registration) {
         FrameCodec codec = new FrameCodec();
         OkHttpClient http =
-                forRelay(List.of(relayUrl), new OkHttpClient.Builder())
+                forRelay(List.of(relayUrl), trust, new OkHttpClient.Builder())
                         .connectTimeout(Duration.ofSeconds(10))
                         .readTimeout(Duration.ofSeconds(30))
                         .writeTimeout(Duration.ofSeconds(30))
@@ -271,6 +298,10 @@ public final class Registrar {
                     ChatException.Reason.REJECTED,
                     "the relay refused the registration: " + relayMessage(codec, response, bytes));
         } catch (IOException e) {
+            ChatException refused = RelayTls.refusal(relayUrl, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new ChatException(
                     ChatException.Reason.RELAY_UNREACHABLE,
                     "cannot reach the relay at " + relayUrl + ": " + e.getMessage(),

@@ -36,7 +36,7 @@ public final class ContactStore implements Contacts {
     public void add(String name, AccountId id) {
         Objects.requireNonNull(id, "id");
         String checked = checkName(name);
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     Optional<Contact> existing = find(c, "name", checked);
                     if (existing.isPresent()) {
@@ -59,7 +59,7 @@ public final class ContactStore implements Contacts {
 
     @Override
     public List<Contact> list() {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<Contact> out = new ArrayList<>();
                     try (PreparedStatement ps =
@@ -79,13 +79,13 @@ public final class ContactStore implements Contacts {
     @Override
     public Optional<Contact> byName(String name) {
         Objects.requireNonNull(name, "name");
-        return db.read(c -> find(c, "name", name));
+        return db.sqlRead(c -> find(c, "name", name));
     }
 
     @Override
     public Optional<Contact> byAccount(AccountId id) {
         Objects.requireNonNull(id, "id");
-        return db.read(c -> find(c, "account_id", id.value()));
+        return db.sqlRead(c -> find(c, "account_id", id.value()));
     }
 
     private static Optional<Contact> find(Connection c, String column, String value)
@@ -124,7 +124,7 @@ public final class ContactStore implements Contacts {
     public Contact change(String name, AccountId newId) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(newId, "newId");
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> {
                     Contact current =
                             find(c, "name", name)
@@ -155,7 +155,7 @@ public final class ContactStore implements Contacts {
 
     /** Accepts an identity change of the contact of {@code id}; returns whether one was pending. */
     public boolean acceptChange(AccountId id) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c ->
                         execute(
                                         c,

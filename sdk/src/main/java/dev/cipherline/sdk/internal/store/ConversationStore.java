@@ -44,7 +44,7 @@ public final class ConversationStore {
 
     /** Every conversation, most recent activity first. */
     public List<Conversation> list() {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<Conversation> out = new ArrayList<>();
                     try (PreparedStatement ps =
@@ -78,42 +78,49 @@ public final class ConversationStore {
      *
      * @return the client message IDs newly marked read, oldest first (no duplicates)
      */
-    public List<String> markRead(Connection c, String peer) throws SQLException {
-        Long watermark = number(c, "SELECT read_watermark FROM conversations WHERE peer = ?", peer);
-        if (watermark == null) {
-            return List.of();
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        long newest = watermark;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "SELECT id, client_msg_id FROM messages WHERE peer = ? AND id > ? AND"
-                                + " direction = ? AND group_id IS NULL ORDER BY id")) {
-            Sql.bind(ps, peer, watermark, MessageStore.INCOMING);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    newest = rs.getLong(1);
-                    ids.add(rs.getString(2));
-                }
-            }
-        }
-        if (newest == watermark) {
-            return List.of();
-        }
-        execute(
-                c,
-                "UPDATE messages SET state = ? WHERE peer = ? AND id > ? AND id <= ? AND"
-                        + " direction = ? AND group_id IS NULL",
-                MessageState.READ.name(),
-                peer,
-                watermark,
-                newest,
-                MessageStore.INCOMING);
-        execute(
-                c,
-                "UPDATE conversations SET read_watermark = ?, unread_count = 0 WHERE peer = ?",
-                newest,
-                peer);
-        return List.copyOf(ids);
+    public List<String> markRead(Tx tx, String peer) {
+        return tx.sql(
+                c -> {
+                    Long watermark =
+                            number(
+                                    c,
+                                    "SELECT read_watermark FROM conversations WHERE peer = ?",
+                                    peer);
+                    if (watermark == null) {
+                        return List.of();
+                    }
+                    Set<String> ids = new LinkedHashSet<>();
+                    long newest = watermark;
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT id, client_msg_id FROM messages WHERE peer = ? AND id > ? AND"
+                                            + " direction = ? AND group_id IS NULL ORDER BY id")) {
+                        Sql.bind(ps, peer, watermark, MessageStore.INCOMING);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                newest = rs.getLong(1);
+                                ids.add(rs.getString(2));
+                            }
+                        }
+                    }
+                    if (newest == watermark) {
+                        return List.of();
+                    }
+                    execute(
+                            c,
+                            "UPDATE messages SET state = ? WHERE peer = ? AND id > ? AND id <= ? AND"
+                                    + " direction = ? AND group_id IS NULL",
+                            MessageState.READ.name(),
+                            peer,
+                            watermark,
+                            newest,
+                            MessageStore.INCOMING);
+                    execute(
+                            c,
+                            "UPDATE conversations SET read_watermark = ?, unread_count = 0 WHERE peer = ?",
+                            newest,
+                            peer);
+                    return List.copyOf(ids);
+                });
     }
 }

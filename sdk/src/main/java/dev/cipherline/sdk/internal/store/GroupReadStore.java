@@ -31,15 +31,16 @@ public final class GroupReadStore {
     /**
      * Starts tracking this account's group message {@code messageRow}, sent to {@code recipients}.
      */
-    public static void track(Connection c, long messageRow, String groupId, int recipients)
-            throws SQLException {
-        execute(
-                c,
-                "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients)"
-                        + " VALUES (?, ?, ?)",
-                messageRow,
-                groupId,
-                recipients);
+    public static void track(Tx tx, long messageRow, String groupId, int recipients) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients)"
+                                        + " VALUES (?, ?, ?)",
+                                messageRow,
+                                groupId,
+                                recipients));
     }
 
     /**
@@ -49,53 +50,55 @@ public final class GroupReadStore {
      * @return the messages whose counts changed
      */
     public static List<MessageId> apply(
-            Connection c, String member, List<String> clientMsgIds, MessageState state)
-            throws SQLException {
-        List<MessageId> changed = new ArrayList<>();
-        for (String id : clientMsgIds) {
-            long row;
-            String groupId;
-            byte[] delivered;
-            byte[] read;
-            try (PreparedStatement ps =
-                    c.prepareStatement(
-                            "SELECT r.message_id, r.group_id, r.delivered, r.read FROM"
-                                    + " group_read_state r JOIN messages m ON m.id = r.message_id"
-                                    + " WHERE m.client_msg_id = ? AND m.direction = ?")) {
-                Sql.bind(ps, id, MessageStore.OUTGOING);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        continue;
+            Tx tx, String member, List<String> clientMsgIds, MessageState state) {
+        return tx.sql(
+                c -> {
+                    List<MessageId> changed = new ArrayList<>();
+                    for (String id : clientMsgIds) {
+                        long row;
+                        String groupId;
+                        byte[] delivered;
+                        byte[] read;
+                        try (PreparedStatement ps =
+                                c.prepareStatement(
+                                        "SELECT r.message_id, r.group_id, r.delivered, r.read FROM"
+                                                + " group_read_state r JOIN messages m ON m.id = r.message_id"
+                                                + " WHERE m.client_msg_id = ? AND m.direction = ?")) {
+                            Sql.bind(ps, id, MessageStore.OUTGOING);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                if (!rs.next()) {
+                                    continue;
+                                }
+                                row = rs.getLong(1);
+                                groupId = rs.getString(2);
+                                delivered = rs.getBytes(3);
+                                read = rs.getBytes(4);
+                            }
+                        }
+                        int index = memberIndex(c, groupId, member);
+                        RoaringBitmap has = bitmap(delivered);
+                        RoaringBitmap hasRead = bitmap(read);
+                        boolean grew = has.checkedAdd(index);
+                        if (state == MessageState.READ) {
+                            grew |= hasRead.checkedAdd(index);
+                        }
+                        if (grew) {
+                            execute(
+                                    c,
+                                    "UPDATE group_read_state SET delivered = ?, read = ? WHERE message_id = ?",
+                                    bytes(has),
+                                    bytes(hasRead),
+                                    row);
+                            changed.add(new MessageId(id));
+                        }
                     }
-                    row = rs.getLong(1);
-                    groupId = rs.getString(2);
-                    delivered = rs.getBytes(3);
-                    read = rs.getBytes(4);
-                }
-            }
-            int index = memberIndex(c, groupId, member);
-            RoaringBitmap has = bitmap(delivered);
-            RoaringBitmap hasRead = bitmap(read);
-            boolean grew = has.checkedAdd(index);
-            if (state == MessageState.READ) {
-                grew |= hasRead.checkedAdd(index);
-            }
-            if (grew) {
-                execute(
-                        c,
-                        "UPDATE group_read_state SET delivered = ?, read = ? WHERE message_id = ?",
-                        bytes(has),
-                        bytes(hasRead),
-                        row);
-                changed.add(new MessageId(id));
-            }
-        }
-        return changed;
+                    return changed;
+                });
     }
 
     /** The read state of this account's group message {@code id}, if it is one. */
     public Optional<GroupReadState> state(MessageId id) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (PreparedStatement ps =
                             c.prepareStatement(
@@ -119,18 +122,20 @@ public final class GroupReadStore {
     }
 
     /** Counts a newly stored incoming message of {@code groupId} as unread. */
-    public static void touchIncoming(Connection c, String groupId) throws SQLException {
-        execute(
-                c,
-                "INSERT INTO group_unread (group_id, unread_count, read_watermark) VALUES (?, 1, 0)"
-                        + " ON CONFLICT (group_id) DO UPDATE SET unread_count = unread_count + 1",
-                groupId);
+    public static void touchIncoming(Tx tx, String groupId) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO group_unread (group_id, unread_count, read_watermark) VALUES (?, 1, 0)"
+                                        + " ON CONFLICT (group_id) DO UPDATE SET unread_count = unread_count + 1",
+                                groupId));
     }
 
     /** The unread count of {@code groupId}. */
     public int unread(String groupId) {
         Long n =
-                db.read(
+                db.sqlRead(
                         c ->
                                 number(
                                         c,
@@ -148,44 +153,50 @@ public final class GroupReadStore {
      *
      * @return the messages newly read, oldest first, whose senders are owed a read receipt
      */
-    public static List<Unread> markRead(Connection c, String groupId) throws SQLException {
-        Long watermark =
-                number(c, "SELECT read_watermark FROM group_unread WHERE group_id = ?", groupId);
-        if (watermark == null) {
-            return List.of();
-        }
-        List<Unread> out = new ArrayList<>();
-        long newest = watermark;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "SELECT id, peer, client_msg_id FROM messages WHERE group_id = ? AND id > ?"
-                                + " AND direction = ? ORDER BY id")) {
-            Sql.bind(ps, groupId, watermark, MessageStore.INCOMING);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    newest = rs.getLong(1);
-                    out.add(new Unread(rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        if (newest == watermark) {
-            return List.of();
-        }
-        execute(
-                c,
-                "UPDATE messages SET state = ? WHERE group_id = ? AND id > ? AND id <= ? AND"
-                        + " direction = ?",
-                MessageState.READ.name(),
-                groupId,
-                watermark,
-                newest,
-                MessageStore.INCOMING);
-        execute(
-                c,
-                "UPDATE group_unread SET read_watermark = ?, unread_count = 0 WHERE group_id = ?",
-                newest,
-                groupId);
-        return out;
+    public static List<Unread> markRead(Tx tx, String groupId) {
+        return tx.sql(
+                c -> {
+                    Long watermark =
+                            number(
+                                    c,
+                                    "SELECT read_watermark FROM group_unread WHERE group_id = ?",
+                                    groupId);
+                    if (watermark == null) {
+                        return List.of();
+                    }
+                    List<Unread> out = new ArrayList<>();
+                    long newest = watermark;
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT id, peer, client_msg_id FROM messages WHERE group_id = ? AND id > ?"
+                                            + " AND direction = ? ORDER BY id")) {
+                        Sql.bind(ps, groupId, watermark, MessageStore.INCOMING);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                newest = rs.getLong(1);
+                                out.add(new Unread(rs.getString(2), rs.getString(3)));
+                            }
+                        }
+                    }
+                    if (newest == watermark) {
+                        return List.of();
+                    }
+                    execute(
+                            c,
+                            "UPDATE messages SET state = ? WHERE group_id = ? AND id > ? AND id <= ? AND"
+                                    + " direction = ?",
+                            MessageState.READ.name(),
+                            groupId,
+                            watermark,
+                            newest,
+                            MessageStore.INCOMING);
+                    execute(
+                            c,
+                            "UPDATE group_unread SET read_watermark = ?, unread_count = 0 WHERE group_id = ?",
+                            newest,
+                            groupId);
+                    return out;
+                });
     }
 
     /** The member's stable index in the group, assigned on first use. */

@@ -38,7 +38,7 @@ public final class HistoryStore {
 
     /** Up to {@code limit} messages older than {@code before} (or the newest), newest first. */
     public List<StoredMessage> before(String peer, int limit, MessageId before) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     long row = Long.MAX_VALUE;
                     if (before != null) {
@@ -64,7 +64,7 @@ public final class HistoryStore {
      */
     public List<StoredMessage> groupBefore(
             String groupId, String self, int limit, MessageId before) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     long row = Long.MAX_VALUE;
                     if (before != null) {
@@ -97,7 +97,7 @@ public final class HistoryStore {
 
     /** Up to {@code limit} messages newer than {@code after}, oldest first. */
     public List<StoredMessage> after(String peer, int limit, MessageId after) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     Long row = rowOf(c, peer, after);
                     if (row == null) {
@@ -124,7 +124,7 @@ public final class HistoryStore {
         while (found.size() < limit) {
             long from = below;
             List<Row> page =
-                    db.read(
+                    db.sqlRead(
                             c ->
                                     rows(
                                             c,
@@ -159,7 +159,7 @@ public final class HistoryStore {
      * @return whether there was such a message
      */
     public boolean deleteMessage(String peer, MessageId id, long now) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> {
                     Long row = rowOf(c, peer, id);
                     if (row == null) {
@@ -186,7 +186,7 @@ public final class HistoryStore {
      * @return how many messages were deleted
      */
     public int deleteConversation(String peer, long now) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> {
                     int n = deleteRows(c, "peer = ? AND group_id IS NULL", peer, now);
                     execute(c, "DELETE FROM conversations WHERE peer = ?", peer);
@@ -264,10 +264,12 @@ public final class HistoryStore {
                                             rs.getInt(4) == MessageStore.INCOMING
                                                     ? Direction.INCOMING
                                                     : Direction.OUTGOING,
-                                            db.unsealText(
-                                                    SealedColumns.MESSAGE_TEXT,
-                                                    SealedColumns.messageRow(peer, clientMsgId),
-                                                    rs.getBytes(5)),
+                                            db.keys()
+                                                    .unsealText(
+                                                            SealedColumns.MESSAGE_TEXT,
+                                                            SealedColumns.messageRow(
+                                                                    peer, clientMsgId),
+                                                            rs.getBytes(5)),
                                             Instant.ofEpochMilli(rs.getLong(6)),
                                             hasReceived ? Instant.ofEpochMilli(received) : null,
                                             MessageState.valueOf(rs.getString(8)),

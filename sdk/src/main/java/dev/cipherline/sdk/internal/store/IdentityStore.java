@@ -1,10 +1,8 @@
 package dev.cipherline.sdk.internal.store;
 
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +17,7 @@ public final class IdentityStore {
 
     /** The stored identity, if the store was initialized. */
     public Optional<LocalIdentity> load() {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (PreparedStatement ps =
                                     c.prepareStatement(
@@ -37,14 +35,16 @@ public final class IdentityStore {
                                         rs.getString(1),
                                         rs.getInt(2),
                                         rs.getInt(3),
-                                        db.unseal(
-                                                SealedColumns.IDENTITY_KEY_PAIR,
-                                                SealedColumns.identityRow(),
-                                                rs.getBytes(4)),
-                                        db.unseal(
-                                                SealedColumns.AUTH_PRIVATE_KEY,
-                                                SealedColumns.identityRow(),
-                                                rs.getBytes(5)),
+                                        db.keys()
+                                                .unseal(
+                                                        SealedColumns.IDENTITY_KEY_PAIR,
+                                                        SealedColumns.identityRow(),
+                                                        rs.getBytes(4)),
+                                        db.keys()
+                                                .unseal(
+                                                        SealedColumns.AUTH_PRIVATE_KEY,
+                                                        SealedColumns.identityRow(),
+                                                        rs.getBytes(5)),
                                         parseUrls(rs.getString(6)),
                                         rs.getString(7),
                                         rs.getInt(8),
@@ -58,48 +58,57 @@ public final class IdentityStore {
     }
 
     /** Inserts the identity; fails if one exists. Call inside a transaction with the prekeys. */
-    public static void insert(Database db, Connection c, LocalIdentity id, long createdAt)
-            throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO identity (id, account_id, device_id, registration_id,"
-                                + " identity_key_pair, auth_private_key, relay_url, name,"
-                                + " next_prekey_id, next_kyber_prekey_id, created_at)"
-                                + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, id.accountId());
-            ps.setInt(2, id.deviceId());
-            ps.setInt(3, id.registrationId());
-            ps.setBytes(
-                    4,
-                    db.seal(
-                            SealedColumns.IDENTITY_KEY_PAIR,
-                            SealedColumns.identityRow(),
-                            id.identityKeyPair()));
-            ps.setBytes(
-                    5,
-                    db.seal(
-                            SealedColumns.AUTH_PRIVATE_KEY,
-                            SealedColumns.identityRow(),
-                            id.authPrivateKey()));
-            ps.setString(6, String.join(" ", id.relayUrls().stream().map(URI::toString).toList()));
-            ps.setString(7, id.name());
-            ps.setInt(8, id.nextPreKeyId());
-            ps.setInt(9, id.nextKyberPreKeyId());
-            ps.setLong(10, createdAt);
-            ps.executeUpdate();
-        }
+    public static void insert(Tx tx, Database db, LocalIdentity id, long createdAt) {
+        tx.run(
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "INSERT INTO identity (id, account_id, device_id, registration_id,"
+                                            + " identity_key_pair, auth_private_key, relay_url, name,"
+                                            + " next_prekey_id, next_kyber_prekey_id, created_at)"
+                                            + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        ps.setString(1, id.accountId());
+                        ps.setInt(2, id.deviceId());
+                        ps.setInt(3, id.registrationId());
+                        ps.setBytes(
+                                4,
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.IDENTITY_KEY_PAIR,
+                                                SealedColumns.identityRow(),
+                                                id.identityKeyPair()));
+                        ps.setBytes(
+                                5,
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.AUTH_PRIVATE_KEY,
+                                                SealedColumns.identityRow(),
+                                                id.authPrivateKey()));
+                        ps.setString(
+                                6,
+                                String.join(
+                                        " ", id.relayUrls().stream().map(URI::toString).toList()));
+                        ps.setString(7, id.name());
+                        ps.setInt(8, id.nextPreKeyId());
+                        ps.setInt(9, id.nextKyberPreKeyId());
+                        ps.setLong(10, createdAt);
+                        ps.executeUpdate();
+                    }
+                });
     }
 
     /** Records the IDs the next generated prekeys start from. */
-    public void updateNextPreKeyIds(Connection c, int nextPreKeyId, int nextKyberPreKeyId)
-            throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "UPDATE identity SET next_prekey_id = ?, next_kyber_prekey_id = ?"
-                                + " WHERE id = 1")) {
-            ps.setInt(1, nextPreKeyId);
-            ps.setInt(2, nextKyberPreKeyId);
-            ps.executeUpdate();
-        }
+    public void updateNextPreKeyIds(Tx tx, int nextPreKeyId, int nextKyberPreKeyId) {
+        tx.run(
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "UPDATE identity SET next_prekey_id = ?, next_kyber_prekey_id = ?"
+                                            + " WHERE id = 1")) {
+                        ps.setInt(1, nextPreKeyId);
+                        ps.setInt(2, nextKyberPreKeyId);
+                        ps.executeUpdate();
+                    }
+                });
     }
 }

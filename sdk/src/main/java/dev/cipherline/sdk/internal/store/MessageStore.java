@@ -33,9 +33,8 @@ public final class MessageStore {
 
     /** Inserts an outgoing message in state PENDING and returns its row ID. */
     public long insertOutgoing(
-            Connection c, String peer, int ownDevice, String clientMsgId, String text, long sentAt)
-            throws SQLException {
-        return insertOutgoing(c, peer, null, ownDevice, clientMsgId, text, sentAt);
+            Tx tx, String peer, int ownDevice, String clientMsgId, String text, long sentAt) {
+        return tx.sql(c -> insertOutgoing(c, peer, null, ownDevice, clientMsgId, text, sentAt));
     }
 
     /**
@@ -43,15 +42,14 @@ public final class MessageStore {
      * group's sealed recipient; it belongs to no 1:1 conversation.
      */
     public long insertOutgoingGroup(
-            Connection c,
+            Tx tx,
             String groupId,
             String peer,
             int ownDevice,
             String clientMsgId,
             String text,
-            long sentAt)
-            throws SQLException {
-        return insertOutgoing(c, peer, groupId, ownDevice, clientMsgId, text, sentAt);
+            long sentAt) {
+        return tx.sql(c -> insertOutgoing(c, peer, groupId, ownDevice, clientMsgId, text, sentAt));
     }
 
     private long insertOutgoing(
@@ -74,10 +72,11 @@ public final class MessageStore {
                     OUTGOING,
                     ownDevice,
                     clientMsgId,
-                    db.sealText(
-                            SealedColumns.MESSAGE_TEXT,
-                            SealedColumns.messageRow(peer, clientMsgId),
-                            text),
+                    db.keys()
+                            .sealText(
+                                    SealedColumns.MESSAGE_TEXT,
+                                    SealedColumns.messageRow(peer, clientMsgId),
+                                    text),
                     sentAt,
                     MessageState.PENDING.name(),
                     groupId);
@@ -95,7 +94,7 @@ public final class MessageStore {
     /** Whether an incoming message with this sender, device and client message ID is stored. */
     public boolean incomingExists(String sender, int senderDevice, String clientMsgId) {
         // one statement for both places a handled envelope leaves its trace (once per envelope)
-        return db.read(
+        return db.sqlRead(
                 c ->
                         number(
                                         c,
@@ -120,67 +119,74 @@ public final class MessageStore {
      * that {@link #incomingExists} drops its redelivery until {@code expiresAt}.
      */
     public void markSeen(
-            Connection c, String sender, int senderDevice, String clientMsgId, long expiresAt)
-            throws SQLException {
-        Sql.execute(
-                c,
-                "INSERT OR IGNORE INTO seen_envelopes (sender, sender_device, client_msg_id,"
-                        + " expires_at) VALUES (?, ?, ?, ?)",
-                sender,
-                senderDevice,
-                clientMsgId,
-                expiresAt);
+            Tx tx, String sender, int senderDevice, String clientMsgId, long expiresAt) {
+        tx.run(
+                c ->
+                        Sql.execute(
+                                c,
+                                "INSERT OR IGNORE INTO seen_envelopes (sender, sender_device, client_msg_id,"
+                                        + " expires_at) VALUES (?, ?, ?, ?)",
+                                sender,
+                                senderDevice,
+                                clientMsgId,
+                                expiresAt));
     }
 
     /** Forgets seen envelopes that expired before {@code now}; returns how many. */
     public int pruneSeen(long now) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> Sql.execute(c, "DELETE FROM seen_envelopes WHERE expires_at < ?", now));
     }
 
     /** Inserts an incoming message not yet handed to the app and returns its row ID. */
-    public long insertIncoming(Connection c, IncomingMessage m) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
-                                + " text, sent_at, received_at, state, delivered_to_app, group_id)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id")) {
-            Sql.bind(
-                    ps,
-                    m.from().value(),
-                    INCOMING,
-                    m.fromDevice(),
-                    m.id().value(),
-                    db.sealText(
-                            SealedColumns.MESSAGE_TEXT,
-                            SealedColumns.messageRow(m.from().value(), m.id().value()),
-                            m.text()),
-                    m.sentAt().toEpochMilli(),
-                    m.receivedAt().toEpochMilli(),
-                    MessageState.DELIVERED.name(),
-                    m.group() == null ? null : m.group().value());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long row = rs.getLong(1);
-                if (m.group() == null) {
-                    // group messages are not part of the 1:1 conversation with their sender
-                    ConversationStore.touch(
-                            c, m.from().value(), m.receivedAt().toEpochMilli(), true);
-                }
-                return row;
-            }
-        }
+    public long insertIncoming(Tx tx, IncomingMessage m) {
+        return tx.sql(
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "INSERT INTO messages (peer, direction, sender_device, client_msg_id,"
+                                            + " text, sent_at, received_at, state, delivered_to_app, group_id)"
+                                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id")) {
+                        Sql.bind(
+                                ps,
+                                m.from().value(),
+                                INCOMING,
+                                m.fromDevice(),
+                                m.id().value(),
+                                db.keys()
+                                        .sealText(
+                                                SealedColumns.MESSAGE_TEXT,
+                                                SealedColumns.messageRow(
+                                                        m.from().value(), m.id().value()),
+                                                m.text()),
+                                m.sentAt().toEpochMilli(),
+                                m.receivedAt().toEpochMilli(),
+                                MessageState.DELIVERED.name(),
+                                m.group() == null ? null : m.group().value());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            long row = rs.getLong(1);
+                            if (m.group() == null) {
+                                // group messages are not part of the 1:1 conversation with their
+                                // sender
+                                ConversationStore.touch(
+                                        c, m.from().value(), m.receivedAt().toEpochMilli(), true);
+                            }
+                            return row;
+                        }
+                    }
+                });
     }
 
     /** Records that the app's listener returned from {@code onMessage} for this row. */
     public void markDeliveredToApp(long rowId) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> execute(c, "UPDATE messages SET delivered_to_app = 1 WHERE id = ?", rowId));
     }
 
     /** Incoming messages stored but not yet handed to the app, oldest first. */
     public List<IncomingRow> undeliveredIncoming() {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<IncomingRow> out = new ArrayList<>();
                     try (PreparedStatement ps =
@@ -197,12 +203,13 @@ public final class MessageStore {
                                                         new MessageId(rs.getString(2)),
                                                         new AccountId(rs.getString(3)),
                                                         rs.getInt(4),
-                                                        db.unsealText(
-                                                                SealedColumns.MESSAGE_TEXT,
-                                                                SealedColumns.messageRow(
-                                                                        rs.getString(3),
-                                                                        rs.getString(2)),
-                                                                rs.getBytes(5)),
+                                                        db.keys()
+                                                                .unsealText(
+                                                                        SealedColumns.MESSAGE_TEXT,
+                                                                        SealedColumns.messageRow(
+                                                                                rs.getString(3),
+                                                                                rs.getString(2)),
+                                                                        rs.getBytes(5)),
                                                         Instant.ofEpochMilli(rs.getLong(6)),
                                                         Instant.ofEpochMilli(rs.getLong(7)),
                                                         rs.getString(8) == null
@@ -222,11 +229,13 @@ public final class MessageStore {
      *
      * @return whether the state changed
      */
-    public boolean setState(Connection c, long rowId, MessageState state, String failure)
-            throws SQLException {
-        String sql = FORWARD_TO.get(state);
-        // one statement: the states it may move from are in its WHERE clause
-        return sql != null && execute(c, sql, state.name(), failure, rowId) == 1;
+    public boolean setState(Tx tx, long rowId, MessageState state, String failure) {
+        return tx.sql(
+                c -> {
+                    String sql = FORWARD_TO.get(state);
+                    // one statement: the states it may move from are in its WHERE clause
+                    return sql != null && execute(c, sql, state.name(), failure, rowId) == 1;
+                });
     }
 
     /** Per target state, the update that moves a message there from the states before it. */
@@ -271,33 +280,35 @@ public final class MessageStore {
      * @return the IDs whose state changed, in receipt order
      */
     public List<MessageId> applyReceipt(
-            Connection c, String peer, int ownDevice, List<String> clientMsgIds, MessageState state)
-            throws SQLException {
-        List<MessageId> changed = new ArrayList<>();
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "SELECT id FROM messages WHERE peer = ? AND direction = ? AND"
-                                + " sender_device = ? AND client_msg_id = ?")) {
-            for (String id : clientMsgIds) {
-                Sql.bind(ps, peer, OUTGOING, ownDevice, id);
-                long row;
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        continue;
+            Tx tx, String peer, int ownDevice, List<String> clientMsgIds, MessageState state) {
+        return tx.sql(
+                c -> {
+                    List<MessageId> changed = new ArrayList<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT id FROM messages WHERE peer = ? AND direction = ? AND"
+                                            + " sender_device = ? AND client_msg_id = ?")) {
+                        for (String id : clientMsgIds) {
+                            Sql.bind(ps, peer, OUTGOING, ownDevice, id);
+                            long row;
+                            try (ResultSet rs = ps.executeQuery()) {
+                                if (!rs.next()) {
+                                    continue;
+                                }
+                                row = rs.getLong(1);
+                            }
+                            if (setState(tx, row, state, null)) {
+                                changed.add(new MessageId(id));
+                            }
+                        }
                     }
-                    row = rs.getLong(1);
-                }
-                if (setState(c, row, state, null)) {
-                    changed.add(new MessageId(id));
-                }
-            }
-        }
-        return changed;
+                    return changed;
+                });
     }
 
     /** The state of a message row, or null if there is no such row. */
     public MessageState state(long rowId) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (PreparedStatement ps =
                             c.prepareStatement("SELECT state FROM messages WHERE id = ?")) {

@@ -3,7 +3,6 @@ package dev.cipherline.sdk.internal.store;
 import static dev.cipherline.sdk.internal.store.Sql.execute;
 import static dev.cipherline.sdk.internal.store.Sql.number;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,27 +47,29 @@ public final class OutboxStore {
 
     /** Adds a message ({@code messageRowId} > 0) or a receipt (0) to the end of the outbox. */
     public void insert(
-            Connection c,
+            Tx tx,
             long messageRowId,
             String recipient,
             String clientMsgId,
             long expiresAt,
             byte[] sealed,
-            long now)
-            throws SQLException {
-        execute(
-                c,
-                "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
-                        + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                messageRowId == 0 ? null : messageRowId,
-                recipient,
-                clientMsgId,
-                expiresAt,
-                db.seal(
-                        SealedColumns.OUTBOX_SEALED,
-                        SealedColumns.messageRow(recipient, clientMsgId),
-                        sealed),
-                now);
+            long now) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO outbox (message_id, recipient, client_msg_id, expires_at, sealed,"
+                                        + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                                messageRowId == 0 ? null : messageRowId,
+                                recipient,
+                                clientMsgId,
+                                expiresAt,
+                                db.keys()
+                                        .seal(
+                                                SealedColumns.OUTBOX_SEALED,
+                                                SealedColumns.messageRow(recipient, clientMsgId),
+                                                sealed),
+                                now));
     }
 
     private static final String COLUMNS =
@@ -89,7 +90,7 @@ public final class OutboxStore {
     }
 
     private List<Entry> entries(String sql, Object... args) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<Entry> out = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -115,10 +116,11 @@ public final class OutboxStore {
                 recipient,
                 clientMsgId,
                 rs.getLong(5),
-                db.unseal(
-                        SealedColumns.OUTBOX_SEALED,
-                        SealedColumns.messageRow(recipient, clientMsgId),
-                        rs.getBytes(6)),
+                db.keys()
+                        .unseal(
+                                SealedColumns.OUTBOX_SEALED,
+                                SealedColumns.messageRow(recipient, clientMsgId),
+                                rs.getBytes(6)),
                 rs.getInt(7),
                 rs.getLong(8));
     }
@@ -130,42 +132,47 @@ public final class OutboxStore {
     public static final long HELD = Long.MAX_VALUE;
 
     /** Makes the held entries for {@code recipient} due now; returns how many. */
-    public int releaseHeld(Connection c, String recipient, long now) throws SQLException {
-        return execute(
-                c,
-                "UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND next_attempt_at = ?",
-                now,
-                recipient,
-                HELD);
+    public int releaseHeld(Tx tx, String recipient, long now) {
+        return tx.sql(
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND next_attempt_at = ?",
+                                now,
+                                recipient,
+                                HELD));
     }
 
     /** Records an attempt and the earliest time of the next one. */
-    public void recordAttempt(Connection c, long id, long nextAttemptAt, String lastError)
-            throws SQLException {
-        execute(
-                c,
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                        + " WHERE id = ?",
-                nextAttemptAt,
-                lastError,
-                id);
+    public void recordAttempt(Tx tx, long id, long nextAttemptAt, String lastError) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                                        + " WHERE id = ?",
+                                nextAttemptAt,
+                                lastError,
+                                id));
     }
 
     /**
      * Takes back the attempt recorded for a row that was encrypted but never sent (a batch stopped
      * before it): it is due again at {@code now}, and its attempt is not counted.
      */
-    public void release(Connection c, long id, long now) throws SQLException {
-        execute(
-                c,
-                "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?",
-                now,
-                id);
+    public void release(Tx tx, long id, long now) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?",
+                                now,
+                                id));
     }
 
     /** Postpones a row without counting an attempt. */
     public void postpone(long id, long nextAttemptAt, String lastError) {
-        db.transaction(
+        db.sqlTransaction(
                 c ->
                         execute(
                                 c,
@@ -177,8 +184,8 @@ public final class OutboxStore {
     }
 
     /** Removes a row once the relay accepted it or it failed for good. */
-    public void delete(Connection c, long id) throws SQLException {
-        execute(c, "DELETE FROM outbox WHERE id = ?", id);
+    public void delete(Tx tx, long id) {
+        tx.run(c -> execute(c, "DELETE FROM outbox WHERE id = ?", id));
     }
 
     /**
@@ -197,7 +204,7 @@ public final class OutboxStore {
         for (String r : recipients) {
             args[i++] = r;
         }
-        return db.read(
+        return db.sqlRead(
                 c ->
                         number(
                                 c,
@@ -210,6 +217,6 @@ public final class OutboxStore {
 
     /** How many rows are waiting. */
     public int size() {
-        return db.read(c -> number(c, "SELECT COUNT(*) FROM outbox").intValue());
+        return db.sqlRead(c -> number(c, "SELECT COUNT(*) FROM outbox").intValue());
     }
 }

@@ -184,7 +184,7 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     public void markKyberPreKeyUsed(int kyberPreKeyId, int signedPreKeyId, ECPublicKey baseKey)
             throws ReusedBaseKeyException {
         boolean reused =
-                db.transaction(
+                db.sqlTransaction(
                         c -> {
                             Long lastResort =
                                     number(
@@ -214,36 +214,37 @@ abstract class PreKeyTables implements PreKeyStore, SignedPreKeyStore, KyberPreK
     }
 
     final void update(String sql, Object... args) {
-        db.transaction(c -> execute(c, sql, args));
+        db.sqlTransaction(c -> execute(c, sql, args));
     }
 
     final boolean exists(String sql, Object... args) {
-        return db.read(c -> number(c, sql, args) != null);
+        return db.sqlRead(c -> number(c, sql, args) != null);
     }
 
     private byte[] seal(String field, int id, byte[] record) {
-        return db.seal(field, SealedColumns.preKeyRow(id), record);
+        return db.keys().seal(field, SealedColumns.preKeyRow(id), record);
     }
 
     /** The decrypted record of prekey {@code id}, or null. */
     private byte[] load(String field, String sql, int id) {
-        byte[] sealed = db.read(c -> blob(c, sql, id));
-        return sealed == null ? null : db.unseal(field, SealedColumns.preKeyRow(id), sealed);
+        byte[] sealed = db.sqlRead(c -> blob(c, sql, id));
+        return sealed == null ? null : db.keys().unseal(field, SealedColumns.preKeyRow(id), sealed);
     }
 
     /** The decrypted records selected as {@code id, record}. */
     private List<byte[]> records(String field, String sql) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<byte[]> out = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement(sql);
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(
-                                    db.unseal(
-                                            field,
-                                            SealedColumns.preKeyRow(rs.getInt(1)),
-                                            rs.getBytes(2)));
+                                    db.keys()
+                                            .unseal(
+                                                    field,
+                                                    SealedColumns.preKeyRow(rs.getInt(1)),
+                                                    rs.getBytes(2)));
                         }
                     }
                     return out;

@@ -2,10 +2,8 @@ package dev.cipherline.sdk.internal.store;
 
 import static dev.cipherline.sdk.internal.store.Sql.execute;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,32 +17,42 @@ public final class ReceiptStore {
     public record Owed(long id, String peer, int type, String clientMsgId) {}
 
     /** Owes {@code peer} a receipt of {@code type} for its message {@code clientMsgId}. */
-    public void owe(Connection c, String peer, int type, String clientMsgId) throws SQLException {
-        execute(
-                c,
-                "INSERT INTO receipt_queue (peer, type, client_msg_id) VALUES (?, ?, ?)",
-                peer,
-                type,
-                clientMsgId);
+    public void owe(Tx tx, String peer, int type, String clientMsgId) {
+        tx.run(
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO receipt_queue (peer, type, client_msg_id) VALUES (?, ?, ?)",
+                                peer,
+                                type,
+                                clientMsgId));
     }
 
     /** Every owed receipt, oldest first. */
-    public List<Owed> owed(Connection c) throws SQLException {
-        List<Owed> out = new ArrayList<>();
-        try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT id, peer, type, client_msg_id FROM receipt_queue ORDER BY"
-                                        + " id");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Owed(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
-            }
-        }
-        return out;
+    public List<Owed> owed(Tx tx) {
+        return tx.sql(
+                c -> {
+                    List<Owed> out = new ArrayList<>();
+                    try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT id, peer, type, client_msg_id FROM receipt_queue ORDER BY"
+                                                    + " id");
+                            ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(
+                                    new Owed(
+                                            rs.getLong(1),
+                                            rs.getString(2),
+                                            rs.getInt(3),
+                                            rs.getString(4)));
+                        }
+                    }
+                    return out;
+                });
     }
 
     /** Forgets owed receipts up to {@code lastId}, once they are in the outbox. */
-    public void forget(Connection c, long lastId) throws SQLException {
-        execute(c, "DELETE FROM receipt_queue WHERE id <= ?", lastId);
+    public void forget(Tx tx, long lastId) {
+        tx.run(c -> execute(c, "DELETE FROM receipt_queue WHERE id <= ?", lastId));
     }
 }

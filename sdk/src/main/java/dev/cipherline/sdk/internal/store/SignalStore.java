@@ -137,7 +137,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey identityKey) {
-        return db.transaction(
+        return db.sqlTransaction(
                 c -> {
                     IdentityKey existing = identity(c, address.getName());
                     if (!identityKey.equals(existing)) {
@@ -177,7 +177,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         if (!hashesTo(identityKey, accountId)) {
             return false;
         }
-        IdentityKey existing = db.read(c -> identity(c, accountId));
+        IdentityKey existing = db.sqlRead(c -> identity(c, accountId));
         return existing == null || existing.equals(identityKey);
     }
 
@@ -203,7 +203,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public IdentityKey getIdentity(SignalProtocolAddress address) {
-        return db.read(c -> identity(c, address.getName()));
+        return db.sqlRead(c -> identity(c, address.getName()));
     }
 
     private IdentityKey identity(Connection c, String accountId) throws SQLException {
@@ -228,7 +228,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public SessionRecord loadSession(SignalProtocolAddress address) {
         Device device = Device.of(address);
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     Optional<SessionRecord> cached = sessionCache.get(device);
                     if (cached != null) {
@@ -247,10 +247,11 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                                 bytes == null
                                         ? null
                                         : new SessionRecord(
-                                                db.unseal(
-                                                        SealedColumns.SESSION,
-                                                        device.row(),
-                                                        bytes));
+                                                db.keys()
+                                                        .unseal(
+                                                                SealedColumns.SESSION,
+                                                                device.row(),
+                                                                bytes));
                     } catch (InvalidMessageException e) {
                         throw new IllegalStateException("a stored session is damaged", e);
                     }
@@ -283,7 +284,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     /** Every device of {@code accountId} with a stored session, ascending. */
     public List<Integer> sessionDevices(String accountId) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     Optional<List<Integer>> cached = deviceCache.get(accountId);
                     if (cached != null) {
@@ -315,7 +316,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
     @Override
     public void storeSession(SignalProtocolAddress address, SessionRecord record) {
         Device device = Device.of(address);
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     Optional<SessionRecord> before = sessionCache.get(device);
                     sessionCache.put(device, record);
@@ -337,7 +338,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 "INSERT OR REPLACE INTO sessions (account_id, device_id, record) VALUES (?, ?, ?)",
                 device.accountId(),
                 device.deviceId(),
-                db.seal(SealedColumns.SESSION, device.row(), record.serialize()));
+                db.keys().seal(SealedColumns.SESSION, device.row(), record.serialize()));
     }
 
     /** Writes the last record of every session stored since the transaction began. */
@@ -356,7 +357,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public void deleteSession(SignalProtocolAddress address) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     Device device = Device.of(address);
                     unwritten.remove(device);
@@ -373,7 +374,7 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
 
     @Override
     public void deleteAllSessions(String name) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     unwritten.keySet().removeIf(d -> d.accountId().equals(name));
                     Sql.execute(c, "DELETE FROM sessions WHERE account_id = ?", name);
@@ -394,17 +395,20 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
                 sender.getName(),
                 sender.getDeviceId(),
                 distributionId.toString(),
-                db.seal(
-                        SealedColumns.SENDER_KEY,
-                        SealedColumns.senderKeyRow(
-                                sender.getName(), sender.getDeviceId(), distributionId.toString()),
-                        record.serialize()));
+                db.keys()
+                        .seal(
+                                SealedColumns.SENDER_KEY,
+                                SealedColumns.senderKeyRow(
+                                        sender.getName(),
+                                        sender.getDeviceId(),
+                                        distributionId.toString()),
+                                record.serialize()));
     }
 
     @Override
     public SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
         byte[] record =
-                db.read(
+                db.sqlRead(
                         c ->
                                 blob(
                                         c,
@@ -418,13 +422,14 @@ public final class SignalStore extends PreKeyTables implements SignalProtocolSto
         }
         try {
             return new SenderKeyRecord(
-                    db.unseal(
-                            SealedColumns.SENDER_KEY,
-                            SealedColumns.senderKeyRow(
-                                    sender.getName(),
-                                    sender.getDeviceId(),
-                                    distributionId.toString()),
-                            record));
+                    db.keys()
+                            .unseal(
+                                    SealedColumns.SENDER_KEY,
+                                    SealedColumns.senderKeyRow(
+                                            sender.getName(),
+                                            sender.getDeviceId(),
+                                            distributionId.toString()),
+                                    record));
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("a stored sender key is damaged", e);
         }

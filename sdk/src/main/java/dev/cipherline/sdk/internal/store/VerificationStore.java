@@ -22,7 +22,7 @@ public final class VerificationStore {
     public Optional<byte[]> peerIdentity(String account) {
         Objects.requireNonNull(account, "account");
         return Optional.ofNullable(
-                db.read(
+                db.sqlRead(
                         c ->
                                 blob(
                                         c,
@@ -34,7 +34,7 @@ public final class VerificationStore {
     /** Whether the user verified {@code identityKey} as the key of {@code account}. */
     public boolean isVerified(String account, byte[] identityKey) {
         byte[] verified =
-                db.read(
+                db.sqlRead(
                         c ->
                                 blob(
                                         c,
@@ -46,7 +46,7 @@ public final class VerificationStore {
 
     /** Records that the user verified {@code identityKey} as the key of {@code account}. */
     public void markVerified(String account, byte[] identityKey, long now) {
-        db.transaction(
+        db.sqlTransaction(
                 c ->
                         execute(
                                 c,

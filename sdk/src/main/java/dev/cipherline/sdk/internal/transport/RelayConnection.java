@@ -35,6 +35,10 @@ import okio.ByteString;
  * <p>Threading: OkHttp's callbacks only hand work to {@code inbound}, a single-threaded executor,
  * so connection state, frame handling and the {@link Handler} calls all happen on that one thread
  * in arrival order. {@link #request} and {@link #sendOneWay} may be called from any thread.
+ *
+ * <p>Why one class of about 450 lines: the socket's generation counter, its state, the pending
+ * requests and the reconnect timer are one piece of state that every callback reads and changes
+ * under one lock; split, each part would need the others' internals.
  */
 public final class RelayConnection {
     private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());
@@ -52,9 +56,19 @@ public final class RelayConnection {
 
         /** The connection stopped for good (auth refused, replaced, no common version). */
         void onStopped(ChatException reason);
+
+        /**
+         * The relay's certificate was refused (RELAY_UNTRUSTED); the connection keeps trying with
+         * backoff. Called once per distinct refusal until a connection succeeds.
+         */
+        void onRefused(ChatException reason);
     }
 
+    /** The path of the relay's WebSocket under its base URL. */
+    public static final String WEBSOCKET_PATH = "/v1/websocket";
+
     private final OkHttpClient http;
+    private final List<URI> relayUrls;
     private final List<URI> webSocketUrls;
     private final String accountId;
     private final int deviceId;
@@ -74,6 +88,7 @@ public final class RelayConnection {
     private boolean stopped;
     private ScheduledFuture<?> reconnect;
     private int current;
+    private String lastRefusal;
 
     /**
      * A connection that is not started yet.
@@ -92,6 +107,7 @@ public final class RelayConnection {
             Executor inbound,
             Handler handler) {
         this.http = http;
+        this.relayUrls = List.copyOf(relayUrls);
         this.webSocketUrls = relayUrls.stream().map(RelayConnection::webSocketUrl).toList();
         this.accountId = accountId;
         this.deviceId = deviceId;
@@ -110,7 +126,7 @@ public final class RelayConnection {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return URI.create(scheme + base + "/v1/websocket");
+        return URI.create(scheme + base + WEBSOCKET_PATH);
     }
 
     /** Starts connecting in the background. */
@@ -250,6 +266,7 @@ public final class RelayConnection {
         } else if (frame instanceof Frame.AuthOk) {
             synchronized (this) {
                 failures = 0;
+                lastRefusal = null;
             }
             setState(gen, ConnectionState.CONNECTED);
             handler.onAuthenticated();
@@ -341,6 +358,34 @@ public final class RelayConnection {
             LOG.log(System.Logger.Level.DEBUG, "connection closed: {0} {1}", code, reason);
             lost(gen);
         }
+    }
+
+    /**
+     * A connection attempt or an open connection failed. A refused certificate is told to the owner
+     * (once while it stays the same) before reconnecting as after any failure: the operator may be
+     * renewing it, and a cluster's next node may present a good one.
+     */
+    private void failed(int gen, Throwable failure) {
+        URI relay;
+        synchronized (this) {
+            if (gen != generation || stopped) {
+                return;
+            }
+            relay = relayUrls.get(current);
+        }
+        ChatException refused = RelayTls.refusal(relay, failure);
+        if (RelayTls.isRefusal(refused)) {
+            boolean fresh;
+            synchronized (this) {
+                fresh = !refused.getMessage().equals(lastRefusal);
+                lastRefusal = refused.getMessage();
+            }
+            if (fresh) {
+                LOG.log(System.Logger.Level.WARNING, refused.getMessage());
+                handler.onRefused(refused);
+            }
+        }
+        lost(gen);
     }
 
     /** The connection broke: fail its requests and schedule a reconnect. */
@@ -441,7 +486,7 @@ public final class RelayConnection {
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             LOG.log(System.Logger.Level.DEBUG, "connection failed: {0}", t.toString());
-            post(() -> lost(gen));
+            post(() -> failed(gen, t));
         }
 
         private void post(Runnable task) {

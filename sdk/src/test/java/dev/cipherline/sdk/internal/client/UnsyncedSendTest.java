@@ -8,8 +8,14 @@ import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.RecordingListener;
+import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.app.OutboxResults;
+import dev.cipherline.sdk.internal.app.OutgoingHandle;
+import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
+import dev.cipherline.sdk.internal.store.CommitLog;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -83,8 +89,7 @@ class UnsyncedSendTest {
                         messages,
                         outbox,
                         new GroupCrypto(alice.store),
-                        alice.accountId,
-                        1,
+                        new LocalDevice(alice.accountId, 1),
                         Clock.systemUTC());
         Group group = groups.create("team", List.of(bob.accountId));
         int queuedBefore = outbox.size();

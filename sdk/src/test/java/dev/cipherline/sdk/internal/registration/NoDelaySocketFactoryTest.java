@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.registration;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cipherline.sdk.RelayTrust;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,7 +21,10 @@ class NoDelaySocketFactoryTest {
     void theRelayClientsSocketsHaveNagleOff() throws Exception {
         for (String relay : new String[] {"http://127.0.0.1:7400", "https://relay.example"}) {
             OkHttpClient http =
-                    Registrar.forRelay(List.of(URI.create(relay)), new OkHttpClient.Builder())
+                    Registrar.forRelay(
+                                    List.of(URI.create(relay)),
+                                    RelayTrust.system(),
+                                    new OkHttpClient.Builder())
                             .build();
             assertSame(NoDelaySocketFactory.INSTANCE, http.socketFactory(), relay);
         }

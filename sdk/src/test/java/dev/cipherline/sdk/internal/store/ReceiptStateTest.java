@@ -43,7 +43,7 @@ class ReceiptStateTest {
                     String id = "m" + n++;
                     long row =
                             db.transaction(c -> messages.insertOutgoing(c, ANN, 1, id, "t", 1_000));
-                    db.transaction(
+                    db.sqlTransaction(
                             c ->
                                     Sql.execute(
                                             c,

@@ -113,7 +113,7 @@ class SchemaUpgradeTest {
                     new MessageStore(db)
                             .history(ANN, 10, null).stream().map(m -> m.text()).toList());
             assertArrayEquals(new byte[] {1}, outbox.heads().get(0).sealed());
-            db.read(
+            db.sqlRead(
                     c -> {
                         try (Statement s = c.createStatement();
                                 ResultSet rs =

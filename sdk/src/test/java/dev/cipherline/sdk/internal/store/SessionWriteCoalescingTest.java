@@ -67,7 +67,7 @@ class SessionWriteCoalescingTest {
 
     /** Rows inserted, updated or deleted on the connection so far. */
     private static long changes(Database db) {
-        return db.read(c -> Sql.number(c, "SELECT total_changes()"));
+        return db.sqlRead(c -> Sql.number(c, "SELECT total_changes()"));
     }
 
     private byte[] encrypt(String text) {
@@ -90,7 +90,7 @@ class SessionWriteCoalescingTest {
     void sixteenStepsInOneTransactionWriteTheRowOnceWithTheLastRecord() {
         long before = changes(alice.db);
         List<byte[]> sent =
-                alice.db.transaction(
+                alice.db.sqlTransaction(
                         c -> {
                             List<byte[]> out = new java.util.ArrayList<>();
                             for (int i = 0; i < 16; i++) {
@@ -104,7 +104,7 @@ class SessionWriteCoalescingTest {
                 serialized(inFile(alice, bobAddress)));
 
         long received = changes(bob.db);
-        bob.db.transaction(
+        bob.db.sqlTransaction(
                 c -> {
                     for (int i = 0; i < sent.size(); i++) {
                         assertArrayEquals(bytes("m" + i), decrypt(sent.get(i)));
@@ -131,7 +131,7 @@ class SessionWriteCoalescingTest {
         assertThrows(
                 IllegalStateException.class,
                 () ->
-                        alice.db.transaction(
+                        alice.db.sqlTransaction(
                                 c -> {
                                     for (int i = 0; i < 5; i++) {
                                         encrypt("lost " + i);
@@ -159,7 +159,7 @@ class SessionWriteCoalescingTest {
                 assertThrows(
                         ChatException.class,
                         () ->
-                                alice.db.transaction(
+                                alice.db.sqlTransaction(
                                         c -> {
                                             encrypt("lost 1");
                                             encrypt("lost 2");
@@ -186,7 +186,7 @@ class SessionWriteCoalescingTest {
             var bundle =
                     BundleVerifier.verify(
                             carol.accountId, WireKeys.bundleKeys(carol.publish(1, 2, false)));
-            alice.db.transaction(
+            alice.db.sqlTransaction(
                     c -> {
                         try {
                             alice.crypto.startSession(carol.accountId, 1, bundle);
@@ -214,7 +214,7 @@ class SessionWriteCoalescingTest {
 
     @Test
     void aSessionDeletedAfterItsStepsInTheSameTransactionStaysDeleted() {
-        alice.db.transaction(
+        alice.db.sqlTransaction(
                 c -> {
                     encrypt("one");
                     encrypt("two");
@@ -228,7 +228,7 @@ class SessionWriteCoalescingTest {
 
     @Test
     void allSessionsOfAPeerDeletedAfterTheirStepsInTheSameTransactionStayDeleted() {
-        alice.db.transaction(
+        alice.db.sqlTransaction(
                 c -> {
                     encrypt("one");
                     alice.store.deleteAllSessions(bob.accountId);
@@ -241,7 +241,7 @@ class SessionWriteCoalescingTest {
 
     /** Alice's row for Bob's session as stored (sealed). */
     private byte[] sealedRow(Database db) {
-        return db.read(c -> sealedRow(c, bob.accountId));
+        return db.sqlRead(c -> sealedRow(c, bob.accountId));
     }
 
     private static byte[] sealedRow(Connection c, String peer) throws SQLException {

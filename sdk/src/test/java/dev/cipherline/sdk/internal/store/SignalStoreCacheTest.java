@@ -80,7 +80,7 @@ class SignalStoreCacheTest {
     @Test
     void aCommittedEncryptIsWrittenThroughAndServedFromTheCache() throws Exception {
         SessionRecord before = alice.store.loadSession(bobAddress);
-        alice.db.transaction(c -> encrypt("one"));
+        alice.db.sqlTransaction(c -> encrypt("one"));
         SessionRecord cached = alice.store.loadSession(bobAddress);
         assertTrue(cached != before, "the ratchet step replaced the cached record");
         assertArrayEquals(serialized(fileView(alice).loadSession(bobAddress)), serialized(cached));
@@ -95,7 +95,7 @@ class SignalStoreCacheTest {
                 assertThrows(
                         IllegalStateException.class,
                         () ->
-                                alice.db.transaction(
+                                alice.db.sqlTransaction(
                                         c -> {
                                             encrypt("lost");
                                             // inside: the transaction sees its own step
@@ -124,7 +124,7 @@ class SignalStoreCacheTest {
         assertThrows(
                 IllegalStateException.class,
                 () ->
-                        bob.db.transaction(
+                        bob.db.sqlTransaction(
                                 c -> {
                                     decrypt(ciphertext);
                                     throw new IllegalStateException("store failed");
@@ -142,7 +142,7 @@ class SignalStoreCacheTest {
         assertThrows(
                 IllegalStateException.class,
                 () ->
-                        alice.db.transaction(
+                        alice.db.sqlTransaction(
                                 c -> {
                                     alice.store.deleteSession(bobAddress);
                                     alice.store.storeSession(second, record);
@@ -175,7 +175,7 @@ class SignalStoreCacheTest {
         assertThrows(
                 IllegalStateException.class,
                 () ->
-                        alice.db.transaction(
+                        alice.db.sqlTransaction(
                                 c -> {
                                     alice.store.saveIdentity(address, key);
                                     assertEquals(key, alice.store.getIdentity(address));
@@ -190,7 +190,7 @@ class SignalStoreCacheTest {
     @Test
     void evictedEntriesAreReadBackFromTheFile() {
         SessionRecord record = alice.store.loadSession(bobAddress);
-        alice.db.transaction(
+        alice.db.sqlTransaction(
                 c -> {
                     for (int i = 0; i < SignalStore.SESSION_CACHE_SIZE + 100; i++) {
                         alice.store.storeSession(new SignalProtocolAddress("peer" + i, 1), record);

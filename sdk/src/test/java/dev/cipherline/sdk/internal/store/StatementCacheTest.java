@@ -26,7 +26,7 @@ class StatementCacheTest {
     @Test
     void aStatementIsPreparedOnceAndReusedAfterClose() {
         try (Database db = Database.open(home)) {
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
                         create(c);
                         int before = StatementCache.size(c);
@@ -51,7 +51,7 @@ class StatementCacheTest {
     @Test
     void aNestedUseOfTheSameSqlGetsItsOwnStatement() {
         try (Database db = Database.open(home)) {
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
                         create(c);
                         for (String k : List.of("x", "y", "z")) {
@@ -63,7 +63,7 @@ class StatementCacheTest {
                         return null;
                     });
             List<String> seen = new ArrayList<>();
-            db.read(
+            db.sqlRead(
                     c -> {
                         try (PreparedStatement outer = c.prepareStatement(SELECT);
                                 ResultSet rs = outer.executeQuery()) {
@@ -87,13 +87,13 @@ class StatementCacheTest {
     @Test
     void closingTheStatementClosesAResultSetLeftOpen() {
         try (Database db = Database.open(home)) {
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
                         create(c);
                         return null;
                     });
             ResultSet leftOpen =
-                    db.read(
+                    db.sqlRead(
                             c -> {
                                 PreparedStatement ps = c.prepareStatement(SELECT);
                                 ResultSet rs = ps.executeQuery();
@@ -102,7 +102,7 @@ class StatementCacheTest {
                             });
             assertTrue(isClosed(leftOpen));
             // and the statement is usable again, without stale parameters
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
                         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                             assertFalse(ps.isClosed());
@@ -128,7 +128,7 @@ class StatementCacheTest {
         // the driver's generated-keys lookup prepared and ran a second statement after every
         // INSERT; the store asks with RETURNING where it needs a row ID
         try (Database db = Database.open(home)) {
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
                         create(c);
                         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -151,7 +151,7 @@ class StatementCacheTest {
     }
 
     private static List<String> keys(Database db) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     List<String> out = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement(SELECT);

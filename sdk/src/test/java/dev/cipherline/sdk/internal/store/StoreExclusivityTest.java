@@ -87,7 +87,7 @@ class StoreExclusivityTest {
     }
 
     private static void write(Database db, String value) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     try (Statement s = c.createStatement()) {
                         s.execute("CREATE TABLE IF NOT EXISTS t (v TEXT)");
@@ -101,7 +101,7 @@ class StoreExclusivityTest {
     }
 
     private static List<String> read(Database db) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("SELECT v FROM t ORDER BY rowid")) {

@@ -16,7 +16,7 @@ class UnsyncedTransactionTest {
     @TempDir Path home;
 
     private static int synchronous(Database db) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
@@ -27,7 +27,7 @@ class UnsyncedTransactionTest {
     }
 
     private static void createTable(Database db) {
-        db.transaction(
+        db.sqlTransaction(
                 c -> {
                     try (Statement s = c.createStatement()) {
                         s.execute("CREATE TABLE t (k TEXT)");
@@ -44,7 +44,7 @@ class UnsyncedTransactionTest {
     }
 
     private static int rows(Database db) {
-        return db.read(
+        return db.sqlRead(
                 c -> {
                     try (Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
@@ -61,7 +61,7 @@ class UnsyncedTransactionTest {
             assertEquals(2, synchronous(db), "FULL");
 
             int inside =
-                    db.transactionUnsynced(
+                    db.sqlTransactionUnsynced(
                             c -> {
                                 insert(c, "sent");
                                 return synchronous(db);
@@ -73,7 +73,7 @@ class UnsyncedTransactionTest {
             assertThrows(
                     IllegalStateException.class,
                     () ->
-                            db.transactionUnsynced(
+                            db.sqlTransactionUnsynced(
                                     c -> {
                                         insert(c, "rolled back");
                                         throw new IllegalStateException("boom");
@@ -82,9 +82,9 @@ class UnsyncedTransactionTest {
             assertEquals(1, rows(db));
 
             // inside a synced transaction it joins, and the outer commit is synced
-            db.transaction(
+            db.sqlTransaction(
                     c -> {
-                        db.transactionUnsynced(
+                        db.sqlTransactionUnsynced(
                                 inner -> {
                                     insert(inner, "joined");
                                     return null;
@@ -100,7 +100,7 @@ class UnsyncedTransactionTest {
     void itsWritesSurviveAReopen() {
         try (Database db = Database.open(home)) {
             createTable(db);
-            db.transactionUnsynced(
+            db.sqlTransactionUnsynced(
                     c -> {
                         insert(c, "sent");
                         return null;
@@ -116,7 +116,7 @@ class UnsyncedTransactionTest {
         Database db = Database.open(home);
         db.close();
         ChatException e =
-                assertThrows(ChatException.class, () -> db.transactionUnsynced(c -> null));
+                assertThrows(ChatException.class, () -> db.sqlTransactionUnsynced(c -> null));
         assertEquals(ChatException.Reason.CLOSED, e.reason());
     }
 }

@@ -17,6 +17,7 @@ import dev.cipherline.relay.internal.store.PreKeyCounts;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueTotals;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.SendHolds;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.StoreClosedException;
@@ -300,7 +301,9 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
 
     @Override
     public CompletableFuture<SendOutcome> store(SendRequest send) {
-        return write(send.sender().accountId(), () -> queues.store(send));
+        return write(
+                send.sender().accountId(),
+                () -> SendHolds.guard(send, () -> queues.store(send), null));
     }
 
     @Override

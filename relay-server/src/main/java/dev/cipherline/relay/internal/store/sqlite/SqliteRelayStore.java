@@ -11,6 +11,7 @@ import dev.cipherline.relay.internal.store.PreKeyCounts;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueTotals;
 import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.SendHolds;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
 import dev.cipherline.relay.internal.store.StoreClosedException;
@@ -71,6 +72,10 @@ public final class SqliteRelayStore implements RelayStore {
     private final SqliteWriter writer;
     private final DeviceDirectory directory;
     private final SqliteQueues queues;
+
+    /** Undoes the send holds changed in the writer's open transaction (writer thread only). */
+    private final List<Runnable> holdUndo = new ArrayList<>();
+
     private final BlockingQueue<Statements> readConnections;
     private final List<Statements> allReaders = new ArrayList<>();
     private final Checkpointer checkpointer;
@@ -105,6 +110,15 @@ public final class SqliteRelayStore implements RelayStore {
                             @Override
                             public void rolledBack() {
                                 queues.forget();
+                                for (int i = holdUndo.size() - 1; i >= 0; i--) {
+                                    holdUndo.get(i).run();
+                                }
+                                holdUndo.clear();
+                            }
+
+                            @Override
+                            public void committed() {
+                                holdUndo.clear();
                             }
                         });
         this.readConnections = new ArrayBlockingQueue<>(readers);
@@ -262,7 +276,7 @@ public final class SqliteRelayStore implements RelayStore {
 
     @Override
     public CompletableFuture<SendOutcome> store(SendRequest send) {
-        return writer.submit(db -> queues.store(db, send));
+        return writer.submit(db -> SendHolds.guard(send, () -> queues.store(db, send), holdUndo));
     }
 
     @Override

@@ -42,6 +42,9 @@ final class SqliteWriter {
          * cached in memory since the last commit must be forgotten.
          */
         void rolledBack();
+
+        /** The transaction committed: what the tasks kept for a rollback can be dropped. */
+        default void committed() {}
     }
 
     private record Pending<T>(Task<T> task, CompletableFuture<T> future) {}
@@ -138,6 +141,7 @@ final class SqliteWriter {
             listener.beforeCommit(db);
             db.connection().commit();
             committed = true;
+            listener.committed();
             observer.committed(batch.size(), System.nanoTime() - started);
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.ERROR, "commit of a batch of " + batch.size() + " writes failed", e);

@@ -1,0 +1,55 @@
+package dev.cipherline.sdk.internal.inbound;
+
+import dev.cipherline.crypto.GroupCrypto;
+import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.TestDevice;
+import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.MessageStore;
+import dev.cipherline.sdk.internal.store.OutboxStore;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** A device's real way in, wired as the client wires it, for the receiving tests. */
+final class InboundRig {
+    private InboundRig() {}
+
+    /**
+     * The receiver of {@code device} (device ID 1), telling {@code events}, acknowledging to {@code
+     * acker} and running its end-of-burst work on {@code inbound}.
+     */
+    static Receiver receiver(
+            TestDevice device,
+            MessageStore messages,
+            Events events,
+            boolean appListening,
+            Acks.Acker acker,
+            Consumer<Runnable> inbound) {
+        Clock clock = Clock.systemUTC();
+        LocalDevice self = new LocalDevice(device.accountId, 1);
+        OutboxStore outbox = new OutboxStore(device.db);
+        GroupCrypto groupCrypto = new GroupCrypto(device.store);
+        Groups groups =
+                new Groups(
+                        device.db,
+                        new GroupStore(device.db),
+                        messages,
+                        outbox,
+                        groupCrypto,
+                        self,
+                        clock);
+        Receipts receipts = new Receipts(device.db, outbox, self, clock, () -> {});
+        return new Receiver(
+                device.db,
+                messages,
+                new Opener(device.crypto, groupCrypto, groups.inbound(), self, clock),
+                new Dispatch(messages, receipts, groups.inbound(), self, clock),
+                new HandOver(device.db, messages, events, appListening),
+                new Acks(acker, receipts, messages, clock, inbound),
+                new Rejections(events, clock),
+                events,
+                inbound,
+                () -> {});
+    }
+}

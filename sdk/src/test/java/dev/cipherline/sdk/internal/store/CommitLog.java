@@ -1,0 +1,63 @@
+package dev.cipherline.sdk.internal.store;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records, for every outermost commit of a store, whether it was synced to disk on its own: the
+ * connection's {@code synchronous} setting at the moment of the commit (FULL or NORMAL).
+ */
+public final class CommitLog implements Database.Listener {
+    public static final String FULL = "FULL";
+    public static final String NORMAL = "NORMAL";
+
+    private final Database db;
+    private final List<String> commits = new ArrayList<>();
+
+    private CommitLog(Database db) {
+        this.db = db;
+    }
+
+    /** Starts recording the commits of {@code db}. */
+    public static CommitLog of(Database db) {
+        CommitLog log = new CommitLog(db);
+        db.addListener(log);
+        return log;
+    }
+
+    @Override
+    public void committed() {
+        // called under the store's lock, right after the commit, before the setting is restored
+        int mode =
+                db.sqlRead(
+                        c -> {
+                            try (Statement s = c.createStatement();
+                                    ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                                rs.next();
+                                return rs.getInt(1);
+                            }
+                        });
+        synchronized (commits) {
+            commits.add(mode == 2 ? FULL : mode == 1 ? NORMAL : "synchronous=" + mode);
+        }
+    }
+
+    @Override
+    public void rolledBack() {}
+
+    /** The commits so far, oldest first. */
+    public List<String> commits() {
+        synchronized (commits) {
+            return List.copyOf(commits);
+        }
+    }
+
+    /** Forgets the commits so far. */
+    public void clear() {
+        synchronized (commits) {
+            commits.clear();
+        }
+    }
+}
