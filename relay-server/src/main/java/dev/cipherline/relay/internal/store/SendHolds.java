@@ -161,6 +161,11 @@ public final class SendHolds {
         }
     }
 
+    /** Whether no refused send is remembered: nothing can be held. */
+    public synchronized boolean isEmpty() {
+        return byClientMsgId.isEmpty();
+    }
+
     /** How many refused sends are remembered now (for tests and diagnostics). */
     public synchronized int holds() {
         return byClientMsgId.size();
