@@ -40,15 +40,15 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 import org.signal.libsignal.protocol.util.KeyHelper;
 
 /**
- * Creates an identity and registers its first device with the relay ({@code POST /v1/devices}).
- * Nothing is stored unless the relay answered {@code 201}, and then everything is stored in one
- * transaction, so a failed registration leaves the home folder uninitialized.
+ * Creates an identity and registers its first device with the relay ({@code POST /v1/devices}), or
+ * registers a further device of an existing identity. Nothing is stored unless the relay answered
+ * {@code 201}, and then everything is stored in one transaction, so a failed registration leaves
+ * the home folder uninitialized.
  */
 public final class Registrar {
     /** One-time prekeys of each kind uploaded at registration and kept topped up. */
     public static final int PREKEY_BATCH = 100;
 
-    private static final int DEVICE_ID = 1;
     private static final int MAX_NAME_LENGTH = 64;
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -142,6 +142,29 @@ public final class Registrar {
             String invite,
             RelayTrust trust,
             Clock clock) {
+        return register(home, urls, name, unlock, invite, trust, clock, Identity.generate(), 1);
+    }
+
+    /**
+     * Registers device {@code deviceId} of the account of {@code identity} (an identity created
+     * here, or one received from another device of the account when this device is linked) and
+     * stores it in {@code home}: fresh device keys (registration ID, auth key, prekeys), signed by
+     * the identity key. Nothing is stored unless the relay answered {@code 201}, and then
+     * everything is stored in one transaction.
+     *
+     * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity; see {@code
+     *     ChatClient.initialize} for the rest
+     */
+    public static AccountInfo register(
+            Path home,
+            List<URI> urls,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock,
+            Identity identity,
+            int deviceId) {
         List<URI> relayUrls = checkRelayUrls(urls);
         if (invite != null) {
             checkInvite(invite);
@@ -156,7 +179,6 @@ public final class Registrar {
             // a key left by an init that failed before storing the identity protects nothing
             db.keys().forgetKeyOfEmptyStore();
             db.keys().unlock(unlock, StoreKeys.Argon2Cost.DEFAULT);
-            Identity identity = Identity.generate();
             DeviceAuthKey authKey = DeviceAuthKey.generate();
             int registrationId = KeyHelper.generateRegistrationId(false);
             long now = clock.millis();
@@ -170,11 +192,11 @@ public final class Registrar {
             byte[] signature =
                     identity.sign(
                             SignedPayloads.registration(
-                                    accountId, DEVICE_ID, registrationId, authKey.publicKey()));
+                                    accountId, deviceId, registrationId, authKey.publicKey()));
             Registration registration =
                     new Registration(
                             accountId,
-                            DEVICE_ID,
+                            deviceId,
                             registrationId,
                             identity.publicKey(),
                             authKey.publicKey(),
@@ -189,7 +211,7 @@ public final class Registrar {
             LocalIdentity local =
                     new LocalIdentity(
                             accountId,
-                            DEVICE_ID,
+                            deviceId,
                             registrationId,
                             identity.serialize(),
                             authKey.privateBytes(),
@@ -211,7 +233,7 @@ public final class Registrar {
                         }
                         return null;
                     });
-            return new AccountInfo(new AccountId(accountId), DEVICE_ID, displayName, relayUrls);
+            return new AccountInfo(new AccountId(accountId), deviceId, displayName, relayUrls);
         }
     }
 
