@@ -81,6 +81,15 @@ final class Threads {
         }
     }
 
+    /** Runs a task on the timer thread after {@code millis}; dropped if the client is closing. */
+    void later(long millis, Runnable task) {
+        try {
+            timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /** Stops every thread, letting the inbound thread finish its current frame first. */
     void close() {
         inbound.shutdown();

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.store;
 
 import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.sdk.ChatException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,9 +38,13 @@ public final class Database implements AutoCloseable {
     private final AtRestKey keys = new AtRestKey(this);
     private int depth;
     private boolean closed;
+    private boolean committingDurably;
 
-    private Database(Connection connection) {
+    private final WalSync sync;
+
+    private Database(Connection connection, Path file) {
         this.connection = connection;
+        this.sync = new WalSync(file);
     }
 
     /** Work done in a transaction (or under the lock), with a {@link Tx} for the stores. */
@@ -92,7 +97,7 @@ public final class Database implements AutoCloseable {
      *     another client holds it
      */
     public static Database open(Path home) {
-        return new Database(StoreFile.open(home));
+        return new Database(StoreFile.open(home), home.resolve(FILE_NAME).toAbsolutePath());
     }
 
     /**
@@ -161,6 +166,18 @@ public final class Database implements AutoCloseable {
 
     /** {@link #transaction} with the connection, for the stores. */
     <T> T sqlTransaction(Tx.SqlWork<T> work) {
+        return sqlTransaction(work, true);
+    }
+
+    /**
+     * Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. If
+     * {@code durable}, returns only once the commit is on disk ({@link WalSync}): the flush runs
+     * after the lock is released, so other threads use the store meanwhile. Joins an enclosing
+     * transaction of the same thread, which then decides.
+     */
+    private <T> T sqlTransaction(Tx.SqlWork<T> work, boolean durable) {
+        long commit;
+        T result;
         lock.lock();
         try {
             checkOpen();
@@ -177,15 +194,16 @@ public final class Database implements AutoCloseable {
             depth = 1;
             try {
                 connection.setAutoCommit(false);
-                T result = work.run(connection);
+                result = work.run(connection);
                 for (Listener l : listeners) {
                     l.beforeCommit(connection);
                 }
                 connection.commit();
+                commit = sync.committed();
+                committingDurably = durable;
                 for (Listener l : listeners) {
                     l.committed();
                 }
-                return result;
             } catch (SQLException e) {
                 rollback();
                 throw failure(e);
@@ -202,6 +220,34 @@ public final class Database implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        if (durable) {
+            syncTo(commit);
+        }
+        return result;
+    }
+
+    /**
+     * Whether the outermost commit being reported to the {@link Listener}s will be flushed to disk
+     * before its transaction returns (for tests; valid inside {@link Listener#committed}).
+     */
+    boolean committingDurably() {
+        return committingDurably;
+    }
+
+    /** The number of commits so far, and how many of them are known to be on disk (for tests). */
+    long[] commitsAndSynced() {
+        return sync.counts();
+    }
+
+    private void syncTo(long commit) {
+        try {
+            sync.syncTo(commit);
+        } catch (IOException e) {
+            // after a failed flush the file's state on disk is unknown: a store that cannot be
+            // synced is closed, and the client reports CLOSED from now on
+            close();
+            throw WalSync.failure(e);
         }
     }
 
@@ -224,40 +270,7 @@ public final class Database implements AutoCloseable {
 
     /** {@link #transactionUnsynced} with the connection, for the stores. */
     <T> T sqlTransactionUnsynced(Tx.SqlWork<T> work) {
-        lock.lock();
-        try {
-            checkOpen();
-            if (depth > 0) {
-                return sqlTransaction(work);
-            }
-            synchronous("NORMAL");
-            try {
-                return sqlTransaction(work);
-            } finally {
-                synchronous("FULL");
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void synchronous(String mode) {
-        // prepared, so that the statement cache parses each of the two once
-        try (PreparedStatement s = connection.prepareStatement("PRAGMA synchronous=" + mode)) {
-            s.execute();
-        } catch (SQLException e) {
-            if (mode.equals("FULL")) {
-                // never leave the connection unsynced for the transactions that need it: a store
-                // that cannot say FULL again is closed, and the client reports CLOSED from now on
-                closed = true;
-                try {
-                    connection.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw failure(e);
-        }
+        return sqlTransaction(work, false);
     }
 
     /**
@@ -318,6 +331,7 @@ public final class Database implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
+                sync.close();
                 try {
                     connection.close();
                 } catch (SQLException e) {

@@ -63,12 +63,13 @@ final class StoreFile {
                     }
                     throw e;
                 }
-                // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
-                // An incoming message is acknowledged to the relay (which then deletes its copy)
-                // right after its commit, and a session step is committed before the envelope it
-                // encrypted leaves, so a commit that precedes a byte leaving the device must be
-                // durable. Only the commits whose loss is harmless use transactionUnsynced.
-                s.execute("PRAGMA synchronous=FULL");
+                // NORMAL: a commit writes the WAL but does not flush it. An incoming message is
+                // acknowledged to the relay (which then deletes its copy) right after its commit,
+                // and a session step is committed before the envelope it encrypted leaves, so those
+                // commits must be durable: Database flushes the WAL after them, outside its lock
+                // (WalSync), which is what FULL would do inside it. Only the commits whose loss is
+                // harmless skip the flush (transactionUnsynced).
+                s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA foreign_keys=ON");
                 // overwrite deleted and replaced content, so nothing lingers in free pages
                 s.execute("PRAGMA secure_delete=ON");

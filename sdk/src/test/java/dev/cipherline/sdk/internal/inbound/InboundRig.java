@@ -13,7 +13,20 @@ import java.util.function.Consumer;
 
 /** A device's real way in, wired as the client wires it, for the receiving tests. */
 final class InboundRig {
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "inbound-rig-timer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
     private InboundRig() {}
+
+    /** The receipts' linger, on a real timer as in the client. */
+    private static void later(long millis, Runnable task) {
+        TIMER.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 
     /**
      * The receiver of {@code device} (device ID 1), telling {@code events}, acknowledging to {@code
@@ -26,6 +39,18 @@ final class InboundRig {
             boolean appListening,
             Acks.Acker acker,
             Consumer<Runnable> inbound) {
+        return receiver(device, messages, events, appListening, acker, inbound, InboundRig::later);
+    }
+
+    /** {@link #receiver} whose receipts' linger runs on {@code later}. */
+    static Receiver receiver(
+            TestDevice device,
+            MessageStore messages,
+            Events events,
+            boolean appListening,
+            Acks.Acker acker,
+            Consumer<Runnable> inbound,
+            Acks.Later later) {
         Clock clock = Clock.systemUTC();
         LocalDevice self = new LocalDevice(device.accountId, 1);
         OutboxStore outbox = new OutboxStore(device.db);
@@ -46,7 +71,7 @@ final class InboundRig {
                 new Opener(device.crypto, groupCrypto, groups.inbound(), self, clock),
                 new Dispatch(messages, receipts, groups.inbound(), self, clock),
                 new HandOver(device.db, messages, events, appListening),
-                new Acks(acker, receipts, messages, clock, inbound),
+                new Acks(acker, receipts, messages, clock, inbound, later),
                 new Rejections(events, clock),
                 events,
                 inbound,

@@ -99,7 +99,15 @@ class ReceiverTest {
 
     /** A receiver whose end-of-burst work waits in {@code tasks}, as on the inbound thread. */
     private Receiver queuedReceiver(List<Runnable> tasks) {
-        return receiver(tasks::add, true);
+        // the receipts' linger queues its task in the same list: the test decides when time passes
+        return InboundRig.receiver(
+                bob,
+                bobMessages,
+                events,
+                true,
+                acked::addAll,
+                tasks::add,
+                (millis, task) -> tasks.add(task));
     }
 
     /**
@@ -278,6 +286,33 @@ class ReceiverTest {
                 new Content.Receipt(Content.ReceiptType.DELIVERED, List.of("m1", "m2")),
                 Content.decode(receipt.body()));
         assertEquals(2, bobMessages.history(alice.accountId, 10, null).size());
+    }
+
+    @Test
+    void receiptsOwedByBurstsWithinTheLingerGoOutAsOne() throws Exception {
+        List<Runnable> tasks = new ArrayList<>();
+        Receiver trickle = queuedReceiver(tasks);
+        trickle.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "one")));
+        tasks.remove(0).run(); // the first burst's group commit
+        tasks.remove(0).run(); // its end: acknowledged, the receipts' linger starts
+        assertEquals(List.of(1L), acked);
+        assertEquals(1, tasks.size(), "the linger is waiting");
+        Runnable linger = tasks.remove(0);
+
+        trickle.deliver(deliver(2, alice.accountId, "m2", sealFromAlice("m2", "two")));
+        tasks.remove(0).run();
+        tasks.remove(0).run();
+        assertEquals(List.of(1L, 2L), acked);
+        assertEquals(List.of(), tasks, "no second linger while one waits");
+        assertEquals(List.of(), new OutboxStore(bob.db).heads(), "owed, not yet batched");
+
+        linger.run(); // the linger is over: it hands the flush to the inbound thread
+        tasks.remove(0).run();
+        List<OutboxStore.Entry> owed = new OutboxStore(bob.db).heads();
+        assertEquals(1, owed.size(), "one receipt for both bursts");
+        assertEquals(
+                new Content.Receipt(Content.ReceiptType.DELIVERED, List.of("m1", "m2")),
+                Content.decode(SealedPayload.open(owed.get(0).sealed()).body()));
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.cipherline.sdk.internal.store;
 
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records, for every outermost commit of a store, whether it was synced to disk on its own: the
- * connection's {@code synchronous} setting at the moment of the commit (FULL or NORMAL).
+ * Records, for every outermost commit of a store, whether it was synced to disk on its own before
+ * its transaction returned (FULL) or left for a later synced commit to cover (NORMAL).
  */
 public final class CommitLog implements Database.Listener {
     public static final String FULL = "FULL";
@@ -29,18 +27,10 @@ public final class CommitLog implements Database.Listener {
 
     @Override
     public void committed() {
-        // called under the store's lock, right after the commit, before the setting is restored
-        int mode =
-                db.sqlRead(
-                        c -> {
-                            try (Statement s = c.createStatement();
-                                    ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
-                                rs.next();
-                                return rs.getInt(1);
-                            }
-                        });
+        // called under the store's lock, right after the commit
+        String mode = db.committingDurably() ? FULL : NORMAL;
         synchronized (commits) {
-            commits.add(mode == 2 ? FULL : mode == 1 ? NORMAL : "synchronous=" + mode);
+            commits.add(mode);
         }
     }
 

@@ -9,21 +9,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UnsyncedTransactionTest {
     @TempDir Path home;
 
-    private static int synchronous(Database db) {
-        return db.sqlRead(
-                c -> {
-                    try (Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
-                        rs.next();
-                        return rs.getInt(1);
-                    }
-                });
+    /** Commits so far, and how many of them are known to be on disk. */
+    private static long[] counts(Database db) {
+        return db.commitsAndSynced();
     }
 
     private static void createTable(Database db) {
@@ -55,19 +52,21 @@ class UnsyncedTransactionTest {
     }
 
     @Test
-    void itCommitsWithoutItsOwnSyncAndEveryOtherTransactionStaysFullySynced() {
+    void itCommitsWithoutItsOwnSyncAndEveryOtherTransactionIsSyncedBeforeItReturns() {
         try (Database db = Database.open(home)) {
             createTable(db);
-            assertEquals(2, synchronous(db), "FULL");
+            long[] afterCreate = counts(db);
+            assertEquals(afterCreate[0], afterCreate[1], "a synced commit is on disk");
+            CommitLog log = CommitLog.of(db);
 
-            int inside =
-                    db.sqlTransactionUnsynced(
-                            c -> {
-                                insert(c, "sent");
-                                return synchronous(db);
-                            });
-            assertEquals(1, inside, "NORMAL while it runs");
-            assertEquals(2, synchronous(db), "FULL again after it");
+            db.sqlTransactionUnsynced(
+                    c -> {
+                        insert(c, "sent");
+                        return null;
+                    });
+            long[] afterUnsynced = counts(db);
+            assertEquals(afterCreate[0] + 1, afterUnsynced[0]);
+            assertEquals(afterCreate[1], afterUnsynced[1], "not flushed on its own");
             assertEquals(1, rows(db));
 
             assertThrows(
@@ -78,10 +77,11 @@ class UnsyncedTransactionTest {
                                         insert(c, "rolled back");
                                         throw new IllegalStateException("boom");
                                     }));
-            assertEquals(2, synchronous(db), "FULL again after a rollback");
             assertEquals(1, rows(db));
+            assertEquals(afterUnsynced[0], counts(db)[0], "a rollback commits nothing");
 
-            // inside a synced transaction it joins, and the outer commit is synced
+            // inside a synced transaction it joins, and the outer commit is synced, covering the
+            // earlier unsynced commit too
             db.sqlTransaction(
                     c -> {
                         db.sqlTransactionUnsynced(
@@ -89,10 +89,57 @@ class UnsyncedTransactionTest {
                                     insert(inner, "joined");
                                     return null;
                                 });
-                        assertEquals(2, synchronous(db));
                         return null;
                     });
             assertEquals(2, rows(db));
+            long[] afterSynced = counts(db);
+            assertEquals(afterUnsynced[0] + 1, afterSynced[0]);
+            assertEquals(afterSynced[0], afterSynced[1], "every commit so far is on disk");
+            assertEquals(List.of(CommitLog.NORMAL, CommitLog.FULL), log.commits());
+        }
+    }
+
+    @Test
+    void threadsThatSyncTogetherAreAllOnDiskWhenTheyReturn() throws Exception {
+        try (Database db = Database.open(home)) {
+            createTable(db);
+            int threads = 4;
+            int each = 25;
+            List<Thread> started = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int n = t;
+                Thread thread =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        for (int i = 0; i < each; i++) {
+                                            String key = n + ":" + i;
+                                            db.sqlTransaction(
+                                                    c -> {
+                                                        insert(c, key);
+                                                        return null;
+                                                    });
+                                            long[] now = counts(db);
+                                            // this thread's commit is on disk once it returned
+                                            if (now[1] < 1) {
+                                                throw new AssertionError("nothing synced");
+                                            }
+                                        }
+                                    } catch (Throwable e) {
+                                        failures.add(e);
+                                    }
+                                });
+                started.add(thread);
+                thread.start();
+            }
+            for (Thread thread : started) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+            assertEquals(threads * each, rows(db));
+            long[] end = counts(db);
+            assertEquals(end[0], end[1], "every commit is on disk");
         }
     }
 
