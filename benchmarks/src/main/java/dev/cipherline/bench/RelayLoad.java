@@ -50,7 +50,8 @@ public final class RelayLoad {
                      to node 2, W2 on the MongoDB store (four lines):
                      --pairs K (1000) --messages N (200) --window W (10), W2 --offline N (10000)
               APP    two SDK clients in this process, send to onMessage through the relay:
-                     --messages N (500) one at a time (latency percentiles), then N at once
+                     --messages N (500) one at a time (latency percentiles), then N at once,
+                     --repeat R (3) times (medians, and each burst)
               W5     the trickle: --devices N (5000) connected devices, each sending one
                      message to another at random every 1-2 s for --duration S (60) seconds;
                      without --compare, on Cipherline only (sdk-like client)
@@ -436,7 +437,9 @@ public final class RelayLoad {
         }
 
         private Run app() {
-            var o = new AppWorkload.Options(or(messages, 500, 20), quick ? 20 : 1_000, timeout);
+            var o =
+                    new AppWorkload.Options(
+                            or(messages, 500, 20), quick ? 20 : 1_000, timeout, or(repeat, 3, 1));
             return new Run("APP", Map.of("messages", o.messages()), new AppWorkload(o)::run);
         }
 

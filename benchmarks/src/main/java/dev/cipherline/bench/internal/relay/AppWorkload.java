@@ -10,7 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,11 +26,19 @@ import java.util.concurrent.TimeUnit;
  * percentiles; then {@code messages} sent at once: the time until the last arrived, how long the
  * app's {@code send} calls took, and the CPU time per message of this process (both SDK clients)
  * and of the relay process during the burst. Both phases check arrival order and duplicates. A
- * warm-up of the same two phases runs first.
+ * warm-up of the same two phases runs first. The burst runs {@code bursts} times; the figures are
+ * each burst's, and the medians. Also reports how long this process's JIT compilers ran during the
+ * bursts: a burst that ran while the compilers were still busy is slower and costs more CPU than
+ * the steady state.
  */
 public final class AppWorkload {
     /** What to run. */
-    public record Options(int messages, int warmup, Duration timeout) {}
+    public record Options(int messages, int warmup, Duration timeout, int bursts) {
+        /** One burst. */
+        public Options(int messages, int warmup, Duration timeout) {
+            this(messages, warmup, timeout, 1);
+        }
+    }
 
     private final Options o;
 
@@ -59,11 +69,33 @@ public final class AppWorkload {
                 phase.allAtOnce(o.warmup());
 
                 long[] latencies = phase.oneAtATime(o.messages());
-                long sdkCpu0 = processCpuNanos();
-                long relayCpu0 = relay.cpuNanos();
-                long burstNanos = phase.allAtOnce(o.messages());
-                long sdkCpu = processCpuNanos() - sdkCpu0;
-                long relayCpu = relay.cpuNanos() - relayCpu0;
+                List<Map<String, Object>> bursts = new ArrayList<>();
+                long jit0 = compilationMillis();
+                for (int b = 0; b < o.bursts() && phase.problem == null; b++) {
+                    long sdkCpu0 = processCpuNanos();
+                    long relayCpu0 = relay.cpuNanos();
+                    long burstNanos = phase.allAtOnce(o.messages());
+                    long sdkCpu = processCpuNanos() - sdkCpu0;
+                    long relayCpu = relay.cpuNanos() - relayCpu0;
+                    Map<String, Object> burst = new LinkedHashMap<>();
+                    burst.put("all_at_once_seconds", Latencies.round(burstNanos / 1e9));
+                    burst.put(
+                            "all_at_once_msgs_per_s",
+                            Math.round(o.messages() / (burstNanos / 1e9)));
+                    burst.put(
+                            "all_at_once_send_calls_ms", Latencies.round(phase.queuedNanos / 1e6));
+                    burst.put(
+                            "all_at_once_send_call_cpu_us",
+                            Math.round(phase.queuedCpuNanos / 1e3 / o.messages()));
+                    burst.put(
+                            "all_at_once_sdk_cpu_us_per_msg",
+                            Math.round(sdkCpu / 1e3 / o.messages()));
+                    burst.put(
+                            "all_at_once_relay_cpu_us_per_msg",
+                            Math.round(relayCpu / 1e3 / o.messages()));
+                    bursts.add(burst);
+                }
+                long jitMillis = compilationMillis() - jit0;
 
                 Latencies lat = new Latencies(latencies);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -77,21 +109,42 @@ public final class AppWorkload {
                 out.put("one_at_a_time_ms_p90", lat.percentileMs(90));
                 out.put("one_at_a_time_ms_p99", lat.percentileMs(99));
                 out.put("one_at_a_time_ms_max", lat.maxMs());
-                out.put("all_at_once_seconds", Latencies.round(burstNanos / 1e9));
-                out.put("all_at_once_msgs_per_s", Math.round(o.messages() / (burstNanos / 1e9)));
-                out.put("all_at_once_send_calls_ms", Latencies.round(phase.queuedNanos / 1e6));
-                out.put(
-                        "all_at_once_send_call_cpu_us",
-                        Math.round(phase.queuedCpuNanos / 1e3 / o.messages()));
-                out.put("all_at_once_sdk_cpu_us_per_msg", Math.round(sdkCpu / 1e3 / o.messages()));
-                out.put(
-                        "all_at_once_relay_cpu_us_per_msg",
-                        Math.round(relayCpu / 1e3 / o.messages()));
+                if (!bursts.isEmpty()) {
+                    // the medians under the single-burst names; each burst's figures after them
+                    for (String key : bursts.get(0).keySet()) {
+                        out.put(key, median(bursts, key));
+                    }
+                }
+                out.put("bursts", bursts.size());
+                out.put("all_at_once_jit_ms", jitMillis);
+                if (bursts.size() > 1) {
+                    out.put("each_burst", bursts);
+                }
                 return out;
             }
         } finally {
             TempDirs.delete(dir);
         }
+    }
+
+    /** The median of {@code key} over the bursts (the lower middle one for an even count). */
+    private static Object median(List<Map<String, Object>> bursts, String key) {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Object> b : bursts) {
+            values.add(((Number) b.get(key)).doubleValue());
+        }
+        java.util.Collections.sort(values);
+        Object first = bursts.get(0).get(key);
+        double m = values.get((values.size() - 1) / 2);
+        return first instanceof Long || first instanceof Integer ? (Object) Math.round(m) : m;
+    }
+
+    /** Milliseconds this process's JIT compilers have run so far. */
+    private static long compilationMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : -1;
     }
 
     /** CPU time this process (the benchmark and both SDK clients) has used so far. */
