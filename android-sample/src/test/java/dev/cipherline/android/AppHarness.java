@@ -6,6 +6,8 @@ import android.app.Application;
 import android.content.ComponentName;
 import android.os.Looper;
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -41,8 +43,26 @@ final class AppHarness implements AutoCloseable {
     void initialize(URI relay, String name) {
         awaitTrue("the store checked", () -> service.state() != ChatService.State.STARTING);
         setRelay(relay);
+        List<String> errors = new CopyOnWriteArrayList<>();
+        ChatObserver observer =
+                new ChatObserver() {
+                    @Override
+                    public void onError(String message) {
+                        errors.add(message);
+                    }
+                };
+        service.addObserver(observer);
         service.initialize(relay, name);
-        awaitTrue("the identity", () -> service.state() == ChatService.State.READY);
+        awaitTrue(
+                "the identity",
+                () -> {
+                    if (!errors.isEmpty() || service.state() == ChatService.State.FAILED) {
+                        throw new AssertionError(
+                                "setup failed: " + errors + " " + service.failure());
+                    }
+                    return service.state() == ChatService.State.READY;
+                });
+        service.removeObserver(observer);
     }
 
     /** Runs what the main thread has queued (the looper is paused under Robolectric). */
