@@ -125,6 +125,7 @@ public class ConversationActivity extends ServiceActivity {
         if (state == ChatService.State.READY) {
             showTyping(service.isTyping(peer));
             reload();
+            markRead(); // onResume came before the service was bound
         }
     }
 

@@ -199,7 +199,11 @@ public class ChatAppTest {
                 });
         bob.client().contacts().add("alice", alice);
         ConversationActivity screen = open(ConversationActivity.class, bob.id);
+        // typing travels on the sessions of a conversation: bob writes first
+        bob.client().send(alice, "hi");
+        awaitTrue("bob's message", () -> rowTexts(screen).equals(List.of("hi")));
         awaitTrue("connected", () -> app.service.connectionState() == ConnectionState.CONNECTED);
+        bob.awaitConnected();
         View typing = screen.findViewById(Ui.TYPING);
         assertEquals(View.GONE, typing.getVisibility());
 

@@ -3,6 +3,7 @@ package dev.cipherline.android;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -57,6 +58,17 @@ final class Peer implements AutoCloseable {
                                     }
                                 })
                         .build();
+    }
+
+    /** Waits until the client is connected to the relay. */
+    void awaitConnected() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (client.connectionState() != ConnectionState.CONNECTED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the peer did not connect");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** The next message, or fails after a minute. */
