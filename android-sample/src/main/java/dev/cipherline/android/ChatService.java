@@ -48,8 +48,8 @@ import java.util.concurrent.Executors;
  * (observers, typing state, the service state) is used on the main thread only.
  *
  * <p>Network changes: a {@link ConnectivityManager.NetworkCallback} reopens the client when a
- * network comes back while the client is disconnected, instead of waiting for the SDK's reconnect
- * backoff (up to 30 s).
+ * network becomes available while the client is not connected, instead of waiting for the SDK's
+ * reconnect backoff (up to 30 s).
  */
 public class ChatService extends Service {
     /** Where the service is: loading the store, waiting for setup, ready, or failed. */
@@ -328,8 +328,9 @@ public class ChatService extends Service {
 
     private void reconnectIfDown() {
         ChatClient current = client;
-        if (current != null && current.connectionState() == ConnectionState.DISCONNECTED) {
-            Log.i(TAG, "network available while disconnected: reconnecting now");
+        // an attempt still under way was made on the old network: start over on the new one
+        if (current != null && current.connectionState() != ConnectionState.CONNECTED) {
+            Log.i(TAG, "network available while not connected: reconnecting now");
             closeClient();
             openIfInitialized();
         }
