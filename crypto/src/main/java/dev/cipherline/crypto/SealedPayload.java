@@ -160,7 +160,7 @@ public final class SealedPayload {
         writeI64(out, header.sentAt());
         writeI64(out, header.expiresAt());
         writeU32(out, body.length);
-        out.writeBytes(body);
+        out.write(body, 0, body.length); // not writeBytes (Java 11): Android 26 lacks it
         return out.toByteArray();
     }
 
@@ -309,7 +309,7 @@ public final class SealedPayload {
     private static void writeString(ByteArrayOutputStream out, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         writeU16(out, bytes.length);
-        out.writeBytes(bytes);
+        out.write(bytes, 0, bytes.length);
     }
 
     private static void writeU16(ByteArrayOutputStream out, int value) {

@@ -21,8 +21,8 @@ public final class SignedPayloads {
      */
     public static byte[] auth(byte[] nonce, String accountId, int deviceId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96);
-        out.writeBytes(AUTH);
-        out.writeBytes(nonce);
+        out.write(AUTH, 0, AUTH.length); // not writeBytes (Java 11): Android 26 lacks it
+        out.write(nonce, 0, nonce.length);
         writeString(out, accountId);
         writeInt(out, deviceId);
         return out.toByteArray();
@@ -35,11 +35,11 @@ public final class SignedPayloads {
     public static byte[] registration(
             String accountId, int deviceId, int registrationId, byte[] authKey) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.writeBytes(REGISTER);
+        out.write(REGISTER, 0, REGISTER.length);
         writeString(out, accountId);
         writeInt(out, deviceId);
         writeInt(out, registrationId);
-        out.writeBytes(authKey);
+        out.write(authKey, 0, authKey.length);
         return out.toByteArray();
     }
 
@@ -47,7 +47,7 @@ public final class SignedPayloads {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.write((bytes.length >>> 8) & 0xff);
         out.write(bytes.length & 0xff);
-        out.writeBytes(bytes);
+        out.write(bytes, 0, bytes.length);
     }
 
     private static void writeInt(ByteArrayOutputStream out, int v) {

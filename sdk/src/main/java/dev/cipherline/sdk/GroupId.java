@@ -1,7 +1,7 @@
 package dev.cipherline.sdk;
 
+import dev.cipherline.sdk.internal.Compat;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -32,7 +32,7 @@ public record GroupId(String value) {
     public static GroupId random() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return new GroupId(HexFormat.of().formatHex(bytes));
+        return new GroupId(Compat.hex(bytes));
     }
 
     /**
@@ -42,7 +42,7 @@ public record GroupId(String value) {
      */
     public static GroupId parse(String typed) {
         Objects.requireNonNull(typed, "typed");
-        return new GroupId(typed.strip().toLowerCase(Locale.ROOT));
+        return new GroupId(Compat.strip(typed).toLowerCase(Locale.ROOT));
     }
 
     @Override

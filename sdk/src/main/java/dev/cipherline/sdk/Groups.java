@@ -1,5 +1,6 @@
 package dev.cipherline.sdk;
 
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.client.ClientCore;
 import java.util.Collection;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ public final class Groups {
                                 Comparator.comparing(Group::active)
                                         .reversed()
                                         .thenComparing(g -> g.id().value()))
-                        .toList();
+                        .collect(Compat.toList());
         if (named.isEmpty()) {
             throw new ChatException(
                     ChatException.Reason.UNKNOWN_CONTACT, "no group named '" + nameOrId + "'");
@@ -190,6 +191,6 @@ public final class Groups {
 
     private static List<String> values(Collection<AccountId> members) {
         Objects.requireNonNull(members, "members");
-        return members.stream().map(AccountId::value).toList();
+        return members.stream().map(AccountId::value).collect(Compat.toList());
     }
 }

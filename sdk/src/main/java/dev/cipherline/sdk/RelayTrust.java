@@ -1,5 +1,6 @@
 package dev.cipherline.sdk;
 
+import dev.cipherline.sdk.internal.Compat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,7 @@ public final class RelayTrust {
         LinkedHashSet<String> checked = new LinkedHashSet<>();
         for (String pin : pins) {
             Objects.requireNonNull(pin, "pin");
-            String p = pin.strip();
+            String p = Compat.strip(pin);
             if (!PIN.matcher(p).matches()) {
                 throw new ChatException(
                         ChatException.Reason.INVALID_ARGUMENT,
@@ -187,7 +188,7 @@ public final class RelayTrust {
                         ? "system"
                         : authorities.stream()
                                 .map(c -> c.getSubjectX500Principal().getName())
-                                .toList())
+                                .collect(Compat.toList()))
                 + ", pins="
                 + pins
                 + "}";

@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.app;
 
 import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.internal.Log;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
  * order events were posted. A callback that throws is logged and does not stop later ones.
  */
 public final class Events {
-    private static final System.Logger LOG = System.getLogger(Events.class.getName());
+    private static final Log LOG = Log.get(Events.class.getName());
 
     private final ChatListener listener;
     private final ExecutorService executor;
@@ -44,7 +45,7 @@ public final class Events {
                         try {
                             task.run();
                         } catch (RuntimeException e) {
-                            LOG.log(System.Logger.Level.WARNING, "a listener callback failed", e);
+                            LOG.log(Log.Level.WARNING, "a listener callback failed", e);
                         }
                     });
         } catch (RejectedExecutionException e) {
@@ -67,7 +68,7 @@ public final class Events {
         if (!isEventsThread()) {
             try {
                 if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.log(System.Logger.Level.WARNING, "the listener did not return in 10 s");
+                    LOG.log(Log.Level.WARNING, "the listener did not return in 10 s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.app;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.outbound.Completion;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@link #flush} waiters wake. Receipt entries have no message, state or handle.
  */
 public final class OutboxResults implements Completion {
-    private static final System.Logger LOG = System.getLogger(OutboxResults.class.getName());
+    private static final Log LOG = Log.get(OutboxResults.class.getName());
 
     private final Database db;
     private final OutboxStore outbox;
@@ -74,7 +75,7 @@ public final class OutboxResults implements Completion {
 
     @Override
     public void failed(OutboxStore.Entry entry, String reason) {
-        LOG.log(System.Logger.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
+        LOG.log(Log.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
         boolean changed = commit(List.of(entry), MessageState.FAILED, reason).get(0);
         wakeWaiters();
         tell(entry, MessageState.FAILED, reason, changed);

@@ -14,6 +14,7 @@ import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.OutgoingMessage;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.app.OutboxResults;
@@ -109,7 +110,7 @@ public final class ClientCore implements AutoCloseable {
         ClientCore core;
         try {
             Optional<LocalIdentity> local = new IdentityStore(db).load();
-            if (local.isEmpty()) {
+            if (!local.isPresent()) {
                 throw new ChatException(
                         ChatException.Reason.NOT_INITIALIZED,
                         "the folder " + config.home() + " holds no identity; initialize it first");
@@ -322,7 +323,7 @@ public final class ClientCore implements AutoCloseable {
 
     public List<StoredMessage> search(AccountId peer, String query, int limit) {
         checkPage(limit);
-        if (query.isBlank()) {
+        if (Compat.isBlank(query)) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "the search text must not be blank");
         }

@@ -4,6 +4,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #synced()} future, which a new authentication replaces.
  */
 final class ConnectionEvents implements RelayConnection.Handler {
-    private static final System.Logger LOG = System.getLogger(ConnectionEvents.class.getName());
+    private static final Log LOG = Log.get(ConnectionEvents.class.getName());
 
     private final Events events;
     private final AtomicReference<CompletableFuture<Void>> synced =
@@ -71,14 +72,10 @@ final class ConnectionEvents implements RelayConnection.Handler {
             events.run(() -> current.complete(null));
             worker.requestPreKeyCheck();
         } else if (frame instanceof Frame.ErrorFrame e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "the relay reported {0}: {1}",
-                    e.code().code(),
-                    e.message());
+            LOG.log(Log.Level.WARNING, "the relay reported {0}: {1}", e.code().code(), e.message());
         } else {
             LOG.log(
-                    System.Logger.Level.DEBUG,
+                    Log.Level.DEBUG,
                     "ignoring an unexpected {0} frame",
                     frame.getClass().getSimpleName());
         }

@@ -4,6 +4,7 @@ import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.PreKeyFactory;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.keys.WireKeys;
 import dev.cipherline.sdk.internal.outbound.Relay;
 import dev.cipherline.sdk.internal.registration.Registrar;
@@ -24,7 +25,7 @@ import org.signal.libsignal.protocol.state.PreKeyRecord;
  */
 final class PreKeyMaintainer {
     static final int LOW_WATER = 20;
-    private static final System.Logger LOG = System.getLogger(PreKeyMaintainer.class.getName());
+    private static final Log LOG = Log.get(PreKeyMaintainer.class.getName());
 
     private final Database db;
     private final IdentityStore identities;
@@ -58,7 +59,7 @@ final class PreKeyMaintainer {
         Frame answer = requests.call(new Frame.GetPreKeyCount(requestId), "req:" + requestId);
         if (!(answer instanceof Frame.PreKeyCount count)) {
             LOG.log(
-                    System.Logger.Level.WARNING,
+                    Log.Level.WARNING,
                     "the relay did not report prekey counts: {0}",
                     describe(answer));
             return;
@@ -68,7 +69,7 @@ final class PreKeyMaintainer {
         }
         int ecNeeded = Math.max(0, Registrar.PREKEY_BATCH - count.ecPreKeys());
         int kyberNeeded = Math.max(0, Registrar.PREKEY_BATCH - count.kyberPreKeys());
-        LocalIdentity local = identities.load().orElseThrow();
+        LocalIdentity local = identities.load().get();
         long now = clock.millis();
         List<PreKeyRecord> ec = PreKeyFactory.ecPreKeys(local.nextPreKeyId(), ecNeeded);
         List<KyberPreKeyRecord> kyber =
@@ -95,15 +96,12 @@ final class PreKeyMaintainer {
                         "req:" + uploadId);
         if (uploaded instanceof Frame.Ok) {
             LOG.log(
-                    System.Logger.Level.DEBUG,
+                    Log.Level.DEBUG,
                     "uploaded {0} EC and {1} Kyber prekeys",
                     ec.size(),
                     kyber.size());
         } else {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "the relay refused new prekeys: {0}",
-                    describe(uploaded));
+            LOG.log(Log.Level.WARNING, "the relay refused new prekeys: {0}", describe(uploaded));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import java.net.URI;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import okhttp3.OkHttpClient;
  * All of them stop in {@link #close()}.
  */
 final class Threads {
-    private static final System.Logger LOG = System.getLogger(Threads.class.getName());
+    private static final Log LOG = Log.get(Threads.class.getName());
 
     private final ExecutorService inbound =
             Executors.newSingleThreadExecutor(named("cipherline-inbound"));
@@ -111,7 +112,7 @@ final class Threads {
     private static void await(ExecutorService executor, String name) {
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "the {0} thread did not stop in 10 s", name);
+                LOG.log(Log.Level.WARNING, "the {0} thread did not stop in 10 s", name);
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.content;
 
 import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.sdk.internal.Compat;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,7 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -222,7 +222,7 @@ public sealed interface Content {
         ByteArrayOutputStream out = new ByteArrayOutputStream(utf8.length + 2);
         out.write(VERSION);
         out.write(TYPE_TEXT);
-        out.writeBytes(utf8);
+        Compat.writeBytes(out, utf8);
         return out.toByteArray();
     }
 
@@ -239,7 +239,7 @@ public sealed interface Content {
         for (String id : receipt.clientMsgIds()) {
             byte[] ascii = id.getBytes(StandardCharsets.US_ASCII);
             out.write(ascii.length);
-            out.writeBytes(ascii);
+            Compat.writeBytes(out, ascii);
         }
         return out.toByteArray();
     }
@@ -262,13 +262,13 @@ public sealed interface Content {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 60 * u.members().size());
         out.write(VERSION);
         out.write(TYPE_GROUP_UPDATE);
-        out.writeBytes(HexFormat.of().parseHex(u.groupId()));
-        out.writeBytes(ByteBuffer.allocate(8).putLong(u.epoch()).array());
+        Compat.writeBytes(out, Compat.unhex(u.groupId()));
+        Compat.writeBytes(out, ByteBuffer.allocate(8).putLong(u.epoch()).array());
         writeShort8(out, u.admin());
         byte[] name = u.name().getBytes(StandardCharsets.UTF_8);
         out.write(name.length >>> 8);
         out.write(name.length & 0xff);
-        out.writeBytes(name);
+        Compat.writeBytes(out, name);
         out.write(u.members().size() >>> 8);
         out.write(u.members().size() & 0xff);
         for (String m : u.members()) {
@@ -282,7 +282,7 @@ public sealed interface Content {
         ByteArrayOutputStream out = new ByteArrayOutputStream(18);
         out.write(VERSION);
         out.write(TYPE_GROUP_LEAVE);
-        out.writeBytes(HexFormat.of().parseHex(groupId));
+        Compat.writeBytes(out, Compat.unhex(groupId));
         return out.toByteArray();
     }
 
@@ -291,15 +291,15 @@ public sealed interface Content {
         ByteArrayOutputStream out = new ByteArrayOutputStream(18 + distribution.length);
         out.write(VERSION);
         out.write(TYPE_SENDER_KEY);
-        out.writeBytes(HexFormat.of().parseHex(groupId));
-        out.writeBytes(distribution);
+        Compat.writeBytes(out, Compat.unhex(groupId));
+        Compat.writeBytes(out, distribution);
         return out.toByteArray();
     }
 
     private static void writeShort8(ByteArrayOutputStream out, String ascii) {
         byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
         out.write(bytes.length);
-        out.writeBytes(bytes);
+        Compat.writeBytes(out, bytes);
     }
 
     /**
@@ -390,7 +390,7 @@ public sealed interface Content {
         if (body.length < 18) {
             throw new MalformedContentException("the group content is truncated");
         }
-        return HexFormat.of().formatHex(body, 2, 18);
+        return Compat.hex(body, 2, 18);
     }
 
     private static Content decodeGroupText(byte[] body) throws MalformedContentException {

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.group;
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.GroupStore;
@@ -35,7 +36,7 @@ public final class GroupInbound {
         Optional<GroupStore.Row> current = store.find(tx, u.groupId());
         Optional<Membership.Kept> kept =
                 Membership.converge(current.map(Snapshots::snapshot), sender, u, self.account());
-        if (kept.isEmpty()) {
+        if (!kept.isPresent()) {
             return null;
         }
         Content.GroupUpdate s = kept.get().snapshot();
@@ -57,14 +58,15 @@ public final class GroupInbound {
     /** A member left: the admin publishes the next snapshot without it; returns it or null. */
     public Group onLeave(Tx tx, String sender, Content.GroupLeave leave) {
         Optional<GroupStore.Row> current = store.find(tx, leave.groupId());
-        if (current.isEmpty()
+        if (!current.isPresent()
                 || !current.get().active()
                 || !current.get().admin().equals(self.account())
                 || !current.get().members().contains(sender)) {
             return null;
         }
         GroupStore.Row row = current.get();
-        List<String> members = row.members().stream().filter(m -> !m.equals(sender)).toList();
+        List<String> members =
+                row.members().stream().filter(m -> !m.equals(sender)).collect(Compat.toList());
         GroupStore.Row next =
                 Snapshots.next(row, self.account(), row.epoch() + 1, members, true, row.ownKey());
         snapshots.apply(tx, row, next);

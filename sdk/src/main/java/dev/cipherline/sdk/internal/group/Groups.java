@@ -6,6 +6,7 @@ import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.app.OutgoingHandle;
@@ -84,7 +85,7 @@ public final class Groups implements GroupSending {
     }
 
     public List<Group> list() {
-        return store.all().stream().map(Snapshots::toGroup).toList();
+        return store.all().stream().map(Snapshots::toGroup).collect(Compat.toList());
     }
 
     public Group create(String name, Collection<String> members) {
@@ -220,7 +221,11 @@ public final class Groups implements GroupSending {
     public Optional<List<String>> recipients(String groupId) {
         return db.read(tx -> store.find(tx, groupId))
                 .filter(GroupStore.Row::active)
-                .map(r -> r.members().stream().filter(m -> !m.equals(self.account())).toList());
+                .map(
+                        r ->
+                                r.members().stream()
+                                        .filter(m -> !m.equals(self.account()))
+                                        .collect(Compat.toList()));
     }
 
     @Override
@@ -318,7 +323,7 @@ public final class Groups implements GroupSending {
     }
 
     private static void checkName(String name) {
-        if (name.isBlank()
+        if (Compat.isBlank(name)
                 || name.getBytes(StandardCharsets.UTF_8).length > Content.MAX_GROUP_NAME_BYTES) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT,

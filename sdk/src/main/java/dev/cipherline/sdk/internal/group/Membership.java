@@ -1,8 +1,8 @@
 package dev.cipherline.sdk.internal.group;
 
 import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.content.Content;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -24,7 +24,7 @@ import java.util.TreeSet;
  *   <li>for a known group: ignored unless its sender is the admin of the kept snapshot (an admin
  *       hands the group over by naming its successor in a snapshot of its own); then kept if its
  *       epoch is higher than the kept one's, or, at an equal epoch (two devices of the admin
- *       raced), if its encoding is greater byte by byte ({@link Arrays#compare(byte[], byte[])},
+ *       raced), if its encoding is greater byte by byte ({@code Arrays.compare(byte[], byte[])},
  *       signed), so both racing members pick the same one; an older or equal snapshot is ignored.
  * </ol>
  *
@@ -59,7 +59,7 @@ public final class Membership {
             return Optional.empty();
         }
         boolean listed = arrived.members().contains(self);
-        if (current.isEmpty()) {
+        if (!current.isPresent()) {
             if (!sender.equals(arrived.admin()) || !listed) {
                 return Optional.empty();
             }
@@ -91,7 +91,7 @@ public final class Membership {
         if (arrived.epoch() != current.epoch()) {
             return arrived.epoch() > current.epoch();
         }
-        return Arrays.compare(
+        return Compat.compare(
                         Content.encodeGroupUpdate(arrived), Content.encodeGroupUpdate(current))
                 > 0;
     }

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.group;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.GroupId;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Sealer;
@@ -99,7 +100,7 @@ final class Snapshots {
                 r.name(),
                 new AccountId(r.admin()),
                 r.epoch(),
-                r.members().stream().map(AccountId::new).toList(),
+                r.members().stream().map(AccountId::new).collect(Compat.toList()),
                 r.active());
     }
 }

@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.inbound;
 
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * that stored no message and have expired (the relay can no longer deliver them again).
  */
 public final class Acks {
-    private static final System.Logger LOG = System.getLogger(Acks.class.getName());
+    private static final Log LOG = Log.get(Acks.class.getName());
     private static final long PRUNE_INTERVAL_MS = 3_600_000;
 
     /** How long owed delivery receipts wait for more to join them: a tick shows this much later. */
@@ -106,7 +107,7 @@ public final class Acks {
             receipts.flush();
         } catch (ChatException e) {
             // the owed receipts stay in the store; the next batch or start sends them
-            LOG.log(System.Logger.Level.DEBUG, "cannot queue receipts: {0}", e.getMessage());
+            LOG.log(Log.Level.DEBUG, "cannot queue receipts: {0}", e.getMessage());
         }
     }
 
@@ -116,7 +117,7 @@ public final class Acks {
         try {
             messages.pruneSeen(lastPrune);
         } catch (ChatException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot prune seen envelopes: {0}", e.getMessage());
+            LOG.log(Log.Level.DEBUG, "cannot prune seen envelopes: {0}", e.getMessage());
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
 import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
 import dev.cipherline.sdk.internal.group.GroupInbound;
@@ -27,7 +28,7 @@ import java.util.List;
  * ignored.
  */
 public final class Dispatch {
-    private static final System.Logger LOG = System.getLogger(Dispatch.class.getName());
+    private static final Log LOG = Log.get(Dispatch.class.getName());
 
     private final MessageStore messages;
     private final Receipts receipts;
@@ -183,7 +184,7 @@ public final class Dispatch {
 
         private Outcome ignore(Content content) {
             if (!inGroup()) {
-                LOG.log(System.Logger.Level.DEBUG, "ignoring content of type {0}", content);
+                LOG.log(Log.Level.DEBUG, "ignoring content of type {0}", content);
             }
             return Outcome.NOTHING;
         }

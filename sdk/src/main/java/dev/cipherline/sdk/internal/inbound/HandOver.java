@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.inbound;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -15,7 +16,7 @@ import java.util.List;
  * again at the next start.
  */
 public final class HandOver {
-    private static final System.Logger LOG = System.getLogger(HandOver.class.getName());
+    private static final Log LOG = Log.get(HandOver.class.getName());
 
     private final Database db;
     private final MessageStore messages;
@@ -84,7 +85,7 @@ public final class HandOver {
                                 });
                     } catch (ChatException e) {
                         // closed or failing store: the messages are handed over again next start
-                        LOG.log(System.Logger.Level.DEBUG, "cannot mark messages as handed over");
+                        LOG.log(Log.Level.DEBUG, "cannot mark messages as handed over");
                     }
                 });
     }

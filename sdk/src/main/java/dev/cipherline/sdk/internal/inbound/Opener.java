@@ -8,6 +8,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.group.GroupInbound;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Tx;
@@ -20,7 +21,7 @@ import java.time.Clock;
  * the caller's transaction, so it commits or rolls back with the envelope.
  */
 public final class Opener {
-    private static final System.Logger LOG = System.getLogger(Opener.class.getName());
+    private static final Log LOG = Log.get(Opener.class.getName());
 
     /**
      * An opened envelope.
@@ -151,7 +152,7 @@ public final class Opener {
 
     private boolean expired(Frame.Deliver d, SealedPayload.Header h) {
         if (h.expiresAt() <= clock.millis()) {
-            LOG.log(System.Logger.Level.DEBUG, "dropping an expired envelope {0}", d.clientMsgId());
+            LOG.log(Log.Level.DEBUG, "dropping an expired envelope {0}", d.clientMsgId());
             return true;
         }
         return false;

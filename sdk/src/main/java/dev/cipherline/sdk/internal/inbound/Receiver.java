@@ -6,6 +6,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * committed like any other, since the sender's ratchet advanced too.
  */
 public final class Receiver implements GroupCommit.Results {
-    private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
+    private static final Log LOG = Log.get(Receiver.class.getName());
 
     private final Database db;
     private final MessageStore messages;
@@ -157,10 +158,7 @@ public final class Receiver implements GroupCommit.Results {
     @Override
     public void failed(Frame.Deliver d, ChatException e) {
         // not acknowledged: the relay delivers it again later
-        LOG.log(
-                System.Logger.Level.WARNING,
-                "cannot store an incoming message: {0}",
-                e.getMessage());
+        LOG.log(Log.Level.WARNING, "cannot store an incoming message: {0}", e.getMessage());
         events.post(l -> l.onError(e));
     }
 
@@ -181,14 +179,14 @@ public final class Receiver implements GroupCommit.Results {
             rejections.report(d, r);
             return;
         } catch (ChatException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot open an ephemeral envelope: {0}", e);
+            LOG.log(Log.Level.DEBUG, "cannot open an ephemeral envelope: {0}", e);
             return;
         }
         if (content instanceof Content.Typing typing) {
             AccountId from = new AccountId(d.sender());
             events.post(l -> l.onTyping(from, typing.typing()));
         } else if (content != null) {
-            LOG.log(System.Logger.Level.DEBUG, "ignoring ephemeral content {0}", content);
+            LOG.log(Log.Level.DEBUG, "ignoring ephemeral content {0}", content);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.inbound;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.EnvelopeRejection;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.time.Instant;
  * relay's claims and the reason, never content.
  */
 public final class Rejections {
-    private static final System.Logger LOG = System.getLogger(Rejections.class.getName());
+    private static final Log LOG = Log.get(Rejections.class.getName());
     private static final long LOG_INTERVAL_MS = 60_000;
 
     private final Events events;
@@ -68,10 +69,10 @@ public final class Rejections {
                     unlogged == 0 ? "" : " (and " + unlogged + " more rejections since the last)";
             lastLogged = now;
             unlogged = 0;
-            LOG.log(System.Logger.Level.WARNING, message + more);
+            LOG.log(Log.Level.WARNING, message + more);
         } else {
             unlogged++;
-            LOG.log(System.Logger.Level.DEBUG, message);
+            LOG.log(Log.Level.DEBUG, message);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.Kind;
 import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
@@ -27,7 +28,7 @@ import java.util.UUID;
  * duplicates by client message ID before decrypting.
  */
 final class EntrySender {
-    private static final System.Logger LOG = System.getLogger(EntrySender.class.getName());
+    private static final Log LOG = Log.get(EntrySender.class.getName());
     private static final int MAX_ROUNDS = 4;
 
     private final Database db;
@@ -147,7 +148,7 @@ final class EntrySender {
                     return;
                 }
             }
-            LOG.log(System.Logger.Level.DEBUG, "the device list of a recipient keeps changing");
+            LOG.log(Log.Level.DEBUG, "the device list of a recipient keeps changing");
         } catch (RuntimeException ex) {
             answers.failed(e, ex, recorded);
         }
@@ -158,10 +159,7 @@ final class EntrySender {
         try {
             return db.transaction(c -> encryptAndRecord(c, e, round));
         } catch (BrokenSession b) {
-            LOG.log(
-                    System.Logger.Level.DEBUG,
-                    "dropping an unusable session with device {0}",
-                    b.device);
+            LOG.log(Log.Level.DEBUG, "dropping an unusable session with device {0}", b.device);
             fetcher.drop(e.recipient(), b.device);
             return null;
         }
@@ -172,10 +170,7 @@ final class EntrySender {
             try {
                 fetcher.ensure(member);
             } catch (SendFailure f) {
-                LOG.log(
-                        System.Logger.Level.DEBUG,
-                        "leaving a group member out: {0}",
-                        f.getMessage());
+                LOG.log(Log.Level.DEBUG, "leaving a group member out: {0}", f.getMessage());
             }
         }
         return db.transaction(

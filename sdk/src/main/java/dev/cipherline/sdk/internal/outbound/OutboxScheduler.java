@@ -4,6 +4,7 @@ import dev.cipherline.crypto.SessionCrypto;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
@@ -35,7 +36,7 @@ import java.util.UUID;
  * handle that answer.
  */
 public final class OutboxScheduler {
-    private static final System.Logger LOG = System.getLogger(OutboxScheduler.class.getName());
+    private static final Log LOG = Log.get(OutboxScheduler.class.getName());
 
     /** At most this many entries share one encrypt transaction. */
     public static final int MAX_BATCH = 32;
@@ -191,7 +192,7 @@ public final class OutboxScheduler {
         }
         if (!outcome.unanswered().isEmpty()) {
             LOG.log(
-                    System.Logger.Level.DEBUG,
+                    Log.Level.DEBUG,
                     "{0} sends of a batch got no answer",
                     outcome.unanswered().size());
         }
@@ -213,7 +214,7 @@ public final class OutboxScheduler {
         String groupId = Sealer.groupIdOf(e.recipient());
         try {
             Optional<List<String>> members = groups.recipients(groupId);
-            if (members.isEmpty()) {
+            if (!members.isPresent()) {
                 completion.failed(e, "this account is no longer a member of the group");
                 return;
             }

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.outbound;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.internal.Log;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
  * speed and gives the scheduler whole batches (one sync each, pipelined to the relay).
  */
 public final class OutboxThread {
-    private static final System.Logger LOG = System.getLogger(OutboxThread.class.getName());
+    private static final Log LOG = Log.get(OutboxThread.class.getName());
     private static final long IDLE_WAIT_MS = 60_000;
 
     /** Wakes closer together than this are a burst; a pause this long ends it. */
@@ -121,13 +122,13 @@ public final class OutboxThread {
                 if (stopped || e.reason() == ChatException.Reason.CLOSED) {
                     return;
                 }
-                LOG.log(System.Logger.Level.DEBUG, "outbox work failed: {0}", e.getMessage());
+                LOG.log(Log.Level.DEBUG, "outbox work failed: {0}", e.getMessage());
                 await(1_000);
             } catch (RuntimeException e) {
                 if (stopped) {
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "outbox work failed", e);
+                LOG.log(Log.Level.WARNING, "outbox work failed", e);
                 await(1_000);
             }
         }

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.outbound;
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.transport.Backoff;
@@ -15,7 +16,7 @@ import java.util.Collection;
  * all, for 1:1 and group entries alike, whether the entry was sent alone or in a pipelined batch.
  */
 final class RelayAnswers {
-    private static final System.Logger LOG = System.getLogger(RelayAnswers.class.getName());
+    private static final Log LOG = Log.get(RelayAnswers.class.getName());
 
     /** What the sender does next with an entry after its answer was handled. */
     enum Next {
@@ -74,7 +75,7 @@ final class RelayAnswers {
             }
             return Next.DONE;
         }
-        LOG.log(System.Logger.Level.WARNING, "unexpected answer to send: {0}", answer);
+        LOG.log(Log.Level.WARNING, "unexpected answer to send: {0}", answer);
         return Next.DONE;
     }
 
@@ -101,7 +102,7 @@ final class RelayAnswers {
         if (ce.reason() == ChatException.Reason.CLOSED) {
             return;
         }
-        LOG.log(System.Logger.Level.DEBUG, "send attempt failed: {0}", ce.getMessage());
+        LOG.log(Log.Level.DEBUG, "send attempt failed: {0}", ce.getMessage());
         if (!attemptRecorded) {
             reschedule(e, ce.getMessage());
         }

@@ -6,6 +6,7 @@ import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
@@ -21,7 +22,7 @@ import java.time.Duration;
  * spend the peer's one-time prekeys on something that may never be seen.
  */
 public final class TypingSender {
-    private static final System.Logger LOG = System.getLogger(TypingSender.class.getName());
+    private static final Log LOG = Log.get(TypingSender.class.getName());
 
     /** How long a typing indicator is valid; generous for clock skew between devices. */
     static final Duration EXPIRY = Duration.ofMinutes(5);
@@ -78,11 +79,11 @@ public final class TypingSender {
                                             sealed,
                                             Encryptor.OnBroken.SKIP));
         } catch (ChatException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot send a typing indicator: {0}", e);
+            LOG.log(Log.Level.DEBUG, "cannot send a typing indicator: {0}", e);
             return;
         }
         if (send == null) {
-            LOG.log(System.Logger.Level.DEBUG, "no session for a typing indicator; dropped");
+            LOG.log(Log.Level.DEBUG, "no session for a typing indicator; dropped");
             return;
         }
         // the relay answers accepted; nothing waits for it, so a lost indicator costs nothing
@@ -91,9 +92,7 @@ public final class TypingSender {
                 .whenComplete(
                         (answer, failure) -> {
                             if (failure != null || answer instanceof Frame.ErrorFrame) {
-                                LOG.log(
-                                        System.Logger.Level.DEBUG,
-                                        "a typing indicator was not forwarded");
+                                LOG.log(Log.Level.DEBUG, "a typing indicator was not forwarded");
                             }
                         });
     }

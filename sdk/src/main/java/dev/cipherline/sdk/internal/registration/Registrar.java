@@ -12,6 +12,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.keys.WireKeys;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.IdentityStore;
@@ -91,7 +92,7 @@ public final class Registrar {
      * @throws ChatException INVALID_ARGUMENT otherwise
      */
     public static String checkInvite(String invite) {
-        String token = invite.strip();
+        String token = Compat.strip(invite);
         if (!token.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT,
@@ -122,7 +123,7 @@ public final class Registrar {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "a relay URL is given twice");
         }
-        List<URI> checked = copy.stream().map(Registrar::checkRelayUrl).toList();
+        List<URI> checked = copy.stream().map(Registrar::checkRelayUrl).collect(Compat.toList());
         if (new HashSet<>(checked).size() != checked.size()) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "a relay URL is given twice");
@@ -385,10 +386,10 @@ public final class Registrar {
     }
 
     private static String checkName(String name) {
-        if (name == null || name.isBlank()) {
+        if (name == null || Compat.isBlank(name)) {
             return null;
         }
-        String stripped = name.strip();
+        String stripped = Compat.strip(name);
         if (stripped.length() > MAX_NAME_LENGTH
                 || stripped.chars().anyMatch(Character::isISOControl)) {
             throw new ChatException(

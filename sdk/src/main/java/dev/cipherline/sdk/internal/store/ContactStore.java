@@ -7,6 +7,7 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Contacts;
+import dev.cipherline.sdk.internal.Compat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -149,7 +150,7 @@ public final class ContactStore implements Contacts {
                             newId.value(),
                             current.accountId().value(),
                             name);
-                    return find(c, "name", name).orElseThrow();
+                    return find(c, "name", name).get();
                 });
     }
 
@@ -166,11 +167,11 @@ public final class ContactStore implements Contacts {
     }
 
     private static String checkName(String name) {
-        if (name == null || name.isBlank()) {
+        if (name == null || Compat.isBlank(name)) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT, "a contact name must not be blank");
         }
-        if (!name.strip().equals(name)) {
+        if (!Compat.strip(name).equals(name)) {
             throw new ChatException(
                     ChatException.Reason.INVALID_ARGUMENT,
                     "a contact name must not start or end with spaces");

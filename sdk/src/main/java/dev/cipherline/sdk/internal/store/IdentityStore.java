@@ -1,5 +1,6 @@
 package dev.cipherline.sdk.internal.store;
 
+import dev.cipherline.sdk.internal.Compat;
 import java.net.URI;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,7 +55,7 @@ public final class IdentityStore {
     }
 
     private static List<URI> parseUrls(String stored) {
-        return Arrays.stream(stored.trim().split(" +")).map(URI::create).toList();
+        return Arrays.stream(stored.trim().split(" +")).map(URI::create).collect(Compat.toList());
     }
 
     /** Inserts the identity; fails if one exists. Call inside a transaction with the prekeys. */
@@ -87,7 +88,10 @@ public final class IdentityStore {
                         ps.setString(
                                 6,
                                 String.join(
-                                        " ", id.relayUrls().stream().map(URI::toString).toList()));
+                                        " ",
+                                        id.relayUrls().stream()
+                                                .map(URI::toString)
+                                                .collect(Compat.toList())));
                         ps.setString(7, id.name());
                         ps.setInt(8, id.nextPreKeyId());
                         ps.setInt(9, id.nextKyberPreKeyId());

@@ -9,6 +9,8 @@ import dev.cipherline.protocol.ProtocolVersion;
 import dev.cipherline.protocol.SignedPayloads;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.internal.Compat;
+import dev.cipherline.sdk.internal.Log;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +43,7 @@ import okio.ByteString;
  * under one lock; split, each part would need the others' internals.
  */
 public final class RelayConnection {
-    private static final System.Logger LOG = System.getLogger(RelayConnection.class.getName());
+    private static final Log LOG = Log.get(RelayConnection.class.getName());
 
     /** What the connection tells its owner; every method is called on the inbound thread. */
     public interface Handler {
@@ -108,7 +110,8 @@ public final class RelayConnection {
             Handler handler) {
         this.http = http;
         this.relayUrls = List.copyOf(relayUrls);
-        this.webSocketUrls = relayUrls.stream().map(RelayConnection::webSocketUrl).toList();
+        this.webSocketUrls =
+                relayUrls.stream().map(RelayConnection::webSocketUrl).collect(Compat.toList());
         this.accountId = accountId;
         this.deviceId = deviceId;
         this.authSigner = authSigner;
@@ -256,7 +259,7 @@ public final class RelayConnection {
             frame = codec.decodeBinary(data);
         } catch (ProtocolException e) {
             LOG.log(
-                    System.Logger.Level.WARNING,
+                    Log.Level.WARNING,
                     "ignoring a malformed frame from the relay: {0}",
                     e.getMessage());
             return;
@@ -355,7 +358,7 @@ public final class RelayConnection {
                             "the relay does not speak protocol version "
                                     + ProtocolVersion.CURRENT));
         } else {
-            LOG.log(System.Logger.Level.DEBUG, "connection closed: {0} {1}", code, reason);
+            LOG.log(Log.Level.DEBUG, "connection closed: {0} {1}", code, reason);
             lost(gen);
         }
     }
@@ -381,7 +384,7 @@ public final class RelayConnection {
                 lastRefusal = refused.getMessage();
             }
             if (fresh) {
-                LOG.log(System.Logger.Level.WARNING, refused.getMessage());
+                LOG.log(Log.Level.WARNING, refused.getMessage());
                 handler.onRefused(refused);
             }
         }
@@ -474,7 +477,7 @@ public final class RelayConnection {
 
         @Override
         public void onMessage(WebSocket webSocket, String text) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring a text frame from the relay");
+            LOG.log(Log.Level.WARNING, "ignoring a text frame from the relay");
         }
 
         @Override
@@ -485,7 +488,7 @@ public final class RelayConnection {
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            LOG.log(System.Logger.Level.DEBUG, "connection failed: {0}", t.toString());
+            LOG.log(Log.Level.DEBUG, "connection failed: {0}", t.toString());
             post(() -> failed(gen, t));
         }
 

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.transport;
 
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.Compat;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -58,7 +59,7 @@ public final class RelayTls {
                 hosts.add(url.getHost());
             }
             for (String host : hosts) {
-                pinner.add(host, trust.pins().toArray(String[]::new));
+                pinner.add(host, trust.pins().toArray(new String[0]));
             }
             builder.certificatePinner(pinner.build());
         }
@@ -142,7 +143,7 @@ public final class RelayTls {
         List<String> pins = new ArrayList<>();
         boolean inChain = false;
         for (String line : message.split("\n")) {
-            String l = line.strip();
+            String l = Compat.strip(line);
             if (l.startsWith("Peer certificate chain")) {
                 inChain = true;
             } else if (l.startsWith("Pinned certificates")) {
