@@ -23,6 +23,7 @@ import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
@@ -75,6 +76,7 @@ public final class ClientCore implements AutoCloseable {
     private final OutboxResults results;
     private final SendQueue sendQueue;
     private final Groups groups;
+    private final OwnDeviceSync ownDevices;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientCore(Wiring w) {
@@ -101,6 +103,7 @@ public final class ClientCore implements AutoCloseable {
         this.results = w.results;
         this.sendQueue = w.sendQueue;
         this.groups = w.groups;
+        this.ownDevices = w.ownDevices;
     }
 
     /** Opens the store in the configured home and starts the client. */
@@ -127,6 +130,7 @@ public final class ClientCore implements AutoCloseable {
         receiver.replayUndelivered();
         // receipts owed when the process stopped before they reached the outbox
         receipts.flush();
+        ownDevices.announce();
         connection.start();
         worker.start();
     }
@@ -260,10 +264,18 @@ public final class ClientCore implements AutoCloseable {
                                 receipts.owe(
                                         c, u.sender(), Content.ReceiptType.READ, u.clientMsgId());
                             }
+                            if (!unread.isEmpty()) {
+                                ownDevices.readSync(
+                                        c,
+                                        null,
+                                        group.value(),
+                                        unread.get(unread.size() - 1).clientMsgId());
+                            }
                             return unread;
                         });
         if (!read.isEmpty()) {
             receipts.flush();
+            worker.wake();
         }
         return read.size();
     }
@@ -277,10 +289,14 @@ public final class ClientCore implements AutoCloseable {
                             for (String id : ids) {
                                 receipts.owe(c, peer.value(), Content.ReceiptType.READ, id);
                             }
+                            if (!ids.isEmpty()) {
+                                ownDevices.readSync(c, peer.value(), null, ids.get(ids.size() - 1));
+                            }
                             return ids;
                         });
         if (!read.isEmpty()) {
             receipts.flush();
+            worker.wake();
         }
         return read.size();
     }

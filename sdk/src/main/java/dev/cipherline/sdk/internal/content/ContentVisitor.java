@@ -21,5 +21,11 @@ public interface ContentVisitor<R> {
 
     R senderKey(Content.SenderKey key);
 
+    R sentTranscript(Content.SentTranscript transcript);
+
+    R readSync(Content.ReadSync sync);
+
+    R deviceHello(Content.DeviceHello hello);
+
     R unknown(Content.Unknown unknown);
 }

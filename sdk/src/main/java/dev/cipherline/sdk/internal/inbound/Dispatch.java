@@ -8,23 +8,27 @@ import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
 import dev.cipherline.sdk.internal.group.GroupInbound;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Carries out what an opened envelope says, inside its transaction, one handler per content type: a
  * text is stored and owes its sender a delivery receipt; a receipt moves outgoing messages forward
  * (and is never stored nor answered); group updates, leaves and sender keys go to the group rules.
  * A group message may only carry group text, a pairwise one anything else; whatever does not fit is
- * ignored.
+ * ignored. What only this account's own devices send each other (a sent transcript, a read sync, a
+ * device hello) is ignored from any other account.
  */
 public final class Dispatch {
     private static final System.Logger LOG = System.getLogger(Dispatch.class.getName());
@@ -34,13 +38,22 @@ public final class Dispatch {
     private final GroupInbound groups;
     private final LocalDevice self;
     private final Clock clock;
+    private final ConversationStore conversations;
+    private final BooleanSupplier ownDevices;
 
+    /**
+     * @param ownDevices whether this account has other devices (this device has a session with one)
+     */
     public Dispatch(
             MessageStore messages,
+            ConversationStore conversations,
             Receipts receipts,
             GroupInbound groups,
             LocalDevice self,
+            BooleanSupplier ownDevices,
             Clock clock) {
+        this.conversations = conversations;
+        this.ownDevices = ownDevices;
         this.messages = messages;
         this.receipts = receipts;
         this.groups = groups;
@@ -136,7 +149,12 @@ public final class Dispatch {
                             : MessageState.DELIVERED;
             List<MessageId> changed =
                     messages.applyReceipt(
-                            tx, d.sender(), self.device(), receipt.clientMsgIds(), state);
+                            tx,
+                            d.sender(),
+                            self.device(),
+                            ownDevices.getAsBoolean(),
+                            receipt.clientMsgIds(),
+                            state);
             // the same receipt may acknowledge this account's group messages
             List<MessageId> groupReads =
                     GroupReadStore.apply(tx, d.sender(), receipt.clientMsgIds(), state);
@@ -168,6 +186,57 @@ public final class Dispatch {
                 throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
             }
             return Outcome.NOTHING;
+        }
+
+        /** Whether the envelope comes from another device of this account. */
+        private boolean fromOwnDevice() {
+            return !inGroup() && d.sender().equals(self.account());
+        }
+
+        @Override
+        public Outcome sentTranscript(Content.SentTranscript transcript) {
+            if (!fromOwnDevice() || transcript.destination().equals(self.account())) {
+                return ignore(transcript);
+            }
+            if (!(decode(transcript.content()) instanceof Content.Text text)) {
+                // a copy of content this build does not keep in the history
+                return Outcome.NOTHING;
+            }
+            StoredMessage sent =
+                    messages.insertSent(
+                            tx,
+                            transcript.destination(),
+                            d.senderDevice(),
+                            d.clientMsgId(),
+                            text.text(),
+                            opened.header().sentAt());
+            return sent == null
+                    ? Outcome.NOTHING
+                    : Outcome.notice(l -> l.onSentOnOtherDevice(sent));
+        }
+
+        @Override
+        public Outcome readSync(Content.ReadSync sync) {
+            if (!fromOwnDevice()) {
+                return ignore(sync);
+            }
+            // another device sent the read receipts: nothing is owed from here
+            if (sync.groupId() == null) {
+                AccountId peer = new AccountId(sync.peer());
+                return conversations.markReadUpTo(tx, sync.peer(), sync.newestRead()).isEmpty()
+                        ? Outcome.NOTHING
+                        : Outcome.notice(l -> l.onReadOnOtherDevice(peer, null));
+            }
+            GroupId group = new GroupId(sync.groupId());
+            return GroupReadStore.markReadUpTo(tx, sync.groupId(), sync.newestRead()).isEmpty()
+                    ? Outcome.NOTHING
+                    : Outcome.notice(l -> l.onReadOnOtherDevice(null, group));
+        }
+
+        @Override
+        public Outcome deviceHello(Content.DeviceHello hello) {
+            // opening it started the session that copies of this device's sends now use
+            return fromOwnDevice() ? Outcome.NOTHING : ignore(hello);
         }
 
         @Override

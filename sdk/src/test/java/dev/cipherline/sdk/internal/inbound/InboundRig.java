@@ -5,6 +5,7 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
@@ -44,7 +45,14 @@ final class InboundRig {
                 device.db,
                 messages,
                 new Opener(device.crypto, groupCrypto, groups.inbound(), self, clock),
-                new Dispatch(messages, receipts, groups.inbound(), self, clock),
+                new Dispatch(
+                        messages,
+                        new ConversationStore(device.db),
+                        receipts,
+                        groups.inbound(),
+                        self,
+                        () -> !device.store.sessionDevices(device.accountId).isEmpty(),
+                        clock),
                 new HandOver(device.db, messages, events, appListening),
                 new Acks(acker, receipts, messages, clock, inbound),
                 new Rejections(events, clock),
