@@ -18,14 +18,15 @@ public interface ChatListener {
     default void onMessage(IncomingMessage message) {}
 
     /**
-     * Another device of this account sent {@code message} (a 1:1 message, {@link
-     * StoredMessage#otherDevice()} true); it is now in this device's history as outgoing, in state
-     * {@code SENT}, and later receipts move it like this device's own messages ({@link
-     * #onMessageState}). Called on the listener thread after the copy was stored; the history is
-     * what counts: a copy stored while no listener was set, or just before the app was killed, is
-     * not reported again.
+     * Another device of this account sent {@code message} ({@link StoredMessage#otherDevice()}
+     * true) to its peer, or to {@code group} if that is not null (the message's peer is then this
+     * account, as for this device's own group messages). It is now in this device's history as
+     * outgoing, in state {@code SENT}; receipts then move a 1:1 message like this device's own
+     * ({@link #onMessageState}). Called after the copy was stored; the history is what counts: a
+     * copy stored while no listener was set, or just before the app was killed, is not reported
+     * again.
      */
-    default void onSentOnOtherDevice(StoredMessage message) {}
+    default void onSentOnOtherDevice(StoredMessage message, @Nullable GroupId group) {}
 
     /**
      * The user read the conversation with {@code peer}, or the group {@code group}, on another

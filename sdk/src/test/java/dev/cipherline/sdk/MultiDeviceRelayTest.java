@@ -129,4 +129,68 @@ class MultiDeviceRelayTest {
             }
         }
     }
+
+    @Test
+    void aGroupReachesEveryDeviceOfEveryMemberAndTheSendersOtherDevicesOnceInOrder()
+            throws Exception {
+        AccountInfo alice = ChatClient.initialize(dir.resolve("a1"), relay.url(), "alice");
+        AccountInfo bob = ChatClient.initialize(dir.resolve("b1"), relay.url(), "bob");
+        addDevice("a1", "a2", 2);
+        addDevice("b1", "b2", 2);
+
+        RecordingListener a1Events = new RecordingListener();
+        RecordingListener a2Events = new RecordingListener();
+        RecordingListener b1Events = new RecordingListener();
+        RecordingListener b2Events = new RecordingListener();
+        try (ChatClient a1 = open("a1", a1Events);
+                ChatClient a2 = open("a2", a2Events);
+                ChatClient b1 = open("b1", b1Events);
+                ChatClient b2 = open("b2", b2Events)) {
+            for (ChatClient c : List.of(a1, a2, b1, b2)) {
+                c.synced().get(30, TimeUnit.SECONDS);
+            }
+            Group team = a1.groups().create("team", List.of(bob.accountId()));
+            GroupId id = team.id();
+            for (RecordingListener l : List.of(a2Events, b1Events, b2Events)) {
+                Group seen = l.awaitGroup(g -> g.id().equals(id));
+                assertEquals(
+                        java.util.Set.of(alice.accountId(), bob.accountId()),
+                        java.util.Set.copyOf(seen.members()));
+                assertEquals(alice.accountId(), seen.admin());
+            }
+
+            OutgoingMessage g1 = a1.groups().send(id, "g1");
+            assertEquals("g1", b1Events.awaitMessages(1).get(0).text());
+            assertEquals("g1", b2Events.awaitMessages(1).get(0).text());
+            assertEquals(g1.id(), a2Events.awaitSentOnOtherDevice(1).get(0).id());
+            assertEquals(List.of(id.value()), a2Events.sentOnOtherDeviceGroups());
+
+            OutgoingMessage g2 = b2.groups().send(id, "g2");
+            assertEquals("g2", a1Events.awaitMessages(1).get(0).text());
+            assertEquals("g2", a2Events.awaitMessages(1).get(0).text());
+            assertEquals(g2.id(), b1Events.awaitSentOnOtherDevice(1).get(0).id());
+
+            OutgoingMessage g3 = a2.groups().send(id, "g3");
+            assertEquals("g3", b1Events.awaitMessages(1).get(0).text());
+            assertEquals("g3", b2Events.awaitMessages(1).get(0).text());
+            assertEquals(g3.id(), a1Events.awaitSentOnOtherDevice(1).get(0).id());
+
+            for (ChatClient c : List.of(a1, a2, b1, b2)) {
+                List<StoredMessage> page = c.groups().history(id, 10, null);
+                assertEquals(List.of("g3", "g2", "g1"), texts(page), "history of " + c.whoami());
+            }
+
+            // reading the group on b1 clears it on b2, which sends no read receipts of its own
+            assertEquals(2, b2.groups().unreadCount(id), "g1 and g3");
+            assertEquals(2, b1.groups().markRead(id));
+            b2Events.awaitReadOnOtherDevice("group:" + id.value());
+            assertEquals(0, b2.groups().unreadCount(id));
+
+            for (RecordingListener l : List.of(a1Events, a2Events, b1Events, b2Events)) {
+                assertEquals(List.of(), l.drainMessages());
+                assertEquals(List.of(), l.drainSentOnOtherDevice());
+                assertEquals(List.of(), l.drainRejections());
+            }
+        }
+    }
 }

@@ -30,10 +30,17 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<Contact> identityChanges = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<StoredMessage> sentElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> readElsewhere = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
+
+    /** The groups of the copies taken so far, in order ("" for a 1:1 message). */
+    public List<String> sentOnOtherDeviceGroups() {
+        return List.copyOf(sentElsewhereGroups);
+    }
 
     @Override
-    public void onSentOnOtherDevice(StoredMessage message) {
+    public void onSentOnOtherDevice(StoredMessage message, GroupId group) {
         sentElsewhere.add(message);
+        sentElsewhereGroups.add(group == null ? "" : group.value());
     }
 
     /** Waits for exactly {@code count} more messages sent on another device of this account. */

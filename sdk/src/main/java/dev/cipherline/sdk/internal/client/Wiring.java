@@ -113,7 +113,15 @@ final class Wiring {
         Encryptor encryptor =
                 new Encryptor(signalStore, sessions, groupCrypto, self.account(), self.device());
         this.groups =
-                new Groups(db, new GroupStore(db), messages, outbox, groupCrypto, self, clock);
+                new Groups(
+                        db,
+                        new GroupStore(db),
+                        messages,
+                        outbox,
+                        groupCrypto,
+                        self,
+                        () -> encryptor.hasSession(self.account()),
+                        clock);
         this.ownDevices = new OwnDeviceSync(db, outbox, encryptor, self, clock);
 
         this.events = new Events(config.listener());

@@ -3,6 +3,7 @@ package dev.cipherline.sdk.internal.inbound;
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
@@ -13,6 +14,7 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
 import dev.cipherline.sdk.internal.group.GroupInbound;
+import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -113,6 +115,21 @@ public final class Dispatch {
                 return ignore(text);
             }
             String groupId = opened.groupId();
+            if (d.sender().equals(self.account())) {
+                // another device of this account sent it: this device's history shows it as sent
+                boolean stored =
+                        messages.insertSent(
+                                tx,
+                                Sealer.groupMarker(groupId),
+                                groupId,
+                                d.senderDevice(),
+                                d.clientMsgId(),
+                                text.text(),
+                                opened.header().sentAt());
+                return stored
+                        ? sentElsewhere(self.account(), text.text(), new GroupId(groupId))
+                        : Outcome.NOTHING;
+            }
             long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
             Outcome stored = store(text.text(), new GroupId(groupId), gap);
             GroupReadStore.touchIncoming(tx, groupId);
@@ -202,17 +219,34 @@ public final class Dispatch {
                 // a copy of content this build does not keep in the history
                 return Outcome.NOTHING;
             }
-            StoredMessage sent =
+            boolean stored =
                     messages.insertSent(
                             tx,
                             transcript.destination(),
+                            null,
                             d.senderDevice(),
                             d.clientMsgId(),
                             text.text(),
                             opened.header().sentAt());
-            return sent == null
-                    ? Outcome.NOTHING
-                    : Outcome.notice(l -> l.onSentOnOtherDevice(sent));
+            return stored
+                    ? sentElsewhere(transcript.destination(), text.text(), null)
+                    : Outcome.NOTHING;
+        }
+
+        /** Tells the app of a message another device of this account sent, as stored here. */
+        private Outcome sentElsewhere(String peer, String text, GroupId group) {
+            StoredMessage sent =
+                    new StoredMessage(
+                            new MessageId(d.clientMsgId()),
+                            new AccountId(peer),
+                            Direction.OUTGOING,
+                            text,
+                            Instant.ofEpochMilli(opened.header().sentAt()),
+                            null,
+                            MessageState.SENT,
+                            null,
+                            true);
+            return Outcome.notice(l -> l.onSentOnOtherDevice(sent, group));
         }
 
         @Override

@@ -4,7 +4,6 @@ import static dev.cipherline.sdk.internal.store.Sql.execute;
 import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import dev.cipherline.sdk.AccountId;
-import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
@@ -94,13 +93,19 @@ public final class MessageStore {
 
     /**
      * Stores a message another device of this account sent to {@code peer} (from its sent
-     * transcript) as an outgoing message of that device in state SENT, in the conversation with
-     * {@code peer}; null if it is stored already.
+     * transcript), or to the group {@code groupId} ({@code peer} is then the group's marker), as an
+     * outgoing message of that device in state SENT.
      *
-     * @return the message as the history shows it
+     * @return whether it was stored (false: it is stored already)
      */
-    public StoredMessage insertSent(
-            Tx tx, String peer, int senderDevice, String clientMsgId, String text, long sentAt) {
+    public boolean insertSent(
+            Tx tx,
+            String peer,
+            String groupId,
+            int senderDevice,
+            String clientMsgId,
+            String text,
+            long sentAt) {
         return tx.sql(
                 c -> {
                     try (PreparedStatement ps =
@@ -108,7 +113,7 @@ public final class MessageStore {
                                     "INSERT OR IGNORE INTO messages (peer, direction, sender_device,"
                                             + " client_msg_id, text, sent_at, received_at, state,"
                                             + " delivered_to_app, group_id) VALUES (?, ?, ?, ?, ?,"
-                                            + " ?, NULL, ?, 1, NULL) RETURNING id")) {
+                                            + " ?, NULL, ?, 1, ?) RETURNING id")) {
                         Sql.bind(
                                 ps,
                                 peer,
@@ -121,24 +126,18 @@ public final class MessageStore {
                                                 SealedColumns.messageRow(peer, clientMsgId),
                                                 text),
                                 sentAt,
-                                MessageState.SENT.name());
+                                MessageState.SENT.name(),
+                                groupId);
                         try (ResultSet rs = ps.executeQuery()) {
                             if (!rs.next()) {
-                                return null;
+                                return false;
                             }
                         }
                     }
-                    ConversationStore.touch(c, peer, sentAt, false);
-                    return new StoredMessage(
-                            new MessageId(clientMsgId),
-                            new AccountId(peer),
-                            Direction.OUTGOING,
-                            text,
-                            Instant.ofEpochMilli(sentAt),
-                            null,
-                            MessageState.SENT,
-                            null,
-                            true);
+                    if (groupId == null) {
+                        ConversationStore.touch(c, peer, sentAt, false);
+                    }
+                    return true;
                 });
     }
 
