@@ -193,4 +193,46 @@ class MultiDeviceRelayTest {
             }
         }
     }
+
+    @Test
+    void aPeersNewAndReRegisteredDevicesArePickedUpFromTheRelaysAnswer() throws Exception {
+        AccountInfo alice = ChatClient.initialize(dir.resolve("a1"), relay.url(), "alice");
+        AccountInfo bob = ChatClient.initialize(dir.resolve("b1"), relay.url(), "bob");
+        addDevice("b1", "b2", 2);
+        RecordingListener a1Events = new RecordingListener();
+        try (ChatClient a1 = open("a1", a1Events)) {
+            RecordingListener b1Events = new RecordingListener();
+            try (ChatClient b1 = open("b1", b1Events)) {
+                b1.synced().get(30, TimeUnit.SECONDS);
+                a1.send(bob.accountId(), "before").accepted().get(30, TimeUnit.SECONDS);
+                assertEquals("before", b1Events.awaitMessages(1).get(0).text());
+            }
+
+            // bob adds device 3, and device 2 is registered afresh (a new registration ID)
+            addDevice("b1", "b3", 3);
+            Path old = dir.resolve("b2");
+            try (var files = java.nio.file.Files.walk(old)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            addDevice("b1", "b2", 2);
+
+            // alice's next message: the relay names 3 missing and 2 stale, the SDK fixes both
+            OutgoingMessage after = a1.send(bob.accountId(), "after");
+            assertEquals(MessageState.SENT, after.accepted().get(30, TimeUnit.SECONDS));
+            for (String home : List.of("b1", "b2", "b3")) {
+                RecordingListener events = new RecordingListener();
+                try (ChatClient b = open(home, events)) {
+                    b.synced().get(30, TimeUnit.SECONDS);
+                    List<String> got =
+                            events.drainMessages().stream().map(IncomingMessage::text).toList();
+                    assertEquals(List.of("after"), got, "messages on " + home);
+                    assertEquals(
+                            home.equals("b1") ? List.of("after", "before") : List.of("after"),
+                            texts(b.history().page(alice.accountId(), 10, null)),
+                            "a device registered later has nothing from before it");
+                }
+            }
+            assertEquals(List.of(), a1Events.drainRejections());
+        }
+    }
 }
