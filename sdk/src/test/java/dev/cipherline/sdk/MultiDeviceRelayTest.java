@@ -235,4 +235,46 @@ class MultiDeviceRelayTest {
             assertEquals(List.of(), a1Events.drainRejections());
         }
     }
+
+    @Test
+    void contactsVerificationAndDeletionsMadeOnOneDeviceReachTheOthers() throws Exception {
+        ChatClient.initialize(dir.resolve("a1"), relay.url(), "alice");
+        AccountInfo bob = ChatClient.initialize(dir.resolve("b1"), relay.url(), "bob");
+        addDevice("a1", "a2", 2);
+        RecordingListener a1Events = new RecordingListener();
+        RecordingListener a2Events = new RecordingListener();
+        RecordingListener b1Events = new RecordingListener();
+        try (ChatClient a1 = open("a1", a1Events);
+                ChatClient a2 = open("a2", a2Events);
+                ChatClient b1 = open("b1", b1Events)) {
+            a1.synced().get(30, TimeUnit.SECONDS);
+            OutgoingMessage one = a1.send(bob.accountId(), "one");
+            a1.send(bob.accountId(), "two");
+            assertEquals(2, b1Events.awaitMessages(2).size());
+            a2Events.awaitSentOnOtherDevice(2);
+            b1.send(a1.whoami().accountId(), "hey");
+            a1Events.awaitMessages(1);
+            a2Events.awaitMessages(1);
+
+            a1.contacts().add("bob", bob.accountId());
+            SafetyNumber verified = a1.verification().markVerified(bob.accountId());
+            assertTrue(a1.history().delete(bob.accountId(), one.id()));
+            // the read sync is queued after the others, to the same devices, so it comes last
+            assertEquals(1, a1.markRead(bob.accountId()));
+            a2Events.awaitReadOnOtherDevice(bob.accountId().value());
+            assertEquals(bob.accountId(), a2.contacts().byName("bob").orElseThrow().accountId());
+            SafetyNumber onA2 = a2.verification().safetyNumber(bob.accountId());
+            assertTrue(onA2.verified());
+            assertEquals(verified.digits(), onA2.digits());
+            assertEquals(
+                    List.of("hey", "two"), texts(a2.history().page(bob.accountId(), 10, null)));
+
+            // the delete sync leaves a1 before the copy of a later message (oldest row first)
+            a1.history().deleteConversation(bob.accountId());
+            a1.send(bob.accountId(), "after");
+            assertEquals("after", a2Events.awaitSentOnOtherDevice(1).get(0).text());
+            assertEquals(List.of("after"), texts(a2.history().page(bob.accountId(), 10, null)));
+            assertEquals(List.of(), a2Events.drainRejections());
+        }
+    }
 }

@@ -77,6 +77,7 @@ public final class ClientCore implements AutoCloseable {
     private final SendQueue sendQueue;
     private final Groups groups;
     private final OwnDeviceSync ownDevices;
+    private final Contacts syncedContacts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientCore(Wiring w) {
@@ -104,6 +105,9 @@ public final class ClientCore implements AutoCloseable {
         this.sendQueue = w.sendQueue;
         this.groups = w.groups;
         this.ownDevices = w.ownDevices;
+        this.syncedContacts =
+                new SyncedContacts(
+                        w.contacts, (name, id) -> sync(new Content.ContactSync(id, name, false)));
     }
 
     /** Opens the store in the configured home and starts the client. */
@@ -143,7 +147,14 @@ public final class ClientCore implements AutoCloseable {
     }
 
     public Contacts contacts() {
-        return contacts;
+        return syncedContacts;
+    }
+
+    /** Tells the account's other devices of a change made here, if it has any. */
+    private void sync(Content change) {
+        if (ownDevices.queue(change)) {
+            worker.wake();
+        }
     }
 
     public SafetyNumber safetyNumber(AccountId peer) {
@@ -152,6 +163,7 @@ public final class ClientCore implements AutoCloseable {
 
     public SafetyNumber markVerified(AccountId peer) {
         SafetyNumber verified = verification.markVerified(peer);
+        sync(new Content.VerifiedSync(peer.value(), verification.identityKey(peer)));
         // verifying the new number is accepting the new identity
         acceptIdentityChange(peer);
         return verified;
@@ -160,6 +172,7 @@ public final class ClientCore implements AutoCloseable {
     public Contact changeContactIdentity(String name, AccountId newId) {
         checkOpen();
         Contact changed = contacts.change(name, newId);
+        sync(new Content.ContactSync(newId.value(), name, true));
         events.post(l -> l.onIdentityChanged(changed));
         return changed;
     }
@@ -348,11 +361,16 @@ public final class ClientCore implements AutoCloseable {
     public boolean deleteMessage(AccountId peer, MessageId id) {
         boolean deleted = history.deleteMessage(peer.value(), id, config.clock().millis());
         results.forget(id);
+        if (deleted) {
+            sync(new Content.DeleteSync(peer.value(), id.value()));
+        }
         return deleted;
     }
 
     public int deleteConversation(AccountId peer) {
-        return history.deleteConversation(peer.value(), config.clock().millis());
+        int deleted = history.deleteConversation(peer.value(), config.clock().millis());
+        sync(new Content.DeleteSync(peer.value(), null));
+        return deleted;
     }
 
     private static void checkPage(int limit) {

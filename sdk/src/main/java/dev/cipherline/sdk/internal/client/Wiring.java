@@ -19,6 +19,7 @@ import dev.cipherline.sdk.internal.inbound.Opener;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.inbound.Rejections;
+import dev.cipherline.sdk.internal.inbound.SyncInbound;
 import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
@@ -154,9 +155,15 @@ final class Wiring {
                         new Opener(sessions, groupCrypto, groups.inbound(), self, clock),
                         new Dispatch(
                                 messages,
-                                conversations,
                                 receipts,
                                 groups.inbound(),
+                                new SyncInbound(
+                                        messages,
+                                        conversations,
+                                        contacts,
+                                        new VerificationStore(db),
+                                        history,
+                                        clock),
                                 self,
                                 () -> encryptor.hasSession(self.account()),
                                 clock),

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *                 name, u16 count, then count times: u8 length + member account ID
  *   group leave:  16 bytes group ID
  *   sender key:   16 bytes group ID, libsignal SenderKeyDistributionMessage to the end
- *   8..10: to this account's own other devices, see {@link SyncContent}
+ *   8..13: to this account's own other devices, see {@link SyncContent}
  * </pre>
  *
  * Integers are big-endian. Bytes after a receipt's or a typing indicator's fields are ignored, so a
@@ -79,6 +79,15 @@ public sealed interface Content {
 
     /** Content type byte of {@link DeviceHello}. */
     int TYPE_DEVICE_HELLO = 10;
+
+    /** Content type byte of {@link ContactSync}. */
+    int TYPE_CONTACT_SYNC = 11;
+
+    /** Content type byte of {@link VerifiedSync}. */
+    int TYPE_VERIFIED_SYNC = 12;
+
+    /** Content type byte of {@link DeleteSync}. */
+    int TYPE_DELETE_SYNC = 13;
 
     /** The most members a group update lists. */
     int MAX_GROUP_MEMBERS = 1000;
@@ -255,6 +264,37 @@ public sealed interface Content {
         }
     }
 
+    /**
+     * To this account's other devices: the contact named {@code name} is now {@code account}; with
+     * {@code identityChange}, the user re-pointed an existing contact to a new account (an identity
+     * change), else added or renamed one.
+     */
+    record ContactSync(String account, String name, boolean identityChange) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.contactSync(this);
+        }
+    }
+
+    /** To this account's other devices: the user verified {@code account}'s identity key. */
+    record VerifiedSync(String account, byte[] identityKey) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.verifiedSync(this);
+        }
+    }
+
+    /**
+     * To this account's other devices: the user deleted the message {@code clientMsgId} of the 1:1
+     * conversation with {@code peer}, or the whole conversation if {@code clientMsgId} is null.
+     */
+    record DeleteSync(String peer, String clientMsgId) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.deleteSync(this);
+        }
+    }
+
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {
         @Override
@@ -379,6 +419,9 @@ public sealed interface Content {
             case TYPE_SENT_TRANSCRIPT -> SyncContent.decodeTranscript(body);
             case TYPE_READ_SYNC -> SyncContent.decodeReadSync(body);
             case TYPE_DEVICE_HELLO -> new DeviceHello();
+            case TYPE_CONTACT_SYNC -> SyncContent.decodeContactSync(body);
+            case TYPE_VERIFIED_SYNC -> SyncContent.decodeVerifiedSync(body);
+            case TYPE_DELETE_SYNC -> SyncContent.decodeDeleteSync(body);
             default -> new Unknown(type);
         };
     }

@@ -27,5 +27,11 @@ public interface ContentVisitor<R> {
 
     R deviceHello(Content.DeviceHello hello);
 
+    R contactSync(Content.ContactSync sync);
+
+    R verifiedSync(Content.VerifiedSync sync);
+
+    R deleteSync(Content.DeleteSync sync);
+
     R unknown(Content.Unknown unknown);
 }

@@ -2,6 +2,9 @@ package dev.cipherline.sdk.internal.content;
 
 import dev.cipherline.protocol.AccountIds;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -17,6 +20,11 @@ import java.util.HexFormat;
  *                       the peer's account ID, for 2: the 16-byte group ID; then u8 length (1..64)
  *                       + the client message ID of the newest incoming message read
  *   10 device hello:    nothing (bytes after it are ignored)
+ *   11 contact sync:    u8 kind (1 = added or renamed, 2 = identity change), u8 length + account
+ *                       ID, then the contact's name in UTF-8 to the end (1..64 characters)
+ *   12 verified sync:   u8 length + account ID, then the 33-byte identity key verified
+ *   13 delete sync:     u8 scope (1 = one message, 2 = a whole 1:1 conversation), u8 length +
+ *                       the peer's account ID, then for 1: u8 length (1..64) + client message ID
  * </pre>
  */
 public final class SyncContent {
@@ -25,6 +33,21 @@ public final class SyncContent {
 
     /** Read-sync scope byte of a group. */
     static final int SCOPE_GROUP = 2;
+
+    /** Contact-sync kind byte of a contact added or renamed. */
+    static final int CONTACT_SET = 1;
+
+    /** Contact-sync kind byte of an identity change (the contact re-pointed to a new account). */
+    static final int CONTACT_IDENTITY_CHANGE = 2;
+
+    /** Delete-sync scope byte of one message. */
+    static final int DELETE_MESSAGE = 1;
+
+    /** Delete-sync scope byte of a whole 1:1 conversation. */
+    static final int DELETE_CONVERSATION = 2;
+
+    /** The length of a serialized identity public key. */
+    static final int IDENTITY_KEY_LENGTH = 33;
 
     private SyncContent() {}
 
@@ -57,6 +80,107 @@ public final class SyncContent {
     /** Encodes a device hello. */
     public static byte[] encodeDeviceHello() {
         return new byte[] {Content.VERSION, Content.TYPE_DEVICE_HELLO};
+    }
+
+    /** Encodes a contact sync. */
+    public static byte[] encodeContactSync(Content.ContactSync sync) {
+        byte[] name = sync.name().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(name.length + 40);
+        out.write(Content.VERSION);
+        out.write(Content.TYPE_CONTACT_SYNC);
+        out.write(sync.identityChange() ? CONTACT_IDENTITY_CHANGE : CONTACT_SET);
+        writeAscii8(out, sync.account());
+        out.writeBytes(name);
+        return out.toByteArray();
+    }
+
+    /** Encodes a verified sync. */
+    public static byte[] encodeVerifiedSync(Content.VerifiedSync sync) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(70);
+        out.write(Content.VERSION);
+        out.write(Content.TYPE_VERIFIED_SYNC);
+        writeAscii8(out, sync.account());
+        out.writeBytes(sync.identityKey());
+        return out.toByteArray();
+    }
+
+    /** Encodes a delete sync. */
+    public static byte[] encodeDeleteSync(Content.DeleteSync sync) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(100);
+        out.write(Content.VERSION);
+        out.write(Content.TYPE_DELETE_SYNC);
+        out.write(sync.clientMsgId() == null ? DELETE_CONVERSATION : DELETE_MESSAGE);
+        writeAscii8(out, sync.peer());
+        if (sync.clientMsgId() != null) {
+            writeAscii8(out, sync.clientMsgId());
+        }
+        return out.toByteArray();
+    }
+
+    static Content decodeContactSync(byte[] body) throws Content.MalformedContentException {
+        if (body.length < 3) {
+            throw new Content.MalformedContentException("the contact sync is truncated");
+        }
+        int kind = body[2] & 0xff;
+        if (kind != CONTACT_SET && kind != CONTACT_IDENTITY_CHANGE) {
+            return new Content.Unknown(Content.TYPE_CONTACT_SYNC);
+        }
+        String account = account(body, 3, "the contact sync");
+        int at = 4 + account.length();
+        try {
+            String name =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(body, at, body.length - at))
+                            .toString();
+            if (name.isEmpty() || name.length() > 64) {
+                throw new Content.MalformedContentException(
+                        "the contact sync's name must be 1..64 characters");
+            }
+            return new Content.ContactSync(account, name, kind == CONTACT_IDENTITY_CHANGE);
+        } catch (CharacterCodingException e) {
+            throw new Content.MalformedContentException("the contact name is not valid UTF-8");
+        }
+    }
+
+    static Content decodeVerifiedSync(byte[] body) throws Content.MalformedContentException {
+        String account = account(body, 2, "the verified sync");
+        int at = 3 + account.length();
+        if (body.length != at + IDENTITY_KEY_LENGTH) {
+            throw new Content.MalformedContentException(
+                    "the verified sync's identity key is not " + IDENTITY_KEY_LENGTH + " bytes");
+        }
+        return new Content.VerifiedSync(account, Arrays.copyOfRange(body, at, body.length));
+    }
+
+    static Content decodeDeleteSync(byte[] body) throws Content.MalformedContentException {
+        if (body.length < 3) {
+            throw new Content.MalformedContentException("the delete sync is truncated");
+        }
+        int scope = body[2] & 0xff;
+        if (scope != DELETE_MESSAGE && scope != DELETE_CONVERSATION) {
+            return new Content.Unknown(Content.TYPE_DELETE_SYNC);
+        }
+        String peer = account(body, 3, "the delete sync");
+        if (scope == DELETE_CONVERSATION) {
+            return new Content.DeleteSync(peer, null);
+        }
+        String id = readAscii8(body, 4 + peer.length(), "the delete sync");
+        if (!Content.CLIENT_MSG_ID.matcher(id).matches()) {
+            throw new Content.MalformedContentException("the delete sync names no message");
+        }
+        return new Content.DeleteSync(peer, id);
+    }
+
+    private static String account(byte[] body, int at, String what)
+            throws Content.MalformedContentException {
+        String account = readAscii8(body, at, what);
+        if (!AccountIds.isValid(account)) {
+            throw new Content.MalformedContentException(what + " names an invalid account ID");
+        }
+        return account;
     }
 
     static Content decodeTranscript(byte[] body) throws Content.MalformedContentException {

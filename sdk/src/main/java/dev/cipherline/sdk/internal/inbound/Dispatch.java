@@ -3,19 +3,15 @@ package dev.cipherline.sdk.internal.inbound;
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.sdk.AccountId;
-import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
-import dev.cipherline.sdk.StoredMessage;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
 import dev.cipherline.sdk.internal.group.GroupInbound;
-import dev.cipherline.sdk.internal.outbound.Sealer;
-import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.Tx;
@@ -40,7 +36,7 @@ public final class Dispatch {
     private final GroupInbound groups;
     private final LocalDevice self;
     private final Clock clock;
-    private final ConversationStore conversations;
+    private final SyncInbound sync;
     private final BooleanSupplier ownDevices;
 
     /**
@@ -48,13 +44,13 @@ public final class Dispatch {
      */
     public Dispatch(
             MessageStore messages,
-            ConversationStore conversations,
             Receipts receipts,
             GroupInbound groups,
+            SyncInbound sync,
             LocalDevice self,
             BooleanSupplier ownDevices,
             Clock clock) {
-        this.conversations = conversations;
+        this.sync = sync;
         this.ownDevices = ownDevices;
         this.messages = messages;
         this.receipts = receipts;
@@ -117,18 +113,15 @@ public final class Dispatch {
             String groupId = opened.groupId();
             if (d.sender().equals(self.account())) {
                 // another device of this account sent it: this device's history shows it as sent
-                boolean stored =
-                        messages.insertSent(
-                                tx,
-                                Sealer.groupMarker(groupId),
-                                groupId,
-                                d.senderDevice(),
-                                d.clientMsgId(),
-                                text.text(),
-                                opened.header().sentAt());
-                return stored
-                        ? sentElsewhere(self.account(), text.text(), new GroupId(groupId))
-                        : Outcome.NOTHING;
+                return sync.sent(
+                        tx,
+                        null,
+                        groupId,
+                        d.senderDevice(),
+                        d.clientMsgId(),
+                        text.text(),
+                        opened.header().sentAt(),
+                        self.account());
             }
             long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
             Outcome stored = store(text.text(), new GroupId(groupId), gap);
@@ -219,58 +212,42 @@ public final class Dispatch {
                 // a copy of content this build does not keep in the history
                 return Outcome.NOTHING;
             }
-            boolean stored =
-                    messages.insertSent(
-                            tx,
-                            transcript.destination(),
-                            null,
-                            d.senderDevice(),
-                            d.clientMsgId(),
-                            text.text(),
-                            opened.header().sentAt());
-            return stored
-                    ? sentElsewhere(transcript.destination(), text.text(), null)
-                    : Outcome.NOTHING;
-        }
-
-        /** Tells the app of a message another device of this account sent, as stored here. */
-        private Outcome sentElsewhere(String peer, String text, GroupId group) {
-            StoredMessage sent =
-                    new StoredMessage(
-                            new MessageId(d.clientMsgId()),
-                            new AccountId(peer),
-                            Direction.OUTGOING,
-                            text,
-                            Instant.ofEpochMilli(opened.header().sentAt()),
-                            null,
-                            MessageState.SENT,
-                            null,
-                            true);
-            return Outcome.notice(l -> l.onSentOnOtherDevice(sent, group));
+            return sync.sent(
+                    tx,
+                    transcript.destination(),
+                    null,
+                    d.senderDevice(),
+                    d.clientMsgId(),
+                    text.text(),
+                    opened.header().sentAt(),
+                    self.account());
         }
 
         @Override
-        public Outcome readSync(Content.ReadSync sync) {
-            if (!fromOwnDevice()) {
-                return ignore(sync);
-            }
+        public Outcome readSync(Content.ReadSync read) {
             // another device sent the read receipts: nothing is owed from here
-            if (sync.groupId() == null) {
-                AccountId peer = new AccountId(sync.peer());
-                return conversations.markReadUpTo(tx, sync.peer(), sync.newestRead()).isEmpty()
-                        ? Outcome.NOTHING
-                        : Outcome.notice(l -> l.onReadOnOtherDevice(peer, null));
-            }
-            GroupId group = new GroupId(sync.groupId());
-            return GroupReadStore.markReadUpTo(tx, sync.groupId(), sync.newestRead()).isEmpty()
-                    ? Outcome.NOTHING
-                    : Outcome.notice(l -> l.onReadOnOtherDevice(null, group));
+            return fromOwnDevice() ? sync.read(tx, read) : ignore(read);
         }
 
         @Override
         public Outcome deviceHello(Content.DeviceHello hello) {
             // opening it started the session that copies of this device's sends now use
             return fromOwnDevice() ? Outcome.NOTHING : ignore(hello);
+        }
+
+        @Override
+        public Outcome contactSync(Content.ContactSync contact) {
+            return fromOwnDevice() ? sync.contact(tx, contact) : ignore(contact);
+        }
+
+        @Override
+        public Outcome verifiedSync(Content.VerifiedSync verified) {
+            return fromOwnDevice() ? sync.verified(tx, verified) : ignore(verified);
+        }
+
+        @Override
+        public Outcome deleteSync(Content.DeleteSync delete) {
+            return fromOwnDevice() ? sync.delete(tx, delete) : ignore(delete);
         }
 
         @Override

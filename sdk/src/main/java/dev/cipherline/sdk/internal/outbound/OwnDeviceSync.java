@@ -61,6 +61,38 @@ public final class OwnDeviceSync {
     }
 
     /**
+     * Queues {@code content} (a sync content) to the account's other devices in its own
+     * transaction, if there are any.
+     *
+     * @return whether it was queued (the caller wakes the outbox)
+     */
+    public boolean queue(Content content) {
+        if (!hasOtherDevices()) {
+            return false;
+        }
+        byte[] body = encode(content);
+        db.transaction(
+                c -> {
+                    sealer.queueControl(c, outbox, self.account(), body, clock.millis());
+                    return null;
+                });
+        return true;
+    }
+
+    private static byte[] encode(Content content) {
+        if (content instanceof Content.ContactSync c) {
+            return SyncContent.encodeContactSync(c);
+        }
+        if (content instanceof Content.VerifiedSync v) {
+            return SyncContent.encodeVerifiedSync(v);
+        }
+        if (content instanceof Content.DeleteSync d) {
+            return SyncContent.encodeDeleteSync(d);
+        }
+        throw new IllegalArgumentException("not a sync content this device queues: " + content);
+    }
+
+    /**
      * Queues a read sync in the caller's transaction, if the account has other devices: the user
      * read the conversation with {@code peer} (or the group {@code groupId}, if not null) up to the
      * incoming message {@code newestRead}.

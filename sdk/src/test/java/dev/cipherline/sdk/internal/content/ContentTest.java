@@ -228,4 +228,42 @@ class ContentTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void contactVerifiedAndDeleteSyncsRoundTripAndRefuseBadFields() throws Exception {
+        Content.ContactSync contact = new Content.ContactSync(ANN, "Ann Ö", false);
+        byte[] encoded = SyncContent.encodeContactSync(contact);
+        assertArrayEquals(
+                new byte[] {1, 11, 1, (byte) ANN.length()}, java.util.Arrays.copyOf(encoded, 4));
+        assertEquals(contact, Content.decode(encoded));
+        Content.ContactSync change = new Content.ContactSync(ANN, "ann", true);
+        assertEquals(change, Content.decode(SyncContent.encodeContactSync(change)));
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(encoded, 4 + ANN.length())),
+                "no name");
+
+        byte[] key = new byte[33];
+        key[0] = 5;
+        byte[] verified = SyncContent.encodeVerifiedSync(new Content.VerifiedSync(ANN, key));
+        assertEquals(2 + 1 + ANN.length() + 33, verified.length);
+        Content.VerifiedSync back = (Content.VerifiedSync) Content.decode(verified);
+        assertEquals(ANN, back.account());
+        assertArrayEquals(key, back.identityKey());
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(verified, verified.length - 1)),
+                "a short key");
+
+        Content.DeleteSync one = new Content.DeleteSync(ANN, "m1");
+        assertEquals(one, Content.decode(SyncContent.encodeDeleteSync(one)));
+        Content.DeleteSync all = new Content.DeleteSync(ANN, null);
+        byte[] allEncoded = SyncContent.encodeDeleteSync(all);
+        assertEquals(2, allEncoded[2]);
+        assertEquals(all, Content.decode(allEncoded));
+        assertEquals(
+                new Content.Unknown(Content.TYPE_DELETE_SYNC),
+                Content.decode(new byte[] {1, 13, 9}),
+                "a scope from a newer sender");
+    }
 }

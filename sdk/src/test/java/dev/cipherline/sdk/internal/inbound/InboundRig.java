@@ -5,10 +5,13 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.VerificationStore;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -47,9 +50,15 @@ final class InboundRig {
                 new Opener(device.crypto, groupCrypto, groups.inbound(), self, clock),
                 new Dispatch(
                         messages,
-                        new ConversationStore(device.db),
                         receipts,
                         groups.inbound(),
+                        new SyncInbound(
+                                messages,
+                                new ConversationStore(device.db),
+                                new ContactStore(device.db),
+                                new VerificationStore(device.db),
+                                new HistoryStore(device.db),
+                                clock),
                         self,
                         () -> !device.store.sessionDevices(device.accountId).isEmpty(),
                         clock),
