@@ -101,7 +101,8 @@ final class EntrySender {
     }
 
     /**
-     * Whether {@code e} is copied to this account's other devices: a message to another account.
+     * Whether {@code e} is copied to this account's other devices (if there are any): a message to
+     * another account.
      */
     private boolean copiedToOwnDevices(OutboxStore.Entry e) {
         return e.isMessage()
@@ -232,7 +233,7 @@ final class EntrySender {
                         e.expiresAt(),
                         e.sealed(),
                         Encryptor.OnBroken.THROW);
-        if (send != null && copiedToOwnDevices(e)) {
+        if (send != null && copiedToOwnDevices(e) && encryptor.hasSession(ownAccount)) {
             send = encryptor.withOwnDevices(send, sealer.transcript(e.sealed()));
         }
         record(c, e, round);
