@@ -62,6 +62,34 @@ final class RelayUsers implements AutoCloseable {
                 .strip();
     }
 
+    /**
+     * Registers device {@code deviceId} of {@code first}'s account (whose client must not be
+     * running) in the empty home of {@code who}, with the identity read from {@code first}'s
+     * unprotected store: a stand-in for linking a device until linking lands.
+     */
+    void addDevice(String first, String who, int deviceId) throws Exception {
+        dev.cipherline.crypto.Identity identity;
+        try (var db =
+                dev.cipherline.sdk.internal.store.Database.openUnprotected(dir.resolve(first))) {
+            identity =
+                    dev.cipherline.crypto.Identity.fromSerialized(
+                            new dev.cipherline.sdk.internal.store.IdentityStore(db)
+                                    .load()
+                                    .orElseThrow()
+                                    .identityKeyPair());
+        }
+        dev.cipherline.sdk.internal.registration.Registrar.register(
+                dir.resolve(who),
+                List.of(relay.url()),
+                null,
+                dev.cipherline.sdk.internal.store.StoreKeyTable.Unlock.NONE,
+                null,
+                dev.cipherline.sdk.RelayTrust.system(),
+                Clock.systemUTC(),
+                identity,
+                deviceId);
+    }
+
     /** Asserts the run exited 0 and returns it. */
     static CliHarness.Result ok(CliHarness.Result result) {
         assertEquals(0, result.exitCode(), result.toString());

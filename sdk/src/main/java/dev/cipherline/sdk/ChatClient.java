@@ -301,7 +301,9 @@ public final class ChatClient implements AutoCloseable {
      * drops to 0 and its read watermark moves to the newest message, all in one transaction. A read
      * receipt carrying their IDs is queued in the outbox (in batches of at most 500 IDs) and sent
      * in the background. Calling it again with nothing new does nothing. Never blocks on the
-     * network.
+     * network. If this account has other devices, a read sync goes to them in the same transaction:
+     * they mark the same messages read without sending read receipts of their own ({@link
+     * ChatListener#onReadOnOtherDevice}).
      *
      * @return how many messages were newly marked read
      * @throws ChatException STORE_FAILURE; CLOSED

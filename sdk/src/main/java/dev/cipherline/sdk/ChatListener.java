@@ -18,6 +18,25 @@ public interface ChatListener {
     default void onMessage(IncomingMessage message) {}
 
     /**
+     * Another device of this account sent {@code message} ({@link StoredMessage#otherDevice()}
+     * true) to its peer, or to {@code group} if that is not null (the message's peer is then this
+     * account, as for this device's own group messages). It is now in this device's history as
+     * outgoing, in state {@code SENT}; receipts then move a 1:1 message like this device's own
+     * ({@link #onMessageState}). Called after the copy was stored; the history is what counts: a
+     * copy stored while no listener was set, or just before the app was killed, is not reported
+     * again.
+     */
+    default void onSentOnOtherDevice(StoredMessage message, @Nullable GroupId group) {}
+
+    /**
+     * The user read the conversation with {@code peer}, or the group {@code group}, on another
+     * device of this account (exactly one of the two is not null): the messages read there are now
+     * read here too ({@link Conversation#unreadCount()}, {@link Groups#unreadCount}), and this
+     * device sends no read receipts for them (the other device did).
+     */
+    default void onReadOnOtherDevice(@Nullable AccountId peer, @Nullable GroupId group) {}
+
+    /**
      * An outgoing message moved to a new state: {@code SENT} when the relay accepted it, {@code
      * DELIVERED} and {@code READ} when the recipient's receipts arrive, or {@code FAILED}. Called
      * once per change, in the order of the changes; states only move forward, and a receipt that

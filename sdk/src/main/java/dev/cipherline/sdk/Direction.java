@@ -1,9 +1,12 @@
 package dev.cipherline.sdk;
 
-/** Whether a stored message was received or sent by this device. */
+/** Whether a stored message was received from the peer or sent by this account. */
 public enum Direction {
     /** Received from the peer. */
     INCOMING,
-    /** Sent by this device to the peer. */
+    /**
+     * Sent to the peer by this account: by this device, or by another device of the account ({@link
+     * StoredMessage#otherDevice()}).
+     */
     OUTGOING
 }

@@ -170,6 +170,7 @@ public final class Groups {
     /**
      * Marks every message received in {@code group} read and sends each sender an end-to-end
      * encrypted read receipt for its messages (1:1), from which the sender keeps "read by N of M".
+     * This account's other devices are told too, as by {@link ChatClient#markRead}.
      *
      * @return how many messages were newly marked read
      * @throws ChatException STORE_FAILURE; CLOSED

@@ -14,6 +14,9 @@ import java.util.Objects;
  *     restarts. Incoming: {@link MessageState#DELIVERED} when stored, {@link MessageState#READ}
  *     once the conversation was marked read with {@link ChatClient#markRead}
  * @param failure why an outgoing message is {@code FAILED} (one sentence), else null
+ * @param otherDevice true for an outgoing message that another device of this account sent ("sent
+ *     on another device": it reached this device as a copy, and starts here in state {@code SENT}),
+ *     false otherwise
  */
 public record StoredMessage(
         MessageId id,
@@ -23,7 +26,8 @@ public record StoredMessage(
         Instant sentAt,
         @Nullable Instant receivedAt,
         MessageState state,
-        @Nullable String failure) {
+        @Nullable String failure,
+        boolean otherDevice) {
     /** Checks the non-null values. */
     public StoredMessage {
         Objects.requireNonNull(id, "id");
@@ -34,7 +38,20 @@ public record StoredMessage(
         Objects.requireNonNull(state, "state");
     }
 
-    /** A message that did not fail. */
+    /** A message this device stored or sent itself. */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state,
+            @Nullable String failure) {
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false);
+    }
+
+    /** A message that did not fail, stored or sent by this device. */
     public StoredMessage(
             MessageId id,
             AccountId peer,
@@ -43,12 +60,21 @@ public record StoredMessage(
             Instant sentAt,
             @Nullable Instant receivedAt,
             MessageState state) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, null);
+        this(id, peer, direction, text, sentAt, receivedAt, state, null, false);
     }
 
     /** Names the message without printing its text. */
     @Override
     public String toString() {
-        return "StoredMessage[id=" + id + ", peer=" + peer + ", " + direction + ", " + state + "]";
+        return "StoredMessage[id="
+                + id
+                + ", peer="
+                + peer
+                + ", "
+                + direction
+                + (otherDevice ? " (other device)" : "")
+                + ", "
+                + state
+                + "]";
     }
 }

@@ -28,6 +28,58 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<EnvelopeRejection> rejections = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Contact> identityChanges = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<StoredMessage> sentElsewhere = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> readElsewhere = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
+
+    /** The groups of the copies taken so far, in order ("" for a 1:1 message). */
+    public List<String> sentOnOtherDeviceGroups() {
+        return List.copyOf(sentElsewhereGroups);
+    }
+
+    @Override
+    public void onSentOnOtherDevice(StoredMessage message, GroupId group) {
+        sentElsewhere.add(message);
+        sentElsewhereGroups.add(group == null ? "" : group.value());
+    }
+
+    /** Waits for exactly {@code count} more messages sent on another device of this account. */
+    public List<StoredMessage> awaitSentOnOtherDevice(int count) throws InterruptedException {
+        List<StoredMessage> out = new ArrayList<>(count);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (out.size() < count) {
+            StoredMessage next =
+                    sentElsewhere.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail("got " + out.size() + " of " + count + " copies from other devices");
+            }
+            out.add(next);
+        }
+        return out;
+    }
+
+    /** Copies from other devices not yet taken. */
+    public List<StoredMessage> drainSentOnOtherDevice() {
+        List<StoredMessage> rest = new ArrayList<>();
+        sentElsewhere.drainTo(rest);
+        return rest;
+    }
+
+    @Override
+    public void onReadOnOtherDevice(AccountId peer, GroupId group) {
+        readElsewhere.add(peer != null ? peer.value() : "group:" + group.value());
+    }
+
+    /**
+     * Waits for the next report that another device read a conversation, and checks which ({@code
+     * peer}'s account ID, or "group:" and the group ID).
+     */
+    public void awaitReadOnOtherDevice(String expected) throws InterruptedException {
+        assertEquals(
+                expected,
+                readElsewhere.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                "read on another device");
+    }
 
     @Override
     public void onIdentityChanged(Contact contact) {

@@ -4,10 +4,12 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
@@ -47,6 +49,17 @@ final class ChatEvents implements ChatListener {
         // a message ends its sender's typing
         state.typing(message.from(), false, clock.instant());
         arrived.accept(message);
+    }
+
+    @Override
+    public void onSentOnOtherDevice(StoredMessage message, GroupId group) {
+        // another device of this account sent it: it is in the history the screen shows
+        redraw.run();
+    }
+
+    @Override
+    public void onReadOnOtherDevice(AccountId peer, GroupId group) {
+        redraw.run();
     }
 
     @Override

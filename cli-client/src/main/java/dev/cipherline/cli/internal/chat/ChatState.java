@@ -149,7 +149,9 @@ final class ChatState {
                                     m.text(),
                                     m.sentAt(),
                                     m.receivedAt(),
-                                    state));
+                                    state,
+                                    m.failure(),
+                                    m.otherDevice()));
         }
         return result;
     }

@@ -24,6 +24,7 @@ import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
@@ -76,6 +77,8 @@ public final class ClientCore implements AutoCloseable {
     private final OutboxResults results;
     private final SendQueue sendQueue;
     private final Groups groups;
+    private final OwnDeviceSync ownDevices;
+    private final Contacts syncedContacts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientCore(Wiring w) {
@@ -102,6 +105,10 @@ public final class ClientCore implements AutoCloseable {
         this.results = w.results;
         this.sendQueue = w.sendQueue;
         this.groups = w.groups;
+        this.ownDevices = w.ownDevices;
+        this.syncedContacts =
+                new SyncedContacts(
+                        w.contacts, (name, id) -> sync(new Content.ContactSync(id, name, false)));
     }
 
     /** Opens the store in the configured home and starts the client. */
@@ -128,6 +135,7 @@ public final class ClientCore implements AutoCloseable {
         receiver.replayUndelivered();
         // receipts owed when the process stopped before they reached the outbox
         receipts.flush();
+        ownDevices.announce();
         connection.start();
         worker.start();
     }
@@ -140,7 +148,14 @@ public final class ClientCore implements AutoCloseable {
     }
 
     public Contacts contacts() {
-        return contacts;
+        return syncedContacts;
+    }
+
+    /** Tells the account's other devices of a change made here, if it has any. */
+    private void sync(Content change) {
+        if (ownDevices.queue(change)) {
+            worker.wake();
+        }
     }
 
     public SafetyNumber safetyNumber(AccountId peer) {
@@ -149,6 +164,7 @@ public final class ClientCore implements AutoCloseable {
 
     public SafetyNumber markVerified(AccountId peer) {
         SafetyNumber verified = verification.markVerified(peer);
+        sync(new Content.VerifiedSync(peer.value(), verification.identityKey(peer)));
         // verifying the new number is accepting the new identity
         acceptIdentityChange(peer);
         return verified;
@@ -157,6 +173,7 @@ public final class ClientCore implements AutoCloseable {
     public Contact changeContactIdentity(String name, AccountId newId) {
         checkOpen();
         Contact changed = contacts.change(name, newId);
+        sync(new Content.ContactSync(newId.value(), name, true));
         events.post(l -> l.onIdentityChanged(changed));
         return changed;
     }
@@ -261,10 +278,18 @@ public final class ClientCore implements AutoCloseable {
                                 receipts.owe(
                                         c, u.sender(), Content.ReceiptType.READ, u.clientMsgId());
                             }
+                            if (!unread.isEmpty()) {
+                                ownDevices.readSync(
+                                        c,
+                                        null,
+                                        group.value(),
+                                        unread.get(unread.size() - 1).clientMsgId());
+                            }
                             return unread;
                         });
         if (!read.isEmpty()) {
             receipts.flush();
+            worker.wake();
         }
         return read.size();
     }
@@ -278,10 +303,14 @@ public final class ClientCore implements AutoCloseable {
                             for (String id : ids) {
                                 receipts.owe(c, peer.value(), Content.ReceiptType.READ, id);
                             }
+                            if (!ids.isEmpty()) {
+                                ownDevices.readSync(c, peer.value(), null, ids.get(ids.size() - 1));
+                            }
                             return ids;
                         });
         if (!read.isEmpty()) {
             receipts.flush();
+            worker.wake();
         }
         return read.size();
     }
@@ -333,11 +362,16 @@ public final class ClientCore implements AutoCloseable {
     public boolean deleteMessage(AccountId peer, MessageId id) {
         boolean deleted = history.deleteMessage(peer.value(), id, config.clock().millis());
         results.forget(id);
+        if (deleted) {
+            sync(new Content.DeleteSync(peer.value(), id.value()));
+        }
         return deleted;
     }
 
     public int deleteConversation(AccountId peer) {
-        return history.deleteConversation(peer.value(), config.clock().millis());
+        int deleted = history.deleteConversation(peer.value(), config.clock().millis());
+        sync(new Content.DeleteSync(peer.value(), null));
+        return deleted;
     }
 
     private static void checkPage(int limit) {

@@ -34,6 +34,11 @@ final class Verification {
         return new SafetyNumber(peer, digits, true);
     }
 
+    /** The identity key of {@code peer} this device knows (a copy). */
+    byte[] identityKey(AccountId peer) {
+        return peerKey(peer).clone();
+    }
+
     boolean isVerified(AccountId peer) {
         return store.peerIdentity(peer.value())
                 .map(key -> store.isVerified(peer.value(), key))

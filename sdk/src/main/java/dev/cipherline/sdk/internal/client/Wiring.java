@@ -19,9 +19,11 @@ import dev.cipherline.sdk.internal.inbound.Opener;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.inbound.Rejections;
+import dev.cipherline.sdk.internal.inbound.SyncInbound;
 import dev.cipherline.sdk.internal.outbound.Encryptor;
 import dev.cipherline.sdk.internal.outbound.OutboxScheduler;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
+import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
@@ -63,6 +65,7 @@ final class Wiring {
     final HistoryStore history;
     final Verification verification;
     final Groups groups;
+    final OwnDeviceSync ownDevices;
     final Events events;
     final OutboxResults results;
     final SendQueue sendQueue;
@@ -111,7 +114,16 @@ final class Wiring {
         Encryptor encryptor =
                 new Encryptor(signalStore, sessions, groupCrypto, self.account(), self.device());
         this.groups =
-                new Groups(db, new GroupStore(db), messages, outbox, groupCrypto, self, clock);
+                new Groups(
+                        db,
+                        new GroupStore(db),
+                        messages,
+                        outbox,
+                        groupCrypto,
+                        self,
+                        () -> encryptor.hasSession(self.account()),
+                        clock);
+        this.ownDevices = new OwnDeviceSync(db, outbox, encryptor, self, clock);
 
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
@@ -141,7 +153,20 @@ final class Wiring {
                         db,
                         messages,
                         new Opener(sessions, groupCrypto, groups.inbound(), self, clock),
-                        new Dispatch(messages, receipts, groups.inbound(), self, clock),
+                        new Dispatch(
+                                messages,
+                                receipts,
+                                groups.inbound(),
+                                new SyncInbound(
+                                        messages,
+                                        conversations,
+                                        contacts,
+                                        new VerificationStore(db),
+                                        history,
+                                        clock),
+                                self,
+                                () -> encryptor.hasSession(self.account()),
+                                clock),
                         new HandOver(db, messages, events, config.appListening()),
                         new Acks(
                                 seqs -> connection.sendOneWay(new Frame.Ack(seqs)),

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *                 name, u16 count, then count times: u8 length + member account ID
  *   group leave:  16 bytes group ID
  *   sender key:   16 bytes group ID, libsignal SenderKeyDistributionMessage to the end
+ *   8..13: to this account's own other devices, see {@link SyncContent}
  * </pre>
  *
  * Integers are big-endian. Bytes after a receipt's or a typing indicator's fields are ignored, so a
@@ -69,6 +70,24 @@ public sealed interface Content {
 
     /** Content type byte of {@link SenderKey}. */
     int TYPE_SENDER_KEY = 7;
+
+    /** Content type byte of {@link SentTranscript}. */
+    int TYPE_SENT_TRANSCRIPT = 8;
+
+    /** Content type byte of {@link ReadSync}. */
+    int TYPE_READ_SYNC = 9;
+
+    /** Content type byte of {@link DeviceHello}. */
+    int TYPE_DEVICE_HELLO = 10;
+
+    /** Content type byte of {@link ContactSync}. */
+    int TYPE_CONTACT_SYNC = 11;
+
+    /** Content type byte of {@link VerifiedSync}. */
+    int TYPE_VERIFIED_SYNC = 12;
+
+    /** Content type byte of {@link DeleteSync}. */
+    int TYPE_DELETE_SYNC = 13;
 
     /** The most members a group update lists. */
     int MAX_GROUP_MEMBERS = 1000;
@@ -205,6 +224,77 @@ public sealed interface Content {
         }
     }
 
+    /**
+     * To this account's other devices: a message this device sent to {@code destination}, with
+     * {@code content} the original body (version byte included) and the same client message ID.
+     */
+    record SentTranscript(String destination, byte[] content) implements Content {
+        /** Does not print the content. */
+        @Override
+        public String toString() {
+            return "SentTranscript[" + content.length + " bytes]";
+        }
+
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.sentTranscript(this);
+        }
+    }
+
+    /**
+     * To this account's other devices: the user read a 1:1 conversation with {@code peer} (when
+     * {@code groupId} is null) or the group {@code groupId}, up to and including the incoming
+     * message {@code newestRead}.
+     */
+    record ReadSync(String peer, String groupId, String newestRead) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.readSync(this);
+        }
+    }
+
+    /**
+     * To this account's other devices: this device exists (sent once by a device that is not the
+     * account's first, so that the others start a session with it and copy what they send).
+     */
+    record DeviceHello() implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.deviceHello(this);
+        }
+    }
+
+    /**
+     * To this account's other devices: the contact named {@code name} is now {@code account}; with
+     * {@code identityChange}, the user re-pointed an existing contact to a new account (an identity
+     * change), else added or renamed one.
+     */
+    record ContactSync(String account, String name, boolean identityChange) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.contactSync(this);
+        }
+    }
+
+    /** To this account's other devices: the user verified {@code account}'s identity key. */
+    record VerifiedSync(String account, byte[] identityKey) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.verifiedSync(this);
+        }
+    }
+
+    /**
+     * To this account's other devices: the user deleted the message {@code clientMsgId} of the 1:1
+     * conversation with {@code peer}, or the whole conversation if {@code clientMsgId} is null.
+     */
+    record DeleteSync(String peer, String clientMsgId) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.deleteSync(this);
+        }
+    }
+
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {
         @Override
@@ -326,6 +416,12 @@ public sealed interface Content {
             case TYPE_GROUP_LEAVE -> new GroupLeave(groupId(body));
             case TYPE_SENDER_KEY ->
                     new SenderKey(groupId(body), Arrays.copyOfRange(body, 18, body.length));
+            case TYPE_SENT_TRANSCRIPT -> SyncContent.decodeTranscript(body);
+            case TYPE_READ_SYNC -> SyncContent.decodeReadSync(body);
+            case TYPE_DEVICE_HELLO -> new DeviceHello();
+            case TYPE_CONTACT_SYNC -> SyncContent.decodeContactSync(body);
+            case TYPE_VERIFIED_SYNC -> SyncContent.decodeVerifiedSync(body);
+            case TYPE_DELETE_SYNC -> SyncContent.decodeDeleteSync(body);
             default -> new Unknown(type);
         };
     }

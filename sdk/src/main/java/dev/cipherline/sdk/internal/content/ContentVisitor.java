@@ -21,5 +21,17 @@ public interface ContentVisitor<R> {
 
     R senderKey(Content.SenderKey key);
 
+    R sentTranscript(Content.SentTranscript transcript);
+
+    R readSync(Content.ReadSync sync);
+
+    R deviceHello(Content.DeviceHello hello);
+
+    R contactSync(Content.ContactSync sync);
+
+    R verifiedSync(Content.VerifiedSync sync);
+
+    R deleteSync(Content.DeleteSync sync);
+
     R unknown(Content.Unknown unknown);
 }

@@ -21,12 +21,14 @@ import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Groups on the app's side: creating a group, changing its members (the admin only), leaving it,
@@ -55,10 +57,12 @@ public final class Groups implements GroupSending {
     private final GroupCrypto crypto;
     private final LocalDevice self;
     private final Clock clock;
+    private final BooleanSupplier ownDevices;
     private final Sealer sealer;
     private final Snapshots snapshots;
     private final GroupInbound inbound;
 
+    /** The groups of a device whose account has no other devices (tests below the client). */
     public Groups(
             Database db,
             GroupStore store,
@@ -67,6 +71,23 @@ public final class Groups implements GroupSending {
             GroupCrypto crypto,
             LocalDevice self,
             Clock clock) {
+        this(db, store, messages, outbox, crypto, self, () -> false, clock);
+    }
+
+    /**
+     * @param ownDevices whether this account has other devices (this device has a session with
+     *     one): they then get every snapshot, this device's sender keys and its group messages too
+     */
+    public Groups(
+            Database db,
+            GroupStore store,
+            MessageStore messages,
+            OutboxStore outbox,
+            GroupCrypto crypto,
+            LocalDevice self,
+            BooleanSupplier ownDevices,
+            Clock clock) {
+        this.ownDevices = ownDevices;
         this.db = db;
         this.store = store;
         this.messages = messages;
@@ -75,7 +96,7 @@ public final class Groups implements GroupSending {
         this.self = self;
         this.clock = clock;
         this.sealer = new Sealer(self.account(), self.device());
-        this.snapshots = new Snapshots(store, outbox, self, clock);
+        this.snapshots = new Snapshots(store, outbox, self, ownDevices, clock);
         this.inbound = new GroupInbound(store, snapshots, crypto, self);
     }
 
@@ -222,10 +243,15 @@ public final class Groups implements GroupSending {
         return db.read(tx -> store.find(tx, groupId))
                 .filter(GroupStore.Row::active)
                 .map(
-                        r ->
-                                r.members().stream()
-                                        .filter(m -> !m.equals(self.account()))
-                                        .collect(Compat.toList()));
+                        r -> {
+                            List<String> to = new ArrayList<>(r.members());
+                            // this account's other devices get a copy, this device none
+                            to.remove(self.account());
+                            if (ownDevices.getAsBoolean()) {
+                                to.add(self.account());
+                            }
+                            return List.copyOf(to);
+                        });
     }
 
     @Override
@@ -249,8 +275,12 @@ public final class Groups implements GroupSending {
         }
         Set<String> holders = store.holders(tx, g.groupId());
         byte[] distribution = null;
-        for (String member : g.members()) {
-            if (member.equals(self.account()) || holders.contains(member)) {
+        List<String> to = new ArrayList<>(g.members());
+        if (!ownDevices.getAsBoolean()) {
+            to.remove(self.account());
+        }
+        for (String member : to) {
+            if (holders.contains(member)) {
                 continue;
             }
             if (distribution == null) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * Keeps and publishes membership snapshots, for the admin's own changes ({@link Groups}) and for
@@ -27,8 +28,15 @@ final class Snapshots {
     private final Sealer sealer;
     private final LocalDevice self;
     private final Clock clock;
+    private final BooleanSupplier ownDevices;
 
-    Snapshots(GroupStore store, OutboxStore outbox, LocalDevice self, Clock clock) {
+    Snapshots(
+            GroupStore store,
+            OutboxStore outbox,
+            LocalDevice self,
+            BooleanSupplier ownDevices,
+            Clock clock) {
+        this.ownDevices = ownDevices;
         this.store = store;
         this.outbox = outbox;
         this.sealer = new Sealer(self.account(), self.device());
@@ -60,12 +68,17 @@ final class Snapshots {
         }
     }
 
-    /** Sends the snapshot to its members and to {@code removed}. */
+    /**
+     * Sends the snapshot to its members and to {@code removed}, and to this account's other devices
+     * if it has any (they apply their admin's snapshots like any member).
+     */
     void publish(Tx tx, GroupStore.Row row, Set<String> removed) {
         byte[] body = Content.encodeGroupUpdate(snapshot(row));
         Set<String> to = new TreeSet<>(row.members());
         to.addAll(removed);
-        to.remove(self.account());
+        if (!ownDevices.getAsBoolean()) {
+            to.remove(self.account());
+        }
         for (String member : to) {
             queue(tx, member, body);
         }

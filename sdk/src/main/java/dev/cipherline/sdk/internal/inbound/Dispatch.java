@@ -19,13 +19,15 @@ import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Carries out what an opened envelope says, inside its transaction, one handler per content type: a
  * text is stored and owes its sender a delivery receipt; a receipt moves outgoing messages forward
  * (and is never stored nor answered); group updates, leaves and sender keys go to the group rules.
  * A group message may only carry group text, a pairwise one anything else; whatever does not fit is
- * ignored.
+ * ignored. What only this account's own devices send each other (a sent transcript, a read sync, a
+ * device hello) is ignored from any other account.
  */
 public final class Dispatch {
     private static final Log LOG = Log.get(Dispatch.class.getName());
@@ -35,13 +37,22 @@ public final class Dispatch {
     private final GroupInbound groups;
     private final LocalDevice self;
     private final Clock clock;
+    private final SyncInbound sync;
+    private final BooleanSupplier ownDevices;
 
+    /**
+     * @param ownDevices whether this account has other devices (this device has a session with one)
+     */
     public Dispatch(
             MessageStore messages,
             Receipts receipts,
             GroupInbound groups,
+            SyncInbound sync,
             LocalDevice self,
+            BooleanSupplier ownDevices,
             Clock clock) {
+        this.sync = sync;
+        this.ownDevices = ownDevices;
         this.messages = messages;
         this.receipts = receipts;
         this.groups = groups;
@@ -101,6 +112,18 @@ public final class Dispatch {
                 return ignore(text);
             }
             String groupId = opened.groupId();
+            if (d.sender().equals(self.account())) {
+                // another device of this account sent it: this device's history shows it as sent
+                return sync.sent(
+                        tx,
+                        null,
+                        groupId,
+                        d.senderDevice(),
+                        d.clientMsgId(),
+                        text.text(),
+                        opened.header().sentAt(),
+                        self.account());
+            }
             long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
             Outcome stored = store(text.text(), new GroupId(groupId), gap);
             GroupReadStore.touchIncoming(tx, groupId);
@@ -137,7 +160,12 @@ public final class Dispatch {
                             : MessageState.DELIVERED;
             List<MessageId> changed =
                     messages.applyReceipt(
-                            tx, d.sender(), self.device(), receipt.clientMsgIds(), state);
+                            tx,
+                            d.sender(),
+                            self.device(),
+                            ownDevices.getAsBoolean(),
+                            receipt.clientMsgIds(),
+                            state);
             // the same receipt may acknowledge this account's group messages
             List<MessageId> groupReads =
                     GroupReadStore.apply(tx, d.sender(), receipt.clientMsgIds(), state);
@@ -169,6 +197,58 @@ public final class Dispatch {
                 throw new Refused(EnvelopeRejection.Reason.MALFORMED_CONTENT, e);
             }
             return Outcome.NOTHING;
+        }
+
+        /** Whether the envelope comes from another device of this account. */
+        private boolean fromOwnDevice() {
+            return !inGroup() && d.sender().equals(self.account());
+        }
+
+        @Override
+        public Outcome sentTranscript(Content.SentTranscript transcript) {
+            if (!fromOwnDevice() || transcript.destination().equals(self.account())) {
+                return ignore(transcript);
+            }
+            if (!(decode(transcript.content()) instanceof Content.Text text)) {
+                // a copy of content this build does not keep in the history
+                return Outcome.NOTHING;
+            }
+            return sync.sent(
+                    tx,
+                    transcript.destination(),
+                    null,
+                    d.senderDevice(),
+                    d.clientMsgId(),
+                    text.text(),
+                    opened.header().sentAt(),
+                    self.account());
+        }
+
+        @Override
+        public Outcome readSync(Content.ReadSync read) {
+            // another device sent the read receipts: nothing is owed from here
+            return fromOwnDevice() ? sync.read(tx, read) : ignore(read);
+        }
+
+        @Override
+        public Outcome deviceHello(Content.DeviceHello hello) {
+            // opening it started the session that copies of this device's sends now use
+            return fromOwnDevice() ? Outcome.NOTHING : ignore(hello);
+        }
+
+        @Override
+        public Outcome contactSync(Content.ContactSync contact) {
+            return fromOwnDevice() ? sync.contact(tx, contact) : ignore(contact);
+        }
+
+        @Override
+        public Outcome verifiedSync(Content.VerifiedSync verified) {
+            return fromOwnDevice() ? sync.verified(tx, verified) : ignore(verified);
+        }
+
+        @Override
+        public Outcome deleteSync(Content.DeleteSync delete) {
+            return fromOwnDevice() ? sync.delete(tx, delete) : ignore(delete);
         }
 
         @Override

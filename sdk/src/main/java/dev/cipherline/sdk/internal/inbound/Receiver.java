@@ -136,6 +136,9 @@ public final class Receiver implements GroupCommit.Results {
             acks.receiptsOwed();
             handOver.handOver(outcome.rowId(), outcome.message());
         }
+        if (outcome.notice() != null) {
+            events.post(outcome.notice());
+        }
         if (outcome.group() != null) {
             events.post(l -> l.onGroupChanged(outcome.group()));
             wake.run();

@@ -41,6 +41,40 @@ public final class Encryptor {
         this.ownDevice = ownDevice;
     }
 
+    /** This device's account. */
+    public String ownAccount() {
+        return ownAccount;
+    }
+
+    /** This device's ID. */
+    public int ownDevice() {
+        return ownDevice;
+    }
+
+    /**
+     * {@code send} (a 1:1 message to another account) with copies for every other device of this
+     * account that this device has a session with: {@code transcript} encrypted for each, under the
+     * same client message ID. Unchanged if there is no such device (an account with one device).
+     *
+     * @throws BrokenSession if an own device's session cannot encrypt
+     */
+    public Frame.Send withOwnDevices(Frame.Send send, byte[] transcript) {
+        Frame.Send own =
+                pairwise(
+                        ownAccount,
+                        send.clientMsgId(),
+                        send.kind(),
+                        send.expiresAt(),
+                        transcript,
+                        OnBroken.THROW);
+        if (own == null) {
+            return send;
+        }
+        List<Frame.Recipient> all = new ArrayList<>(send.recipients());
+        all.addAll(own.recipients());
+        return new Frame.Send(send.clientMsgId(), send.kind(), send.expiresAt(), null, all);
+    }
+
     /** What to do when a device's session cannot encrypt. */
     public enum OnBroken {
         /** Throw: the caller drops the session or fails the message (the outbox). */
@@ -81,7 +115,7 @@ public final class Encryptor {
                     throw new SendFailure(
                             "the identity key of " + recipient + " changed; refusing to send");
                 }
-                throw new BrokenSession(device);
+                throw new BrokenSession(recipient, device);
             }
             recipients.add(recipient(recipient, device, ciphertext));
         }

@@ -40,6 +40,8 @@ final class EntrySender {
     private final FrameCodec codec;
     private final Backoff backoff;
     private final Clock clock;
+    private final String ownAccount;
+    private final Sealer sealer;
 
     EntrySender(
             Database db,
@@ -60,6 +62,8 @@ final class EntrySender {
         this.codec = codec;
         this.backoff = backoff;
         this.clock = clock;
+        this.ownAccount = encryptor.ownAccount();
+        this.sealer = new Sealer(ownAccount, encryptor.ownDevice());
     }
 
     /** One round of encryption: the frame to send, or null (see {@link #rounds}). */
@@ -68,9 +72,43 @@ final class EntrySender {
         Frame.Send encrypt(int round);
     }
 
-    /** Sends a 1:1 entry (a message, a receipt, a group change) to its recipient's devices. */
+    /**
+     * Sends a 1:1 entry (a message, a receipt, a group change) to its recipient's devices, and a
+     * message of the history also to this account's other devices (as a sent transcript). An entry
+     * to this account itself (a sync message) goes to its other devices, and is done at once when
+     * there are none.
+     */
     void pairwise(OutboxStore.Entry e) {
-        rounds(e, Set.of(e.recipient()), null, false, round -> pairwiseRound(e, round));
+        if (e.recipient().equals(ownAccount)) {
+            try {
+                fetcher.ensure(ownAccount);
+            } catch (RuntimeException ex) {
+                answers.failed(e, ex, false);
+                return;
+            }
+            if (!encryptor.hasSession(ownAccount)) {
+                answers.nobodyToSendTo(e);
+                return;
+            }
+        }
+        rounds(e, addressed(e), null, false, round -> pairwiseRound(e, round));
+    }
+
+    /** The accounts a 1:1 entry's send names: its recipient, and this account for a copy. */
+    private Set<String> addressed(OutboxStore.Entry e) {
+        return e.recipient().equals(ownAccount)
+                ? Set.of(ownAccount)
+                : Set.of(e.recipient(), ownAccount);
+    }
+
+    /**
+     * Whether {@code e} is copied to this account's other devices (if there are any): a message to
+     * another account.
+     */
+    private boolean copiedToOwnDevices(OutboxStore.Entry e) {
+        return e.isMessage()
+                && !Sealer.isGroupMarker(e.recipient())
+                && !e.recipient().equals(ownAccount);
     }
 
     /**
@@ -78,7 +116,7 @@ final class EntrySender {
      * with something else than {@code accepted}, just as {@link #pairwise} does.
      */
     void resume(OutboxStore.Entry e, Frame answer) {
-        rounds(e, Set.of(e.recipient()), answer, false, round -> pairwiseRound(e, round));
+        rounds(e, addressed(e), answer, false, round -> pairwiseRound(e, round));
     }
 
     /**
@@ -160,7 +198,7 @@ final class EntrySender {
             return db.transaction(c -> encryptAndRecord(c, e, round));
         } catch (BrokenSession b) {
             LOG.log(Log.Level.DEBUG, "dropping an unusable session with device {0}", b.device);
-            fetcher.drop(e.recipient(), b.device);
+            fetcher.drop(b.account, b.device);
             return null;
         }
     }
@@ -190,6 +228,9 @@ final class EntrySender {
                         e.expiresAt(),
                         e.sealed(),
                         Encryptor.OnBroken.THROW);
+        if (send != null && copiedToOwnDevices(e) && encryptor.hasSession(ownAccount)) {
+            send = encryptor.withOwnDevices(send, sealer.transcript(e.sealed()));
+        }
         record(c, e, round);
         return send;
     }

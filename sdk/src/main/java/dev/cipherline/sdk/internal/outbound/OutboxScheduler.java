@@ -90,7 +90,9 @@ public final class OutboxScheduler {
             Clock clock,
             Completion completion,
             GroupSending groups) {
-        SessionFetcher fetcher = new SessionFetcher(db, store, sessions, relay);
+        SessionFetcher fetcher =
+                new SessionFetcher(
+                        db, store, sessions, relay, encryptor.ownAccount(), encryptor.ownDevice());
         RelayAnswers answers = new RelayAnswers(db, outbox, fetcher, completion, backoff, clock);
         EntrySender single =
                 new EntrySender(

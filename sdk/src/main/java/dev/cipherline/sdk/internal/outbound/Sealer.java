@@ -1,7 +1,9 @@
 package dev.cipherline.sdk.internal.outbound;
 
+import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.internal.content.SyncContent;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Duration;
@@ -41,6 +43,34 @@ public final class Sealer {
                         now,
                         expiresAt),
                 content);
+    }
+
+    /**
+     * The sealed payload this account's other devices get for {@code sealed}, a message this device
+     * sends to another account: the same kind, client message ID and times, addressed to this
+     * account, with a sent transcript of the original body naming its recipient.
+     *
+     * @throws IllegalStateException if {@code sealed} is not a sealed payload (it was sealed here)
+     */
+    public byte[] transcript(byte[] sealed) {
+        SealedPayload.Opened original;
+        try {
+            original = SealedPayload.open(sealed);
+        } catch (CryptoException e) {
+            throw new IllegalStateException("an outbox entry does not hold a sealed payload", e);
+        }
+        SealedPayload.Header h = original.header();
+        return SealedPayload.seal(
+                new SealedPayload.Header(
+                        h.kind(),
+                        ownAccount,
+                        ownDevice,
+                        ownAccount,
+                        SealedPayload.ANY_DEVICE,
+                        h.clientMsgId(),
+                        h.sentAt(),
+                        h.expiresAt()),
+                SyncContent.encodeTranscript(h.recipient(), original.body()));
     }
 
     /**

@@ -25,8 +25,18 @@ final class SessionFetcher {
     private final SignalStore store;
     private final SessionCrypto sessions;
     private final Relay relay;
+    private final String ownAccount;
+    private final int ownDevice;
 
-    SessionFetcher(Database db, SignalStore store, SessionCrypto sessions, Relay relay) {
+    SessionFetcher(
+            Database db,
+            SignalStore store,
+            SessionCrypto sessions,
+            Relay relay,
+            String ownAccount,
+            int ownDevice) {
+        this.ownAccount = ownAccount;
+        this.ownDevice = ownDevice;
         this.db = db;
         this.store = store;
         this.sessions = sessions;
@@ -92,7 +102,9 @@ final class SessionFetcher {
             throw new SendFailure("the relay knows no account " + recipient);
         }
         for (Frame.PreKeyBundle bundle : bundles.devices()) {
-            if (only != null && !only.contains(bundle.deviceId())) {
+            if (only != null && !only.contains(bundle.deviceId())
+                    || recipient.equals(ownAccount) && bundle.deviceId() == ownDevice) {
+                // this device itself: its own bundle, handed out with the account's others
                 continue;
             }
             try {

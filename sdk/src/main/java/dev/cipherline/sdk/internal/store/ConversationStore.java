@@ -79,6 +79,32 @@ public final class ConversationStore {
      * @return the client message IDs newly marked read, oldest first (no duplicates)
      */
     public List<String> markRead(Tx tx, String peer) {
+        return markRead(tx, peer, Long.MAX_VALUE);
+    }
+
+    /**
+     * Marks the incoming messages from {@code peer} read up to and including the one with client
+     * message ID {@code newestRead} (another device of this account read them), and sets the unread
+     * count to the incoming messages after it. Nothing if this device does not hold that message or
+     * already read past it.
+     *
+     * @return the client message IDs newly marked read, oldest first
+     */
+    public List<String> markReadUpTo(Tx tx, String peer, String newestRead) {
+        Long row =
+                tx.sql(
+                        c ->
+                                number(
+                                        c,
+                                        "SELECT MAX(id) FROM messages WHERE peer = ? AND direction = ?"
+                                                + " AND client_msg_id = ? AND group_id IS NULL",
+                                        peer,
+                                        MessageStore.INCOMING,
+                                        newestRead));
+        return row == null ? List.of() : markRead(tx, peer, row);
+    }
+
+    private List<String> markRead(Tx tx, String peer, long upTo) {
         return tx.sql(
                 c -> {
                     Long watermark =
@@ -94,8 +120,9 @@ public final class ConversationStore {
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT id, client_msg_id FROM messages WHERE peer = ? AND id > ? AND"
-                                            + " direction = ? AND group_id IS NULL ORDER BY id")) {
-                        Sql.bind(ps, peer, watermark, MessageStore.INCOMING);
+                                            + " id <= ? AND direction = ? AND group_id IS NULL"
+                                            + " ORDER BY id")) {
+                        Sql.bind(ps, peer, watermark, upTo, MessageStore.INCOMING);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 newest = rs.getLong(1);
@@ -115,11 +142,25 @@ public final class ConversationStore {
                             watermark,
                             newest,
                             MessageStore.INCOMING);
-                    execute(
-                            c,
-                            "UPDATE conversations SET read_watermark = ?, unread_count = 0 WHERE peer = ?",
-                            newest,
-                            peer);
+                    if (upTo == Long.MAX_VALUE) {
+                        execute(
+                                c,
+                                "UPDATE conversations SET read_watermark = ?, unread_count = 0 WHERE"
+                                        + " peer = ?",
+                                newest,
+                                peer);
+                    } else {
+                        execute(
+                                c,
+                                "UPDATE conversations SET read_watermark = ?, unread_count ="
+                                        + " (SELECT COUNT(*) FROM messages WHERE peer = ? AND id > ?"
+                                        + " AND direction = ? AND group_id IS NULL) WHERE peer = ?",
+                                newest,
+                                peer,
+                                newest,
+                                MessageStore.INCOMING,
+                                peer);
+                    }
                     return List.copyOf(ids);
                 });
     }

@@ -154,6 +154,32 @@ public final class GroupReadStore {
      * @return the messages newly read, oldest first, whose senders are owed a read receipt
      */
     public static List<Unread> markRead(Tx tx, String groupId) {
+        return markRead(tx, groupId, Long.MAX_VALUE);
+    }
+
+    /**
+     * Marks the incoming messages of {@code groupId} read up to and including the one with client
+     * message ID {@code newestRead} (another device of this account read them), and sets the unread
+     * count to the incoming messages after it. Nothing if this device does not hold that message or
+     * already read past it.
+     *
+     * @return the messages newly read, oldest first
+     */
+    public static List<Unread> markReadUpTo(Tx tx, String groupId, String newestRead) {
+        Long row =
+                tx.sql(
+                        c ->
+                                number(
+                                        c,
+                                        "SELECT MAX(id) FROM messages WHERE group_id = ? AND"
+                                                + " direction = ? AND client_msg_id = ?",
+                                        groupId,
+                                        MessageStore.INCOMING,
+                                        newestRead));
+        return row == null ? List.of() : markRead(tx, groupId, row);
+    }
+
+    private static List<Unread> markRead(Tx tx, String groupId, long upTo) {
         return tx.sql(
                 c -> {
                     Long watermark =
@@ -169,8 +195,8 @@ public final class GroupReadStore {
                     try (PreparedStatement ps =
                             c.prepareStatement(
                                     "SELECT id, peer, client_msg_id FROM messages WHERE group_id = ? AND id > ?"
-                                            + " AND direction = ? ORDER BY id")) {
-                        Sql.bind(ps, groupId, watermark, MessageStore.INCOMING);
+                                            + " AND id <= ? AND direction = ? ORDER BY id")) {
+                        Sql.bind(ps, groupId, watermark, upTo, MessageStore.INCOMING);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 newest = rs.getLong(1);
@@ -190,11 +216,25 @@ public final class GroupReadStore {
                             watermark,
                             newest,
                             MessageStore.INCOMING);
-                    execute(
-                            c,
-                            "UPDATE group_unread SET read_watermark = ?, unread_count = 0 WHERE group_id = ?",
-                            newest,
-                            groupId);
+                    if (upTo == Long.MAX_VALUE) {
+                        execute(
+                                c,
+                                "UPDATE group_unread SET read_watermark = ?, unread_count = 0 WHERE"
+                                        + " group_id = ?",
+                                newest,
+                                groupId);
+                    } else {
+                        execute(
+                                c,
+                                "UPDATE group_unread SET read_watermark = ?, unread_count = (SELECT"
+                                        + " COUNT(*) FROM messages WHERE group_id = ? AND id > ? AND"
+                                        + " direction = ?) WHERE group_id = ?",
+                                newest,
+                                groupId,
+                                newest,
+                                MessageStore.INCOMING,
+                                groupId);
+                    }
                     return out;
                 });
     }

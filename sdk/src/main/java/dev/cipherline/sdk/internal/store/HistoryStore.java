@@ -24,7 +24,8 @@ import java.util.Locale;
  */
 public final class HistoryStore {
     private static final String COLUMNS =
-            "id, peer, client_msg_id, direction, text, sent_at, received_at, state, failure";
+            "id, peer, client_msg_id, direction, text, sent_at, received_at, state, failure,"
+                    + " direction = 1 AND sender_device <> (SELECT device_id FROM identity)";
     private static final int SEARCH_PAGE = 500;
 
     /** How long a deleted incoming message's ID is remembered so a redelivery stays dropped. */
@@ -273,7 +274,8 @@ public final class HistoryStore {
                                             Instant.ofEpochMilli(rs.getLong(6)),
                                             hasReceived ? Instant.ofEpochMilli(received) : null,
                                             MessageState.valueOf(rs.getString(8)),
-                                            rs.getString(9))));
+                                            rs.getString(9),
+                                            rs.getBoolean(10))));
                 }
             }
         }

@@ -91,6 +91,56 @@ public final class MessageStore {
         }
     }
 
+    /**
+     * Stores a message another device of this account sent to {@code peer} (from its sent
+     * transcript), or to the group {@code groupId} ({@code peer} is then the group's marker), as an
+     * outgoing message of that device in state SENT.
+     *
+     * @return whether it was stored (false: it is stored already)
+     */
+    public boolean insertSent(
+            Tx tx,
+            String peer,
+            String groupId,
+            int senderDevice,
+            String clientMsgId,
+            String text,
+            long sentAt) {
+        return tx.sql(
+                c -> {
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "INSERT OR IGNORE INTO messages (peer, direction, sender_device,"
+                                            + " client_msg_id, text, sent_at, received_at, state,"
+                                            + " delivered_to_app, group_id) VALUES (?, ?, ?, ?, ?,"
+                                            + " ?, NULL, ?, 1, ?) RETURNING id")) {
+                        Sql.bind(
+                                ps,
+                                peer,
+                                OUTGOING,
+                                senderDevice,
+                                clientMsgId,
+                                db.keys()
+                                        .sealText(
+                                                SealedColumns.MESSAGE_TEXT,
+                                                SealedColumns.messageRow(peer, clientMsgId),
+                                                text),
+                                sentAt,
+                                MessageState.SENT.name(),
+                                groupId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                return false;
+                            }
+                        }
+                    }
+                    if (groupId == null) {
+                        ConversationStore.touch(c, peer, sentAt, false);
+                    }
+                    return true;
+                });
+    }
+
     /** Whether an incoming message with this sender, device and client message ID is stored. */
     public boolean incomingExists(String sender, int senderDevice, String clientMsgId) {
         // one statement for both places a handled envelope leaves its trace (once per envelope)
@@ -273,29 +323,51 @@ public final class MessageStore {
     }
 
     /**
-     * Applies a receipt from {@code peer}: moves each of this device's outgoing messages to {@code
-     * peer} named in {@code clientMsgIds} forward to {@code state}. Unknown IDs and messages
+     * Applies a receipt from {@code peer}: moves each outgoing message to {@code peer} named in
+     * {@code clientMsgIds} forward to {@code state}, whichever device of this account sent it (a
+     * message another device sent is in the history from its sent transcript; looked for only if
+     * {@code ownDevices}, that is, this account has other devices). Unknown IDs and messages
      * already at or past {@code state} are left alone, so a duplicate receipt changes nothing.
      *
      * @return the IDs whose state changed, in receipt order
      */
     public List<MessageId> applyReceipt(
-            Tx tx, String peer, int ownDevice, List<String> clientMsgIds, MessageState state) {
+            Tx tx,
+            String peer,
+            int ownDevice,
+            boolean ownDevices,
+            List<String> clientMsgIds,
+            MessageState state) {
         return tx.sql(
                 c -> {
                     List<MessageId> changed = new ArrayList<>();
                     try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "SELECT id FROM messages WHERE peer = ? AND direction = ? AND"
-                                            + " sender_device = ? AND client_msg_id = ?")) {
+                                    c.prepareStatement(
+                                            "SELECT id FROM messages WHERE peer = ? AND direction ="
+                                                    + " ? AND sender_device = ? AND client_msg_id ="
+                                                    + " ?");
+                            PreparedStatement other =
+                                    c.prepareStatement(
+                                            "SELECT id FROM messages WHERE peer = ? AND direction ="
+                                                    + " ? AND client_msg_id = ?")) {
                         for (String id : clientMsgIds) {
                             Sql.bind(ps, peer, OUTGOING, ownDevice, id);
                             long row;
                             try (ResultSet rs = ps.executeQuery()) {
-                                if (!rs.next()) {
+                                if (rs.next()) {
+                                    row = rs.getLong(1);
+                                } else if (!ownDevices) {
                                     continue;
+                                } else {
+                                    // sent by another device of this account, or not known here
+                                    Sql.bind(other, peer, OUTGOING, id);
+                                    try (ResultSet o = other.executeQuery()) {
+                                        if (!o.next()) {
+                                            continue;
+                                        }
+                                        row = o.getLong(1);
+                                    }
                                 }
-                                row = rs.getLong(1);
                             }
                             if (setState(tx, row, state, null)) {
                                 changed.add(new MessageId(id));

@@ -65,7 +65,94 @@ class ContentTest {
 
     @Test
     void unknownContentTypesAreReportedNotRefused() throws Exception {
-        assertEquals(new Content.Unknown(9), Content.decode(new byte[] {1, 9, 1, 2, 3}));
+        assertEquals(new Content.Unknown(0x18), Content.decode(new byte[] {1, 0x18, 1, 2, 3}));
+    }
+
+    private static final String ANN = "annaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    @Test
+    void aSentTranscriptIsTheDestinationThenTheOriginalBody() throws Exception {
+        byte[] hi = Content.encodeText("hi");
+        byte[] transcript = SyncContent.encodeTranscript(ANN, hi);
+        assertArrayEquals(
+                java.nio.ByteBuffer.allocate(4 + ANN.length() + hi.length)
+                        .put(new byte[] {1, 8, (byte) ANN.length()})
+                        .put(ANN.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .put(hi)
+                        .array(),
+                java.util.Arrays.copyOf(transcript, 4 + ANN.length() + hi.length));
+        Content.SentTranscript decoded = (Content.SentTranscript) Content.decode(transcript);
+        assertEquals(ANN, decoded.destination());
+        assertArrayEquals(hi, decoded.content());
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(transcript, 10)),
+                "truncated destination");
+        byte[] badId = transcript.clone();
+        badId[3] = ':';
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(badId),
+                "not an account ID");
+    }
+
+    @Test
+    void aReadSyncNamesTheConversationOrGroupAndTheNewestMessageRead() throws Exception {
+        Content.ReadSync conversation = new Content.ReadSync(ANN, null, "m-1");
+        byte[] encoded = SyncContent.encodeReadSync(conversation);
+        assertEquals(2 + 1 + 1 + ANN.length() + 1 + 3, encoded.length);
+        assertEquals(conversation, Content.decode(encoded));
+        String group = "00112233445566778899aabbccddeeff";
+        Content.ReadSync inGroup = new Content.ReadSync(null, group, "m_2");
+        byte[] groupEncoded = SyncContent.encodeReadSync(inGroup);
+        assertArrayEquals(
+                new byte[] {
+                    1,
+                    9,
+                    2,
+                    0x00,
+                    0x11,
+                    0x22,
+                    0x33,
+                    0x44,
+                    0x55,
+                    0x66,
+                    0x77,
+                    (byte) 0x88,
+                    (byte) 0x99,
+                    (byte) 0xaa,
+                    (byte) 0xbb,
+                    (byte) 0xcc,
+                    (byte) 0xdd,
+                    (byte) 0xee,
+                    (byte) 0xff,
+                    3,
+                    'm',
+                    '_',
+                    '2'
+                },
+                groupEncoded);
+        assertEquals(inGroup, Content.decode(groupEncoded));
+        assertEquals(
+                new Content.Unknown(Content.TYPE_READ_SYNC),
+                Content.decode(new byte[] {1, 9, 7, 1, 2}),
+                "a scope from a newer sender");
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(groupEncoded, 20)),
+                "truncated message ID");
+        byte[] noMessage = groupEncoded.clone();
+        noMessage[noMessage.length - 1] = '!';
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(noMessage),
+                "not a client message ID");
+    }
+
+    @Test
+    void aDeviceHelloIsJustItsType() throws Exception {
+        assertArrayEquals(new byte[] {1, 10}, SyncContent.encodeDeviceHello());
+        assertEquals(new Content.DeviceHello(), Content.decode(new byte[] {1, 10, 42}));
     }
 
     @Test
@@ -140,5 +227,43 @@ class ContentTest {
         } catch (Content.MalformedContentException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void contactVerifiedAndDeleteSyncsRoundTripAndRefuseBadFields() throws Exception {
+        Content.ContactSync contact = new Content.ContactSync(ANN, "Ann Ö", false);
+        byte[] encoded = SyncContent.encodeContactSync(contact);
+        assertArrayEquals(
+                new byte[] {1, 11, 1, (byte) ANN.length()}, java.util.Arrays.copyOf(encoded, 4));
+        assertEquals(contact, Content.decode(encoded));
+        Content.ContactSync change = new Content.ContactSync(ANN, "ann", true);
+        assertEquals(change, Content.decode(SyncContent.encodeContactSync(change)));
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(encoded, 4 + ANN.length())),
+                "no name");
+
+        byte[] key = new byte[33];
+        key[0] = 5;
+        byte[] verified = SyncContent.encodeVerifiedSync(new Content.VerifiedSync(ANN, key));
+        assertEquals(2 + 1 + ANN.length() + 33, verified.length);
+        Content.VerifiedSync back = (Content.VerifiedSync) Content.decode(verified);
+        assertEquals(ANN, back.account());
+        assertArrayEquals(key, back.identityKey());
+        assertThrows(
+                Content.MalformedContentException.class,
+                () -> Content.decode(java.util.Arrays.copyOf(verified, verified.length - 1)),
+                "a short key");
+
+        Content.DeleteSync one = new Content.DeleteSync(ANN, "m1");
+        assertEquals(one, Content.decode(SyncContent.encodeDeleteSync(one)));
+        Content.DeleteSync all = new Content.DeleteSync(ANN, null);
+        byte[] allEncoded = SyncContent.encodeDeleteSync(all);
+        assertEquals(2, allEncoded[2]);
+        assertEquals(all, Content.decode(allEncoded));
+        assertEquals(
+                new Content.Unknown(Content.TYPE_DELETE_SYNC),
+                Content.decode(new byte[] {1, 13, 9}),
+                "a scope from a newer sender");
     }
 }

@@ -5,9 +5,13 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.group.Groups;
+import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.VerificationStore;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -69,7 +73,20 @@ final class InboundRig {
                 device.db,
                 messages,
                 new Opener(device.crypto, groupCrypto, groups.inbound(), self, clock),
-                new Dispatch(messages, receipts, groups.inbound(), self, clock),
+                new Dispatch(
+                        messages,
+                        receipts,
+                        groups.inbound(),
+                        new SyncInbound(
+                                messages,
+                                new ConversationStore(device.db),
+                                new ContactStore(device.db),
+                                new VerificationStore(device.db),
+                                new HistoryStore(device.db),
+                                clock),
+                        self,
+                        () -> !device.store.sessionDevices(device.accountId).isEmpty(),
+                        clock),
                 new HandOver(device.db, messages, events, appListening),
                 new Acks(acker, receipts, messages, clock, inbound, later),
                 new Rejections(events, clock),

@@ -14,7 +14,10 @@ import dev.cipherline.sdk.RecordingListener;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.content.SyncContent;
 import dev.cipherline.sdk.internal.store.CommitLog;
+import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.StoreSql;
@@ -95,6 +98,25 @@ class ReceiverTest {
                 System.currentTimeMillis(),
                 expiresAt() - 1_000,
                 ciphertext);
+    }
+
+    /** What alice's SDK would send bob with {@code body} as content. */
+    private byte[] sealFromAlice(String clientMsgId, byte[] body) throws Exception {
+        long now = System.currentTimeMillis();
+        return alice.crypto.encrypt(
+                bob.accountId,
+                1,
+                SealedPayload.seal(
+                        new SealedPayload.Header(
+                                SealedPayload.KIND_MESSAGE,
+                                alice.accountId,
+                                1,
+                                bob.accountId,
+                                SealedPayload.ANY_DEVICE,
+                                clientMsgId,
+                                now,
+                                expiresAt()),
+                        body));
     }
 
     /** A receiver whose end-of-burst work waits in {@code tasks}, as on the inbound thread. */
@@ -356,5 +378,57 @@ class ReceiverTest {
         // every message handed over was marked seen by the app (after its batch)
         events.close();
         assertEquals(List.of(), bobMessages.undeliveredIncoming());
+    }
+
+    @Test
+    void syncContentFromAnotherAccountIsAcknowledgedAndIgnored() throws Exception {
+        receiver.deliver(deliver(1, alice.accountId, "m1", sealFromAlice("m1", "hello bob")));
+        listener.awaitMessages(1);
+        // alice pretends to be one of bob's devices: a copy of a message "bob sent" to carol, a
+        // read of bob's conversation with her, a contact and a deletion
+        receiver.deliver(
+                deliver(
+                        2,
+                        alice.accountId,
+                        "s1",
+                        sealFromAlice(
+                                "s1",
+                                SyncContent.encodeTranscript(
+                                        carol.accountId, Content.encodeText("planted")))));
+        receiver.deliver(
+                deliver(
+                        3,
+                        alice.accountId,
+                        "s2",
+                        sealFromAlice(
+                                "s2",
+                                SyncContent.encodeReadSync(
+                                        new Content.ReadSync(alice.accountId, null, "m1")))));
+        receiver.deliver(
+                deliver(
+                        4,
+                        alice.accountId,
+                        "s3",
+                        sealFromAlice(
+                                "s3",
+                                SyncContent.encodeContactSync(
+                                        new Content.ContactSync(
+                                                carol.accountId, "carol", false)))));
+        receiver.deliver(
+                deliver(
+                        5,
+                        alice.accountId,
+                        "s4",
+                        sealFromAlice(
+                                "s4",
+                                SyncContent.encodeDeleteSync(
+                                        new Content.DeleteSync(alice.accountId, null)))));
+        receiver.drain();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), acked.stream().sorted().toList());
+        assertEquals(List.of(), bobMessages.history(carol.accountId, 10, null));
+        assertEquals(1, bobMessages.history(alice.accountId, 10, null).size());
+        assertEquals(1, new ConversationStore(bob.db).list().get(0).unreadCount(), "still unread");
+        assertTrue(new ContactStore(bob.db).list().isEmpty());
+        assertEquals(List.of(), listener.drainRejections());
     }
 }

@@ -2,7 +2,6 @@ package dev.cipherline.sdk.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
@@ -79,21 +78,29 @@ class ReceiptStateTest {
             assertEquals(
                     List.of(new MessageId("m1")),
                     db.transaction(
-                            c -> messages.applyReceipt(c, ANN, 1, ids, MessageState.DELIVERED)));
+                            c ->
+                                    messages.applyReceipt(
+                                            c, ANN, 1, false, ids, MessageState.DELIVERED)));
             assertEquals(
                     List.of(),
                     db.transaction(
-                            c -> messages.applyReceipt(c, ANN, 1, ids, MessageState.DELIVERED)));
+                            c ->
+                                    messages.applyReceipt(
+                                            c, ANN, 1, false, ids, MessageState.DELIVERED)));
             boolean undone =
                     db.transaction(c -> messages.setState(c, row, MessageState.SENT, null));
             assertFalse(undone);
             assertEquals(MessageState.DELIVERED, messages.state(row));
             assertEquals(
                     List.of(),
-                    db.transaction(c -> messages.applyReceipt(c, ANN, 2, ids, MessageState.READ)),
+                    db.transaction(
+                            c -> messages.applyReceipt(c, ANN, 2, false, ids, MessageState.READ)),
                     "another device's message of the same ID is not this one");
-            boolean read = db.transaction(c -> messages.setState(c, row, MessageState.READ, null));
-            assertTrue(read);
+            assertEquals(
+                    List.of(new MessageId("m1")),
+                    db.transaction(
+                            c -> messages.applyReceipt(c, ANN, 2, true, ids, MessageState.READ)),
+                    "unless this account has other devices: then it is the copy of theirs");
             assertEquals(MessageState.READ, messages.state(row));
         }
     }
