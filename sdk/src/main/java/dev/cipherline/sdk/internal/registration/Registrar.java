@@ -351,6 +351,7 @@ public final class Registrar {
                 case INVITE_INVALID -> ChatException.Reason.INVITE_INVALID;
                 case INVITE_USED -> ChatException.Reason.INVITE_USED;
                 case INVITE_EXPIRED -> ChatException.Reason.INVITE_EXPIRED;
+                case TOO_MANY_DEVICES -> ChatException.Reason.TOO_MANY_DEVICES;
                 default -> null;
             };
         } catch (ProtocolException | RuntimeException e) {
@@ -368,6 +369,10 @@ public final class Registrar {
                             + " mistyped or revoked)";
             case INVITE_USED -> "the invite has been used up; ask the relay's operator for another";
             case INVITE_EXPIRED -> "the invite has expired; ask the relay's operator for another";
+            case TOO_MANY_DEVICES ->
+                    "the account has as many devices as the relay at "
+                            + relayUrl
+                            + " allows; remove one first";
             default -> "the relay refused the registration";
         };
     }

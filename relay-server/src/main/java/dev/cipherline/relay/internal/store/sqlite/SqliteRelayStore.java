@@ -421,6 +421,26 @@ public final class SqliteRelayStore implements RelayStore {
     }
 
     @Override
+    public CompletableFuture<Void> openMailbox(String id, long now, long expiresAt) {
+        return writer.submit(
+                db -> {
+                    SqliteProvisioning.open(db, id, now, expiresAt);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<MailboxState> putMailbox(String id, byte[] payload, long now) {
+        byte[] copy = payload.clone();
+        return writer.submit(db -> SqliteProvisioning.put(db, id, copy, now));
+    }
+
+    @Override
+    public CompletableFuture<Taken> takeMailbox(String id, long now) {
+        return writer.submit(db -> SqliteProvisioning.take(db, id, now));
+    }
+
+    @Override
     public void observeCommits(CommitObserver observer) {
         writer.observe(observer);
     }
