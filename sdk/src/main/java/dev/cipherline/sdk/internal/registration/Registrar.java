@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -165,6 +166,27 @@ public final class Registrar {
             Clock clock,
             Identity identity,
             int deviceId) {
+        return register(
+                home, urls, name, unlock, invite, trust, clock, identity, deviceId, db -> {});
+    }
+
+    /**
+     * As {@link #register(Path, List, String, StoreKeyTable.Unlock, String, RelayTrust, Clock,
+     * Identity, int)}, then runs {@code alsoStore} on the new store inside the transaction that
+     * stores the identity (a linked device imports what the existing device sent): if it throws,
+     * nothing is stored and the home folder stays uninitialized.
+     */
+    public static AccountInfo register(
+            Path home,
+            List<URI> urls,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock,
+            Identity identity,
+            int deviceId,
+            Consumer<Database> alsoStore) {
         List<URI> relayUrls = checkRelayUrls(urls);
         if (invite != null) {
             checkInvite(invite);
@@ -231,6 +253,7 @@ public final class Registrar {
                         for (KyberPreKeyRecord r : kyberPreKeys) {
                             store.storeKyberPreKey(r.getId(), r);
                         }
+                        alsoStore.accept(db);
                         return null;
                     });
             return new AccountInfo(new AccountId(accountId), deviceId, displayName, relayUrls);
