@@ -153,6 +153,24 @@ class DeviceLinkingRelayTest {
     }
 
     @Test
+    void aDeviceWithoutTheIdentityKeysSignatureIsNeverAdded() throws Exception {
+        start(10);
+        assertEquals(201, register(ALICE_1.registration(1)).statusCode());
+        // device 1's genuine signature does not cover a device 5 the relay's operator would add
+        assertError(
+                400, ErrorCode.INVALID_REQUEST, register(ALICE_1.withDeviceId(5).registration(1)));
+        try (WsClient one = WsClient.authenticated(relay.url(), ALICE_1)) {
+            one.expect(Frame.Synced.class);
+            one.send(new Frame.GetDevices("list"));
+            assertEquals(
+                    List.of(1),
+                    one.expect(Frame.Devices.class).devices().stream()
+                            .map(Frame.DeviceEntry::deviceId)
+                            .toList());
+        }
+    }
+
+    @Test
     void aDeviceListsAndRemovesTheDevicesOfItsOwnAccount() throws Exception {
         start(10);
         assertEquals(201, register(ALICE_1.registration(1)).statusCode());
