@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A mailbox moves {@code empty -> full -> read}; {@link #putMailbox} is the only way to {@code
  * full} and {@link #takeMailbox} the only way to {@code read}, each one atomic conditional write,
  * so two nodes that race see one winner. A read mailbox keeps no ciphertext. Expired mailboxes are
- * deleted when they are next touched and when a new mailbox is opened (and in MongoDB by its TTL
- * monitor too).
+ * deleted by the store's periodic sweep ({@code QueueStore#sweep}), when they are next touched and
+ * when a new mailbox is opened (and in MongoDB by its TTL monitor too).
  */
 public interface ProvisioningStore {
 

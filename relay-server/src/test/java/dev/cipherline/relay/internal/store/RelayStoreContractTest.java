@@ -209,6 +209,25 @@ public abstract class RelayStoreContractTest {
     }
 
     @Test
+    void theSweepDeletesExpiredMailboxesWithTheirPayload() throws Exception {
+        long now = clock.millis();
+        store.openMailbox("mailbox-ffffffffffffff", now, now + 1_000).join();
+        store.putMailbox("mailbox-ffffffffffffff", new byte[] {5}, now).join();
+        store.openMailbox("mailbox-gggggggggggggg", now, now + 600_000).join();
+        clock.advance(Duration.ofSeconds(1));
+        store.sweep().join();
+        // opening the swept ID again succeeds: the row is gone, not just unreadable
+        store.openMailbox("mailbox-ffffffffffffff", now, now + 600_000).join();
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-ffffffffffffff", now + 1_000).join().state());
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-gggggggggggggg", now + 1_000).join().state(),
+                "an unexpired mailbox stays");
+    }
+
+    @Test
     void aDevicesListAndRemovalServeTheAccountsOwnDevices() {
         store.register(ALICE_2.registration(3)).join();
         List<DeviceInfo> devices = store.devices(ALICE_1.accountId()).join();

@@ -29,11 +29,16 @@ final class MongoProvisioning {
     }
 
     void open(String id, long now, long expiresAt) {
-        db.provisioning.deleteMany(lte("expiresAt", new Date(now)));
+        sweep(now);
         db.provisioning.insertOne(
                 new Document("_id", id)
                         .append("state", EMPTY)
                         .append("expiresAt", new Date(expiresAt)));
+    }
+
+    /** Deletes the mailboxes expired by {@code now} (the TTL monitor may not have yet). */
+    void sweep(long now) {
+        db.provisioning.deleteMany(lte("expiresAt", new Date(now)));
     }
 
     MailboxState put(String id, byte[] payload, long now) {

@@ -357,7 +357,12 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     public CompletableFuture<SweepResult> sweep() {
         long now = clock.millis();
         long cutoff = now - settings.sendIdRetention().toMillis();
-        return write("sweep", () -> queues.sweep(now, cutoff));
+        return write(
+                "sweep",
+                () -> {
+                    provisioning.sweep(now);
+                    return queues.sweep(now, cutoff);
+                });
     }
 
     @Override

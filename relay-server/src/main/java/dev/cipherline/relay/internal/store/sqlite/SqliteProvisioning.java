@@ -17,10 +17,15 @@ final class SqliteProvisioning {
 
     private SqliteProvisioning() {}
 
-    static void open(Statements db, String id, long now, long expiresAt) throws SQLException {
+    /** Deletes the mailboxes expired by {@code now}, with whatever payload they still hold. */
+    static void sweep(Statements db, long now) throws SQLException {
         PreparedStatement sweep = db.get("DELETE FROM provisioning WHERE expires_at <= ?");
         sweep.setLong(1, now);
         sweep.executeUpdate();
+    }
+
+    static void open(Statements db, String id, long now, long expiresAt) throws SQLException {
+        sweep(db, now);
         PreparedStatement s =
                 db.get(
                         "INSERT INTO provisioning (id, state, expires_at, data) VALUES (?, "

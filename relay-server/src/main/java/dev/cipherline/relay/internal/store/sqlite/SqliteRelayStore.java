@@ -307,7 +307,11 @@ public final class SqliteRelayStore implements RelayStore {
     public CompletableFuture<SweepResult> sweep() {
         long now = clock.millis();
         long cutoff = now - settings.sendIdRetention().toMillis();
-        return writer.submit(db -> queues.sweep(db, now, cutoff));
+        return writer.submit(
+                db -> {
+                    SqliteProvisioning.sweep(db, now);
+                    return queues.sweep(db, now, cutoff);
+                });
     }
 
     private <T> CompletableFuture<T> read(SqliteWriter.Task<T> task) {
