@@ -55,6 +55,25 @@ final class RelayUsers implements AutoCloseable {
         return cli.run(all);
     }
 
+    /** Runs {@code cipherline --home DIR/who args...} with {@code stdin} as its standard input. */
+    CliHarness.Result asWithStdin(String stdin, String who, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = dir.resolve(who).toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cli.runWithStdin(stdin, all);
+    }
+
+    /** The relay's base URL. */
+    java.net.URI url() {
+        return relay.url();
+    }
+
+    /** The home folder of {@code who}. */
+    Path home(String who) {
+        return dir.resolve(who);
+    }
+
     /** Creates {@code who}'s account on the relay and returns its account ID. */
     String init(String who) {
         return ok(as(who, "init", "--relay", relay.url().toString(), "--no-passphrase"))

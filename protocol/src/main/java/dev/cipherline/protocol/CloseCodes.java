@@ -32,5 +32,11 @@ public final class CloseCodes {
     /** The connection was idle past the relay's timeout (no frame and no ping). */
     public static final int IDLE = 4005;
 
+    /**
+     * The device was removed from its account (by another device of the account, by itself, or by
+     * the relay's operator): its keys and queue are deleted; it must not reconnect.
+     */
+    public static final int REMOVED = 4006;
+
     private CloseCodes() {}
 }

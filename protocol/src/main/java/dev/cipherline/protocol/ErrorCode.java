@@ -58,7 +58,15 @@ public enum ErrorCode {
      * has not been sent again; nothing was stored. Send that one again first (the message names its
      * clientMsgId), then this one.
      */
-    HELD("held", true);
+    HELD("held", true),
+    /** The account already has as many devices as the relay allows ({@code --max-devices}). */
+    TOO_MANY_DEVICES("too-many-devices", false),
+    /** The provisioning mailbox exists but holds no payload yet; ask again later. */
+    PROVISIONING_PENDING("provisioning-pending", true),
+    /** The provisioning mailbox is past its expiry, or was never created. */
+    PROVISIONING_EXPIRED("provisioning-expired", false),
+    /** The provisioning mailbox's payload was already stored (a second put) or already read. */
+    PROVISIONING_USED("provisioning-used", false);
 
     private final String code;
     private final boolean retryable;

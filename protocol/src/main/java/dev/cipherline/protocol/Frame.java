@@ -40,6 +40,9 @@ import java.util.List;
     @JsonSubTypes.Type(Frame.UploadPreKeys.class),
     @JsonSubTypes.Type(Frame.GetPreKeyCount.class),
     @JsonSubTypes.Type(Frame.PreKeyCount.class),
+    @JsonSubTypes.Type(Frame.GetDevices.class),
+    @JsonSubTypes.Type(Frame.Devices.class),
+    @JsonSubTypes.Type(Frame.RemoveDevice.class),
     @JsonSubTypes.Type(Frame.Ok.class),
     @JsonSubTypes.Type(Frame.ErrorFrame.class)
 })
@@ -317,6 +320,51 @@ public sealed interface Frame {
             token(requestId, "requestId");
             nonNegative(ecPreKeys, "ecPreKeys");
             nonNegative(kyberPreKeys, "kyberPreKeys");
+        }
+    }
+
+    /** Client to relay: the devices of the authenticated device's own account. */
+    @JsonTypeName("get-devices")
+    record GetDevices(String requestId) implements Frame {
+        public GetDevices {
+            token(requestId, "requestId");
+        }
+    }
+
+    /**
+     * One device of an account, as {@link Devices} lists it.
+     *
+     * @param deviceId 1..127
+     * @param createdAt when it registered (or last re-registered), Unix milliseconds
+     * @param lastSeen when it last authenticated, Unix milliseconds, or 0 if not known
+     */
+    record DeviceEntry(int deviceId, long createdAt, long lastSeen) {
+        public DeviceEntry {
+            requireDeviceId(deviceId, "deviceId");
+            nonNegative(createdAt, "createdAt");
+            nonNegative(lastSeen, "lastSeen");
+        }
+    }
+
+    /** Relay to client: the answer to {@link GetDevices}, by device ID. */
+    @JsonTypeName("devices")
+    record Devices(String requestId, List<DeviceEntry> devices) implements Frame {
+        public Devices {
+            token(requestId, "requestId");
+            devices = list(devices, "devices");
+        }
+    }
+
+    /**
+     * Client to relay: remove a device of the authenticated device's own account (itself included):
+     * its keys, prekeys and queue are deleted and its connection is closed with {@link
+     * CloseCodes#REMOVED}. Answered by {@link Ok}, or {@code not-found} if there is no such device.
+     */
+    @JsonTypeName("remove-device")
+    record RemoveDevice(String requestId, int deviceId) implements Frame {
+        public RemoveDevice {
+            token(requestId, "requestId");
+            requireDeviceId(deviceId, "deviceId");
         }
     }
 

@@ -65,6 +65,13 @@ class FrameCodecTest {
                 new Frame.UploadPreKeys("r3", null, null, List.of(), List.of()),
                 new Frame.GetPreKeyCount("r4"),
                 new Frame.PreKeyCount("r4", 10, 20),
+                new Frame.GetDevices("r5"),
+                new Frame.Devices(
+                        "r5",
+                        List.of(
+                                new Frame.DeviceEntry(1, 1_700_000_000_000L, 1_700_000_100_000L),
+                                new Frame.DeviceEntry(2, 1_700_000_050_000L, 0L))),
+                new Frame.RemoveDevice("r6", 2),
                 new Frame.Ok("r2"),
                 new Frame.ErrorFrame("m-1", ErrorCode.QUOTA_EXCEEDED, "queue is full", 1000L),
                 Frame.ErrorFrame.of(null, ErrorCode.MALFORMED_FRAME, "bad"));

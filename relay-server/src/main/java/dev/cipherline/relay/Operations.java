@@ -1,13 +1,19 @@
 package dev.cipherline.relay;
 
 /**
- * How the relay is operated: its admin listener (metrics, health, admin API) and who may register.
+ * How the relay is operated: its admin listener (metrics, health, admin API) who may register, and
+ * how many devices an account may have.
  *
  * @param adminHost the admin listener's address, or null when it is off
  * @param adminPort the admin listener's port; 0 picks a free one
  * @param registration who may register a device
+ * @param maxDevices the most devices one account may have (1..127)
  */
-public record Operations(String adminHost, int adminPort, RegistrationPolicy registration) {
+public record Operations(
+        String adminHost, int adminPort, RegistrationPolicy registration, int maxDevices) {
+
+    /** The default of {@code --max-devices}. */
+    public static final int DEFAULT_MAX_DEVICES = 10;
 
     /** The defaults of the command line: admin on 127.0.0.1:7401, registration open. */
     public static final Operations DEFAULT =
@@ -27,6 +33,14 @@ public record Operations(String adminHost, int adminPort, RegistrationPolicy reg
         if (registration == null) {
             throw new IllegalArgumentException("a registration policy must be given");
         }
+        if (maxDevices < 1 || maxDevices > 127) {
+            throw new IllegalArgumentException("--max-devices must be 1..127.");
+        }
+    }
+
+    /** Operations with at most {@link #DEFAULT_MAX_DEVICES} devices per account. */
+    public Operations(String adminHost, int adminPort, RegistrationPolicy registration) {
+        this(adminHost, adminPort, registration, DEFAULT_MAX_DEVICES);
     }
 
     /** Whether the admin listener is on. */
@@ -36,11 +50,16 @@ public record Operations(String adminHost, int adminPort, RegistrationPolicy reg
 
     /** These operations with another admin listener address (null host: off). */
     public Operations withAdmin(String host, int port) {
-        return new Operations(host, port, registration);
+        return new Operations(host, port, registration, maxDevices);
     }
 
     /** These operations with another registration policy. */
     public Operations withRegistration(RegistrationPolicy policy) {
-        return new Operations(adminHost, adminPort, policy);
+        return new Operations(adminHost, adminPort, policy, maxDevices);
+    }
+
+    /** These operations with another device limit per account. */
+    public Operations withMaxDevices(int max) {
+        return new Operations(adminHost, adminPort, registration, max);
     }
 }

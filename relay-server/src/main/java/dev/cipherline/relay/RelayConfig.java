@@ -277,7 +277,10 @@ public record RelayConfig(
     }
 
     private static Operations operations(Settings s) {
-        Operations ops = Operations.EMBEDDED.withRegistration(s.get(RelayOptions.REGISTRATION));
+        Operations ops =
+                Operations.EMBEDDED
+                        .withRegistration(s.get(RelayOptions.REGISTRATION))
+                        .withMaxDevices(s.get(RelayOptions.MAX_DEVICES));
         return s.get(RelayOptions.ADMIN_LISTEN)
                 .map(a -> ops.withAdmin(a.getHostString(), a.getPort()))
                 .orElse(ops);

@@ -142,7 +142,8 @@ public final class RelayServer implements AutoCloseable {
                         config.window(),
                         config.abuse().authTimeout(),
                         IDLE_TIMEOUT,
-                        QUOTA_RETRY_AFTER);
+                        QUOTA_RETRY_AFTER,
+                        config.operations().maxDevices());
         channels = new DefaultChannelGroup("relay-connections", GlobalEventExecutor.INSTANCE);
         protection = Protection.of(config.abuse(), clock);
         reloadables.add(next -> protection.apply(next.abuse()));
@@ -240,6 +241,8 @@ public final class RelayServer implements AutoCloseable {
                         + config.abuse().authTimeout()
                         + "; registration "
                         + registration.word()
+                        + "; max devices "
+                        + config.operations().maxDevices()
                         + "; admin "
                         + (adminAddress == null ? "off" : adminAddress.toString())
                         + "; transport "

@@ -222,7 +222,7 @@ class AdminCommandTest {
             Run revoked = admin("device", "revoke", ALICE_1.accountId(), "1");
             assertEquals(0, revoked.exitCode(), revoked.toString());
             assertEquals(
-                    dev.cipherline.protocol.CloseCodes.AUTH_FAILED,
+                    dev.cipherline.protocol.CloseCodes.REMOVED,
                     alice.closeCode(),
                     "its connection is closed");
         }

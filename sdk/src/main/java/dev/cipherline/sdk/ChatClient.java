@@ -93,12 +93,14 @@ public final class ChatClient implements AutoCloseable {
     private final Groups groups;
     private final History history;
     private final Verification verification;
+    private final Devices devices;
 
     private ChatClient(ClientCore core) {
         this.core = core;
         this.groups = new Groups(core);
         this.history = new History(core);
         this.verification = new Verification(core);
+        this.devices = new Devices(core.linkSender(), core.whoami().deviceId());
     }
 
     /**
@@ -177,6 +179,14 @@ public final class ChatClient implements AutoCloseable {
      */
     public static Initializer initializer() {
         return new Initializer();
+    }
+
+    /**
+     * A builder that links a new device (this home folder) to an existing account: it shows a link
+     * URI that an existing device answers with {@link Devices#link(String)}.
+     */
+    public static Linker linker() {
+        return new Linker();
     }
 
     /**
@@ -276,6 +286,11 @@ public final class ChatClient implements AutoCloseable {
     /** Safety numbers, verification marks and contacts that changed identity. */
     public Verification verification() {
         return verification;
+    }
+
+    /** The account's devices: list, remove, and link a new one. */
+    public Devices devices() {
+        return devices;
     }
 
     /**

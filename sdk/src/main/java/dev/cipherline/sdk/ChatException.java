@@ -60,7 +60,37 @@ public final class ChatException extends RuntimeException {
         /** The invite has been used as many times as it allows. */
         INVITE_USED,
         /** The invite is past its expiry. */
-        INVITE_EXPIRED
+        INVITE_EXPIRED,
+        /**
+         * The account has as many devices as the relay allows; remove one ({@link Devices#remove})
+         * before linking another.
+         */
+        TOO_MANY_DEVICES,
+        /**
+         * This device was removed from its account (by another device of the account, by itself, or
+         * by the relay's operator); its keys are gone from the relay and it can no longer send or
+         * receive. Link it again to use it.
+         */
+        DEVICE_REMOVED,
+        /** A link URI is not one a new device made (mistyped, cut short, or another kind). */
+        LINK_INVALID,
+        /**
+         * The link's provisioning mailbox expired (after 10 minutes) or never existed: start the
+         * link again on the new device.
+         */
+        LINK_EXPIRED,
+        /**
+         * The link's provisioning mailbox was already used: another device answered this link URI,
+         * or the new device already read its answer. Start the link again on the new device.
+         */
+        LINK_USED,
+        /** The user declined the link: the fingerprints the two devices showed did not match. */
+        LINK_DECLINED,
+        /**
+         * The link's payload failed to decrypt or did not check out: it was not sealed for this new
+         * device's keys (someone else answered the link URI), or it was tampered with.
+         */
+        LINK_FAILED
     }
 
     private final Reason reason;

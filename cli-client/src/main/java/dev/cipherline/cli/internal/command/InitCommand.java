@@ -130,7 +130,7 @@ final class InitCommand implements Callable<Integer> {
     }
 
     /** The home directory holds private keys, so only its owner may enter it. */
-    private static void createPrivateDirectory(Path home) throws IOException {
+    static void createPrivateDirectory(Path home) throws IOException {
         if (Files.isDirectory(home)) {
             return;
         }

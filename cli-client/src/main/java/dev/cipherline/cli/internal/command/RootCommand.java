@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             PassphraseCommand.class,
             DeleteCommand.class,
-            ChatCommand.class
+            ChatCommand.class,
+            LinkCommand.class,
+            DeviceCommand.class
         })
 public final class RootCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;

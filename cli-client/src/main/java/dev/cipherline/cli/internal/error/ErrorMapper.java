@@ -49,9 +49,15 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
                     REGISTRATION_CLOSED,
                     INVITE_INVALID,
                     INVITE_USED,
-                    INVITE_EXPIRED ->
+                    INVITE_EXPIRED,
+                    TOO_MANY_DEVICES,
+                    LINK_EXPIRED,
+                    LINK_USED,
+                    LINK_DECLINED,
+                    LINK_FAILED ->
                     new CliError.Rejected(sentence);
-            case AUTH_FAILED -> new CliError.AuthFailed(sentence);
+            case LINK_INVALID -> new CliError.Usage(sentence);
+            case AUTH_FAILED, DEVICE_REMOVED -> new CliError.AuthFailed(sentence);
             case RELAY_UNTRUSTED -> new CliError.Untrusted(sentence);
             case LOCKED -> new CliError.Locked(sentence);
             case STORE_FAILURE, CRYPTO_FAILURE, CLOSED -> new CliError.Internal(sentence, error);

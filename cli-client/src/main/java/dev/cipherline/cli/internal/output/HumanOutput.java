@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.output;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
@@ -51,6 +52,28 @@ final class HumanOutput implements Output {
                                     : "  identity changed (was "
                                             + contact.identityChangedFrom().value()
                                             + "; messages held)"));
+        }
+        out.flush();
+    }
+
+    /**
+     * Prints one line per device: its ID, when it was linked, when it was last seen (or {@code
+     * never}), and {@code (this device)} for the one running the command.
+     */
+    @Override
+    public void devices(List<DeviceInfo> devices) {
+        for (DeviceInfo d : devices) {
+            out.println(
+                    String.format("%3d", d.deviceId())
+                            + "  linked "
+                            + d.linkedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            + "  last seen "
+                            + (d.lastSeen() == null
+                                    ? "never"
+                                    : d.lastSeen()
+                                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                            .toString())
+                            + (d.thisDevice() ? "  (this device)" : ""));
         }
         out.flush();
     }

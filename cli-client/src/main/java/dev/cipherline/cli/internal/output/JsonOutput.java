@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
@@ -49,6 +50,18 @@ final class JsonOutput implements Output {
     }
 
     /** One element of {@code contact list --json}, which prints one array. */
+    @JsonPropertyOrder({"deviceId", "linkedAt", "lastSeen", "thisDevice"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record DeviceJson(int deviceId, String linkedAt, String lastSeen, boolean thisDevice) {
+        static DeviceJson of(DeviceInfo d) {
+            return new DeviceJson(
+                    d.deviceId(),
+                    d.linkedAt().toString(),
+                    d.lastSeen() == null ? null : d.lastSeen().toString(),
+                    d.thisDevice());
+        }
+    }
+
     @JsonPropertyOrder({"name", "accountId", "verified", "identityChangedFrom"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ContactJson(
@@ -174,6 +187,11 @@ final class JsonOutput implements Output {
     @Override
     public void contacts(List<Contact> contacts) {
         println(contacts.stream().map(ContactJson::of).toList());
+    }
+
+    @Override
+    public void devices(List<DeviceInfo> devices) {
+        println(devices.stream().map(DeviceJson::of).toList());
     }
 
     @Override

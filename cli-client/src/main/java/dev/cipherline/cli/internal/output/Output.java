@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.output;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.SafetyNumber;
@@ -26,6 +27,9 @@ public interface Output {
      * contact name or the account ID).
      */
     void safetyNumber(String name, SafetyNumber number);
+
+    /** Prints the account's devices ({@code device list}), in the given order. */
+    void devices(List<DeviceInfo> devices);
 
     /** Prints the groups ({@code group list}), in the given order. */
     void groups(List<Group> groups);

@@ -37,7 +37,14 @@ class ErrorMapperTest {
                     Map.entry(Reason.REGISTRATION_CLOSED, 5),
                     Map.entry(Reason.INVITE_INVALID, 5),
                     Map.entry(Reason.INVITE_USED, 5),
-                    Map.entry(Reason.INVITE_EXPIRED, 5));
+                    Map.entry(Reason.INVITE_EXPIRED, 5),
+                    Map.entry(Reason.TOO_MANY_DEVICES, 5),
+                    Map.entry(Reason.DEVICE_REMOVED, 6),
+                    Map.entry(Reason.LINK_INVALID, 2),
+                    Map.entry(Reason.LINK_EXPIRED, 5),
+                    Map.entry(Reason.LINK_USED, 5),
+                    Map.entry(Reason.LINK_DECLINED, 5),
+                    Map.entry(Reason.LINK_FAILED, 5));
 
     @ParameterizedTest
     @EnumSource(Reason.class)

@@ -17,6 +17,7 @@ import static dev.cipherline.relay.internal.config.ValueType.uri;
 import dev.cipherline.relay.AbuseLimits;
 import dev.cipherline.relay.Backends;
 import dev.cipherline.relay.LogFormat;
+import dev.cipherline.relay.Operations;
 import dev.cipherline.relay.RegistrationPolicy;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -129,6 +130,13 @@ public final class RelayOptions {
                             choice(RegistrationPolicy.class),
                             RegistrationPolicy.OPEN,
                             "who may register a device: anyone, holders of an invite (admin invite create), or nobody"));
+    public static final Option<Integer> MAX_DEVICES =
+            add(
+                    fixed(
+                            "max-devices",
+                            integer(1, 127),
+                            Operations.DEFAULT_MAX_DEVICES,
+                            "most devices per account; a registration past it gets 403 too-many-devices"));
     public static final Option<Optional<InetSocketAddress>> ADMIN_LISTEN =
             add(
                     fixed(

@@ -25,7 +25,10 @@ public interface DeliveryListener {
     /** A newer connection of the same device took over; this one must close. */
     void replaced();
 
-    /** The device was revoked by the relay's operator; this connection must close. */
+    /**
+     * The device was removed (by a device of its account or by the relay's operator); this
+     * connection must close with {@code 4006}.
+     */
     default void revoked() {
         replaced();
     }

@@ -12,9 +12,10 @@ import java.lang.System.Logger.Level;
 
 /**
  * Rate limits, per client IP address, the requests that cost the relay most: registrations ({@code
- * POST /v1/devices}) and WebSocket connects. A request over the limit is answered {@code 429} with
- * {@code rate-limited}, {@code retryAfterMs} and a {@code Retry-After} header, and goes no further;
- * a refused WebSocket connect is closed.
+ * POST /v1/devices}), provisioning mailboxes ({@code POST /v1/provisioning}) and WebSocket
+ * connects. A request over the limit is answered {@code 429} with {@code rate-limited}, {@code
+ * retryAfterMs} and a {@code Retry-After} header, and goes no further; a refused WebSocket connect
+ * is closed.
  *
  * <p>Every connection already took one token when it was accepted (so that connections that never
  * finish a request count too, see {@link RelayChannelInitializer}); that token pays for the
@@ -60,8 +61,10 @@ public final class AddressRateLimitHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         boolean websocket = path.equals(RelayChannelInitializer.WEBSOCKET_PATH);
+        // opening a provisioning mailbox costs like a registration: both are unauthenticated writes
         boolean registration =
-                path.equals("/v1/devices") && request.method().equals(HttpMethod.POST);
+                (path.equals("/v1/devices") || path.equals(ProvisioningHandler.PATH))
+                        && request.method().equals(HttpMethod.POST);
         String key = protection.addressKey(ctx.channel());
         if ((!websocket && !registration) || key == null) {
             ctx.fireChannelRead(msg);

@@ -180,8 +180,8 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
                             window.stop();
                             Channels.close(
                                     ctx.channel(),
-                                    CloseCodes.AUTH_FAILED,
-                                    "the device was revoked");
+                                    CloseCodes.REMOVED,
+                                    "the device was removed from its account");
                         });
     }
 

@@ -6,6 +6,7 @@ import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.protocol.SignedPayloads;
+import dev.cipherline.relay.Operations;
 import dev.cipherline.relay.RegistrationPolicy;
 import dev.cipherline.relay.internal.admin.Invites;
 import dev.cipherline.relay.internal.keys.XEdDsaVerifier;
@@ -41,6 +42,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final RelayMetrics metrics;
     private final Supplier<RegistrationPolicy> policy;
     private final Clock clock;
+    private final int maxDevices;
 
     /** A handler registering anyone's devices into {@code devices}. */
     public HttpApiHandler(FrameCodec codec, DeviceStore devices) {
@@ -67,6 +69,22 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             RelayMetrics metrics,
             Supplier<RegistrationPolicy> policy,
             Clock clock) {
+        this(codec, devices, invites, metrics, policy, clock, Operations.DEFAULT_MAX_DEVICES);
+    }
+
+    /**
+     * As the other constructor, refusing a new device of an account that has {@code maxDevices}
+     * already (checked only when {@code invites}, which lists an account's devices, is given).
+     */
+    public HttpApiHandler(
+            FrameCodec codec,
+            DeviceStore devices,
+            AdminStore invites,
+            RelayMetrics metrics,
+            Supplier<RegistrationPolicy> policy,
+            Clock clock,
+            int maxDevices) {
+        this.maxDevices = maxDevices;
         this.clock = clock;
         this.codec = codec;
         this.devices = devices;
@@ -169,6 +187,37 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     keepAlive);
             return;
         }
+        if (invites == null) {
+            store(ctx, registration, keepAlive);
+            return;
+        }
+        // a reinstall of a device the account has is never refused; a new device past the limit
+        // is. Checked before storing: two registrations racing may pass it together, by one.
+        invites.devices(registration.accountId())
+                .whenCompleteAsync(
+                        (list, error) -> {
+                            if (error == null
+                                    && list.size() >= maxDevices
+                                    && list.stream()
+                                            .noneMatch(
+                                                    d -> d.deviceId() == registration.deviceId())) {
+                                refuse(
+                                        ctx,
+                                        ErrorCode.TOO_MANY_DEVICES,
+                                        "the account has "
+                                                + list.size()
+                                                + " devices, the most this relay allows; remove"
+                                                + " one first",
+                                        keepAlive);
+                            } else {
+                                // a failed read is met again, and answered, by the write
+                                store(ctx, registration, keepAlive);
+                            }
+                        },
+                        ctx.executor());
+    }
+
+    private void store(ChannelHandlerContext ctx, Registration registration, boolean keepAlive) {
         RegistrationPolicy now = policy.get();
         CompletableFuture<InviteOutcome> stored;
         switch (now) {

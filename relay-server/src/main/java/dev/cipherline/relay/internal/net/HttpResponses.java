@@ -30,6 +30,18 @@ final class HttpResponses {
         write(ctx, response(codec, status, body), keepAlive);
     }
 
+    /** Writes {@code 200} with an {@code application/octet-stream} body. */
+    static void bytes(ChannelHandlerContext ctx, byte[] body, boolean keepAlive) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        write(ctx, response, keepAlive);
+    }
+
     /** Writes {@code 405} naming the one method the endpoint allows. */
     static void methodNotAllowed(
             ChannelHandlerContext ctx, FrameCodec codec, HttpMethod allowed, boolean keepAlive) {

@@ -201,9 +201,16 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast(
                 "upgrade-trim",
                 new UpgradeTrimHandler(
-                        List.of("http-aggregator", "address-rate-limit", "http-api")));
+                        List.of(
+                                "http-aggregator",
+                                "address-rate-limit",
+                                "provisioning",
+                                "http-api")));
+        p.addLast("provisioning", new ProvisioningHandler(limits, store, clock, random));
         p.addLast(
-                "http-api", new HttpApiHandler(limits, store, store, metrics, registration, clock));
+                "http-api",
+                new HttpApiHandler(
+                        limits, store, store, metrics, registration, clock, settings.maxDevices()));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(settings.hardFrameCap()));
         p.addLast("frame-codec", new FrameCodecHandler(decoding));
         p.addLast("auth", new AuthHandler(store, clock, random, metrics));

@@ -11,12 +11,14 @@ import java.time.Duration;
 
 /**
  * The logic every {@link SessionHandler} shares, made once per relay: the device rate limit, sends,
- * prekey requests, and the settings of deliveries. None of it holds state of a connection.
+ * prekey requests, device requests, and the settings of deliveries. None of it holds state of a
+ * connection.
  */
 public final class SessionServices {
     final DeviceRateLimit rateLimit;
     final Sends sends;
     final PreKeys preKeys;
+    final DeviceRequests deviceRequests;
     final Deliveries.Settings deliveries;
     private final RelayStore store;
     private final Clock clock;
@@ -69,6 +71,7 @@ public final class SessionServices {
         this.rateLimit = new DeviceRateLimit(deviceRate, metrics);
         this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter, metrics);
         this.preKeys = new PreKeys(store, limits);
+        this.deviceRequests = new DeviceRequests(store, bus);
         this.deliveries = new Deliveries.Settings(store, bus, clock, window, metrics);
     }
 

@@ -2,8 +2,12 @@ package dev.cipherline.relay.internal.store;
 
 import java.util.concurrent.CompletableFuture;
 
-/** Everything the relay keeps: devices with their prekeys, queues, and invites. */
-public interface RelayStore extends DeviceStore, QueueStore, AdminStore, AutoCloseable {
+/**
+ * Everything the relay keeps: devices with their prekeys, queues, invites and provisioning
+ * mailboxes.
+ */
+public interface RelayStore
+        extends DeviceStore, QueueStore, AdminStore, ProvisioningStore, AutoCloseable {
 
     /**
      * Refuses writes from now on with {@link StoreClosedException}; reads still work.

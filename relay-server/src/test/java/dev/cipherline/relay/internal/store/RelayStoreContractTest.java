@@ -136,6 +136,113 @@ public abstract class RelayStoreContractTest {
     }
 
     @Test
+    void aProvisioningMailboxHandsItsPayloadOutOnce() {
+        long now = clock.millis();
+        store.openMailbox("mailbox-aaaaaaaaaaaaaa", now, now + 600_000).join();
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-aaaaaaaaaaaaaa", now).join().state());
+        byte[] payload = "sealed link payload".getBytes(StandardCharsets.UTF_8);
+        assertEquals(
+                ProvisioningStore.MailboxState.DONE,
+                store.putMailbox("mailbox-aaaaaaaaaaaaaa", payload, now).join());
+        assertEquals(
+                ProvisioningStore.MailboxState.USED,
+                store.putMailbox("mailbox-aaaaaaaaaaaaaa", new byte[] {1}, now).join(),
+                "a second put is refused");
+        ProvisioningStore.Taken taken = store.takeMailbox("mailbox-aaaaaaaaaaaaaa", now).join();
+        assertEquals(ProvisioningStore.MailboxState.DONE, taken.state());
+        assertArrayEquals(payload, taken.payload(), "the first payload, not the second");
+        ProvisioningStore.Taken again = store.takeMailbox("mailbox-aaaaaaaaaaaaaa", now).join();
+        assertEquals(ProvisioningStore.MailboxState.USED, again.state());
+        assertNull(again.payload());
+        assertEquals(
+                ProvisioningStore.MailboxState.USED,
+                store.putMailbox("mailbox-aaaaaaaaaaaaaa", payload, now).join(),
+                "a read mailbox takes nothing more");
+    }
+
+    @Test
+    void anExpiredOrUnknownMailboxTakesAndGivesNothing() {
+        long now = clock.millis();
+        store.openMailbox("mailbox-bbbbbbbbbbbbbb", now, now + 600_000).join();
+        store.putMailbox("mailbox-bbbbbbbbbbbbbb", new byte[] {1, 2, 3}, now).join();
+        long later = now + 600_000;
+        assertEquals(
+                ProvisioningStore.MailboxState.EXPIRED,
+                store.takeMailbox("mailbox-bbbbbbbbbbbbbb", later).join().state());
+        assertEquals(
+                ProvisioningStore.MailboxState.EXPIRED,
+                store.takeMailbox("mailbox-bbbbbbbbbbbbbb", now).join().state(),
+                "an expired mailbox is deleted, not revived");
+        store.openMailbox("mailbox-cccccccccccccc", now, now + 600_000).join();
+        assertEquals(
+                ProvisioningStore.MailboxState.EXPIRED,
+                store.putMailbox("mailbox-cccccccccccccc", new byte[] {1}, later).join());
+        assertEquals(
+                ProvisioningStore.MailboxState.EXPIRED,
+                store.takeMailbox("never-opened-mailbox-x", now).join().state());
+        assertEquals(
+                ProvisioningStore.MailboxState.EXPIRED,
+                store.putMailbox("never-opened-mailbox-x", new byte[] {1}, now).join());
+    }
+
+    @Test
+    void openingAMailboxSweepsExpiredOnesAndAnIdIsNeverReused() throws Exception {
+        long now = clock.millis();
+        store.openMailbox("mailbox-dddddddddddddd", now, now + 1_000).join();
+        store.putMailbox("mailbox-dddddddddddddd", new byte[] {9}, now).join();
+        assertThrows(
+                CompletionException.class,
+                () -> store.openMailbox("mailbox-dddddddddddddd", now, now + 1_000).join());
+        store.openMailbox("mailbox-eeeeeeeeeeeeee", now + 1_000, now + 601_000).join();
+        // the expired one is gone: opening its ID again works
+        store.openMailbox("mailbox-dddddddddddddd", now + 1_000, now + 601_000).join();
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-dddddddddddddd", now + 1_000).join().state());
+        reopen();
+        assertEquals(
+                ProvisioningStore.MailboxState.DONE,
+                store.putMailbox("mailbox-eeeeeeeeeeeeee", new byte[] {7}, now + 2_000).join(),
+                "mailboxes survive a restart");
+    }
+
+    @Test
+    void theSweepDeletesExpiredMailboxesWithTheirPayload() throws Exception {
+        long now = clock.millis();
+        store.openMailbox("mailbox-ffffffffffffff", now, now + 1_000).join();
+        store.putMailbox("mailbox-ffffffffffffff", new byte[] {5}, now).join();
+        store.openMailbox("mailbox-gggggggggggggg", now, now + 600_000).join();
+        clock.advance(Duration.ofSeconds(1));
+        store.sweep().join();
+        // opening the swept ID again succeeds: the row is gone, not just unreadable
+        store.openMailbox("mailbox-ffffffffffffff", now, now + 600_000).join();
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-ffffffffffffff", now + 1_000).join().state());
+        assertEquals(
+                ProvisioningStore.MailboxState.PENDING,
+                store.takeMailbox("mailbox-gggggggggggggg", now + 1_000).join().state(),
+                "an unexpired mailbox stays");
+    }
+
+    @Test
+    void aDevicesListAndRemovalServeTheAccountsOwnDevices() {
+        store.register(ALICE_2.registration(3)).join();
+        List<DeviceInfo> devices = store.devices(ALICE_1.accountId()).join();
+        assertEquals(
+                List.of(1, 2), devices.stream().map(DeviceInfo::deviceId).toList(), "by device ID");
+        assertEquals(List.of(2), store.revokeDevices(ALICE_1.accountId(), 2).join());
+        assertEquals(List.of(), store.revokeDevices(ALICE_1.accountId(), 2).join());
+        assertEquals(
+                List.of(1),
+                store.devices(ALICE_1.accountId()).join().stream()
+                        .map(DeviceInfo::deviceId)
+                        .toList());
+    }
+
+    @Test
     void entriesComeBackInSendOrderWithIncreasingSeqs() {
         for (int i = 0; i < 4; i++) {
             assertInstanceOf(

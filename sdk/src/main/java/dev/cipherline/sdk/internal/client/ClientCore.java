@@ -23,6 +23,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
+import dev.cipherline.sdk.internal.link.LinkSender;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
@@ -36,6 +37,7 @@ import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.VerificationStore;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
 import java.net.URI;
 import java.time.Duration;
@@ -156,6 +158,19 @@ public final class ClientCore implements AutoCloseable {
         if (ownDevices.queue(change)) {
             worker.wake();
         }
+    }
+
+    /** The account's device list and the existing device's side of linking. */
+    public LinkSender linkSender() {
+        return new LinkSender(
+                this::synced,
+                new Requests(connection),
+                local,
+                relayUrls,
+                config.relayTrust(),
+                contacts,
+                new VerificationStore(db),
+                config.clock());
     }
 
     public SafetyNumber safetyNumber(AccountId peer) {

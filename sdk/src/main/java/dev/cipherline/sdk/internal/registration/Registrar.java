@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -166,6 +167,27 @@ public final class Registrar {
             Clock clock,
             Identity identity,
             int deviceId) {
+        return register(
+                home, urls, name, unlock, invite, trust, clock, identity, deviceId, db -> {});
+    }
+
+    /**
+     * As {@link #register(Path, List, String, StoreKeyTable.Unlock, String, RelayTrust, Clock,
+     * Identity, int)}, then runs {@code alsoStore} on the new store inside the transaction that
+     * stores the identity (a linked device imports what the existing device sent): if it throws,
+     * nothing is stored and the home folder stays uninitialized.
+     */
+    public static AccountInfo register(
+            Path home,
+            List<URI> urls,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock,
+            Identity identity,
+            int deviceId,
+            Consumer<Database> alsoStore) {
         List<URI> relayUrls = checkRelayUrls(urls);
         if (invite != null) {
             checkInvite(invite);
@@ -232,6 +254,7 @@ public final class Registrar {
                         for (KyberPreKeyRecord r : kyberPreKeys) {
                             store.storeKyberPreKey(r.getId(), r);
                         }
+                        alsoStore.accept(db);
                         return null;
                     });
             return new AccountInfo(new AccountId(accountId), deviceId, displayName, relayUrls);
@@ -352,6 +375,7 @@ public final class Registrar {
                 case INVITE_INVALID -> ChatException.Reason.INVITE_INVALID;
                 case INVITE_USED -> ChatException.Reason.INVITE_USED;
                 case INVITE_EXPIRED -> ChatException.Reason.INVITE_EXPIRED;
+                case TOO_MANY_DEVICES -> ChatException.Reason.TOO_MANY_DEVICES;
                 default -> null;
             };
         } catch (ProtocolException | RuntimeException e) {
@@ -369,6 +393,10 @@ public final class Registrar {
                             + " mistyped or revoked)";
             case INVITE_USED -> "the invite has been used up; ask the relay's operator for another";
             case INVITE_EXPIRED -> "the invite has expired; ask the relay's operator for another";
+            case TOO_MANY_DEVICES ->
+                    "the account has as many devices as the relay at "
+                            + relayUrl
+                            + " allows; remove one first";
             default -> "the relay refused the registration";
         };
     }

@@ -44,6 +44,24 @@ public final class VerificationStore {
         return verified != null && MessageDigest.isEqual(verified, identityKey);
     }
 
+    /** Every identity key the user verified, by account ID. */
+    public java.util.Map<String, byte[]> allVerified() {
+        return db.sqlRead(
+                c -> {
+                    java.util.Map<String, byte[]> all = new java.util.TreeMap<>();
+                    try (java.sql.PreparedStatement s =
+                                    c.prepareStatement(
+                                            "SELECT account_id, identity_key FROM"
+                                                    + " verified_identities");
+                            java.sql.ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            all.put(rs.getString(1), rs.getBytes(2));
+                        }
+                    }
+                    return all;
+                });
+    }
+
     /** Records that the user verified {@code identityKey} as the key of {@code account}. */
     public void markVerified(String account, byte[] identityKey, long now) {
         db.sqlTransaction(

@@ -281,6 +281,8 @@ public final class RelayConnection {
             complete("req:" + f.requestId(), frame);
         } else if (frame instanceof Frame.PreKeyCount f) {
             complete("req:" + f.requestId(), frame);
+        } else if (frame instanceof Frame.Devices f) {
+            complete("req:" + f.requestId(), frame);
         } else if (frame instanceof Frame.Ok f) {
             complete("req:" + f.requestId(), frame);
         } else if (frame instanceof Frame.ErrorFrame f) {
@@ -344,6 +346,12 @@ public final class RelayConnection {
                     new ChatException(
                             ChatException.Reason.AUTH_FAILED,
                             "the relay refused this device's authentication"));
+        } else if (code == CloseCodes.REMOVED) {
+            stop(
+                    gen,
+                    new ChatException(
+                            ChatException.Reason.DEVICE_REMOVED,
+                            "this device was removed from its account; link it again to use it"));
         } else if (code == CloseCodes.REPLACED) {
             stop(
                     gen,

@@ -76,6 +76,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final MongoDevices devices;
     private final MongoLeases leases;
     private final MongoInvites invites;
+    private final MongoProvisioning provisioning;
     private final List<ExecutorService> writers;
     private final ExecutorService readers;
     private final Object lock = new Object();
@@ -90,6 +91,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.devices = new MongoDevices(schema);
         this.leases = new MongoLeases(schema);
         this.invites = new MongoInvites(schema);
+        this.provisioning = new MongoProvisioning(schema);
         List<ExecutorService> w = new ArrayList<>(WRITERS);
         for (int i = 0; i < WRITERS; i++) {
             w.add(
@@ -223,6 +225,27 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     }
 
     @Override
+    public CompletableFuture<Void> openMailbox(String id, long now, long expiresAt) {
+        return write(
+                id,
+                () -> {
+                    provisioning.open(id, now, expiresAt);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<MailboxState> putMailbox(String id, byte[] payload, long now) {
+        byte[] copy = payload.clone();
+        return write(id, () -> provisioning.put(id, copy, now));
+    }
+
+    @Override
+    public CompletableFuture<Taken> takeMailbox(String id, long now) {
+        return write(id, () -> provisioning.take(id, now));
+    }
+
+    @Override
     public CompletableFuture<Void> createInvite(Invite invite) {
         return write(
                 invite.id(),
@@ -334,7 +357,12 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     public CompletableFuture<SweepResult> sweep() {
         long now = clock.millis();
         long cutoff = now - settings.sendIdRetention().toMillis();
-        return write("sweep", () -> queues.sweep(now, cutoff));
+        return write(
+                "sweep",
+                () -> {
+                    provisioning.sweep(now);
+                    return queues.sweep(now, cutoff);
+                });
     }
 
     @Override

@@ -46,6 +46,7 @@ final class MongoSchema {
     final MongoCollection<Document> leases;
     final MongoCollection<Document> invites;
     final MongoCollection<Document> probe;
+    final MongoCollection<Document> provisioning;
 
     MongoSchema(MongoDatabase db) {
         this.database = db;
@@ -57,6 +58,7 @@ final class MongoSchema {
         this.leases = db.getCollection(PREFIX + "leases");
         this.invites = db.getCollection(PREFIX + "invites");
         this.probe = db.getCollection(PREFIX + "probe");
+        this.provisioning = db.getCollection(PREFIX + "provisioning");
     }
 
     /**
@@ -82,6 +84,9 @@ final class MongoSchema {
                 new IndexOptions().name("device_kind"));
         invites.createIndex(
                 Indexes.ascending("hash"), new IndexOptions().name("hash").unique(true));
+        provisioning.createIndex(
+                Indexes.ascending("expiresAt"),
+                new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
     }
 
     /**

@@ -117,7 +117,15 @@ final class Schema {
                     "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
                     // when each device last authenticated, for the admin command's device list
                     "CREATE TABLE IF NOT EXISTS device_seen (device_id INTEGER PRIMARY KEY, at"
-                            + " INTEGER NOT NULL)");
+                            + " INTEGER NOT NULL)",
+                    // provisioning mailboxes: one device-link ciphertext each, for minutes
+                    """
+                    CREATE TABLE IF NOT EXISTS provisioning (
+                        id TEXT PRIMARY KEY,
+                        state INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        data BLOB)
+                    """);
 
     private Schema() {}
 

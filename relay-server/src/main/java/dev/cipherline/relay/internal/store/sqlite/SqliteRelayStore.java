@@ -307,7 +307,11 @@ public final class SqliteRelayStore implements RelayStore {
     public CompletableFuture<SweepResult> sweep() {
         long now = clock.millis();
         long cutoff = now - settings.sendIdRetention().toMillis();
-        return writer.submit(db -> queues.sweep(db, now, cutoff));
+        return writer.submit(
+                db -> {
+                    SqliteProvisioning.sweep(db, now);
+                    return queues.sweep(db, now, cutoff);
+                });
     }
 
     private <T> CompletableFuture<T> read(SqliteWriter.Task<T> task) {
@@ -418,6 +422,26 @@ public final class SqliteRelayStore implements RelayStore {
                     }
                     return outcome;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Void> openMailbox(String id, long now, long expiresAt) {
+        return writer.submit(
+                db -> {
+                    SqliteProvisioning.open(db, id, now, expiresAt);
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<MailboxState> putMailbox(String id, byte[] payload, long now) {
+        byte[] copy = payload.clone();
+        return writer.submit(db -> SqliteProvisioning.put(db, id, copy, now));
+    }
+
+    @Override
+    public CompletableFuture<Taken> takeMailbox(String id, long now) {
+        return writer.submit(db -> SqliteProvisioning.take(db, id, now));
     }
 
     @Override

@@ -1,0 +1,24 @@
+package dev.cipherline.sdk;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One device of the local account, as {@link Devices#list()} lists it. The relay keeps no device
+ * names, so there is none here.
+ *
+ * @param deviceId the device ID, 1..127
+ * @param linkedAt when the device registered (was linked, or initialized for device 1)
+ * @param lastSeen when it last connected to the relay, or null if the relay does not know
+ * @param thisDevice whether it is the device this client runs on
+ */
+public record DeviceInfo(
+        int deviceId, Instant linkedAt, @Nullable Instant lastSeen, boolean thisDevice) {
+    /** Checks the values. */
+    public DeviceInfo {
+        if (deviceId < 1 || deviceId > 127) {
+            throw new IllegalArgumentException("a device ID is 1..127");
+        }
+        Objects.requireNonNull(linkedAt, "linkedAt");
+    }
+}

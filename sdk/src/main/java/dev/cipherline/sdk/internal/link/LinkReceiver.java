@@ -1,0 +1,206 @@
+package dev.cipherline.sdk.internal.link;
+
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.DeviceLink;
+import dev.cipherline.crypto.Identity;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.protocol.ProvisioningPayload;
+import dev.cipherline.sdk.AccountId;
+import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.registration.Registrar;
+import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.StoreKeyTable;
+import dev.cipherline.sdk.internal.store.VerificationStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The new device's side of linking: opens a provisioning mailbox, waits for the existing device's
+ * sealed payload, opens and checks it, and registers this device with what it holds. The ephemeral
+ * keys live only in this object.
+ */
+public final class LinkReceiver {
+    /** How often the mailbox is asked while waiting. */
+    static final Duration POLL = Duration.ofSeconds(1);
+
+    private final Path home;
+    private final URI relay;
+    private final String name;
+    private final StoreKeyTable.Unlock unlock;
+    private final String invite;
+    private final RelayTrust trust;
+    private final Clock clock;
+    private final DeviceLink.Receiver keys;
+    private final Mailbox.Opened mailbox;
+    private final LinkUri uri;
+    private boolean done;
+
+    private LinkReceiver(
+            Path home,
+            URI relay,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock,
+            DeviceLink.Receiver keys,
+            Mailbox.Opened mailbox) {
+        this.home = home;
+        this.relay = relay;
+        this.name = name;
+        this.unlock = unlock;
+        this.invite = invite;
+        this.trust = trust;
+        this.clock = clock;
+        this.keys = keys;
+        this.mailbox = mailbox;
+        this.uri = new LinkUri(relay, mailbox.id(), keys.publicKeys());
+    }
+
+    /**
+     * Makes fresh ephemeral keys and opens a mailbox at {@code relay}.
+     *
+     * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity;
+     *     RELAY_UNREACHABLE, RELAY_UNTRUSTED or REJECTED if no mailbox could be opened
+     */
+    public static LinkReceiver start(
+            Path home,
+            URI relay,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock) {
+        URI base = Registrar.checkRelayUrl(relay);
+        if (Database.holdsIdentity(home)) {
+            throw new ChatException(
+                    ChatException.Reason.ALREADY_INITIALIZED,
+                    "the folder " + home + " already holds an identity");
+        }
+        DeviceLink.Receiver keys = DeviceLink.Receiver.generate();
+        Mailbox.Opened opened;
+        try (Mailbox box = new Mailbox(base, trust)) {
+            opened = box.open();
+        }
+        return new LinkReceiver(home, base, name, unlock, invite, trust, clock, keys, opened);
+    }
+
+    /** The link URI for the existing device. */
+    public String uri() {
+        return uri.format();
+    }
+
+    /** The fingerprint of this device's link keys, which the existing device shows too. */
+    public String fingerprint() {
+        return keys.publicKeys().fingerprint();
+    }
+
+    /** When the mailbox expires, Unix milliseconds. */
+    public long expiresAt() {
+        return mailbox.expiresAt();
+    }
+
+    /**
+     * Waits for the existing device's answer, then registers this device and stores what it sent,
+     * all or nothing. Blocking; may be called again after a TIMEOUT.
+     *
+     * @throws ChatException TIMEOUT if no answer came within {@code timeout}; LINK_EXPIRED,
+     *     LINK_USED; LINK_FAILED if the answer does not open or check out; TOO_MANY_DEVICES and the
+     *     other registration failures
+     */
+    public synchronized AccountInfo await(Duration timeout) {
+        if (done) {
+            throw new ChatException(
+                    ChatException.Reason.LINK_USED, "this link has already completed");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] sealed;
+        try (Mailbox box = new Mailbox(relay, trust)) {
+            while (true) {
+                Optional<byte[]> taken = box.take(mailbox.id());
+                if (taken.isPresent()) {
+                    sealed = taken.get();
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ChatException(
+                            ChatException.Reason.TIMEOUT, "no device answered the link in time");
+                }
+                try {
+                    Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ChatException(
+                            ChatException.Reason.CLOSED, "waiting for the link was interrupted");
+                }
+            }
+        }
+        done = true;
+        return complete(sealed);
+    }
+
+    private AccountInfo complete(byte[] sealed) {
+        ProvisioningPayload payload = open(mailbox.id(), sealed);
+        Identity identity;
+        try {
+            identity = Identity.fromSerialized(payload.identityKeyPair());
+        } catch (CryptoException e) {
+            throw failed("the link's answer holds no valid identity key");
+        }
+        if (!identity.accountId().equals(payload.accountId())) {
+            throw failed("the link's answer names an account its identity key does not derive");
+        }
+        String displayName = name != null ? name : payload.name();
+        long now = clock.millis();
+        return Registrar.register(
+                home,
+                List.of(relay),
+                displayName,
+                unlock,
+                invite,
+                trust,
+                clock,
+                identity,
+                payload.deviceId(),
+                db -> {
+                    ContactStore contacts = new ContactStore(db);
+                    for (ProvisioningPayload.Contact c : payload.contacts()) {
+                        contacts.add(c.name(), new AccountId(c.accountId()));
+                    }
+                    VerificationStore verified = new VerificationStore(db);
+                    for (ProvisioningPayload.Verified v : payload.verified()) {
+                        verified.markVerified(v.accountId(), v.identityKey(), now);
+                    }
+                });
+    }
+
+    /** Opens and parses a sealed payload; package-private for the tests. */
+    ProvisioningPayload open(String mailboxId, byte[] sealed) {
+        byte[] plain;
+        try {
+            plain = keys.open(mailboxId, sealed);
+        } catch (CryptoException e) {
+            throw failed(
+                    "the link's answer did not decrypt: it was not sealed for this device, or it"
+                            + " was changed on the way");
+        }
+        try {
+            return new FrameCodec().decodeJson(plain, ProvisioningPayload.class);
+        } catch (ProtocolException e) {
+            throw failed("the link's answer is malformed");
+        }
+    }
+
+    private static ChatException failed(String message) {
+        return new ChatException(ChatException.Reason.LINK_FAILED, message);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.cipherline.sdk.internal.link;
+
+import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.DeviceLink;
+import dev.cipherline.protocol.ErrorCode;
+import dev.cipherline.protocol.Frame;
+import dev.cipherline.protocol.FrameCodec;
+import dev.cipherline.protocol.ProvisioningPayload;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.outbound.Relay;
+import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.LocalIdentity;
+import dev.cipherline.sdk.internal.store.VerificationStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The existing device's side of linking, and the account's device list: lists and removes devices
+ * over the relay connection, and answers a link URI with the sealed provisioning payload.
+ */
+public final class LinkSender {
+    private final Relay relay;
+    private final LocalIdentity local;
+    private final List<URI> relayUrls;
+    private final RelayTrust trust;
+    private final ContactStore contacts;
+    private final VerificationStore verification;
+    private final Clock clock;
+    private final Supplier<CompletableFuture<Void>> synced;
+
+    /**
+     * A sender over {@code relay}, which waits (up to {@link Relay#TIMEOUT}) for {@code synced} to
+     * complete, the client's first connection, before its first request.
+     */
+    public LinkSender(
+            Supplier<CompletableFuture<Void>> synced,
+            Relay relay,
+            LocalIdentity local,
+            List<URI> relayUrls,
+            RelayTrust trust,
+            ContactStore contacts,
+            VerificationStore verification,
+            Clock clock) {
+        this.synced = synced;
+        this.relay = relay;
+        this.local = local;
+        this.relayUrls = relayUrls;
+        this.trust = trust;
+        this.contacts = contacts;
+        this.verification = verification;
+        this.clock = clock;
+    }
+
+    /** The account's devices, by device ID, as the relay lists them. */
+    public List<Frame.DeviceEntry> list() {
+        connected();
+        String id = Relay.newRequestId();
+        Frame answer = relay.call(new Frame.GetDevices(id), "req:" + id);
+        if (answer instanceof Frame.Devices devices) {
+            return devices.devices();
+        }
+        throw refused(answer, "list the account's devices");
+    }
+
+    /**
+     * Removes a device of the account (this one included).
+     *
+     * @throws ChatException INVALID_ARGUMENT if the account has no such device
+     */
+    public void remove(int deviceId) {
+        if (deviceId < 1 || deviceId > 127) {
+            throw new ChatException(ChatException.Reason.INVALID_ARGUMENT, "a device ID is 1..127");
+        }
+        connected();
+        String id = Relay.newRequestId();
+        Frame answer = relay.call(new Frame.RemoveDevice(id, deviceId), "req:" + id);
+        if (answer instanceof Frame.Ok) {
+            return;
+        }
+        if (answer instanceof Frame.ErrorFrame error && error.code() == ErrorCode.NOT_FOUND) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "this account has no device " + deviceId);
+        }
+        throw refused(answer, "remove device " + deviceId);
+    }
+
+    /**
+     * Reads a link URI and checks that its relay is this account's.
+     *
+     * @throws ChatException LINK_INVALID if the URI is not a link URI or names another relay
+     */
+    public LinkUri read(String uri) {
+        LinkUri link = LinkUri.parse(uri);
+        if (!relayUrls.contains(link.relay())) {
+            throw new ChatException(
+                    ChatException.Reason.LINK_INVALID,
+                    "the new device uses the relay at "
+                            + link.relay()
+                            + ", not this account's; start the link there with --relay "
+                            + relayUrls.get(0));
+        }
+        return link;
+    }
+
+    /**
+     * Seals this account's identity, profile, contacts and verification marks for the new device
+     * and puts them into its mailbox.
+     *
+     * @return the device ID the new device will register as
+     * @throws ChatException TOO_MANY_DEVICES if no device ID is free; LINK_EXPIRED, LINK_USED;
+     *     RELAY_UNREACHABLE
+     */
+    public int send(LinkUri link) {
+        int deviceId = freeDeviceId(list());
+        List<ProvisioningPayload.Contact> book = new ArrayList<>();
+        for (Contact c : contacts.list()) {
+            book.add(new ProvisioningPayload.Contact(c.name(), c.accountId().value()));
+        }
+        List<ProvisioningPayload.Verified> verified = new ArrayList<>();
+        for (Map.Entry<String, byte[]> v : verification.allVerified().entrySet()) {
+            verified.add(new ProvisioningPayload.Verified(v.getKey(), v.getValue()));
+        }
+        if (book.size() > ProvisioningPayload.MAX_CONTACTS) {
+            book = book.subList(0, ProvisioningPayload.MAX_CONTACTS);
+        }
+        if (verified.size() > ProvisioningPayload.MAX_CONTACTS) {
+            verified = verified.subList(0, ProvisioningPayload.MAX_CONTACTS);
+        }
+        ProvisioningPayload payload =
+                new ProvisioningPayload(
+                        ProvisioningPayload.VERSION,
+                        local.accountId(),
+                        deviceId,
+                        local.identityKeyPair(),
+                        local.name(),
+                        book,
+                        verified,
+                        clock.millis());
+        byte[] sealed;
+        try {
+            sealed =
+                    DeviceLink.seal(
+                            link.keys(), link.mailbox(), new FrameCodec().encodeJson(payload));
+        } catch (CryptoException e) {
+            throw new ChatException(
+                    ChatException.Reason.LINK_INVALID, "the link URI's keys are not usable", e);
+        }
+        try (Mailbox mailbox = new Mailbox(link.relay(), trust)) {
+            mailbox.put(link.mailbox(), sealed);
+        }
+        return deviceId;
+    }
+
+    private void connected() {
+        try {
+            synced.get().get(Relay.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ChatException(
+                    ChatException.Reason.RELAY_UNREACHABLE, "not connected to the relay");
+        } catch (ExecutionException e) {
+            throw Relay.asChatException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatException(ChatException.Reason.CLOSED, "the client is closing");
+        }
+    }
+
+    /** The lowest device ID 1..127 the account does not use. */
+    static int freeDeviceId(List<Frame.DeviceEntry> devices) {
+        Set<Integer> used = new HashSet<>();
+        for (Frame.DeviceEntry d : devices) {
+            used.add(d.deviceId());
+        }
+        for (int id = 1; id <= 127; id++) {
+            if (!used.contains(id)) {
+                return id;
+            }
+        }
+        throw new ChatException(
+                ChatException.Reason.TOO_MANY_DEVICES,
+                "the account uses every device ID; remove a device first");
+    }
+
+    private static ChatException refused(Frame answer, String what) {
+        if (answer instanceof Frame.ErrorFrame error) {
+            return new ChatException(
+                    error.code().retryable()
+                            ? ChatException.Reason.RELAY_UNREACHABLE
+                            : ChatException.Reason.REJECTED,
+                    "the relay did not " + what + ": " + error.message());
+        }
+        return new ChatException(
+                ChatException.Reason.REJECTED, "the relay answered with an unexpected frame");
+    }
+}
