@@ -84,31 +84,6 @@ final class DeviceRequests {
             String requestId,
             CompletableFuture<T> result,
             Function<T, Frame> toFrame) {
-        result.whenCompleteAsync(
-                (value, error) -> {
-                    if (error == null) {
-                        ctx.writeAndFlush(toFrame.apply(value));
-                    } else if (Failures.isShutdown(error)) {
-                        ctx.writeAndFlush(
-                                new Frame.ErrorFrame(
-                                        requestId,
-                                        ErrorCode.SHUTTING_DOWN,
-                                        "the relay is shutting down",
-                                        1000L));
-                    } else if (Failures.isUnavailable(error)) {
-                        ctx.writeAndFlush(Failures.unavailable(requestId));
-                    } else {
-                        LOG.log(
-                                Level.ERROR,
-                                "device request " + requestId + " of " + device + " failed",
-                                Failures.unwrap(error));
-                        ctx.writeAndFlush(
-                                Frame.ErrorFrame.of(
-                                        requestId,
-                                        ErrorCode.INTERNAL_ERROR,
-                                        "the relay could not answer"));
-                    }
-                },
-                ctx.executor());
+        Failures.answer(ctx, LOG, "device request", device, requestId, result, toFrame);
     }
 }

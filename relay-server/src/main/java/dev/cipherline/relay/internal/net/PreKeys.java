@@ -7,7 +7,6 @@ import dev.cipherline.protocol.ProtocolException;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import io.netty.channel.ChannelHandlerContext;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -83,39 +82,6 @@ final class PreKeys {
             String requestId,
             CompletableFuture<T> result,
             Function<T, Frame> toFrame) {
-        result.whenCompleteAsync(
-                (value, error) -> {
-                    if (error == null) {
-                        ctx.writeAndFlush(toFrame.apply(value));
-                    } else if (Failures.isShutdown(error)) {
-                        ctx.writeAndFlush(
-                                new Frame.ErrorFrame(
-                                        requestId,
-                                        ErrorCode.SHUTTING_DOWN,
-                                        "the relay is shutting down",
-                                        1000L));
-                    } else if (Failures.isUnavailable(error)) {
-                        LOG.log(
-                                Level.WARNING,
-                                "prekey request "
-                                        + requestId
-                                        + " of "
-                                        + device
-                                        + " failed: "
-                                        + Failures.UNAVAILABLE_MESSAGE);
-                        ctx.writeAndFlush(Failures.unavailable(requestId));
-                    } else {
-                        LOG.log(
-                                Level.ERROR,
-                                "prekey request " + requestId + " of " + device + " failed",
-                                Failures.unwrap(error));
-                        ctx.writeAndFlush(
-                                Frame.ErrorFrame.of(
-                                        requestId,
-                                        ErrorCode.INTERNAL_ERROR,
-                                        "the relay could not answer"));
-                    }
-                },
-                ctx.executor());
+        Failures.answer(ctx, LOG, "prekey request", device, requestId, result, toFrame);
     }
 }
