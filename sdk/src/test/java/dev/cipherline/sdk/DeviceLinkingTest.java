@@ -292,6 +292,35 @@ class DeviceLinkingTest {
         }
     }
 
+    @Test
+    void aLinkedDeviceIsKeptInStepWithTheAccountsOtherDevice() throws Exception {
+        start(10);
+        link("alice", "laptop");
+        RecordingListener phoneEvents = new RecordingListener();
+        RecordingListener laptopEvents = new RecordingListener();
+        RecordingListener bobEvents = new RecordingListener();
+        try (ChatClient phone = open("alice", phoneEvents);
+                ChatClient laptop = open("laptop", laptopEvents);
+                ChatClient b = open("bob", bobEvents)) {
+            // the laptop greets the account's other devices when it starts, before this message
+            laptop.send(bob.accountId(), "from the laptop").accepted().get(30, TimeUnit.SECONDS);
+            assertEquals("from the laptop", bobEvents.awaitMessages(1).get(0).text());
+            StoredMessage copy = phoneEvents.awaitSentOnOtherDevice(1).get(0);
+            assertEquals("from the laptop", copy.text());
+            assertTrue(copy.otherDevice());
+
+            // a reply reaches both devices of the account, once each
+            b.send(alice.accountId(), "hello both").accepted().get(30, TimeUnit.SECONDS);
+            assertEquals("hello both", phoneEvents.awaitMessages(1).get(0).text());
+            assertEquals("hello both", laptopEvents.awaitMessages(1).get(0).text());
+
+            // and what the phone sends shows on the laptop as sent on another device
+            phone.send(bob.accountId(), "from the phone").accepted().get(30, TimeUnit.SECONDS);
+            assertEquals("from the phone", bobEvents.awaitMessages(1).get(0).text());
+            assertEquals("from the phone", laptopEvents.awaitSentOnOtherDevice(1).get(0).text());
+        }
+    }
+
     private AccountInfo link(String from, String to) throws Exception {
         try (ChatClient a = open(from, new RecordingListener())) {
             return linkFrom(a, to);
