@@ -88,19 +88,10 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path home = root.home();
-        if (ChatClient.isInitialized(home)) {
-            throw new CliError.WrongState("an account already exists in " + home);
-        }
-        RelayTrust trust = RelayTrustFiles.of(relayCa, relayPins);
-        StoreProtection protection =
-                noPassphrase
-                        ? StoreProtection.none()
-                        : Passphrases.choose(
-                                root.environment(),
-                                Passphrases.ENV,
-                                "use --no-passphrase for a throwaway identity");
-        createPrivateDirectory(home);
+        NewHome fresh = newHome(root, relayCa, relayPins, noPassphrase, "identity");
+        Path home = fresh.home();
+        RelayTrust trust = fresh.trust();
+        StoreProtection protection = fresh.protection();
         AccountInfo account;
         try {
             account =
@@ -130,6 +121,37 @@ final class InitCommand implements Callable<Integer> {
     }
 
     /** The home directory holds private keys, so only its owner may enter it. */
+    /** What a command that creates this device's identity in the home folder has settled first. */
+    record NewHome(Path home, RelayTrust trust, StoreProtection protection) {}
+
+    /**
+     * Checks that the home folder holds no account yet, reads the relay trust files, chooses the
+     * store's protection (a passphrase unless {@code noPassphrase}; {@code throwaway} names what a
+     * store without one suits, in the hint) and creates the folder, private to this user.
+     */
+    static NewHome newHome(
+            RootCommand root,
+            Path relayCa,
+            List<String> relayPins,
+            boolean noPassphrase,
+            String throwaway)
+            throws IOException {
+        Path home = root.home();
+        if (ChatClient.isInitialized(home)) {
+            throw new CliError.WrongState("an account already exists in " + home);
+        }
+        RelayTrust trust = RelayTrustFiles.of(relayCa, relayPins);
+        StoreProtection protection =
+                noPassphrase
+                        ? StoreProtection.none()
+                        : Passphrases.choose(
+                                root.environment(),
+                                Passphrases.ENV,
+                                "use --no-passphrase for a throwaway " + throwaway);
+        createPrivateDirectory(home);
+        return new NewHome(home, trust, protection);
+    }
+
     static void createPrivateDirectory(Path home) throws IOException {
         if (Files.isDirectory(home)) {
             return;

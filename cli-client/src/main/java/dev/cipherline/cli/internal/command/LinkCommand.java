@@ -1,6 +1,5 @@
 package dev.cipherline.cli.internal.command;
 
-import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.output.QrText;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.ChatClient;
@@ -85,19 +84,11 @@ final class LinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path home = root.home();
-        if (ChatClient.isInitialized(home)) {
-            throw new CliError.WrongState("an account already exists in " + home);
-        }
-        RelayTrust trust = RelayTrustFiles.of(relayCa, relayPins);
-        StoreProtection protection =
-                noPassphrase
-                        ? StoreProtection.none()
-                        : Passphrases.choose(
-                                root.environment(),
-                                Passphrases.ENV,
-                                "use --no-passphrase for a throwaway device");
-        InitCommand.createPrivateDirectory(home);
+        InitCommand.NewHome fresh =
+                InitCommand.newHome(root, relayCa, relayPins, noPassphrase, "device");
+        Path home = fresh.home();
+        RelayTrust trust = fresh.trust();
+        StoreProtection protection = fresh.protection();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AccountInfo account;
