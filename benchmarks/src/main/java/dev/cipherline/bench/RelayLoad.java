@@ -51,7 +51,8 @@ public final class RelayLoad {
                      --pairs K (1000) --messages N (200) --window W (10), W2 --offline N (10000)
               APP    two SDK clients in this process, send to onMessage through the relay:
                      --messages N (500) one at a time (latency percentiles), then N at once,
-                     --repeat R (3) times (medians, and each burst)
+                     --repeat R (3) times (medians, and each burst); a warm-up of
+                     --warmup-messages W (1000) one at a time and W at once runs first
               W5     the trickle: --devices N (5000) connected devices, each sending one
                      message to another at random every 1-2 s for --duration S (60) seconds;
                      without --compare, on Cipherline only (sdk-like client)
@@ -211,6 +212,7 @@ public final class RelayLoad {
         Integer connections;
         Integer recipients;
         Integer repeat;
+        Integer warmupMessages;
         Integer offline;
         Integer devices;
         Integer duration;
@@ -248,6 +250,7 @@ public final class RelayLoad {
                     case "--connections" -> a.connections = positive(args, ++i, arg);
                     case "--recipients" -> a.recipients = positive(args, ++i, arg);
                     case "--repeat" -> a.repeat = positive(args, ++i, arg);
+                    case "--warmup-messages" -> a.warmupMessages = natural(args, ++i, arg);
                     case "--size" -> a.size = positive(args, ++i, arg);
                     case "--client-threads" -> a.clientThreads = positive(args, ++i, arg);
                     case "--timeout" -> a.timeout = Duration.ofSeconds(positive(args, ++i, arg));
@@ -439,7 +442,10 @@ public final class RelayLoad {
         private Run app() {
             var o =
                     new AppWorkload.Options(
-                            or(messages, 500, 20), quick ? 20 : 1_000, timeout, or(repeat, 3, 1));
+                            or(messages, 500, 20),
+                            warmupMessages != null ? warmupMessages : quick ? 20 : 1_000,
+                            timeout,
+                            or(repeat, 3, 1));
             return new Run("APP", Map.of("messages", o.messages()), new AppWorkload(o)::run);
         }
 

@@ -65,8 +65,10 @@ public final class AppWorkload {
                 receiver.synced().get(wait, TimeUnit.MILLISECONDS);
                 Phase phase = new Phase(alice, bob.accountId(), inbox, wait);
 
-                phase.oneAtATime(o.warmup());
-                phase.allAtOnce(o.warmup());
+                if (o.warmup() > 0) {
+                    phase.oneAtATime(o.warmup());
+                    phase.allAtOnce(o.warmup());
+                }
 
                 long[] latencies = phase.oneAtATime(o.messages());
                 List<Map<String, Object>> bursts = new ArrayList<>();

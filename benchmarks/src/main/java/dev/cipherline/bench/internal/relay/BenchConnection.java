@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One load-generator connection: answers the challenge, then hands frames to its {@link
@@ -39,6 +41,7 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
     // touched only on the event loop
     private boolean reading;
     private boolean unflushed;
+    private final Queue<BinaryWebSocketFrame> handedOver = new ConcurrentLinkedQueue<>();
 
     BenchConnection(BenchDevice device, FrameListener listener, boolean flushEachSend) {
         this.device = device;
@@ -59,11 +62,35 @@ public final class BenchConnection extends SimpleChannelInboundHandler<WebSocket
         return channel.eventLoop();
     }
 
-    /** Encodes {@code frame} as CBOR and writes it. */
+    /**
+     * Encodes {@code frame} as CBOR and writes it, after every frame an earlier {@code send} (from
+     * any thread) handed over. Frames from other threads wait in {@link #handedOver} for the event
+     * loop; a frame sent on the event loop first writes those, so a frame sent on the event loop in
+     * answer to an earlier one (a window's next send after an {@code accepted}) never overtakes
+     * frames another thread sent before it.
+     */
     public void send(Frame frame) {
         BinaryWebSocketFrame ws =
                 new BinaryWebSocketFrame(Unpooled.wrappedBuffer(CODEC.encodeBinary(frame)));
-        if (!flushEachSend && reading && channel.eventLoop().inEventLoop()) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            handedOver.add(ws);
+            loop.execute(this::writeHandedOver);
+            return;
+        }
+        writeHandedOver();
+        write(ws);
+    }
+
+    private void writeHandedOver() {
+        BinaryWebSocketFrame ws;
+        while ((ws = handedOver.poll()) != null) {
+            write(ws);
+        }
+    }
+
+    private void write(BinaryWebSocketFrame ws) {
+        if (!flushEachSend && reading) {
             channel.write(ws, channel.voidPromise());
             unflushed = true;
         } else {
