@@ -36,11 +36,13 @@ public final class GroupReadStore {
                 c ->
                         execute(
                                 c,
-                                "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients)"
-                                        + " VALUES (?, ?, ?)",
+                                "INSERT OR REPLACE INTO group_read_state (message_id, group_id, recipients,"
+                                        + " client_msg_id) VALUES (?, ?, ?, (SELECT client_msg_id FROM"
+                                        + " messages WHERE id = ?))",
                                 messageRow,
                                 groupId,
-                                recipients));
+                                recipients,
+                                messageRow));
     }
 
     /**
@@ -63,7 +65,7 @@ public final class GroupReadStore {
                                 c.prepareStatement(
                                         "SELECT r.message_id, r.group_id, r.delivered, r.read FROM"
                                                 + " group_read_state r JOIN messages m ON m.id = r.message_id"
-                                                + " WHERE m.client_msg_id = ? AND m.direction = ?")) {
+                                                + " WHERE r.client_msg_id = ? AND m.direction = ?")) {
                             Sql.bind(ps, id, MessageStore.OUTGOING);
                             try (ResultSet rs = ps.executeQuery()) {
                                 if (!rs.next()) {
@@ -104,7 +106,7 @@ public final class GroupReadStore {
                             c.prepareStatement(
                                     "SELECT r.recipients, r.delivered, r.read FROM"
                                             + " group_read_state r JOIN messages m ON m.id ="
-                                            + " r.message_id WHERE m.client_msg_id = ? AND"
+                                            + " r.message_id WHERE r.client_msg_id = ? AND"
                                             + " m.direction = ?")) {
                         Sql.bind(ps, id.value(), MessageStore.OUTGOING);
                         try (ResultSet rs = ps.executeQuery()) {

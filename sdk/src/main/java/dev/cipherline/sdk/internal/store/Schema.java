@@ -268,6 +268,19 @@ final class Schema {
                         // a page written per message sent or received; the conversation list reads
                         // the whole table anyway and sorts its rows (one per peer) in memory
                         "DROP INDEX conversations_by_activity"
+                    },
+                    new String[] {
+                        // a receipt names client message IDs; finding which of them are this
+                        // account's group messages joined every ID against all messages (a full
+                        // scan each, since the messages' unique key starts with the peer), so
+                        // every receipt cost a scan of the whole history
+                        "ALTER TABLE group_read_state ADD COLUMN client_msg_id TEXT",
+                        """
+                        UPDATE group_read_state SET client_msg_id =
+                            (SELECT m.client_msg_id FROM messages m WHERE m.id = message_id)
+                        """,
+                        "CREATE INDEX group_read_state_by_client_msg_id"
+                                + " ON group_read_state (client_msg_id)"
                     });
 
     private Schema() {}

@@ -1,0 +1,84 @@
+package dev.cipherline.sdk.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cipherline.sdk.GroupReadState;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A receipt finds this account's group messages through an index of their client message IDs, not
+ * by a scan of the whole history; a store from before that index gets it filled in on opening.
+ */
+class GroupReadStoreUpgradeTest {
+    private static final String GROUP = "g".repeat(32);
+    private static final String MEMBER = "m".repeat(32);
+
+    @TempDir Path dir;
+
+    @Test
+    void aStoreFromBeforeTheIndexIsFilledInAndReceiptsFindItsGroupMessages() throws Exception {
+        int current = Schema.currentVersion();
+        try (Database db = Database.openUnprotected(dir)) {
+            assertTrue(current > 1);
+        }
+        String url = "jdbc:sqlite:" + dir.resolve(Database.FILE_NAME);
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            // the store as the version before this index wrote it: a group message of its own,
+            // tracked without the client message ID, and a 1:1 message of the same ID elsewhere
+            s.execute("DROP INDEX group_read_state_by_client_msg_id");
+            s.execute("ALTER TABLE group_read_state DROP COLUMN client_msg_id");
+            s.execute(
+                    "INSERT INTO messages (id, peer, direction, sender_device, client_msg_id, text,"
+                            + " sent_at, state, delivered_to_app, group_id) VALUES (7, '"
+                            + GROUP
+                            + "', 1, 1, 'group-msg', x'00', 1, 'SENT', 1, '"
+                            + GROUP
+                            + "')");
+            s.execute(
+                    "INSERT INTO group_read_state (message_id, group_id, recipients) VALUES (7, '"
+                            + GROUP
+                            + "', 3)");
+            s.execute("PRAGMA user_version = " + (current - 1));
+        }
+
+        try (Database db = Database.openUnprotected(dir)) {
+            db.read(
+                    tx ->
+                            tx.sql(
+                                    c -> {
+                                        try (Statement s = c.createStatement();
+                                                ResultSet rs =
+                                                        s.executeQuery(
+                                                                "SELECT client_msg_id FROM"
+                                                                        + " group_read_state")) {
+                                            assertTrue(rs.next());
+                                            assertEquals("group-msg", rs.getString(1));
+                                        }
+                                        return null;
+                                    }));
+            List<MessageId> changed =
+                    db.transaction(
+                            tx ->
+                                    GroupReadStore.apply(
+                                            tx,
+                                            MEMBER,
+                                            List.of("group-msg", "no-such-msg"),
+                                            MessageState.READ));
+            assertEquals(List.of(new MessageId("group-msg")), changed);
+            GroupReadState state =
+                    new GroupReadStore(db).state(new MessageId("group-msg")).orElseThrow();
+            assertEquals(new GroupReadState(1, 1, 3), state);
+        }
+    }
+}
