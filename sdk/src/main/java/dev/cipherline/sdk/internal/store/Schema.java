@@ -280,7 +280,13 @@ final class Schema {
                             (SELECT m.client_msg_id FROM messages m WHERE m.id = message_id)
                         """,
                         "CREATE INDEX group_read_state_by_client_msg_id"
-                                + " ON group_read_state (client_msg_id)"
+                                + " ON group_read_state (client_msg_id)",
+                        // marking a group read found its messages by a scan of every message;
+                        // only group messages enter this index
+                        """
+                        CREATE INDEX messages_by_group ON messages (group_id, id)
+                            WHERE group_id IS NOT NULL
+                        """
                     });
 
     private Schema() {}

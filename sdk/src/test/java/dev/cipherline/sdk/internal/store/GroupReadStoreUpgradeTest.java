@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A receipt finds this account's group messages through an index of their client message IDs, not
- * by a scan of the whole history; a store from before that index gets it filled in on opening.
+ * by a scan of the whole history; a store from before that index gets it filled in on opening (and
+ * the index of group messages that marking a group read uses).
  */
 class GroupReadStoreUpgradeTest {
     private static final String GROUP = "g".repeat(32);
@@ -37,6 +38,7 @@ class GroupReadStoreUpgradeTest {
             // the store as the version before this index wrote it: a group message of its own,
             // tracked without the client message ID, and a 1:1 message of the same ID elsewhere
             s.execute("DROP INDEX group_read_state_by_client_msg_id");
+            s.execute("DROP INDEX messages_by_group");
             s.execute("ALTER TABLE group_read_state DROP COLUMN client_msg_id");
             s.execute(
                     "INSERT INTO messages (id, peer, direction, sender_device, client_msg_id, text,"
@@ -79,6 +81,23 @@ class GroupReadStoreUpgradeTest {
             GroupReadState state =
                     new GroupReadStore(db).state(new MessageId("group-msg")).orElseThrow();
             assertEquals(new GroupReadState(1, 1, 3), state);
+            db.read(
+                    tx ->
+                            tx.sql(
+                                    c -> {
+                                        try (Statement s = c.createStatement();
+                                                ResultSet rs =
+                                                        s.executeQuery(
+                                                                "EXPLAIN QUERY PLAN SELECT id FROM"
+                                                                        + " messages WHERE group_id"
+                                                                        + " = 'x' AND id > 1")) {
+                                            assertTrue(rs.next());
+                                            assertTrue(
+                                                    rs.getString(4).contains("messages_by_group"),
+                                                    rs.getString(4));
+                                        }
+                                        return null;
+                                    }));
         }
     }
 }
