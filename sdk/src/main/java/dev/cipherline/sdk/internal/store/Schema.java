@@ -289,6 +289,9 @@ final class Schema {
                         """
                     });
 
+    /** The version whose migration indexes the client message IDs of group messages. */
+    static final int GROUP_MESSAGE_INDEXES = 6;
+
     private Schema() {}
 
     /** The schema version this build writes. */
@@ -297,6 +300,11 @@ final class Schema {
     }
 
     static void migrate(Connection c) throws SQLException {
+        migrate(c, MIGRATIONS.size());
+    }
+
+    /** Migrates up to schema version {@code target} (tests make stores of older versions). */
+    static void migrate(Connection c, int target) throws SQLException {
         int version;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA user_version")) {
@@ -309,17 +317,17 @@ final class Schema {
                             + " from a newer SDK; this SDK knows up to "
                             + MIGRATIONS.size());
         }
-        if (version == MIGRATIONS.size()) {
+        if (version >= target) {
             return;
         }
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            for (int v = version; v < MIGRATIONS.size(); v++) {
+            for (int v = version; v < target; v++) {
                 for (String sql : MIGRATIONS.get(v)) {
                     s.execute(sql);
                 }
             }
-            s.execute("PRAGMA user_version = " + MIGRATIONS.size());
+            s.execute("PRAGMA user_version = " + target);
             c.commit();
         } catch (SQLException e) {
             c.rollback();

@@ -28,18 +28,12 @@ class GroupReadStoreUpgradeTest {
 
     @Test
     void aStoreFromBeforeTheIndexIsFilledInAndReceiptsFindItsGroupMessages() throws Exception {
-        int current = Schema.currentVersion();
-        try (Database db = Database.openUnprotected(dir)) {
-            assertTrue(current > 1);
-        }
         String url = "jdbc:sqlite:" + dir.resolve(Database.FILE_NAME);
         try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement()) {
-            // the store as the version before this index wrote it: a group message of its own,
-            // tracked without the client message ID, and a 1:1 message of the same ID elsewhere
-            s.execute("DROP INDEX group_read_state_by_client_msg_id");
-            s.execute("DROP INDEX messages_by_group");
-            s.execute("ALTER TABLE group_read_state DROP COLUMN client_msg_id");
+            // the store as the version before these indexes wrote it: a group message of its own,
+            // tracked without its client message ID
+            Schema.migrate(c, Schema.GROUP_MESSAGE_INDEXES - 1);
             s.execute(
                     "INSERT INTO messages (id, peer, direction, sender_device, client_msg_id, text,"
                             + " sent_at, state, delivered_to_app, group_id) VALUES (7, '"
@@ -51,7 +45,6 @@ class GroupReadStoreUpgradeTest {
                     "INSERT INTO group_read_state (message_id, group_id, recipients) VALUES (7, '"
                             + GROUP
                             + "', 3)");
-            s.execute("PRAGMA user_version = " + (current - 1));
         }
 
         try (Database db = Database.openUnprotected(dir)) {
