@@ -46,8 +46,8 @@ final class DeviceCommand implements Callable<Integer> {
                 "Answers the link URI a new device printed ('cipherline link'): shows the new"
                         + " device's fingerprint, asks whether it matches the one the new device"
                         + " shows, then sends it this account (identity, profile, contacts,"
-                        + " verified safety numbers), end-to-end encrypted. Prints the new"
-                        + " device's ID."
+                        + " verified safety numbers, groups, this device's name), end-to-end"
+                        + " encrypted. Prints the new device's ID."
             })
     static final class Add implements Callable<Integer> {
         @ParentCommand private DeviceCommand device;
@@ -101,7 +101,7 @@ final class DeviceCommand implements Callable<Integer> {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "Lists the account's devices: ID, when linked, when last seen.")
+            description = "Lists the account's devices: ID, name, when linked, when last seen.")
     static final class ListDevices implements Callable<Integer> {
         @ParentCommand private DeviceCommand device;
         @Spec private CommandSpec spec;
@@ -109,7 +109,7 @@ final class DeviceCommand implements Callable<Integer> {
         @Option(
                 names = "--json",
                 description =
-                        "Print one JSON array of objects: deviceId, linkedAt, lastSeen,"
+                        "Print one JSON array of objects: deviceId, name, linkedAt, lastSeen,"
                                 + " thisDevice.")
         private boolean json;
 

@@ -31,7 +31,9 @@ import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -137,7 +139,10 @@ public final class ClientCore implements AutoCloseable {
         receiver.replayUndelivered();
         // receipts owed when the process stopped before they reached the outbox
         receipts.flush();
-        ownDevices.announce();
+        if (ownDevices.announce()) {
+            // a device new to its account: the groups' members learn of it from its sender keys
+            groups.distributeKeys();
+        }
         connection.start();
         worker.start();
     }
@@ -170,7 +175,9 @@ public final class ClientCore implements AutoCloseable {
                 config.relayTrust(),
                 contacts,
                 new VerificationStore(db),
-                config.clock());
+                config.clock(),
+                new DeviceNameStore(db),
+                new GroupStore(db));
     }
 
     public SafetyNumber safetyNumber(AccountId peer) {
