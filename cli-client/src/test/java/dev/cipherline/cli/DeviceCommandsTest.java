@@ -137,6 +137,12 @@ class DeviceCommandsTest {
         assertTrue(devices.get(0).has("name"), "device 1's name (init's default: the host name)");
         String laptopTable = ok(users.as("laptop", "device", "list")).stdout();
         assertTrue(laptopTable.lines().skip(1).findFirst().orElseThrow().contains("my laptop"));
+        ok(users.as("laptop", "device", "rename", "work laptop"));
+        JsonNode renamed =
+                RelayUsers.JSON.readTree(
+                        ok(users.as("laptop", "device", "list", "--json")).stdout());
+        assertEquals("work laptop", renamed.get(1).get("name").asText());
+        assertEquals(2, users.as("laptop", "device", "rename", "").exitCode(), "an empty name");
         String table = ok(users.as("alice", "device", "list")).stdout();
         assertEquals(2, table.lines().count(), table);
         assertTrue(table.lines().findFirst().orElseThrow().endsWith("(this device)"), table);

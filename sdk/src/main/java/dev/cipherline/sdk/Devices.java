@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The devices of the local account: list them, remove one, and link a new one. Got from {@link
@@ -24,10 +25,24 @@ import java.util.Objects;
 public final class Devices {
     private final LinkSender sender;
     private final int thisDevice;
+    private final Consumer<String> rename;
 
-    Devices(LinkSender sender, int thisDevice) {
+    Devices(LinkSender sender, int thisDevice, Consumer<String> rename) {
         this.sender = sender;
         this.thisDevice = thisDevice;
+        this.rename = rename;
+    }
+
+    /**
+     * Renames this device: keeps {@code name} as its name and tells the account's other devices,
+     * end-to-end encrypted (the relay keeps no names). Surrounding white space is stripped.
+     *
+     * @throws ChatException INVALID_ARGUMENT if it is not 1..64 bytes in UTF-8 without control
+     *     characters; CLOSED if the client is closed
+     */
+    public void rename(String name) {
+        Objects.requireNonNull(name, "name");
+        rename.accept(name);
     }
 
     /**

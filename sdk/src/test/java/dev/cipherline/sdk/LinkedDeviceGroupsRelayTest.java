@@ -1,6 +1,7 @@
 package dev.cipherline.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.relay.RelayServer;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a device linked for real gets beyond the identity: the account's groups, from the
  * provisioning payload, usable at once (the members' next group messages reach it and are readable,
  * and what it sends reaches every device of every member, its own account's included), and the
- * names of the account's devices, end to end.
+ * names of the account's devices, end to end, renames included.
  */
 class LinkedDeviceGroupsRelayTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -190,6 +191,20 @@ class LinkedDeviceGroupsRelayTest {
                 assertEquals(all, names(a1));
                 assertEquals(all, names(a2), "a device that did not link a3 learns its name");
                 assertEquals(all, names(a3), "from the others' answers");
+
+                assertEquals("from the laptop", a1Events.awaitSentOnOtherDevice(1).get(0).text());
+
+                // a rename reaches the others with a hello that comes before what follows it
+                a2.devices().rename(" work laptop ");
+                a2.send(bob.accountId(), "renamed");
+                assertEquals("renamed", a1Events.awaitSentOnOtherDevice(1).get(0).text());
+                assertEquals("renamed", a3Events.awaitSentOnOtherDevice(1).get(0).text());
+                for (ChatClient c : List.of(a1, a2, a3)) {
+                    assertEquals("work laptop", names(c).get(2));
+                }
+                assertEquals(
+                        ChatException.Reason.INVALID_ARGUMENT,
+                        assertThrows(ChatException.class, () -> a2.devices().rename(" ")).reason());
             }
         }
     }

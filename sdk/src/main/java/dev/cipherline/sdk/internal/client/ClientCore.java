@@ -28,6 +28,7 @@ import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
+import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
@@ -161,6 +162,25 @@ public final class ClientCore implements AutoCloseable {
     /** Tells the account's other devices of a change made here, if it has any. */
     private void sync(Content change) {
         if (ownDevices.queue(change)) {
+            worker.wake();
+        }
+    }
+
+    /**
+     * Names this device {@code name} and, if the account has other devices, tells them with a
+     * device hello.
+     */
+    public void renameDevice(String name) {
+        checkOpen();
+        String checked = Registrar.checkDeviceName(name);
+        long now = config.clock().millis();
+        boolean told =
+                db.transaction(
+                        tx -> {
+                            new DeviceNameStore(db).put(tx, self.device(), checked, now);
+                            return ownDevices.renamed(tx);
+                        });
+        if (told) {
             worker.wake();
         }
     }

@@ -60,6 +60,20 @@ public final class OwnDeviceSync {
         return true;
     }
 
+    /**
+     * Tells the account's other devices, if there are any, this device's (new) name with a hello
+     * that asks for no answer, in the caller's transaction.
+     *
+     * @return whether one was queued
+     */
+    public boolean renamed(Tx tx) {
+        if (!hasOtherDevices()) {
+            return false;
+        }
+        queueHello(tx, false);
+        return true;
+    }
+
     /** Answers another device's hello with this device's, in the caller's transaction. */
     public void answerHello(Tx tx) {
         queueHello(tx, false);
