@@ -104,7 +104,7 @@ class DeviceCommandsTest {
 
     @Test
     void linkThenDeviceAddMakesASecondDeviceOfTheAccount() throws Exception {
-        RunningLink link = new RunningLink("laptop");
+        RunningLink link = new RunningLink("laptop", "--name", "my laptop");
         String uri = link.uri();
         assertTrue(uri.startsWith("cipherline-link:?v=1&"), uri);
         assertTrue(link.err.toString().contains("█"), "a QR code is drawn");
@@ -133,6 +133,16 @@ class DeviceCommandsTest {
         assertFalse(devices.get(0).get("thisDevice").asBoolean());
         assertTrue(devices.get(1).get("thisDevice").asBoolean());
         assertTrue(devices.get(1).has("linkedAt") && devices.get(1).has("lastSeen"));
+        assertEquals("my laptop", devices.get(1).get("name").asText(), "its --name");
+        assertTrue(devices.get(0).has("name"), "device 1's name (init's default: the host name)");
+        String laptopTable = ok(users.as("laptop", "device", "list")).stdout();
+        assertTrue(laptopTable.lines().skip(1).findFirst().orElseThrow().contains("my laptop"));
+        ok(users.as("laptop", "device", "rename", "work laptop"));
+        JsonNode renamed =
+                RelayUsers.JSON.readTree(
+                        ok(users.as("laptop", "device", "list", "--json")).stdout());
+        assertEquals("work laptop", renamed.get(1).get("name").asText());
+        assertEquals(2, users.as("laptop", "device", "rename", "").exitCode(), "an empty name");
         String table = ok(users.as("alice", "device", "list")).stdout();
         assertEquals(2, table.lines().count(), table);
         assertTrue(table.lines().findFirst().orElseThrow().endsWith("(this device)"), table);

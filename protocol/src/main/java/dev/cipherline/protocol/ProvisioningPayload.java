@@ -6,6 +6,8 @@ import static dev.cipherline.protocol.Checks.range;
 import static dev.cipherline.protocol.Checks.requireAccountId;
 import static dev.cipherline.protocol.Checks.requireDeviceId;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -23,6 +25,10 @@ import java.util.List;
  * @param contacts the address book
  * @param verified the contacts' identity keys the user verified
  * @param createdAt when the payload was made, Unix milliseconds
+ * @param senderDeviceId the device ID of the device that made the payload, or null (an older
+ *     sender)
+ * @param senderDeviceName that device's name (the user's name for it), or null
+ * @param groups the groups the account is a member of, as the existing device holds them
  */
 public record ProvisioningPayload(
         int version,
@@ -32,12 +38,27 @@ public record ProvisioningPayload(
         String name,
         List<Contact> contacts,
         List<Verified> verified,
-        long createdAt) {
+        long createdAt,
+        Integer senderDeviceId,
+        String senderDeviceName,
+        List<Group> groups) {
     /** The only version. */
     public static final int VERSION = 1;
 
     /** The most contacts (and verified keys) a payload carries. */
     public static final int MAX_CONTACTS = 200;
+
+    /** The most groups a payload carries. */
+    public static final int MAX_GROUPS = 100;
+
+    /** The most members of one group (as in a group update). */
+    public static final int MAX_GROUP_MEMBERS = 1000;
+
+    /** The longest group name, in UTF-8 bytes (as in a group update). */
+    public static final int MAX_GROUP_NAME_BYTES = 200;
+
+    /** The longest device name, in UTF-8 bytes. */
+    public static final int MAX_DEVICE_NAME_BYTES = 64;
 
     public ProvisioningPayload {
         range(version, "version", VERSION, VERSION);
@@ -52,6 +73,37 @@ public record ProvisioningPayload(
         range(contacts.size(), "contacts", 0, MAX_CONTACTS);
         range(verified.size(), "verified", 0, MAX_CONTACTS);
         range(createdAt, "createdAt", 0, Long.MAX_VALUE);
+        if (senderDeviceId != null) {
+            requireDeviceId(senderDeviceId, "senderDeviceId");
+        }
+        if (senderDeviceName != null) {
+            checkDeviceName(senderDeviceName, "senderDeviceName");
+        }
+        groups = list(groups == null ? Collections.<Group>emptyList() : groups, "groups");
+        range(groups.size(), "groups", 0, MAX_GROUPS);
+    }
+
+    /**
+     * Checks a device name: 1..64 bytes in UTF-8, no control characters (U+0000..U+001F,
+     * U+007F..U+009F).
+     *
+     * @throws IllegalArgumentException if it is not one
+     */
+    public static String checkDeviceName(String name, String field) {
+        Checks.present(name, field);
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < 1 || bytes > MAX_DEVICE_NAME_BYTES) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' must be 1.." + MAX_DEVICE_NAME_BYTES + " UTF-8 bytes");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                throw new IllegalArgumentException(
+                        "field '" + field + "' must hold no control characters");
+            }
+        }
+        return name;
     }
 
     /**
@@ -76,6 +128,39 @@ public record ProvisioningPayload(
         public Verified {
             requireAccountId(accountId, "accountId");
             identityKey = bytes(identityKey, "identityKey", 33, 33);
+        }
+    }
+
+    /**
+     * A group the account is a member of: its newest membership snapshot, as a group update carries
+     * it (docs/PROTOCOL.md, "Groups").
+     *
+     * @param groupId 32 lowercase hex digits (the 16-byte group ID)
+     * @param name 1..200 bytes in UTF-8
+     * @param admin the admin's account ID, one of the members
+     * @param epoch the snapshot's epoch, 1 or more
+     * @param members 1..1000 account IDs, the admin and the account itself among them
+     */
+    public record Group(
+            String groupId, String name, String admin, long epoch, List<String> members) {
+        public Group {
+            Checks.present(groupId, "groupId");
+            if (!groupId.matches("[0-9a-f]{32}")) {
+                throw new IllegalArgumentException(
+                        "field 'groupId' must be 32 lowercase hex digits");
+            }
+            Checks.present(name, "name");
+            range(name.getBytes(StandardCharsets.UTF_8).length, "name", 1, MAX_GROUP_NAME_BYTES);
+            requireAccountId(admin, "admin");
+            range(epoch, "epoch", 1, Long.MAX_VALUE);
+            members = list(members, "members");
+            range(members.size(), "members", 1, MAX_GROUP_MEMBERS);
+            for (String m : members) {
+                requireAccountId(m, "members");
+            }
+            if (!members.contains(admin)) {
+                throw new IllegalArgumentException("field 'admin' must be one of the members");
+            }
         }
     }
 }

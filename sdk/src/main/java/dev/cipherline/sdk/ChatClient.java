@@ -100,7 +100,7 @@ public final class ChatClient implements AutoCloseable {
         this.groups = new Groups(core);
         this.history = new History(core);
         this.verification = new Verification(core);
-        this.devices = new Devices(core.linkSender(), core.whoami().deviceId());
+        this.devices = new Devices(core.linkSender(), core.whoami().deviceId(), core::renameDevice);
     }
 
     /**

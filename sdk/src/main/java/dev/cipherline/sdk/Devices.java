@@ -6,7 +6,9 @@ import dev.cipherline.sdk.internal.link.LinkSender;
 import dev.cipherline.sdk.internal.link.LinkUri;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The devices of the local account: list them, remove one, and link a new one. Got from {@link
@@ -16,30 +18,49 @@ import java.util.Objects;
  * <p>Linking, on this (existing) device: the new device shows a link URI and a fingerprint ({@link
  * ChatClient#linker()}); {@link #link(String)} reads the URI and gives an {@link OutgoingLink}
  * whose {@link OutgoingLink#fingerprint()} the user compares with the new device's, then {@link
- * OutgoingLink#confirm()} sends the account's identity, profile, contacts and verification marks to
- * the new device, end-to-end encrypted (docs/PROTOCOL.md, "Linking a device").
+ * OutgoingLink#confirm()} sends the account's identity, profile, contacts, verification marks,
+ * groups and this device's name to the new device, end-to-end encrypted (docs/PROTOCOL.md, "Linking
+ * a device").
  */
 public final class Devices {
     private final LinkSender sender;
     private final int thisDevice;
+    private final Consumer<String> rename;
 
-    Devices(LinkSender sender, int thisDevice) {
+    Devices(LinkSender sender, int thisDevice, Consumer<String> rename) {
         this.sender = sender;
         this.thisDevice = thisDevice;
+        this.rename = rename;
     }
 
     /**
-     * The account's devices, by device ID.
+     * Renames this device: keeps {@code name} as its name and tells the account's other devices,
+     * end-to-end encrypted (the relay keeps no names). Surrounding white space is stripped.
+     *
+     * @throws ChatException INVALID_ARGUMENT if it is not 1..64 bytes in UTF-8 without control
+     *     characters; CLOSED if the client is closed
+     */
+    public void rename(String name) {
+        Objects.requireNonNull(name, "name");
+        rename.accept(name);
+    }
+
+    /**
+     * The account's devices, by device ID, with the names this device knows (its own, and those the
+     * other devices told it).
      *
      * @throws ChatException RELAY_UNREACHABLE, TIMEOUT or CLOSED if the relay did not answer
      */
     public List<DeviceInfo> list() {
-        return sender.list().stream().map(this::info).collect(Compat.toList());
+        List<Frame.DeviceEntry> devices = sender.list();
+        Map<Integer, String> names = sender.names();
+        return devices.stream().map(d -> info(d, names)).collect(Compat.toList());
     }
 
-    private DeviceInfo info(Frame.DeviceEntry d) {
+    private DeviceInfo info(Frame.DeviceEntry d, Map<Integer, String> names) {
         return new DeviceInfo(
                 d.deviceId(),
+                names.get(d.deviceId()),
                 Instant.ofEpochMilli(d.createdAt()),
                 d.lastSeen() == 0 ? null : Instant.ofEpochMilli(d.lastSeen()),
                 d.deviceId() == thisDevice);

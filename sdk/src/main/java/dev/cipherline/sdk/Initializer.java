@@ -26,6 +26,7 @@ public final class Initializer {
     private Path home;
     private List<URI> relayUrls;
     private String name;
+    private String deviceName;
     private StoreProtection protection = StoreProtection.none();
     private String invite;
     private RelayTrust trust = RelayTrust.system();
@@ -56,6 +57,18 @@ public final class Initializer {
      */
     public Initializer relayUrls(List<URI> urls) {
         this.relayUrls = Registrar.checkRelayUrls(Objects.requireNonNull(urls, "urls"));
+        return this;
+    }
+
+    /**
+     * An optional name for this device (say "laptop"), shown in the account's device list on every
+     * device; null (the default) for none. Surrounding white space is stripped.
+     *
+     * @throws ChatException INVALID_ARGUMENT if it is not 1..64 bytes in UTF-8 without control
+     *     characters
+     */
+    public Initializer deviceName(@Nullable String deviceName) {
+        this.deviceName = Registrar.checkDeviceName(deviceName);
         return this;
     }
 
@@ -108,6 +121,13 @@ public final class Initializer {
                     "set a home folder and a relay URL before initializing");
         }
         return Registrar.initialize(
-                home, relayUrls, name, protection.unlock(), invite, trust, Clock.systemUTC());
+                home,
+                relayUrls,
+                name,
+                protection.unlock(),
+                invite,
+                trust,
+                Clock.systemUTC(),
+                deviceName);
     }
 }

@@ -27,6 +27,7 @@ public final class Linker {
     private Path home;
     private URI relayUrl;
     private String name;
+    private String deviceName;
     private StoreProtection protection = StoreProtection.none();
     private RelayTrust trust = RelayTrust.system();
     private String invite;
@@ -54,6 +55,18 @@ public final class Linker {
      */
     public Linker name(@Nullable String name) {
         this.name = name;
+        return this;
+    }
+
+    /**
+     * A name for the new device (say "laptop"), shown in the account's device list on every device;
+     * null (the default) for none. Surrounding white space is stripped.
+     *
+     * @throws ChatException INVALID_ARGUMENT if it is not 1..64 bytes in UTF-8 without control
+     *     characters
+     */
+    public Linker deviceName(@Nullable String deviceName) {
+        this.deviceName = Registrar.checkDeviceName(deviceName);
         return this;
     }
 
@@ -101,7 +114,8 @@ public final class Linker {
                         protection.unlock(),
                         invite,
                         trust,
-                        Clock.systemUTC()));
+                        Clock.systemUTC(),
+                        deviceName));
     }
 
     /**

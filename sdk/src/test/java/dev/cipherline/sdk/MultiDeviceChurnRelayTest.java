@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Alice with two devices and Bob with three exchange 1:1 and group messages through a real relay
  * while devices go offline and come back: every device ends with exactly the messages it should,
  * once and in order, and a read on one of Bob's devices clears the unread count on the others.
+ * Every further device is linked for real ({@link ChatClient#linker()} answered by {@link
+ * Devices#link}).
  */
 class MultiDeviceChurnRelayTest {
     @TempDir Path dir;
@@ -39,11 +41,18 @@ class MultiDeviceChurnRelayTest {
         return client;
     }
 
-    private void addDevice(String first, String home, int id) {
-        OwnDevices.add(dir.resolve(first), dir.resolve(home), relay.url(), id);
-        try (ChatClient device =
-                TestRelays.client(dir.resolve(home), relay.url(), new RecordingListener())
-                        .build()) {
+    /**
+     * Links {@code home} as device {@code id} of the account of {@code first} for real: the new
+     * device starts a link, the existing one answers it, and the new device then says hello to the
+     * others (its first start) and goes offline.
+     */
+    private void addDevice(String first, String home, int id) throws Exception {
+        try (ChatClient existing = open(first, new RecordingListener())) {
+            AccountInfo linked = OwnDevices.link(existing, dir.resolve(home), relay.url(), home);
+            assertEquals(id, linked.deviceId());
+            assertEquals(0, existing.flush(Duration.ofSeconds(30)));
+        }
+        try (ChatClient device = open(home, new RecordingListener())) {
             assertEquals(0, device.flush(Duration.ofSeconds(30)));
         }
     }

@@ -38,8 +38,24 @@ class MultiDeviceRelayTest {
      * Adds device {@code id} to the account in {@code first} and lets it introduce itself to the
      * account's devices (its hello waits in their queues).
      */
-    private void addDevice(String first, String home, int id) {
+    private void addDevice(String first, String home, int id) throws Exception {
+        try (ChatClient existing = open(first, new RecordingListener())) {
+            existing.synced().get(30, TimeUnit.SECONDS);
+            assertEquals(
+                    id, OwnDevices.link(existing, dir.resolve(home), relay.url(), home).deviceId());
+        }
+        sayHello(home);
+    }
+
+    /**
+     * A reinstall of device {@code id}: registered afresh under its ID, which linking never does.
+     */
+    private void reinstall(String first, String home, int id) throws Exception {
         OwnDevices.add(dir.resolve(first), dir.resolve(home), relay.url(), id);
+        sayHello(home);
+    }
+
+    private void sayHello(String home) {
         try (ChatClient device = open(home, new RecordingListener())) {
             assertEquals(0, device.flush(Duration.ofSeconds(30)));
         }
@@ -214,7 +230,7 @@ class MultiDeviceRelayTest {
             try (var files = java.nio.file.Files.walk(old)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            addDevice("b1", "b2", 2);
+            reinstall("b1", "b2", 2);
 
             // alice's next message: the relay names 3 missing and 2 stale, the SDK fixes both
             OutgoingMessage after = a1.send(bob.accountId(), "after");

@@ -13,16 +13,38 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Test fixture: a further device of an existing account, registered with the identity read from
- * device 1's store. Stands in for linking ({@code ChatClient.linker()}, {@code devices().link})
- * until that lands; the store of device 1 must not be open in a client while this runs.
+ * Test fixture: further devices of an existing account. {@link #link} links one for real, as a user
+ * does ({@code ChatClient.linker()} answered by {@code devices().link}). {@link #add} registers one
+ * under a device ID of the test's choice with the identity read from device 1's store, without
+ * linking: only for what linking cannot make, a device ID registered afresh (a reinstall), since a
+ * link always picks a free ID.
  */
 final class OwnDevices {
     private OwnDevices() {}
 
     /**
+     * Links the empty folder {@code newHome} as a new device of the account of the open client
+     * {@code existing}, named {@code name}, and returns it once it registered.
+     */
+    static AccountInfo link(ChatClient existing, Path newHome, URI relay, String name)
+            throws Exception {
+        Linker.PendingLink link =
+                ChatClient.linker().home(newHome).relayUrl(relay).deviceName(name).start();
+        java.util.concurrent.CompletableFuture<AccountInfo> linked =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> link.await(java.time.Duration.ofSeconds(30)));
+        Devices.OutgoingLink outgoing = existing.devices().link(link.uri());
+        if (!outgoing.fingerprint().equals(link.fingerprint())) {
+            throw new AssertionError("the two devices show different fingerprints");
+        }
+        outgoing.confirm();
+        return linked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
      * Registers device {@code deviceId} of the account whose unprotected store is in {@code
-     * firstHome}, and stores it in the empty folder {@code newHome}.
+     * firstHome}, and stores it in the empty folder {@code newHome}; the store of {@code firstHome}
+     * must not be open in a client meanwhile.
      */
     static AccountInfo add(Path firstHome, Path newHome, URI relay, int deviceId) {
         Identity identity;

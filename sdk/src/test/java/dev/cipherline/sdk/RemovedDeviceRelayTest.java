@@ -81,7 +81,10 @@ class RemovedDeviceRelayTest {
     void sendersAndOwnDevicesStopEncryptingToARemovedDevice() throws Exception {
         AccountInfo alice = ChatClient.initialize(dir.resolve("a1"), relay.url(), "alice");
         AccountInfo bob = ChatClient.initialize(dir.resolve("b1"), relay.url(), "bob");
-        OwnDevices.add(dir.resolve("b1"), dir.resolve("b2"), relay.url(), 2);
+        try (ChatClient b1 = open("b1", new RecordingListener())) {
+            b1.synced().get(30, TimeUnit.SECONDS);
+            assertEquals(2, OwnDevices.link(b1, dir.resolve("b2"), relay.url(), "b2").deviceId());
+        }
         try (ChatClient b2 = open("b2", new RecordingListener())) {
             assertEquals(0, b2.flush(Duration.ofSeconds(30)));
         }

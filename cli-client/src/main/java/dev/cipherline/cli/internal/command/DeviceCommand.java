@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "device",
         mixinStandardHelpOptions = true,
-        description = "Links, lists and removes the devices of the account.",
+        description = "Links, lists, renames and removes the devices of the account.",
         subcommands = {
             DeviceCommand.Add.class,
             DeviceCommand.ListDevices.class,
+            DeviceCommand.Rename.class,
             DeviceCommand.Remove.class
         })
 final class DeviceCommand implements Callable<Integer> {
@@ -35,7 +36,8 @@ final class DeviceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: add, list or remove");
+        throw new ParameterException(
+                spec.commandLine(), "Missing a command: add, list, rename or remove");
     }
 
     /** {@code cipherline device add URI [--yes]}. */
@@ -46,8 +48,8 @@ final class DeviceCommand implements Callable<Integer> {
                 "Answers the link URI a new device printed ('cipherline link'): shows the new"
                         + " device's fingerprint, asks whether it matches the one the new device"
                         + " shows, then sends it this account (identity, profile, contacts,"
-                        + " verified safety numbers), end-to-end encrypted. Prints the new"
-                        + " device's ID."
+                        + " verified safety numbers, groups, this device's name), end-to-end"
+                        + " encrypted. Prints the new device's ID."
             })
     static final class Add implements Callable<Integer> {
         @ParentCommand private DeviceCommand device;
@@ -101,7 +103,7 @@ final class DeviceCommand implements Callable<Integer> {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "Lists the account's devices: ID, when linked, when last seen.")
+            description = "Lists the account's devices: ID, name, when linked, when last seen.")
     static final class ListDevices implements Callable<Integer> {
         @ParentCommand private DeviceCommand device;
         @Spec private CommandSpec spec;
@@ -109,7 +111,7 @@ final class DeviceCommand implements Callable<Integer> {
         @Option(
                 names = "--json",
                 description =
-                        "Print one JSON array of objects: deviceId, linkedAt, lastSeen,"
+                        "Print one JSON array of objects: deviceId, name, linkedAt, lastSeen,"
                                 + " thisDevice.")
         private boolean json;
 
@@ -118,6 +120,32 @@ final class DeviceCommand implements Callable<Integer> {
             try (ChatClient client = device.root.open()) {
                 Output.of(json, spec.commandLine().getOut()).devices(client.devices().list());
             }
+            return 0;
+        }
+    }
+
+    /** {@code cipherline device rename NAME}. */
+    @Command(
+            name = "rename",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Renames this device (1-64 bytes in UTF-8): the name shows in the device list of"
+                        + " every device of the account, which learn it end-to-end encrypted."
+            })
+    static final class Rename implements Callable<Integer> {
+        @ParentCommand private DeviceCommand device;
+        @Spec private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The new name.")
+        private String name;
+
+        @Override
+        public Integer call() {
+            try (ChatClient client = device.root.open()) {
+                client.devices().rename(name);
+                client.flush(java.time.Duration.ofSeconds(10));
+            }
+            spec.commandLine().getErr().println("Renamed this device.");
             return 0;
         }
     }

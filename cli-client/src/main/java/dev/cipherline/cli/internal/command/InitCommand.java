@@ -72,6 +72,14 @@ final class InitCommand implements Callable<Integer> {
     private String name;
 
     @Option(
+            names = "--device-name",
+            paramLabel = "NAME",
+            description =
+                    "Name of this device in the account's device list (1-64 bytes; default: the"
+                            + " host name).")
+    private String deviceName;
+
+    @Option(
             names = "--invite",
             paramLabel = "TOKEN",
             description =
@@ -99,6 +107,7 @@ final class InitCommand implements Callable<Integer> {
                             .home(home)
                             .relayUrls(relays)
                             .name(name)
+                            .deviceName(DeviceNames.orHostName(deviceName))
                             .protection(protection)
                             .relayTrust(trust)
                             .invite(invite)

@@ -63,7 +63,10 @@ final class LinkCommand implements Callable<Integer> {
     @Option(
             names = "--name",
             paramLabel = "NAME",
-            description = "Display name on this device (default: the account's).")
+            description =
+                    "Name of this device in the account's device list (1-64 bytes; default: the"
+                            + " host name). The account's display name comes from the device"
+                            + " that answers the link.")
     private String name;
 
     @Option(
@@ -97,7 +100,7 @@ final class LinkCommand implements Callable<Integer> {
                     ChatClient.linker()
                             .home(home)
                             .relayUrl(relay)
-                            .name(name)
+                            .deviceName(DeviceNames.orHostName(name))
                             .protection(protection)
                             .relayTrust(trust)
                             .invite(invite)

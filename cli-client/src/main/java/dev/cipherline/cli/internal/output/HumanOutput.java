@@ -57,14 +57,16 @@ final class HumanOutput implements Output {
     }
 
     /**
-     * Prints one line per device: its ID, when it was linked, when it was last seen (or {@code
-     * never}), and {@code (this device)} for the one running the command.
+     * Prints one line per device: its ID, its name (or {@code -}), when it was linked, when it was
+     * last seen (or {@code never}), and {@code (this device)} for the one running the command.
      */
     @Override
     public void devices(List<DeviceInfo> devices) {
         for (DeviceInfo d : devices) {
             out.println(
                     String.format("%3d", d.deviceId())
+                            + "  "
+                            + (d.name() == null ? "-" : safe(d.name()))
                             + "  linked "
                             + d.linkedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                             + "  last seen "

@@ -49,13 +49,18 @@ final class JsonOutput implements Output {
         }
     }
 
-    /** One element of {@code contact list --json}, which prints one array. */
-    @JsonPropertyOrder({"deviceId", "linkedAt", "lastSeen", "thisDevice"})
+    /**
+     * One element of {@code device list --json}, which prints one array. {@code name} is null when
+     * this device knows no name for it.
+     */
+    @JsonPropertyOrder({"deviceId", "name", "linkedAt", "lastSeen", "thisDevice"})
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record DeviceJson(int deviceId, String linkedAt, String lastSeen, boolean thisDevice) {
+    record DeviceJson(
+            int deviceId, String name, String linkedAt, String lastSeen, boolean thisDevice) {
         static DeviceJson of(DeviceInfo d) {
             return new DeviceJson(
                     d.deviceId(),
+                    d.name(),
                     d.linkedAt().toString(),
                     d.lastSeen() == null ? null : d.lastSeen().toString(),
                     d.thisDevice());

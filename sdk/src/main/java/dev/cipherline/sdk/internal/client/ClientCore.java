@@ -28,10 +28,13 @@ import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
+import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -137,7 +140,10 @@ public final class ClientCore implements AutoCloseable {
         receiver.replayUndelivered();
         // receipts owed when the process stopped before they reached the outbox
         receipts.flush();
-        ownDevices.announce();
+        if (ownDevices.announce()) {
+            // a device new to its account: the groups' members learn of it from its sender keys
+            groups.distributeKeys();
+        }
         connection.start();
         worker.start();
     }
@@ -160,6 +166,25 @@ public final class ClientCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Names this device {@code name} and, if the account has other devices, tells them with a
+     * device hello.
+     */
+    public void renameDevice(String name) {
+        checkOpen();
+        String checked = Registrar.checkDeviceName(name);
+        long now = config.clock().millis();
+        boolean told =
+                db.transaction(
+                        tx -> {
+                            new DeviceNameStore(db).put(tx, self.device(), checked, now);
+                            return ownDevices.renamed(tx);
+                        });
+        if (told) {
+            worker.wake();
+        }
+    }
+
     /** The account's device list and the existing device's side of linking. */
     public LinkSender linkSender() {
         return new LinkSender(
@@ -170,7 +195,9 @@ public final class ClientCore implements AutoCloseable {
                 config.relayTrust(),
                 contacts,
                 new VerificationStore(db),
-                config.clock());
+                config.clock(),
+                new DeviceNameStore(db),
+                new GroupStore(db));
     }
 
     public SafetyNumber safetyNumber(AccountId peer) {

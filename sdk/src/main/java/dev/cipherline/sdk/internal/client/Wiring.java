@@ -29,6 +29,7 @@ import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
@@ -66,6 +67,7 @@ final class Wiring {
     final Verification verification;
     final Groups groups;
     final OwnDeviceSync ownDevices;
+    final DeviceNameStore deviceNames;
     final Events events;
     final OutboxResults results;
     final SendQueue sendQueue;
@@ -122,8 +124,10 @@ final class Wiring {
                         groupCrypto,
                         self,
                         () -> encryptor.hasSession(self.account()),
+                        signalStore::sessionDevices,
                         clock);
-        this.ownDevices = new OwnDeviceSync(db, outbox, encryptor, self, clock);
+        this.deviceNames = new DeviceNameStore(db);
+        this.ownDevices = new OwnDeviceSync(db, outbox, encryptor, self, deviceNames, clock);
 
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
@@ -163,6 +167,8 @@ final class Wiring {
                                         contacts,
                                         new VerificationStore(db),
                                         history,
+                                        deviceNames,
+                                        ownDevices::answerHello,
                                         clock),
                                 self,
                                 () -> encryptor.hasSession(self.account()),

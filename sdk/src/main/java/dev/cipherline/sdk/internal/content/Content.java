@@ -254,10 +254,13 @@ public sealed interface Content {
     }
 
     /**
-     * To this account's other devices: this device exists (sent once by a device that is not the
-     * account's first, so that the others start a session with it and copy what they send).
+     * To this account's other devices: this device exists, and is named {@code name} (null if it
+     * has no name, or the name was not valid). Sent once by a device that is not the account's
+     * first, so that the others start a session with it and copy what they send, with {@code
+     * answer} set: every device that opens it answers with a hello of its own (without {@code
+     * answer}), which tells the new device their names.
      */
-    record DeviceHello() implements Content {
+    record DeviceHello(String name, boolean answer) implements Content {
         @Override
         public <R> R accept(ContentVisitor<R> visitor) {
             return visitor.deviceHello(this);
@@ -418,7 +421,7 @@ public sealed interface Content {
                     new SenderKey(groupId(body), Arrays.copyOfRange(body, 18, body.length));
             case TYPE_SENT_TRANSCRIPT -> SyncContent.decodeTranscript(body);
             case TYPE_READ_SYNC -> SyncContent.decodeReadSync(body);
-            case TYPE_DEVICE_HELLO -> new DeviceHello();
+            case TYPE_DEVICE_HELLO -> SyncContent.decodeDeviceHello(body);
             case TYPE_CONTACT_SYNC -> SyncContent.decodeContactSync(body);
             case TYPE_VERIFIED_SYNC -> SyncContent.decodeVerifiedSync(body);
             case TYPE_DELETE_SYNC -> SyncContent.decodeDeleteSync(body);

@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.content;
 
 import dev.cipherline.protocol.AccountIds;
+import dev.cipherline.protocol.ProvisioningPayload;
 import dev.cipherline.sdk.internal.Compat;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -19,7 +20,9 @@ import java.util.Arrays;
  *   9  read sync:       u8 scope (1 = a 1:1 conversation, 2 = a group), then for 1: u8 length +
  *                       the peer's account ID, for 2: the 16-byte group ID; then u8 length (1..64)
  *                       + the client message ID of the newest incoming message read
- *   10 device hello:    nothing (bytes after it are ignored)
+ *   10 device hello:    optional, all or nothing: u8 flags (bit 0x01: answer with a hello), u8
+ *                       length (0..64) + the device's name in UTF-8 (0: no name); a name that is
+ *                       not valid is ignored, and bytes after it too
  *   11 contact sync:    u8 kind (1 = added or renamed, 2 = identity change), u8 length + account
  *                       ID, then the contact's name in UTF-8 to the end (1..64 characters)
  *   12 verified sync:   u8 length + account ID, then the 33-byte identity key verified
@@ -77,9 +80,54 @@ public final class SyncContent {
         return out.toByteArray();
     }
 
-    /** Encodes a device hello. */
-    public static byte[] encodeDeviceHello() {
-        return new byte[] {Content.VERSION, Content.TYPE_DEVICE_HELLO};
+    /** Device-hello flag: the receiver answers with a hello of its own. */
+    static final int HELLO_ANSWER = 0x01;
+
+    /**
+     * Encodes a device hello: this device's {@code name} (null for none), and whether the receivers
+     * answer with their own hello.
+     */
+    public static byte[] encodeDeviceHello(String name, boolean answer) {
+        byte[] bytes = name == null ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4 + bytes.length);
+        out.write(Content.VERSION);
+        out.write(Content.TYPE_DEVICE_HELLO);
+        out.write(answer ? HELLO_ANSWER : 0);
+        out.write(bytes.length);
+        Compat.writeBytes(out, bytes);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a device hello. One from an older device carries nothing after the type; a name that
+     * is truncated, not UTF-8 or not a device name is dropped rather than refused, since opening
+     * the hello already did its main work (the session).
+     */
+    static Content decodeDeviceHello(byte[] body) {
+        if (body.length < 3) {
+            return new Content.DeviceHello(null, false);
+        }
+        boolean answer = (body[2] & HELLO_ANSWER) != 0;
+        if (body.length < 4) {
+            return new Content.DeviceHello(null, answer);
+        }
+        int length = body[3] & 0xff;
+        if (length == 0 || body.length < 4 + length) {
+            return new Content.DeviceHello(null, answer);
+        }
+        try {
+            String name =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(body, 4, length))
+                            .toString();
+            return new Content.DeviceHello(
+                    ProvisioningPayload.checkDeviceName(name, "name"), answer);
+        } catch (CharacterCodingException | IllegalArgumentException e) {
+            return new Content.DeviceHello(null, answer);
+        }
     }
 
     /** Encodes a contact sync. */

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +59,7 @@ public final class Groups implements GroupSending {
     private final LocalDevice self;
     private final Clock clock;
     private final BooleanSupplier ownDevices;
+    private final SessionDevices sessionDevices;
     private final Sealer sealer;
     private final Snapshots snapshots;
     private final GroupInbound inbound;
@@ -75,8 +77,9 @@ public final class Groups implements GroupSending {
     }
 
     /**
-     * @param ownDevices whether this account has other devices (this device has a session with
-     *     one): they then get every snapshot, this device's sender keys and its group messages too
+     * As {@link #Groups(Database, GroupStore, MessageStore, OutboxStore, GroupCrypto, LocalDevice,
+     * BooleanSupplier, SessionDevices, Clock)}, for a device that does not track which devices of a
+     * member hold its sender key (tests below the client).
      */
     public Groups(
             Database db,
@@ -87,7 +90,43 @@ public final class Groups implements GroupSending {
             LocalDevice self,
             BooleanSupplier ownDevices,
             Clock clock) {
+        this(
+                db,
+                store,
+                messages,
+                outbox,
+                crypto,
+                self,
+                ownDevices,
+                account -> Collections.<Integer>emptyList(),
+                clock);
+    }
+
+    /** The devices of an account this device has a session with. */
+    @FunctionalInterface
+    public interface SessionDevices {
+        List<Integer> of(String account);
+    }
+
+    /**
+     * @param ownDevices whether this account has other devices (this device has a session with
+     *     one): they then get every snapshot, this device's sender keys and its group messages too
+     * @param sessionDevices the devices of an account this device has sessions with: a member's
+     *     device that appears after it was handed this device's sender key (a device linked later)
+     *     is handed the key again before the next group message
+     */
+    public Groups(
+            Database db,
+            GroupStore store,
+            MessageStore messages,
+            OutboxStore outbox,
+            GroupCrypto crypto,
+            LocalDevice self,
+            BooleanSupplier ownDevices,
+            SessionDevices sessionDevices,
+            Clock clock) {
         this.ownDevices = ownDevices;
+        this.sessionDevices = sessionDevices;
         this.db = db;
         this.store = store;
         this.messages = messages;
@@ -265,7 +304,38 @@ public final class Groups implements GroupSending {
                 });
     }
 
+    /**
+     * Hands this device's sender key of every group it is an active member of to the members that
+     * do not hold it yet. A device linked a moment ago does this at its first start: the members'
+     * devices open it and so get a session with the new device, and their next group message then
+     * hands their own key to it first.
+     *
+     * @return whether anything was queued
+     */
+    public boolean distributeKeys() {
+        return db.transaction(
+                tx -> {
+                    boolean any = false;
+                    for (GroupStore.Row g : store.all()) {
+                        if (g.active()) {
+                            distributeKey(tx, g);
+                            any = true;
+                        }
+                    }
+                    return any;
+                });
+    }
+
     // ---- internals ----
+
+    /**
+     * Whether {@code member} has a device with a session that was not handed this device's current
+     * sender key (it appeared later: a device linked since).
+     */
+    private boolean lacksKey(Tx tx, String groupId, String member) {
+        List<Integer> devices = sessionDevices.of(member);
+        return !devices.isEmpty() && !store.holderDevices(tx, groupId, member).containsAll(devices);
+    }
 
     private String distributeKey(Tx tx, GroupStore.Row g) {
         String key = g.ownKey();
@@ -280,15 +350,17 @@ public final class Groups implements GroupSending {
             to.remove(self.account());
         }
         for (String member : to) {
-            if (holders.contains(member)) {
+            if (holders.contains(member) && !lacksKey(tx, g.groupId(), member)) {
                 continue;
             }
             if (distribution == null) {
                 distribution =
                         crypto.distribution(self.account(), self.device(), UUID.fromString(key));
             }
+            // to every device of the member: one that holds the key already keeps its state
             snapshots.queue(tx, member, Content.encodeSenderKey(g.groupId(), distribution));
             store.addHolder(tx, g.groupId(), member);
+            store.addHolderDevices(tx, g.groupId(), member, sessionDevices.of(member));
         }
         return key;
     }

@@ -233,7 +233,7 @@ public final class Dispatch {
         @Override
         public Outcome deviceHello(Content.DeviceHello hello) {
             // opening it started the session that copies of this device's sends now use
-            return fromOwnDevice() ? Outcome.NOTHING : ignore(hello);
+            return fromOwnDevice() ? sync.hello(tx, d.senderDevice(), hello) : ignore(hello);
         }
 
         @Override

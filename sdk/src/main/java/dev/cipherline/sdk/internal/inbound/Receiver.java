@@ -142,6 +142,8 @@ public final class Receiver implements GroupCommit.Results {
         if (outcome.group() != null) {
             events.post(l -> l.onGroupChanged(outcome.group()));
             wake.run();
+        } else if (outcome.queued()) {
+            wake.run();
         }
         for (MessageId id : outcome.groupReads()) {
             readStates.state(id).ifPresent(s -> events.post(l -> l.onGroupReadState(id, s)));

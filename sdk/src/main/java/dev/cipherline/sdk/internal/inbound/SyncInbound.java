@@ -12,6 +12,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -34,7 +35,17 @@ public final class SyncInbound {
     private final ContactStore contacts;
     private final VerificationStore verified;
     private final HistoryStore history;
+    private final DeviceNameStore names;
+    private final HelloAnswer answer;
     private final Clock clock;
+
+    /**
+     * Queues this device's own hello, without asking for an answer, in the caller's transaction.
+     */
+    @FunctionalInterface
+    public interface HelloAnswer {
+        void queue(Tx tx);
+    }
 
     public SyncInbound(
             MessageStore messages,
@@ -42,13 +53,32 @@ public final class SyncInbound {
             ContactStore contacts,
             VerificationStore verified,
             HistoryStore history,
+            DeviceNameStore names,
+            HelloAnswer answer,
             Clock clock) {
+        this.names = names;
+        this.answer = answer;
         this.messages = messages;
         this.conversations = conversations;
         this.contacts = contacts;
         this.verified = verified;
         this.history = history;
         this.clock = clock;
+    }
+
+    /**
+     * Another device of this account says hello: its name (if it sent a valid one) is kept, and if
+     * it asks for an answer (it is new), this device queues a hello of its own, with its name.
+     */
+    Outcome hello(Tx tx, int senderDevice, Content.DeviceHello hello) {
+        if (hello.name() != null) {
+            names.put(tx, senderDevice, hello.name(), clock.millis());
+        }
+        if (!hello.answer()) {
+            return Outcome.NOTHING;
+        }
+        answer.queue(tx);
+        return Outcome.QUEUED;
     }
 
     /** A message sent to {@code to} by {@code senderDevice}: stored as outgoing, sent elsewhere. */

@@ -13,14 +13,18 @@ import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.StoreKeyTable;
 import dev.cipherline.sdk.internal.store.VerificationStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The new device's side of linking: opens a provisioning mailbox, waits for the existing device's
@@ -34,6 +38,7 @@ public final class LinkReceiver {
     private final Path home;
     private final URI relay;
     private final String name;
+    private final String deviceName;
     private final StoreKeyTable.Unlock unlock;
     private final String invite;
     private final RelayTrust trust;
@@ -52,7 +57,9 @@ public final class LinkReceiver {
             RelayTrust trust,
             Clock clock,
             DeviceLink.Receiver keys,
-            Mailbox.Opened mailbox) {
+            Mailbox.Opened mailbox,
+            String deviceName) {
+        this.deviceName = deviceName;
         this.home = home;
         this.relay = relay;
         this.name = name;
@@ -66,7 +73,8 @@ public final class LinkReceiver {
     }
 
     /**
-     * Makes fresh ephemeral keys and opens a mailbox at {@code relay}.
+     * Makes fresh ephemeral keys and opens a mailbox at {@code relay}; the linked device will be
+     * named {@code deviceName} (null for none).
      *
      * @throws ChatException ALREADY_INITIALIZED if {@code home} holds an identity;
      *     RELAY_UNREACHABLE, RELAY_UNTRUSTED or REJECTED if no mailbox could be opened
@@ -78,7 +86,8 @@ public final class LinkReceiver {
             StoreKeyTable.Unlock unlock,
             String invite,
             RelayTrust trust,
-            Clock clock) {
+            Clock clock,
+            String deviceName) {
         URI base = Registrar.checkRelayUrl(relay);
         if (Database.holdsIdentity(home)) {
             throw new ChatException(
@@ -90,7 +99,8 @@ public final class LinkReceiver {
         try (Mailbox box = new Mailbox(base, trust)) {
             opened = box.open();
         }
-        return new LinkReceiver(home, base, name, unlock, invite, trust, clock, keys, opened);
+        return new LinkReceiver(
+                home, base, name, unlock, invite, trust, clock, keys, opened, deviceName);
     }
 
     /** The link URI for the existing device. */
@@ -180,6 +190,48 @@ public final class LinkReceiver {
                     for (ProvisioningPayload.Verified v : payload.verified()) {
                         verified.markVerified(v.accountId(), v.identityKey(), now);
                     }
+                    storeGroups(db, payload);
+                    DeviceNameStore names = new DeviceNameStore(db);
+                    if (deviceName != null) {
+                        names.put(payload.deviceId(), deviceName, now);
+                    }
+                    if (payload.senderDeviceId() != null
+                            && payload.senderDeviceName() != null
+                            && payload.senderDeviceId() != payload.deviceId()) {
+                        names.put(payload.senderDeviceId(), payload.senderDeviceName(), now);
+                    }
+                });
+    }
+
+    /**
+     * Stores the groups the account is a member of as their snapshots, as if each had just arrived
+     * from its admin: this device then applies the next snapshot and accepts the members' group
+     * messages once their sender keys arrive. It has no sender key of its own yet (the first group
+     * message sent from here makes one) and has seen no sequence numbers. A group that does not
+     * list the account is left out.
+     */
+    private static void storeGroups(Database db, ProvisioningPayload payload) {
+        GroupStore groups = new GroupStore(db);
+        db.transaction(
+                tx -> {
+                    for (ProvisioningPayload.Group g : payload.groups()) {
+                        if (!g.members().contains(payload.accountId())) {
+                            continue;
+                        }
+                        List<String> members = new ArrayList<>(new TreeSet<>(g.members()));
+                        groups.put(
+                                tx,
+                                new GroupStore.Row(
+                                        g.groupId(),
+                                        g.name(),
+                                        g.admin(),
+                                        g.epoch(),
+                                        members,
+                                        true,
+                                        null,
+                                        1));
+                    }
+                    return null;
                 });
     }
 

@@ -11,6 +11,8 @@ import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.outbound.Relay;
 import dev.cipherline.sdk.internal.store.ContactStore;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
+import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.VerificationStore;
 import java.net.URI;
@@ -31,6 +33,12 @@ import java.util.function.Supplier;
  * over the relay connection, and answers a link URI with the sealed provisioning payload.
  */
 public final class LinkSender {
+    /**
+     * The largest payload JSON, so that the sealed payload (1149 bytes more) fits the relay's
+     * 65,536-byte mailbox.
+     */
+    static final int MAX_PAYLOAD_BYTES = 65_536 - 1_149;
+
     private final Relay relay;
     private final LocalIdentity local;
     private final List<URI> relayUrls;
@@ -39,6 +47,8 @@ public final class LinkSender {
     private final VerificationStore verification;
     private final Clock clock;
     private final Supplier<CompletableFuture<Void>> synced;
+    private final DeviceNameStore names;
+    private final GroupStore groups;
 
     /**
      * A sender over {@code relay}, which waits (up to {@link Relay#TIMEOUT}) for {@code synced} to
@@ -52,7 +62,11 @@ public final class LinkSender {
             RelayTrust trust,
             ContactStore contacts,
             VerificationStore verification,
-            Clock clock) {
+            Clock clock,
+            DeviceNameStore names,
+            GroupStore groups) {
+        this.names = names;
+        this.groups = groups;
         this.synced = synced;
         this.relay = relay;
         this.local = local;
@@ -74,6 +88,11 @@ public final class LinkSender {
         throw refused(answer, "list the account's devices");
     }
 
+    /** The names of the account's devices this device knows, by device ID. */
+    public Map<Integer, String> names() {
+        return names.all();
+    }
+
     /**
      * Removes a device of the account (this one included).
      *
@@ -87,6 +106,7 @@ public final class LinkSender {
         String id = Relay.newRequestId();
         Frame answer = relay.call(new Frame.RemoveDevice(id, deviceId), "req:" + id);
         if (answer instanceof Frame.Ok) {
+            names.forget(deviceId);
             return;
         }
         if (answer instanceof Frame.ErrorFrame error && error.code() == ErrorCode.NOT_FOUND) {
@@ -116,8 +136,8 @@ public final class LinkSender {
     }
 
     /**
-     * Seals this account's identity, profile, contacts and verification marks for the new device
-     * and puts them into its mailbox.
+     * Seals this account's identity, profile, contacts, verification marks, groups and this
+     * device's name for the new device and puts them into its mailbox.
      *
      * @return the device ID the new device will register as
      * @throws ChatException TOO_MANY_DEVICES if no device ID is free; LINK_EXPIRED, LINK_USED;
@@ -139,25 +159,48 @@ public final class LinkSender {
         if (verified.size() > ProvisioningPayload.MAX_CONTACTS) {
             verified = verified.subList(0, ProvisioningPayload.MAX_CONTACTS);
         }
-        ProvisioningPayload payload =
-                new ProvisioningPayload(
-                        ProvisioningPayload.VERSION,
-                        local.accountId(),
-                        deviceId,
-                        local.identityKeyPair(),
-                        local.name(),
-                        book,
-                        verified,
-                        clock.millis());
+        List<ProvisioningPayload.Group> memberOf = new ArrayList<>();
+        for (GroupStore.Row g : groups.all()) {
+            if (g.active() && memberOf.size() < ProvisioningPayload.MAX_GROUPS) {
+                memberOf.add(
+                        new ProvisioningPayload.Group(
+                                g.groupId(), g.name(), g.admin(), g.epoch(), g.members()));
+            }
+        }
+        long now = clock.millis();
+        String deviceName = names.find(local.deviceId());
+        FrameCodec codec = new FrameCodec();
+        byte[] json;
+        while (true) {
+            json =
+                    codec.encodeJson(
+                            new ProvisioningPayload(
+                                    ProvisioningPayload.VERSION,
+                                    local.accountId(),
+                                    deviceId,
+                                    local.identityKeyPair(),
+                                    local.name(),
+                                    book,
+                                    verified,
+                                    now,
+                                    local.deviceId(),
+                                    deviceName,
+                                    memberOf));
+            if (json.length <= MAX_PAYLOAD_BYTES || memberOf.isEmpty()) {
+                break;
+            }
+            // the groups that do not fit the mailbox are learned from their next snapshot
+            memberOf.remove(memberOf.size() - 1);
+        }
         byte[] sealed;
         try {
-            sealed =
-                    DeviceLink.seal(
-                            link.keys(), link.mailbox(), new FrameCodec().encodeJson(payload));
+            sealed = DeviceLink.seal(link.keys(), link.mailbox(), json);
         } catch (CryptoException e) {
             throw new ChatException(
                     ChatException.Reason.LINK_INVALID, "the link URI's keys are not usable", e);
         }
+        // a name kept for a device that had this ID before is not the new device's
+        names.forget(deviceId);
         try (Mailbox mailbox = new Mailbox(link.relay(), trust)) {
             mailbox.put(link.mailbox(), sealed);
         }

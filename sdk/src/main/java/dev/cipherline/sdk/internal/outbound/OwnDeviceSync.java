@@ -4,6 +4,7 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.SyncContent;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
@@ -21,8 +22,16 @@ public final class OwnDeviceSync {
     private final Sealer sealer;
     private final Clock clock;
 
+    private final DeviceNameStore names;
+
     public OwnDeviceSync(
-            Database db, OutboxStore outbox, Encryptor encryptor, LocalDevice self, Clock clock) {
+            Database db,
+            OutboxStore outbox,
+            Encryptor encryptor,
+            LocalDevice self,
+            DeviceNameStore names,
+            Clock clock) {
+        this.names = names;
         this.db = db;
         this.outbox = outbox;
         this.encryptor = encryptor;
@@ -35,6 +44,7 @@ public final class OwnDeviceSync {
      * Queues a device hello to the account's other devices if this device is not the account's
      * first (device 1) and knows none of them yet: sending it fetches their bundles, and opening it
      * starts their sessions with this device, so that from then on each copies what it sends here.
+     * It carries this device's name and asks the others to answer with theirs.
      *
      * @return whether a hello was queued
      */
@@ -44,15 +54,38 @@ public final class OwnDeviceSync {
         }
         db.transaction(
                 c -> {
-                    sealer.queueControl(
-                            c,
-                            outbox,
-                            self.account(),
-                            SyncContent.encodeDeviceHello(),
-                            clock.millis());
+                    queueHello(c, true);
                     return null;
                 });
         return true;
+    }
+
+    /**
+     * Tells the account's other devices, if there are any, this device's (new) name with a hello
+     * that asks for no answer, in the caller's transaction.
+     *
+     * @return whether one was queued
+     */
+    public boolean renamed(Tx tx) {
+        if (!hasOtherDevices()) {
+            return false;
+        }
+        queueHello(tx, false);
+        return true;
+    }
+
+    /** Answers another device's hello with this device's, in the caller's transaction. */
+    public void answerHello(Tx tx) {
+        queueHello(tx, false);
+    }
+
+    private void queueHello(Tx tx, boolean answer) {
+        sealer.queueControl(
+                tx,
+                outbox,
+                self.account(),
+                SyncContent.encodeDeviceHello(names.find(self.device()), answer),
+                clock.millis());
     }
 
     /** Whether this device knows another device of its account (has a session with it). */

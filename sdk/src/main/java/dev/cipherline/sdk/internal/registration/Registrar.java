@@ -6,6 +6,7 @@ import dev.cipherline.crypto.PreKeyFactory;
 import dev.cipherline.crypto.StoreKeys;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolException;
+import dev.cipherline.protocol.ProvisioningPayload;
 import dev.cipherline.protocol.Registration;
 import dev.cipherline.protocol.SignedPayloads;
 import dev.cipherline.sdk.AccountId;
@@ -15,6 +16,7 @@ import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.keys.WireKeys;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.SignalStore;
@@ -411,6 +413,59 @@ public final class Registrar {
             // not a relay error body: fall back to the status line
         }
         return "HTTP " + response.code();
+    }
+
+    /**
+     * Checks a device name: surrounding white space stripped, then 1..64 bytes in UTF-8 without
+     * control characters.
+     *
+     * @return the stripped name, or null for null
+     * @throws ChatException INVALID_ARGUMENT if it is not a device name
+     */
+    public static String checkDeviceName(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return ProvisioningPayload.checkDeviceName(Compat.strip(name), "device name");
+        } catch (IllegalArgumentException e) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a device name is 1.."
+                            + ProvisioningPayload.MAX_DEVICE_NAME_BYTES
+                            + " bytes in UTF-8 without control characters");
+        }
+    }
+
+    /**
+     * As {@link #initialize(Path, List, String, StoreKeyTable.Unlock, String, RelayTrust, Clock)},
+     * and names this device {@code deviceName} (null for none).
+     */
+    public static AccountInfo initialize(
+            Path home,
+            List<URI> urls,
+            String name,
+            StoreKeyTable.Unlock unlock,
+            String invite,
+            RelayTrust trust,
+            Clock clock,
+            String deviceName) {
+        String checked = checkDeviceName(deviceName);
+        return register(
+                home,
+                urls,
+                name,
+                unlock,
+                invite,
+                trust,
+                clock,
+                Identity.generate(),
+                1,
+                db -> {
+                    if (checked != null) {
+                        new DeviceNameStore(db).put(1, checked, clock.millis());
+                    }
+                });
     }
 
     private static String checkName(String name) {

@@ -111,6 +111,47 @@ public final class GroupStore {
                             distributionId,
                             groupId);
                     execute(c, "DELETE FROM group_key_holders WHERE group_id = ?", groupId);
+                    execute(c, "DELETE FROM group_key_devices WHERE group_id = ?", groupId);
+                });
+    }
+
+    /**
+     * The devices of {@code member} that had a session when it was handed this device's current
+     * sender key for the group (empty if it was not, or before the devices were recorded).
+     */
+    public Set<Integer> holderDevices(Tx tx, String groupId, String member) {
+        return tx.sql(
+                c -> {
+                    Set<Integer> out = new java.util.TreeSet<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT device_id FROM group_key_devices WHERE group_id = ?"
+                                            + " AND member = ?")) {
+                        Sql.bind(ps, groupId, member);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(rs.getInt(1));
+                            }
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Records that {@code devices} of {@code member} were handed this device's current key. */
+    public void addHolderDevices(
+            Tx tx, String groupId, String member, java.util.Collection<Integer> devices) {
+        tx.run(
+                c -> {
+                    for (int device : devices) {
+                        execute(
+                                c,
+                                "INSERT OR IGNORE INTO group_key_devices (group_id, member,"
+                                        + " device_id) VALUES (?, ?, ?)",
+                                groupId,
+                                member,
+                                device);
+                    }
                 });
     }
 

@@ -287,6 +287,33 @@ final class Schema {
                         CREATE INDEX messages_by_group ON messages (group_id, id)
                             WHERE group_id IS NOT NULL
                         """
+                    },
+                    new String[] {
+                        // the names of this account's devices, this one's included, as each
+                        // device told the others (the relay keeps no names: they are user data)
+                        """
+                        CREATE TABLE device_names (
+                            device_id INTEGER PRIMARY KEY,
+                            name TEXT NOT NULL,
+                            updated_at INTEGER NOT NULL)
+                        """,
+                        // which devices of each holder had a session when it was handed this
+                        // device's current sender key: a device that appears later (a linked one)
+                        // is handed the key again before the next group message
+                        """
+                        CREATE TABLE group_key_devices (
+                            group_id TEXT NOT NULL,
+                            member TEXT NOT NULL,
+                            device_id INTEGER NOT NULL,
+                            PRIMARY KEY (group_id, member, device_id))
+                        """,
+                        // keys handed out before this table existed went to the devices with a
+                        // session then, as far as this device can tell
+                        """
+                        INSERT INTO group_key_devices (group_id, member, device_id)
+                            SELECT h.group_id, h.member, s.device_id
+                            FROM group_key_holders h JOIN sessions s ON s.account_id = h.member
+                        """
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

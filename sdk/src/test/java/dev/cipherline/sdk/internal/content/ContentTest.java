@@ -150,9 +150,35 @@ class ContentTest {
     }
 
     @Test
-    void aDeviceHelloIsJustItsType() throws Exception {
-        assertArrayEquals(new byte[] {1, 10}, SyncContent.encodeDeviceHello());
-        assertEquals(new Content.DeviceHello(), Content.decode(new byte[] {1, 10, 42}));
+    void aDeviceHelloCarriesTheDeviceNameAndWhetherToAnswer() throws Exception {
+        assertArrayEquals(
+                new byte[] {1, 10, 1, 2, 'p', 'c'}, SyncContent.encodeDeviceHello("pc", true));
+        assertArrayEquals(new byte[] {1, 10, 0, 0}, SyncContent.encodeDeviceHello(null, false));
+        assertEquals(
+                new Content.DeviceHello("Laptop é", true),
+                Content.decode(SyncContent.encodeDeviceHello("Laptop é", true)));
+        assertEquals(
+                new Content.DeviceHello("pc", false),
+                Content.decode(new byte[] {1, 10, 0, 2, 'p', 'c', 9, 9}),
+                "bytes after the name are ignored");
+    }
+
+    @Test
+    void aDeviceHelloFromAnOlderDeviceOrWithABadNameStillCounts() throws Exception {
+        assertEquals(new Content.DeviceHello(null, false), Content.decode(new byte[] {1, 10}));
+        assertEquals(new Content.DeviceHello(null, false), Content.decode(new byte[] {1, 10, 42}));
+        assertEquals(
+                new Content.DeviceHello(null, true),
+                Content.decode(new byte[] {1, 10, 1, 5, 'p', 'c'}),
+                "a truncated name is dropped");
+        assertEquals(
+                new Content.DeviceHello(null, true),
+                Content.decode(new byte[] {1, 10, 1, 1, (byte) 0xc3}),
+                "a name that is not UTF-8 is dropped");
+        assertEquals(
+                new Content.DeviceHello(null, false),
+                Content.decode(new byte[] {1, 10, 0, 2, 'p', 7}),
+                "a name with a control character is dropped");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
+import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -83,6 +84,8 @@ final class InboundRig {
                                 new ContactStore(device.db),
                                 new VerificationStore(device.db),
                                 new HistoryStore(device.db),
+                                new DeviceNameStore(device.db),
+                                tx -> {},
                                 clock),
                         self,
                         () -> !device.store.sessionDevices(device.accountId).isEmpty(),
