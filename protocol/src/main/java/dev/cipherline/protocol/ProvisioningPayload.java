@@ -23,6 +23,9 @@ import java.util.List;
  * @param contacts the address book
  * @param verified the contacts' identity keys the user verified
  * @param createdAt when the payload was made, Unix milliseconds
+ * @param deviceList the account's signed device list as the existing device received it from the
+ *     relay (the new device signs the next version with itself added), or null if the account has
+ *     none
  */
 public record ProvisioningPayload(
         int version,
@@ -32,7 +35,8 @@ public record ProvisioningPayload(
         String name,
         List<Contact> contacts,
         List<Verified> verified,
-        long createdAt) {
+        long createdAt,
+        byte[] deviceList) {
     /** The only version. */
     public static final int VERSION = 1;
 
@@ -52,6 +56,31 @@ public record ProvisioningPayload(
         range(contacts.size(), "contacts", 0, MAX_CONTACTS);
         range(verified.size(), "verified", 0, MAX_CONTACTS);
         range(createdAt, "createdAt", 0, Long.MAX_VALUE);
+        if (deviceList != null) {
+            deviceList = Checks.deviceList(deviceList, "deviceList");
+        }
+    }
+
+    /** A payload of an account without a signed device list. */
+    public ProvisioningPayload(
+            int version,
+            String accountId,
+            int deviceId,
+            byte[] identityKeyPair,
+            String name,
+            List<Contact> contacts,
+            List<Verified> verified,
+            long createdAt) {
+        this(
+                version,
+                accountId,
+                deviceId,
+                identityKeyPair,
+                name,
+                contacts,
+                verified,
+                createdAt,
+                null);
     }
 
     /**

@@ -2,13 +2,13 @@ package dev.cipherline.sdk.internal.link;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceLink;
-import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProvisioningPayload;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.outbound.Relay;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -31,7 +31,6 @@ import java.util.function.Supplier;
  * over the relay connection, and answers a link URI with the sealed provisioning payload.
  */
 public final class LinkSender {
-    private final Relay relay;
     private final LocalIdentity local;
     private final List<URI> relayUrls;
     private final RelayTrust trust;
@@ -39,14 +38,16 @@ public final class LinkSender {
     private final VerificationStore verification;
     private final Clock clock;
     private final Supplier<CompletableFuture<Void>> synced;
+    private final OwnDeviceList ownList;
 
     /**
-     * A sender over {@code relay}, which waits (up to {@link Relay#TIMEOUT}) for {@code synced} to
-     * complete, the client's first connection, before its first request.
+     * A sender that waits (up to {@link Relay#TIMEOUT}) for {@code synced} to complete, the
+     * client's first connection, before its first request, and keeps the account's signed device
+     * list through {@code ownList}.
      */
     public LinkSender(
             Supplier<CompletableFuture<Void>> synced,
-            Relay relay,
+            OwnDeviceList ownList,
             LocalIdentity local,
             List<URI> relayUrls,
             RelayTrust trust,
@@ -54,7 +55,7 @@ public final class LinkSender {
             VerificationStore verification,
             Clock clock) {
         this.synced = synced;
-        this.relay = relay;
+        this.ownList = ownList;
         this.local = local;
         this.relayUrls = relayUrls;
         this.trust = trust;
@@ -66,16 +67,12 @@ public final class LinkSender {
     /** The account's devices, by device ID, as the relay lists them. */
     public List<Frame.DeviceEntry> list() {
         connected();
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.GetDevices(id), "req:" + id);
-        if (answer instanceof Frame.Devices devices) {
-            return devices.devices();
-        }
-        throw refused(answer, "list the account's devices");
+        return ownList.fetch().devices();
     }
 
     /**
-     * Removes a device of the account (this one included).
+     * Removes a device of the account (this one included), signing the account's device list
+     * without it.
      *
      * @throws ChatException INVALID_ARGUMENT if the account has no such device
      */
@@ -84,17 +81,7 @@ public final class LinkSender {
             throw new ChatException(ChatException.Reason.INVALID_ARGUMENT, "a device ID is 1..127");
         }
         connected();
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.RemoveDevice(id, deviceId), "req:" + id);
-        if (answer instanceof Frame.Ok) {
-            return;
-        }
-        if (answer instanceof Frame.ErrorFrame error && error.code() == ErrorCode.NOT_FOUND) {
-            throw new ChatException(
-                    ChatException.Reason.INVALID_ARGUMENT,
-                    "this account has no device " + deviceId);
-        }
-        throw refused(answer, "remove device " + deviceId);
+        ownList.remove(deviceId);
     }
 
     /**
@@ -124,7 +111,9 @@ public final class LinkSender {
      *     RELAY_UNREACHABLE
      */
     public int send(LinkUri link) {
-        int deviceId = freeDeviceId(list());
+        connected();
+        OwnDeviceList.Current current = ownList.fetch();
+        int deviceId = freeDeviceId(current.devices());
         List<ProvisioningPayload.Contact> book = new ArrayList<>();
         for (Contact c : contacts.list()) {
             book.add(new ProvisioningPayload.Contact(c.name(), c.accountId().value()));
@@ -148,7 +137,8 @@ public final class LinkSender {
                         local.name(),
                         book,
                         verified,
-                        clock.millis());
+                        clock.millis(),
+                        current.signed());
         byte[] sealed;
         try {
             sealed =
@@ -192,17 +182,5 @@ public final class LinkSender {
         throw new ChatException(
                 ChatException.Reason.TOO_MANY_DEVICES,
                 "the account uses every device ID; remove a device first");
-    }
-
-    private static ChatException refused(Frame answer, String what) {
-        if (answer instanceof Frame.ErrorFrame error) {
-            return new ChatException(
-                    error.code().retryable()
-                            ? ChatException.Reason.RELAY_UNREACHABLE
-                            : ChatException.Reason.REJECTED,
-                    "the relay did not " + what + ": " + error.message());
-        }
-        return new ChatException(
-                ChatException.Reason.REJECTED, "the relay answered with an unexpected frame");
     }
 }

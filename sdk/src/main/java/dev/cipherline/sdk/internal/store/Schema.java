@@ -268,6 +268,16 @@ final class Schema {
                         // a page written per message sent or received; the conversation list reads
                         // the whole table anyway and sorts its rows (one per peer) in memory
                         "DROP INDEX conversations_by_activity"
+                    },
+                    new String[] {
+                        // the newest signed device list seen of each account (this one included):
+                        // a relay that hands out an older one is caught by its version
+                        """
+                        CREATE TABLE device_lists (
+                            account_id TEXT PRIMARY KEY,
+                            version INTEGER NOT NULL,
+                            list BLOB NOT NULL)
+                        """
                     });
 
     private Schema() {}
