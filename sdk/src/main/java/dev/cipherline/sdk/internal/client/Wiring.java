@@ -172,7 +172,14 @@ final class Wiring {
                 new TypingSender(db, encryptor, connection, self.account(), self.device(), clock);
 
         // the way in
-        this.receipts = new Receipts(db, outbox, self, clock, this::wakeOutbox);
+        this.receipts =
+                new Receipts(
+                        db,
+                        outbox,
+                        self,
+                        clock,
+                        this::wakeOutbox,
+                        () -> deviceLists.versionOf(self.account()));
         this.receiver =
                 new Receiver(
                         db,
