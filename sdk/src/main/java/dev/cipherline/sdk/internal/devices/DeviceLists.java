@@ -60,6 +60,11 @@ public final class DeviceLists {
                 .orElse(null);
     }
 
+    /** The signed bytes of the newest list seen of {@code account}, or null. */
+    public byte[] pinnedBytes(String account) {
+        return store.pinned(account);
+    }
+
     /**
      * Checks the list a relay served for {@code account} (null: it served none) and pins it if it
      * is newer than the pinned one.

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * This account's own signed device list, kept by its devices: read from the relay ({@code
  * get-devices}) and checked like any account's, signed anew without a device that is removed, and
- * uploaded once by the single device of an account registered before device lists existed.
+ * given to a relay that holds none (an account registered before device lists existed, or a relay
+ * restored from an older backup).
  */
 public final class OwnDeviceList {
     private static final Log LOG = Log.get(OwnDeviceList.class.getName());
@@ -50,16 +51,20 @@ public final class OwnDeviceList {
     public record Current(List<Frame.DeviceEntry> devices, DeviceList list, byte[] signed) {}
 
     /**
-     * Asks the relay for the account's devices and its signed list.
+     * Asks the relay for the account's devices and its signed list. If the relay holds no list (an
+     * account registered before lists existed, or a relay restored from an older backup), it gives
+     * the relay one: the newest list this device has seen of its account, or, when this device is
+     * the account's only one and none was seen, version 1 naming it. The relay stores it only if it
+     * names exactly the account's devices.
      *
-     * @throws ChatException REJECTED if the list does not verify or is older than one seen before;
-     *     RELAY_UNREACHABLE if the relay did not answer
+     * @throws ChatException REJECTED if the list does not verify or is older than one seen before,
+     *     or if the relay holds none and refused the one this device gave it; RELAY_UNREACHABLE if
+     *     the relay did not answer
      */
-    public Current fetch() {
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.GetDevices(id), "req:" + id);
-        if (!(answer instanceof Frame.Devices devices)) {
-            throw refused(answer, "list the account's devices");
+    public synchronized Current fetch() {
+        Frame.Devices devices = devices();
+        if (devices.deviceList() == null && repair(devices.devices())) {
+            devices = devices();
         }
         try {
             DeviceList list =
@@ -68,6 +73,48 @@ public final class OwnDeviceList {
         } catch (DeviceListException e) {
             throw new ChatException(ChatException.Reason.REJECTED, e.getMessage());
         }
+    }
+
+    private Frame.Devices devices() {
+        String id = Relay.newRequestId();
+        Frame answer = relay.call(new Frame.GetDevices(id), "req:" + id);
+        if (!(answer instanceof Frame.Devices devices)) {
+            throw refused(answer, "list the account's devices");
+        }
+        return devices;
+    }
+
+    /**
+     * Uploads the list the relay lacks, if this device has one to give: the pinned one, or a first
+     * one when it is the account's only device.
+     *
+     * @return whether the relay may hold a list now (this one, or one another device gave it)
+     */
+    private boolean repair(List<Frame.DeviceEntry> registered) {
+        DeviceList pinned = lists.pinned(self.account());
+        byte[] signed;
+        if (pinned != null) {
+            signed = lists.pinnedBytes(self.account());
+        } else if (registered.size() == 1 && registered.get(0).deviceId() == self.device()) {
+            DeviceList first = DeviceList.first(self.account(), selfEntry);
+            signed = first.sign(identity);
+            pinned = first;
+        } else {
+            return false;
+        }
+        String id = Relay.newRequestId();
+        Frame answer = relay.call(new Frame.PutDeviceList(id, signed), "req:" + id);
+        if (!(answer instanceof Frame.Ok)) {
+            // another device of the account may have given it one meanwhile: asked again after
+            LOG.log(Log.Level.DEBUG, "the relay did not take the device list: {0}", answer);
+            return true;
+        }
+        lists.pin(pinned, signed);
+        LOG.log(
+                Log.Level.INFO,
+                "gave the relay the account's device list (version {0})",
+                pinned.version());
+        return true;
     }
 
     /**
@@ -118,18 +165,13 @@ public final class OwnDeviceList {
     }
 
     /**
-     * Checks this device against the account's list once connected: uploads the first list of an
-     * account that has none and only this device (registered before device lists existed), and
-     * reports to {@code report} if this device is not in the account's list (another device removed
-     * it).
+     * Checks this device against the account's list once connected (see {@link #fetch}: an account
+     * without a list at the relay gets one), and reports to {@code report} if this device is not in
+     * the account's list (another device removed it).
      */
     public void check(Consumer<ChatException> report) {
         Current current = fetch();
         if (current.list() == null) {
-            if (current.devices().size() == 1
-                    && current.devices().get(0).deviceId() == self.device()) {
-                upload(DeviceList.first(self.account(), selfEntry));
-            }
             return;
         }
         DeviceList.Entry entry = current.list().entry(self.device());
@@ -142,18 +184,6 @@ public final class OwnDeviceList {
                                     + ") is not in its account's signed device list (version "
                                     + current.list().version()
                                     + "): it was removed or replaced; link it again"));
-        }
-    }
-
-    private void upload(DeviceList first) {
-        byte[] signed = first.sign(identity);
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.PutDeviceList(id, signed), "req:" + id);
-        if (answer instanceof Frame.Ok) {
-            lists.pin(first, signed);
-            LOG.log(Log.Level.INFO, "uploaded the account's first signed device list");
-        } else {
-            LOG.log(Log.Level.WARNING, "the relay refused the first device list: {0}", answer);
         }
     }
 
