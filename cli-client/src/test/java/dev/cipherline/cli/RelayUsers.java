@@ -33,17 +33,28 @@ final class RelayUsers implements AutoCloseable {
 
     /** Starts a relay keeping its store under {@code dir}. */
     static RelayUsers start(Path dir) throws IOException {
+        return start(dir, null);
+    }
+
+    /**
+     * Starts a relay keeping its store under {@code dir}, with the admin listener and registration
+     * policy of {@code operations} (null: the defaults, no admin listener).
+     */
+    static RelayUsers start(Path dir, dev.cipherline.relay.Operations operations)
+            throws IOException {
+        RelayConfig config =
+                new RelayConfig(
+                        "127.0.0.1", 0, dir.resolve("relay"), Duration.ofDays(30), 100_000, 64);
         RelayServer relay =
                 RelayServer.start(
-                        new RelayConfig(
-                                "127.0.0.1",
-                                0,
-                                dir.resolve("relay"),
-                                Duration.ofDays(30),
-                                100_000,
-                                64),
+                        operations == null ? config : config.withOperations(operations),
                         Clock.systemUTC());
         return new RelayUsers(dir, relay);
+    }
+
+    /** The relay's admin listener (when started with one). */
+    java.net.URI adminUrl() {
+        return relay.adminUrl();
     }
 
     /** Runs {@code cipherline --home DIR/who args...}. */
@@ -88,6 +99,7 @@ final class RelayUsers implements AutoCloseable {
      */
     void addDevice(String first, String who, int deviceId) throws Exception {
         dev.cipherline.crypto.Identity identity;
+        dev.cipherline.crypto.DeviceList previous = null;
         try (var db =
                 dev.cipherline.sdk.internal.store.Database.openUnprotected(dir.resolve(first))) {
             identity =
@@ -96,6 +108,14 @@ final class RelayUsers implements AutoCloseable {
                                     .load()
                                     .orElseThrow()
                                     .identityKeyPair());
+            byte[] pinned =
+                    new dev.cipherline.sdk.internal.store.DeviceListStore(db)
+                            .pinned(identity.accountId());
+            if (pinned != null) {
+                previous =
+                        dev.cipherline.crypto.DeviceList.verify(
+                                pinned, identity.accountId(), identity.publicKey());
+            }
         }
         dev.cipherline.sdk.internal.registration.Registrar.register(
                 dir.resolve(who),
@@ -106,7 +126,25 @@ final class RelayUsers implements AutoCloseable {
                 dev.cipherline.sdk.RelayTrust.system(),
                 Clock.systemUTC(),
                 identity,
-                deviceId);
+                deviceId,
+                previous,
+                db -> {});
+        // the first device learns the new list, so a device added after signs the next version
+        byte[] signed;
+        try (var db =
+                dev.cipherline.sdk.internal.store.Database.openUnprotected(dir.resolve(who))) {
+            signed =
+                    new dev.cipherline.sdk.internal.store.DeviceListStore(db)
+                            .pinned(identity.accountId());
+        }
+        try (var db =
+                dev.cipherline.sdk.internal.store.Database.openUnprotected(dir.resolve(first))) {
+            new dev.cipherline.sdk.internal.store.DeviceListStore(db)
+                    .pin(
+                            identity.accountId(),
+                            dev.cipherline.crypto.DeviceList.parse(signed).version(),
+                            signed);
+        }
     }
 
     /** Asserts the run exited 0 and returns it. */

@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>Format, big-endian, {@code str} = u16 length + UTF-8 bytes:
  *
  * <pre>
- * u8  version = 1
+ * u8  version (1 or 2)
  * u8  kind (0 = message, 1 = ephemeral)
  * str sender accountId
  * u16 senderDevice
@@ -25,16 +25,27 @@ import java.util.Objects;
  * str clientMsgId
  * i64 sentAt (epoch ms, sender clock)
  * i64 expiresAt (epoch ms)
+ * u64 senderDeviceListVersion   (version 2 only)
  * u32 body length + body bytes
  * </pre>
+ *
+ * <p>Version 2 adds the version of the sender account's signed device list as the sending device
+ * knew it (0: the account has none), so that a receiver learns of a newer list than the relay hands
+ * out; {@link #open} reads both versions (version 1 as list version 0).
  *
  * <p>The receiver opens the payload and then calls {@link #checkBinding} to compare the inner
  * header with the relay's outer envelope, so that a relay that rewrites, re-addresses or replays an
  * envelope is detected.
  */
 public final class SealedPayload {
-    /** The format version written by {@link #seal}. */
+    /** The format version written by {@link #seal(Header, byte[])}. */
     public static final int VERSION = 1;
+
+    /**
+     * The format version written by {@link #seal(Header, long, byte[])}: with the sender's device
+     * list version.
+     */
+    public static final int VERSION_WITH_DEVICE_LIST = 2;
 
     /** {@code kind} of a stored message. */
     public static final int KIND_MESSAGE = 0;
@@ -114,12 +125,19 @@ public final class SealedPayload {
      *
      * @param header the authenticated inner header
      * @param body the SDK's content encoding
+     * @param senderDeviceListVersion the version of the sender account's signed device list the
+     *     sending device knew (version-2 payloads), or 0
      */
-    public record Opened(Header header, byte[] body) {
+    public record Opened(Header header, byte[] body, long senderDeviceListVersion) {
         /** Copies the body. */
         public Opened {
             Objects.requireNonNull(header, "header");
             body = Objects.requireNonNull(body, "body").clone();
+        }
+
+        /** A payload that carries no device list version (version 1). */
+        public Opened(Header header, byte[] body) {
+            this(header, body, 0);
         }
 
         @Override
@@ -131,6 +149,7 @@ public final class SealedPayload {
         public boolean equals(Object o) {
             return o instanceof Opened other
                     && header.equals(other.header)
+                    && senderDeviceListVersion == other.senderDeviceListVersion
                     && Arrays.equals(body, other.body);
         }
 
@@ -147,10 +166,27 @@ public final class SealedPayload {
 
     /** Encodes {@code header} and {@code body} as a version-1 payload. */
     public static byte[] seal(Header header, byte[] body) {
+        return seal(VERSION, header, 0, body);
+    }
+
+    /**
+     * Encodes {@code header}, the version of the sender account's signed device list ({@code 0} if
+     * it has none) and {@code body} as a version-2 payload.
+     *
+     * @throws IllegalArgumentException if {@code senderDeviceListVersion} is negative
+     */
+    public static byte[] seal(Header header, long senderDeviceListVersion, byte[] body) {
+        if (senderDeviceListVersion < 0) {
+            throw new IllegalArgumentException("a device list version is not negative");
+        }
+        return seal(VERSION_WITH_DEVICE_LIST, header, senderDeviceListVersion, body);
+    }
+
+    private static byte[] seal(int version, Header header, long listVersion, byte[] body) {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(body, "body");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + body.length);
-        out.write(VERSION);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(136 + body.length);
+        out.write(version);
         out.write(header.kind());
         writeString(out, header.sender());
         writeU16(out, header.senderDevice());
@@ -159,6 +195,9 @@ public final class SealedPayload {
         writeString(out, header.clientMsgId());
         writeI64(out, header.sentAt());
         writeI64(out, header.expiresAt());
+        if (version == VERSION_WITH_DEVICE_LIST) {
+            writeI64(out, listVersion);
+        }
         writeU32(out, body.length);
         out.write(body, 0, body.length); // not writeBytes (Java 11): Android 26 lacks it
         return out.toByteArray();
@@ -176,7 +215,7 @@ public final class SealedPayload {
         ByteBuffer in = ByteBuffer.wrap(plaintext);
         try {
             int version = in.get() & 0xff;
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITH_DEVICE_LIST) {
                 throw malformed("unknown payload version " + version);
             }
             int kind = in.get() & 0xff;
@@ -190,6 +229,10 @@ public final class SealedPayload {
             String clientMsgId = readString(in, "clientMsgId");
             long sentAt = in.getLong();
             long expiresAt = in.getLong();
+            long listVersion = version == VERSION_WITH_DEVICE_LIST ? in.getLong() : 0;
+            if (listVersion < 0) {
+                throw malformed("the device list version is out of range");
+            }
             long bodyLength = in.getInt() & 0xffffffffL;
             if (bodyLength != in.remaining()) {
                 throw malformed(
@@ -209,7 +252,7 @@ public final class SealedPayload {
                             clientMsgId,
                             sentAt,
                             expiresAt);
-            return new Opened(header, body);
+            return new Opened(header, body, listVersion);
         } catch (BufferUnderflowException e) {
             throw malformed("payload is truncated");
         }

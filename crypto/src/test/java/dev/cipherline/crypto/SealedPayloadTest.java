@@ -84,7 +84,7 @@ class SealedPayloadTest {
     void wrongVersionOrKindIsMalformed() {
         byte[] sealed = SealedPayload.seal(HEADER, BODY);
         byte[] version = sealed.clone();
-        version[0] = 2;
+        version[0] = 3;
         assertReason(CryptoException.Reason.MALFORMED, () -> SealedPayload.open(version));
         byte[] kind = sealed.clone();
         kind[1] = 9;
@@ -170,5 +170,43 @@ class SealedPayloadTest {
         CryptoException e = assertThrows(CryptoException.class, call::run);
         assertEquals(CryptoException.Reason.HEADER_MISMATCH, e.reason());
         assertTrue(e.getMessage().endsWith(" " + field), e.getMessage());
+    }
+
+    @Test
+    void versionTwoCarriesTheSendersDeviceListVersionAndVersionOneStillOpens() throws Exception {
+        byte[] v2 = SealedPayload.seal(HEADER, 7, BODY);
+        assertEquals(SealedPayload.VERSION_WITH_DEVICE_LIST, v2[0]);
+        SealedPayload.Opened opened = SealedPayload.open(v2);
+        assertEquals(HEADER, opened.header());
+        assertArrayEquals(BODY, opened.body());
+        assertEquals(7, opened.senderDeviceListVersion());
+        assertEquals(SealedPayload.seal(HEADER, BODY).length + 8, v2.length, "eight bytes more");
+        assertEquals(
+                0, SealedPayload.open(SealedPayload.seal(HEADER, BODY)).senderDeviceListVersion());
+
+        SealedPayload.Header header =
+                new SealedPayload.Header(1, "a", 2, "b", 0, "c", 0x0102L, -1L);
+        assertEquals(
+                "02"
+                        + "01"
+                        + "000161"
+                        + "0002"
+                        + "000162"
+                        + "0000"
+                        + "000163"
+                        + "0000000000000102"
+                        + "ffffffffffffffff"
+                        + "0000000000000003" // the sender's device list version
+                        + "00000002"
+                        + "beef",
+                HexFormat.of()
+                        .formatHex(
+                                SealedPayload.seal(
+                                        header, 3, new byte[] {(byte) 0xbe, (byte) 0xef})));
+        byte[] negative = v2.clone();
+        int at = v2.length - BODY.length - 4 - 8;
+        negative[at] = (byte) 0x80;
+        assertReason(CryptoException.Reason.MALFORMED, () -> SealedPayload.open(negative));
+        assertThrows(IllegalArgumentException.class, () -> SealedPayload.seal(HEADER, -1, BODY));
     }
 }

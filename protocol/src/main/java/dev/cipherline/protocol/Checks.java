@@ -115,6 +115,20 @@ final class Checks {
         }
     }
 
+    /**
+     * The shortest signed device list: label (25), u16 + 32-byte account ID, u64 version, u8 count,
+     * one 40-byte entry and the 64-byte signature.
+     */
+    static final int MIN_DEVICE_LIST_BYTES = 25 + 2 + 32 + 8 + 1 + 40 + 64;
+
+    /** The longest signed device list: as {@link #MIN_DEVICE_LIST_BYTES} with 127 entries. */
+    static final int MAX_DEVICE_LIST_BYTES = 25 + 2 + 32 + 8 + 1 + 127 * 40 + 64;
+
+    /** A signed device list's bytes, of a length one can be; its content is checked by readers. */
+    static byte[] deviceList(byte[] value, String field) {
+        return bytes(value, field, MIN_DEVICE_LIST_BYTES, MAX_DEVICE_LIST_BYTES);
+    }
+
     static byte[] bytes(byte[] value, String field, int min, int max) {
         present(value, field);
         if (value.length < min || value.length > max) {

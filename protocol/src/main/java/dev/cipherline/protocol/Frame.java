@@ -43,6 +43,8 @@ import java.util.List;
     @JsonSubTypes.Type(Frame.GetDevices.class),
     @JsonSubTypes.Type(Frame.Devices.class),
     @JsonSubTypes.Type(Frame.RemoveDevice.class),
+    @JsonSubTypes.Type(Frame.PutDeviceList.class),
+    @JsonSubTypes.Type(Frame.Abandon.class),
     @JsonSubTypes.Type(Frame.Ok.class),
     @JsonSubTypes.Type(Frame.ErrorFrame.class)
 })
@@ -273,12 +275,26 @@ public sealed interface Frame {
 
     /** Relay to client: the answer to {@link GetBundles}; one-time prekeys are handed out once. */
     @JsonTypeName("bundles")
-    record Bundles(String requestId, String accountId, List<PreKeyBundle> devices)
+    record Bundles(
+            String requestId, String accountId, List<PreKeyBundle> devices, byte[] deviceList)
             implements Frame {
+        /**
+         * @param deviceList the account's signed device list as the account last stored it
+         *     (172..5212 bytes, see docs/PROTOCOL.md), or null if the account has none (registered
+         *     before lists existed)
+         */
         public Bundles {
             token(requestId, "requestId");
             requireAccountId(accountId, "accountId");
             devices = list(devices, "devices");
+            if (deviceList != null) {
+                deviceList = Checks.deviceList(deviceList, "deviceList");
+            }
+        }
+
+        /** An answer for an account without a signed device list. */
+        public Bundles(String requestId, String accountId, List<PreKeyBundle> devices) {
+            this(requestId, accountId, devices, null);
         }
     }
 
@@ -348,10 +364,22 @@ public sealed interface Frame {
 
     /** Relay to client: the answer to {@link GetDevices}, by device ID. */
     @JsonTypeName("devices")
-    record Devices(String requestId, List<DeviceEntry> devices) implements Frame {
+    record Devices(String requestId, List<DeviceEntry> devices, byte[] deviceList)
+            implements Frame {
+        /**
+         * @param deviceList the account's signed device list as last stored, or null if it has none
+         */
         public Devices {
             token(requestId, "requestId");
             devices = list(devices, "devices");
+            if (deviceList != null) {
+                deviceList = Checks.deviceList(deviceList, "deviceList");
+            }
+        }
+
+        /** An answer for an account without a signed device list. */
+        public Devices(String requestId, List<DeviceEntry> devices) {
+            this(requestId, devices, null);
         }
     }
 
@@ -359,12 +387,51 @@ public sealed interface Frame {
      * Client to relay: remove a device of the authenticated device's own account (itself included):
      * its keys, prekeys and queue are deleted and its connection is closed with {@link
      * CloseCodes#REMOVED}. Answered by {@link Ok}, or {@code not-found} if there is no such device.
+     *
+     * @param deviceList the account's signed device list without that device (its version one more
+     *     than the stored list's); null only for an account that has no list yet
      */
     @JsonTypeName("remove-device")
-    record RemoveDevice(String requestId, int deviceId) implements Frame {
+    record RemoveDevice(String requestId, int deviceId, byte[] deviceList) implements Frame {
         public RemoveDevice {
             token(requestId, "requestId");
             requireDeviceId(deviceId, "deviceId");
+            if (deviceList != null) {
+                deviceList = Checks.deviceList(deviceList, "deviceList");
+            }
+        }
+
+        /** A removal from an account without a signed device list. */
+        public RemoveDevice(String requestId, int deviceId) {
+            this(requestId, deviceId, null);
+        }
+    }
+
+    /**
+     * Client to relay: store a signed device list of the authenticated device's own account that
+     * names exactly the devices the account has (an account registered before device lists existed
+     * gets its first list this way). Answered by {@link Ok}, or {@code invalid-request} if the list
+     * does not verify, is not newer than the stored one, or names other devices.
+     */
+    @JsonTypeName("put-device-list")
+    record PutDeviceList(String requestId, byte[] deviceList) implements Frame {
+        public PutDeviceList {
+            token(requestId, "requestId");
+            deviceList = Checks.deviceList(deviceList, "deviceList");
+        }
+    }
+
+    /**
+     * Client to relay: the client gives up the send {@code clientMsgId}, which the relay refused
+     * for a reason a retry could change ({@code mismatched-devices}, ...), and will not send it
+     * again: the holds it made on this connection end (see "Order through a refusal" in
+     * PROTOCOL.md). Answered by {@link Ok}, also when it held nothing.
+     */
+    @JsonTypeName("abandon")
+    record Abandon(String requestId, String clientMsgId) implements Frame {
+        public Abandon {
+            token(requestId, "requestId");
+            token(clientMsgId, "clientMsgId");
         }
     }
 

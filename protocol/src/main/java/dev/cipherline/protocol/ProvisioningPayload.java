@@ -29,6 +29,9 @@ import java.util.List;
  *     sender)
  * @param senderDeviceName that device's name (the user's name for it), or null
  * @param groups the groups the account is a member of, as the existing device holds them
+ * @param deviceList the account's signed device list as the existing device received it from the
+ *     relay (the new device signs the next version with itself added), or null if the account has
+ *     none
  */
 public record ProvisioningPayload(
         int version,
@@ -41,7 +44,8 @@ public record ProvisioningPayload(
         long createdAt,
         Integer senderDeviceId,
         String senderDeviceName,
-        List<Group> groups) {
+        List<Group> groups,
+        byte[] deviceList) {
     /** The only version. */
     public static final int VERSION = 1;
 
@@ -81,6 +85,9 @@ public record ProvisioningPayload(
         }
         groups = list(groups == null ? Collections.<Group>emptyList() : groups, "groups");
         range(groups.size(), "groups", 0, MAX_GROUPS);
+        if (deviceList != null) {
+            deviceList = Checks.deviceList(deviceList, "deviceList");
+        }
     }
 
     /**
@@ -104,6 +111,31 @@ public record ProvisioningPayload(
             }
         }
         return name;
+    }
+
+    /** A payload of an account without a signed device list. */
+    public ProvisioningPayload(
+            int version,
+            String accountId,
+            int deviceId,
+            byte[] identityKeyPair,
+            String name,
+            List<Contact> contacts,
+            List<Verified> verified,
+            long createdAt) {
+        this(
+                version,
+                accountId,
+                deviceId,
+                identityKeyPair,
+                name,
+                contacts,
+                verified,
+                createdAt,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**

@@ -24,6 +24,9 @@ import java.util.List;
  * @param invite an invite token from the relay's operator, or null: required by a relay whose
  *     registration policy is {@code invite}, ignored by an open one; 1-64 characters of A-Z a-z 0-9
  *     _ -
+ * @param deviceList the account's signed device list with this device in it (its version one more
+ *     than the list the relay holds, or any version if it holds none), or null for an account
+ *     without lists; 172..5212 bytes, see docs/PROTOCOL.md
  */
 public record Registration(
         String accountId,
@@ -36,7 +39,8 @@ public record Registration(
         SignedPreKey lastResortKyberPreKey,
         List<PreKey> ecPreKeys,
         List<SignedPreKey> kyberPreKeys,
-        String invite) {
+        String invite,
+        byte[] deviceList) {
     public Registration {
         requireAccountId(accountId, "accountId");
         requireDeviceId(deviceId, "deviceId");
@@ -51,6 +55,9 @@ public record Registration(
         preKeyUpload(signedPreKey, lastResortKyberPreKey, ecPreKeys, kyberPreKeys);
         if (invite != null) {
             token(invite, "invite");
+        }
+        if (deviceList != null) {
+            deviceList = Checks.deviceList(deviceList, "deviceList");
         }
     }
 
@@ -77,6 +84,7 @@ public record Registration(
                 lastResortKyberPreKey,
                 ecPreKeys,
                 kyberPreKeys,
+                null,
                 null);
     }
 
@@ -93,7 +101,25 @@ public record Registration(
                 lastResortKyberPreKey,
                 ecPreKeys,
                 kyberPreKeys,
-                invite);
+                invite,
+                deviceList);
+    }
+
+    /** This registration carrying the signed device list {@code deviceList} (null for none). */
+    public Registration withDeviceList(byte[] deviceList) {
+        return new Registration(
+                accountId,
+                deviceId,
+                registrationId,
+                identityKey,
+                authKey,
+                signature,
+                signedPreKey,
+                lastResortKyberPreKey,
+                ecPreKeys,
+                kyberPreKeys,
+                invite,
+                deviceList);
     }
 
     /** The JSON answer to a successful registration ({@code 201 Created}). */

@@ -72,6 +72,18 @@ class FrameCodecTest {
                                 new Frame.DeviceEntry(1, 1_700_000_000_000L, 1_700_000_100_000L),
                                 new Frame.DeviceEntry(2, 1_700_000_050_000L, 0L))),
                 new Frame.RemoveDevice("r6", 2),
+                new Frame.RemoveDevice("r7", 2, bytes(172, 9)),
+                new Frame.PutDeviceList("r8", bytes(212, 10)),
+                new Frame.Abandon("r11", "m-1"),
+                new Frame.Devices(
+                        "r9",
+                        List.of(new Frame.DeviceEntry(1, 1_700_000_000_000L, 0L)),
+                        bytes(172, 11)),
+                new Frame.Bundles(
+                        "r10",
+                        BOB,
+                        List.of(new Frame.PreKeyBundle(1, 77, key(2), signed, kyber, null)),
+                        bytes(172, 12)),
                 new Frame.Ok("r2"),
                 new Frame.ErrorFrame("m-1", ErrorCode.QUOTA_EXCEEDED, "queue is full", 1000L),
                 Frame.ErrorFrame.of(null, ErrorCode.MALFORMED_FRAME, "bad"));

@@ -31,7 +31,8 @@ class ProvisioningPayloadTest {
                 1_767_225_600_000L,
                 senderDevice,
                 senderName,
-                groups);
+                groups,
+                null);
     }
 
     private static ProvisioningPayload.Group team(long epoch) {

@@ -155,7 +155,15 @@ class StrictIntegersTest {
         // the frames whose every field is a string, bytes or a list of those
         Set<String> without = new HashSet<>(covered);
         without.removeAll(withIntegers);
-        assertEquals(Set.of("get-bundles", "get-prekey-count", "get-devices", "ok"), without);
+        assertEquals(
+                Set.of(
+                        "get-bundles",
+                        "get-prekey-count",
+                        "get-devices",
+                        "ok",
+                        "put-device-list",
+                        "abandon"),
+                without);
     }
 
     @ParameterizedTest

@@ -1,9 +1,11 @@
 package dev.cipherline.sdk;
 
 import dev.cipherline.crypto.CryptoException;
+import dev.cipherline.crypto.DeviceList;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceListStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
 import dev.cipherline.sdk.internal.store.StoreKeyTable;
@@ -17,7 +19,8 @@ import java.util.List;
  * does ({@code ChatClient.linker()} answered by {@code devices().link}). {@link #add} registers one
  * under a device ID of the test's choice with the identity read from device 1's store, without
  * linking: only for what linking cannot make, a device ID registered afresh (a reinstall), since a
- * link always picks a free ID.
+ * link always picks a free ID. {@link #add} signs the next version of the signed device list read
+ * from device 1's store, as a linked device does.
  */
 final class OwnDevices {
     private OwnDevices() {}
@@ -48,21 +51,44 @@ final class OwnDevices {
      */
     static AccountInfo add(Path firstHome, Path newHome, URI relay, int deviceId) {
         Identity identity;
+        DeviceList previous = null;
         try (Database db = Database.openUnprotected(firstHome)) {
             LocalIdentity local = new IdentityStore(db).load().orElseThrow();
             identity = Identity.fromSerialized(local.identityKeyPair());
+            byte[] pinned = new DeviceListStore(db).pinned(identity.accountId());
+            if (pinned != null) {
+                previous = DeviceList.verify(pinned, identity.accountId(), identity.publicKey());
+            }
         } catch (CryptoException e) {
             throw new IllegalStateException(e);
         }
-        return Registrar.register(
-                newHome,
-                List.of(relay),
-                null,
-                StoreKeyTable.Unlock.NONE,
-                null,
-                RelayTrust.system(),
-                Clock.systemUTC(),
-                identity,
-                deviceId);
+        AccountInfo added =
+                Registrar.register(
+                        newHome,
+                        List.of(relay),
+                        null,
+                        StoreKeyTable.Unlock.NONE,
+                        null,
+                        RelayTrust.system(),
+                        Clock.systemUTC(),
+                        identity,
+                        deviceId,
+                        previous,
+                        db -> {});
+        // device 1 learns the new list as if it had asked the relay, so the next device added
+        // from its store signs the version after it
+        byte[] signed;
+        try (Database db = Database.openUnprotected(newHome)) {
+            signed = new DeviceListStore(db).pinned(identity.accountId());
+        }
+        if (signed != null) {
+            try (Database db = Database.openUnprotected(firstHome)) {
+                new DeviceListStore(db)
+                        .pin(identity.accountId(), DeviceList.parse(signed).version(), signed);
+            } catch (CryptoException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return added;
     }
 }

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A device the relay no longer has (removed by its operator here; by the account itself once device
- * removal lands): senders learn it from {@code mismatched-devices} ({@code extra}), drop its
- * session and stop encrypting to it, and its account's other devices stop copying to it.
+ * A device the relay's operator revoked: the relay no longer has it, but the account's signed
+ * device list (which only the account's identity key can sign) still names it, so senders refuse to
+ * leave it out (it looks exactly like a hidden device) until a device of the account signs a list
+ * without it ({@code devices().remove}). Its account's other devices stop copying to it at once,
+ * and once the list is repaired senders stop encrypting to it.
  */
 class RemovedDeviceRelayTest {
     @TempDir Path dir;
@@ -100,15 +102,29 @@ class RemovedDeviceRelayTest {
 
             removeDevice(bob.accountId(), 2);
 
-            // the relay now names device 2 extra; each sender drops it and the send goes through
+            // the relay names device 2 extra, but Bob's signed list still names it: refused
             OutgoingMessage two = a1.send(bob.accountId(), "two");
-            assertEquals(MessageState.SENT, two.accepted().get(30, TimeUnit.SECONDS));
-            assertEquals("two", b1Events.awaitMessages(1).get(0).text());
+            java.util.concurrent.ExecutionException refused =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            java.util.concurrent.ExecutionException.class,
+                            () -> two.accepted().get(30, TimeUnit.SECONDS));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    refused.getCause()
+                            .getMessage()
+                            .contains("device 2 of " + bob.accountId().value()),
+                    refused.getCause().getMessage());
+            // b1 stops copying to device 2 at once
             OutgoingMessage three = b1.send(alice.accountId(), "three");
             assertEquals(MessageState.SENT, three.accepted().get(30, TimeUnit.SECONDS));
             assertEquals("three", a1Events.awaitMessages(1).get(0).text());
+
+            // Bob repairs his list on a remaining device; senders then leave device 2 out
+            b1.devices().remove(2);
+            OutgoingMessage four = a1.send(bob.accountId(), "four");
+            assertEquals(MessageState.SENT, four.accepted().get(30, TimeUnit.SECONDS));
+            assertEquals("four", b1Events.awaitMessages(1).get(0).text());
             assertEquals(
-                    List.of("three", "two", "reply", "one"),
+                    List.of("four", "three", "reply", "one"),
                     b1.history().page(alice.accountId(), 10, null).stream()
                             .map(StoredMessage::text)
                             .toList());

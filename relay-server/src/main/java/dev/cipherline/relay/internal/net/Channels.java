@@ -55,6 +55,14 @@ final class Channels {
             return f.requestId();
         } else if (frame instanceof Frame.GetPreKeyCount f) {
             return f.requestId();
+        } else if (frame instanceof Frame.GetDevices f) {
+            return f.requestId();
+        } else if (frame instanceof Frame.RemoveDevice f) {
+            return f.requestId();
+        } else if (frame instanceof Frame.PutDeviceList f) {
+            return f.requestId();
+        } else if (frame instanceof Frame.Abandon f) {
+            return f.requestId();
         }
         return null;
     }

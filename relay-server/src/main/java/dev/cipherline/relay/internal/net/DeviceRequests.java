@@ -3,27 +3,29 @@ package dev.cipherline.relay.internal.net;
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.delivery.DeliveryBus;
-import dev.cipherline.relay.internal.store.AdminStore;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceListRefusedException;
+import dev.cipherline.relay.internal.store.RelayStore;
+import dev.cipherline.relay.internal.store.SignedDeviceList;
+import dev.cipherline.relay.internal.store.UnknownDeviceException;
 import io.netty.channel.ChannelHandlerContext;
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * An authenticated device's requests about the devices of its own account: {@code get-devices} and
- * {@code remove-device}. A device can only ever list or remove devices of the account it
- * authenticated as; the frames carry no account ID. Holds no state of its own: one instance serves
- * every connection.
+ * An authenticated device's requests about the devices of its own account: {@code get-devices},
+ * {@code remove-device} and {@code put-device-list}, each with the account's signed device list. A
+ * device can only ever list or remove devices of the account it authenticated as; the frames carry
+ * no account ID. Holds no state of its own: one instance serves every connection.
  */
 final class DeviceRequests {
     private static final System.Logger LOG = System.getLogger(DeviceRequests.class.getName());
 
-    private final AdminStore store;
+    private final RelayStore store;
     private final DeliveryBus bus;
 
-    DeviceRequests(AdminStore store, DeliveryBus bus) {
+    DeviceRequests(RelayStore store, DeliveryBus bus) {
         this.store = store;
         this.bus = bus;
     }
@@ -39,34 +41,69 @@ final class DeviceRequests {
                     ctx,
                     device,
                     get.requestId(),
-                    store.devices(device.accountId()),
-                    list ->
-                            new Frame.Devices(
-                                    get.requestId(),
-                                    list.stream()
-                                            .map(
-                                                    d ->
-                                                            new Frame.DeviceEntry(
-                                                                    d.deviceId(),
-                                                                    d.registeredAt(),
-                                                                    d.lastSeen()))
-                                            .toList()));
+                    store.devices(device.accountId())
+                            .thenCombine(
+                                    store.deviceList(device.accountId()),
+                                    (list, signed) ->
+                                            new Frame.Devices(
+                                                    get.requestId(),
+                                                    list.stream()
+                                                            .map(
+                                                                    d ->
+                                                                            new Frame.DeviceEntry(
+                                                                                    d.deviceId(),
+                                                                                    d
+                                                                                            .registeredAt(),
+                                                                                    d.lastSeen()))
+                                                            .toList(),
+                                                    signed.orElse(null))),
+                    answer -> answer);
         } else if (frame instanceof Frame.RemoveDevice remove) {
             DeviceAddress target = new DeviceAddress(device.accountId(), remove.deviceId());
             answer(
                     ctx,
                     device,
                     remove.requestId(),
-                    store.revokeDevices(device.accountId(), remove.deviceId()),
+                    signedBy(device, remove.deviceList())
+                            .thenCompose(
+                                    list ->
+                                            store.removeDevice(
+                                                    device.accountId(), remove.deviceId(), list)),
                     removed -> removed(remove, target, removed));
+        } else if (frame instanceof Frame.PutDeviceList put) {
+            answer(
+                    ctx,
+                    device,
+                    put.requestId(),
+                    signedBy(device, put.deviceList())
+                            .thenCompose(list -> store.putDeviceList(device.accountId(), list)),
+                    done -> new Frame.Ok(put.requestId()));
         } else {
             return false;
         }
         return true;
     }
 
-    private Frame removed(Frame.RemoveDevice remove, DeviceAddress target, List<Integer> removed) {
-        if (removed.isEmpty()) {
+    /**
+     * The signed list {@code bytes} (null stays null) once checked against the identity key {@code
+     * device} registered with; fails with {@link DeviceListRefusedException} if it is not its
+     * account's or the signature does not verify.
+     */
+    private CompletableFuture<SignedDeviceList> signedBy(DeviceAddress device, byte[] bytes) {
+        if (bytes == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.identityKey(device)
+                .thenApply(
+                        key ->
+                                DeviceLists.verified(
+                                        bytes,
+                                        device.accountId(),
+                                        key.orElseThrow(() -> new UnknownDeviceException(device))));
+    }
+
+    private Frame removed(Frame.RemoveDevice remove, DeviceAddress target, boolean removed) {
+        if (!removed) {
             return Frame.ErrorFrame.of(
                     remove.requestId(),
                     ErrorCode.NOT_FOUND,

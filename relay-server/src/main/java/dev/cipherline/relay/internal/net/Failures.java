@@ -3,6 +3,7 @@ package dev.cipherline.relay.internal.net;
 import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.DeviceListRefusedException;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import dev.cipherline.relay.internal.store.StoreUnavailableException;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,8 +52,9 @@ final class Failures {
     /**
      * Answers the request {@code requestId} of {@code device} on {@code ctx}'s event loop once
      * {@code result} completes: with {@code toFrame} of its value, or with the error a failure
-     * calls for ({@code shutting-down}, {@code unavailable}, or {@code internal-error}, logged with
-     * {@code what} ("prekey request", "device request") and the cause).
+     * calls for ({@code invalid-request} for a refused device list, {@code shutting-down}, {@code
+     * unavailable}, or {@code internal-error}, logged with {@code what} ("prekey request", "device
+     * request") and the cause).
      */
     static <T> void answer(
             ChannelHandlerContext ctx,
@@ -66,6 +68,12 @@ final class Failures {
                 (value, error) -> {
                     if (error == null) {
                         ctx.writeAndFlush(toFrame.apply(value));
+                    } else if (unwrap(error) instanceof DeviceListRefusedException refused) {
+                        ctx.writeAndFlush(
+                                Frame.ErrorFrame.of(
+                                        requestId,
+                                        ErrorCode.INVALID_REQUEST,
+                                        refused.getMessage()));
                     } else if (isShutdown(error)) {
                         ctx.writeAndFlush(
                                 new Frame.ErrorFrame(

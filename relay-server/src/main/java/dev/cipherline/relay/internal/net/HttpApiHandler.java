@@ -12,6 +12,7 @@ import dev.cipherline.relay.internal.admin.Invites;
 import dev.cipherline.relay.internal.keys.XEdDsaVerifier;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.AdminStore;
+import dev.cipherline.relay.internal.store.DeviceListRefusedException;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import io.netty.buffer.ByteBufUtil;
@@ -264,6 +265,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                                 keepAlive);
                     } else if (error == null && outcome == InviteOutcome.EXPIRED) {
                         refuse(ctx, ErrorCode.INVITE_EXPIRED, "the invite has expired", keepAlive);
+                    } else if (Failures.unwrap(error) instanceof DeviceListRefusedException e) {
+                        metrics.registration(ErrorCode.INVALID_REQUEST.code());
+                        HttpResponses.error(
+                                ctx,
+                                codec,
+                                HttpResponseStatus.BAD_REQUEST,
+                                ErrorCode.INVALID_REQUEST,
+                                e.getMessage(),
+                                keepAlive);
                     } else if (error == null) {
                         metrics.registration("ok");
                         LOG.log(
@@ -339,6 +349,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                         r.accountId(), r.deviceId(), r.registrationId(), r.authKey());
         if (!XEdDsaVerifier.verify(r.identityKey(), payload, r.signature())) {
             return "the registration signature does not verify with identityKey";
+        }
+        if (r.deviceList() != null) {
+            return DeviceLists.refusal(r.deviceList(), r.accountId(), r.identityKey());
         }
         return null;
     }

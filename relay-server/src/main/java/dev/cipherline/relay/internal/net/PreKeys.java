@@ -12,8 +12,9 @@ import java.util.function.Function;
 
 /**
  * The prekey directory requests of an authenticated device: {@code get-bundles} (taking one-time
- * prekeys, each handed out once), {@code upload-prekeys} for its own keys, and {@code
- * get-prekey-count}. Holds no state of its own: one instance serves every connection.
+ * prekeys, each handed out once, with the account's signed device list), {@code upload-prekeys} for
+ * its own keys, and {@code get-prekey-count}. Holds no state of its own: one instance serves every
+ * connection.
  */
 final class PreKeys {
     private static final System.Logger LOG = System.getLogger(PreKeys.class.getName());
@@ -38,14 +39,26 @@ final class PreKeys {
                     ctx,
                     device,
                     get.requestId(),
-                    devices.takeBundles(get.accountId()),
+                    // the list is read after the bundles: a list changed in between is newer,
+                    // which the client asks about again (a list older than the bundles never is)
+                    devices.takeBundles(get.accountId())
+                            .thenCompose(
+                                    bundles ->
+                                            devices.deviceList(get.accountId())
+                                                    .thenApply(
+                                                            list ->
+                                                                    new Frame.Bundles(
+                                                                            get.requestId(),
+                                                                            get.accountId(),
+                                                                            bundles,
+                                                                            list.orElse(null)))),
                     bundles ->
-                            bundles.isEmpty()
+                            bundles.devices().isEmpty()
                                     ? Frame.ErrorFrame.of(
                                             get.requestId(),
                                             ErrorCode.NOT_FOUND,
                                             "account " + get.accountId() + " is not registered")
-                                    : new Frame.Bundles(get.requestId(), get.accountId(), bundles));
+                                    : bundles);
         } else if (frame instanceof Frame.UploadPreKeys upload) {
             try {
                 limits.check(upload);

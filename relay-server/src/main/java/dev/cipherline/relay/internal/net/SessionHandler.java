@@ -94,6 +94,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             deliveries.acked(ack);
         } else if (frame instanceof Frame.Send send) {
             services.sends.handle(ctx, this, send);
+        } else if (frame instanceof Frame.Abandon abandon) {
+            if (hasHolds()) {
+                holds().abandon(abandon.clientMsgId());
+            }
+            ctx.writeAndFlush(new Frame.Ok(abandon.requestId()));
         } else if (!services.preKeys.handle(ctx, device, frame)
                 && !services.deviceRequests.handle(ctx, device, frame)) {
             LastResort.refuse(ctx, frame);

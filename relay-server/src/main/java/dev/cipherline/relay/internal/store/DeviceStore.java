@@ -26,8 +26,44 @@ public interface DeviceStore {
      * (a reinstall): its registration ID, identity key, auth key, signed prekey and last-resort
      * Kyber prekey are the new ones, its old one-time prekeys are deleted and replaced by the new
      * ones, and its queue is emptied. Its seqs keep growing from where they were.
+     *
+     * <p>The registration's signed device list (its signature verified by the caller) is checked by
+     * {@link DeviceListRules} and stored with the device, both or neither; the future fails with
+     * {@link DeviceListRefusedException} if it does not fit.
      */
     CompletableFuture<Void> register(Registration registration);
+
+    /**
+     * The account's stored signed device list, exactly as it was sent, or empty if the account has
+     * none (it registered before device lists existed, or is unknown).
+     */
+    CompletableFuture<Optional<byte[]>> deviceList(String accountId);
+
+    /** The identity key a device registered with, or empty if the device is not registered. */
+    CompletableFuture<Optional<byte[]>> identityKey(DeviceAddress device);
+
+    /**
+     * Stores {@code list} (whose signature the caller verified) as the account's device list.
+     *
+     * <p>The future fails with {@link DeviceListRefusedException} unless the list is newer than the
+     * stored one (or is the stored one) and names exactly the account's registered devices.
+     */
+    CompletableFuture<Void> putDeviceList(String accountId, SignedDeviceList list);
+
+    /**
+     * Removes a device as {@link AdminStore#revokeDevices} does, and stores {@code list} (whose
+     * signature the caller verified; null for an account without one) as the account's device list,
+     * both or neither. A device the relay already removed (an operator's revocation) but the stored
+     * list still names only gets the new list.
+     *
+     * <p>The future fails with {@link DeviceListRefusedException} unless the list is newer than the
+     * stored one (or is the stored one) and names exactly the account's other devices; a missing
+     * list is refused once the account has one.
+     *
+     * @return whether the device was removed or its removal recorded in the list (false: the
+     *     account has no such device, nothing changed)
+     */
+    CompletableFuture<Boolean> removeDevice(String accountId, int deviceId, SignedDeviceList list);
 
     /** The Ed25519 auth public key of a device, or empty if the device is not registered. */
     CompletableFuture<Optional<byte[]>> authKey(DeviceAddress device);

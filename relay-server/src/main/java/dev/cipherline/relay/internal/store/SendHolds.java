@@ -161,6 +161,17 @@ public final class SendHolds {
         }
     }
 
+    /**
+     * The client gave up the refused send {@code clientMsgId} (it will not come again): it holds
+     * nothing anymore. Does nothing if it holds nothing.
+     */
+    public synchronized void abandon(String clientMsgId) {
+        Hold own = byClientMsgId.get(clientMsgId);
+        if (own != null) {
+            remove(own);
+        }
+    }
+
     /** Whether no refused send is remembered: nothing can be held. */
     public synchronized boolean isEmpty() {
         return byClientMsgId.isEmpty();

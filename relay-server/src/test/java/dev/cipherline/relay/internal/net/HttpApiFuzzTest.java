@@ -10,6 +10,7 @@ import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
+import dev.cipherline.relay.internal.store.SignedDeviceList;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,6 +67,27 @@ class HttpApiFuzzTest {
         @Override
         public CompletableFuture<PreKeyCounts> preKeyCounts(DeviceAddress device) {
             return CompletableFuture.completedFuture(new PreKeyCounts(0, 0));
+        }
+
+        @Override
+        public CompletableFuture<Optional<byte[]>> deviceList(String accountId) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletableFuture<Optional<byte[]>> identityKey(DeviceAddress device) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletableFuture<Void> putDeviceList(String accountId, SignedDeviceList list) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> removeDevice(
+                String accountId, int deviceId, SignedDeviceList list) {
+            return CompletableFuture.completedFuture(false);
         }
     }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.TestAccount;
 import dev.cipherline.relay.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -559,6 +560,27 @@ public abstract class RelayStoreContractTest {
     }
 
     @Test
+    void anAbandonedRefusedSendHoldsNothingMore() throws Exception {
+        SendHolds connection = new SendHolds();
+        // Alice addresses a device 2 of Bob's that does not exist: refused, Bob is held
+        List<Frame.Recipient> toTwo =
+                List.of(new Frame.Recipient(BOB_1.accountId(), 2, 7, new byte[] {1}));
+        assertInstanceOf(
+                SendOutcome.Mismatched.class,
+                store.store(on(connection, sendFrom(ALICE_1, "gone", null, toTwo))).join());
+        assertInstanceOf(
+                SendOutcome.Held.class,
+                store.store(on(connection, send("next", "x", BOB_1))).join());
+        // the client gives "gone" up (it will never send it again): Bob is no longer held
+        connection.abandon("gone");
+        connection.abandon("never-refused");
+        assertInstanceOf(
+                SendOutcome.Stored.class,
+                store.store(on(connection, send("next", "x", BOB_1))).join());
+        assertEquals(0, connection.holds());
+    }
+
+    @Test
     void aMismatchHoldsTheSendsQueuedBehindItInTheSameCommit() throws Exception {
         store.register(ALICE_2.registration(0)).join();
         SendHolds connection = new SendHolds();
@@ -1027,6 +1049,133 @@ public abstract class RelayStoreContractTest {
                 store.devices(ALICE_1.accountId()).join().stream()
                         .map(DeviceInfo::deviceId)
                         .toList());
+    }
+
+    /** What a device-list change that the store must refuse fails with. */
+    private static DeviceListRefusedException refused(CompletableFuture<?> change) {
+        CompletionException e = assertThrows(CompletionException.class, change::join);
+        return assertInstanceOf(DeviceListRefusedException.class, e.getCause());
+    }
+
+    private static SignedDeviceList parsed(byte[] list) {
+        return SignedDeviceList.parse(list);
+    }
+
+    @Test
+    void aRegistrationStoresItsSignedDeviceListAndOnlyANewerOneReplacesIt() throws Exception {
+        TestAccount carol = TestAccount.generate();
+        Vectors.Vector one = carol.device(1, 11);
+        Vectors.Vector two = carol.device(2, 12);
+        Vectors.Vector three = carol.device(3, 13);
+        assertTrue(store.deviceList(carol.accountId()).join().isEmpty(), "no account, no list");
+
+        byte[] v1 = carol.list(1, List.of(one));
+        store.register(one.registration(1).withDeviceList(v1)).join();
+        assertArrayEquals(v1, store.deviceList(carol.accountId()).join().orElseThrow());
+        // a retry of the same registration with the same list changes nothing
+        store.register(one.registration(1).withDeviceList(v1)).join();
+
+        byte[] v2 = carol.list(2, List.of(one, two));
+        store.register(two.registration(1).withDeviceList(v2)).join();
+        assertArrayEquals(v2, store.deviceList(carol.accountId()).join().orElseThrow());
+
+        // two links at once: the second one's list is not newer, so device 3 never appears
+        byte[] raced = carol.list(2, List.of(one, three));
+        assertTrue(
+                refused(store.register(three.registration(1).withDeviceList(raced)))
+                        .getMessage()
+                        .contains("not newer"));
+        assertTrue(store.authKey(three.address()).join().isEmpty(), "nothing registered");
+        assertArrayEquals(v2, store.deviceList(carol.accountId()).join().orElseThrow());
+
+        // a list that leaves out a registered device, or names another auth key, is refused
+        refused(
+                store.register(
+                        three.registration(1).withDeviceList(carol.list(3, List.of(three)))));
+        Vectors.Vector impostor = carol.device(2, 12);
+        refused(
+                store.register(
+                        three.registration(1)
+                                .withDeviceList(carol.list(3, List.of(one, impostor, three)))));
+        // once the account has a list, a registration without one is refused
+        refused(store.register(three.registration(1)));
+        assertTrue(store.authKey(three.address()).join().isEmpty());
+
+        store.register(
+                        three.registration(1)
+                                .withDeviceList(carol.list(3, List.of(one, two, three))))
+                .join();
+        reopen();
+        assertEquals(
+                3,
+                SignedDeviceList.parse(store.deviceList(carol.accountId()).join().orElseThrow())
+                        .version(),
+                "durably");
+    }
+
+    @Test
+    void aRemovalCarriesTheListWithoutTheDeviceAndRepairsAnOperatorsRevocation() {
+        TestAccount carol = TestAccount.generate();
+        Vectors.Vector one = carol.device(1, 11);
+        Vectors.Vector two = carol.device(2, 12);
+        Vectors.Vector three = carol.device(3, 13);
+        store.register(one.registration(1).withDeviceList(carol.list(1, List.of(one)))).join();
+        store.register(two.registration(1).withDeviceList(carol.list(2, List.of(one, two)))).join();
+        store.register(
+                        three.registration(1)
+                                .withDeviceList(carol.list(3, List.of(one, two, three))))
+                .join();
+
+        // stale version, a list still naming the device, or no list: refused, nothing removed
+        refused(store.removeDevice(carol.accountId(), 3, parsed(carol.list(3, List.of(one, two)))));
+        refused(
+                store.removeDevice(
+                        carol.accountId(), 3, parsed(carol.list(4, List.of(one, two, three)))));
+        refused(store.removeDevice(carol.accountId(), 3, null));
+        assertTrue(store.authKey(three.address()).join().isPresent());
+
+        byte[] v4 = carol.list(4, List.of(one, two));
+        assertTrue(store.removeDevice(carol.accountId(), 3, parsed(v4)).join());
+        assertTrue(store.authKey(three.address()).join().isEmpty(), "removed");
+        assertArrayEquals(v4, store.deviceList(carol.accountId()).join().orElseThrow());
+        assertEquals(false, store.removeDevice(carol.accountId(), 3, parsed(v4)).join(), "gone");
+
+        // the operator revokes device 2 and cannot sign: the list still names it until a device
+        // of the account signs one without it
+        assertEquals(List.of(2), store.revokeDevices(carol.accountId(), 2).join());
+        assertArrayEquals(v4, store.deviceList(carol.accountId()).join().orElseThrow());
+        byte[] v5 = carol.list(5, List.of(one));
+        assertTrue(store.removeDevice(carol.accountId(), 2, parsed(v5)).join());
+        assertArrayEquals(v5, store.deviceList(carol.accountId()).join().orElseThrow());
+
+        // revoking the whole account forgets its list: it may start again at version 1
+        store.revokeDevices(carol.accountId(), null).join();
+        assertTrue(store.deviceList(carol.accountId()).join().isEmpty());
+    }
+
+    @Test
+    void anAccountWithoutAListGetsItsFirstOneOnlyIfItNamesExactlyItsDevices() {
+        // Alice registered before device lists existed (the vectors carry none)
+        store.register(ALICE_2.registration(1)).join();
+        assertTrue(store.deviceList(ALICE_1.accountId()).join().isEmpty());
+        // the store checks no signature (the caller did): these carry 64 zero bytes in its place
+        byte[] onlyOne = TestAccount.body(ALICE_1.accountId(), 1, List.of(ALICE_1));
+        refused(
+                store.putDeviceList(
+                        ALICE_1.accountId(),
+                        parsed(java.util.Arrays.copyOf(onlyOne, onlyOne.length + 64))));
+
+        byte[] both = TestAccount.body(ALICE_1.accountId(), 7, List.of(ALICE_1, ALICE_2));
+        byte[] list = java.util.Arrays.copyOf(both, both.length + 64);
+        store.putDeviceList(ALICE_1.accountId(), parsed(list)).join();
+        assertArrayEquals(list, store.deviceList(ALICE_1.accountId()).join().orElseThrow());
+        byte[] older = TestAccount.body(ALICE_1.accountId(), 6, List.of(ALICE_1, ALICE_2));
+        refused(
+                store.putDeviceList(
+                        ALICE_1.accountId(),
+                        parsed(java.util.Arrays.copyOf(older, older.length + 64))));
+        // and from then on a removal without a list is refused
+        refused(store.removeDevice(ALICE_1.accountId(), 2, null));
     }
 
     private static List<Frame.Recipient> recipients(String text, Vectors.Vector... devices) {

@@ -20,6 +20,7 @@ import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.app.OutgoingHandle;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
@@ -83,6 +84,7 @@ public final class ClientCore implements AutoCloseable {
     private final SendQueue sendQueue;
     private final Groups groups;
     private final OwnDeviceSync ownDevices;
+    private final OwnDeviceList ownDeviceList;
     private final Contacts syncedContacts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -111,6 +113,7 @@ public final class ClientCore implements AutoCloseable {
         this.sendQueue = w.sendQueue;
         this.groups = w.groups;
         this.ownDevices = w.ownDevices;
+        this.ownDeviceList = w.ownDeviceList;
         this.syncedContacts =
                 new SyncedContacts(
                         w.contacts, (name, id) -> sync(new Content.ContactSync(id, name, false)));
@@ -189,7 +192,7 @@ public final class ClientCore implements AutoCloseable {
     public LinkSender linkSender() {
         return new LinkSender(
                 this::synced,
-                new Requests(connection),
+                ownDeviceList,
                 local,
                 relayUrls,
                 config.relayTrust(),

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.client;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceAuthKey;
+import dev.cipherline.crypto.DeviceList;
 import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.SessionCrypto;
@@ -9,8 +10,11 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.internal.LocalDevice;
+import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.app.OutboxResults;
+import dev.cipherline.sdk.internal.devices.DeviceLists;
+import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Acks;
 import dev.cipherline.sdk.internal.inbound.Dispatch;
@@ -29,6 +33,7 @@ import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceListStore;
 import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
@@ -53,6 +58,8 @@ import java.util.List;
  * outbound}) and the outbox thread. {@link ClientCore} then uses them to implement the API.
  */
 final class Wiring {
+    private static final Log LOG = Log.get(Wiring.class.getName());
+
     final ClientConfig config;
     final Database db;
     final LocalIdentity local;
@@ -78,6 +85,8 @@ final class Wiring {
     final Receipts receipts;
     final Receiver receiver;
     final OutboxThread worker;
+    final DeviceLists deviceLists;
+    final OwnDeviceList ownDeviceList;
 
     /**
      * @throws ChatException STORE_FAILURE if the stored identity is damaged
@@ -96,6 +105,7 @@ final class Wiring {
         this.conversations = new ConversationStore(db);
         this.readStates = new GroupReadStore(db);
         this.history = new HistoryStore(db);
+        this.deviceLists = new DeviceLists(new DeviceListStore(db));
 
         Identity identity;
         DeviceAuthKey authKey;
@@ -131,7 +141,14 @@ final class Wiring {
 
         this.events = new Events(config.listener());
         this.results = new OutboxResults(db, outbox, messages, events);
-        this.sendQueue = new SendQueue(db, messages, outbox, self.account(), self.device());
+        this.sendQueue =
+                new SendQueue(
+                        db,
+                        messages,
+                        outbox,
+                        self.account(),
+                        self.device(),
+                        () -> deviceLists.versionOf(self.account()));
         this.threads = new Threads(config.heartbeatInterval(), relayUrls, config.relayTrust());
         this.connectionEvents = new ConnectionEvents(events);
         this.connection =
@@ -147,16 +164,32 @@ final class Wiring {
                         threads.inbound(),
                         connectionEvents);
         Requests requests = new Requests(connection);
+        this.ownDeviceList =
+                new OwnDeviceList(
+                        requests,
+                        deviceLists,
+                        identity,
+                        self,
+                        new DeviceList.Entry(
+                                self.device(), local.registrationId(), authKey.publicKey()));
         this.typingSender =
                 new TypingSender(db, encryptor, connection, self.account(), self.device(), clock);
 
         // the way in
-        this.receipts = new Receipts(db, outbox, self, clock, this::wakeOutbox);
+        this.receipts =
+                new Receipts(
+                        db,
+                        outbox,
+                        self,
+                        clock,
+                        this::wakeOutbox,
+                        () -> deviceLists.versionOf(self.account()));
         this.receiver =
                 new Receiver(
                         db,
                         messages,
-                        new Opener(sessions, groupCrypto, groups.inbound(), self, clock),
+                        new Opener(
+                                sessions, groupCrypto, groups.inbound(), self, clock, deviceLists),
                         new Dispatch(
                                 messages,
                                 receipts,
@@ -198,11 +231,28 @@ final class Wiring {
                         new Backoff(config.sendRetryMin(), config.sendRetryMax()),
                         clock,
                         results,
-                        groups);
+                        groups,
+                        deviceLists);
         PreKeyMaintainer prekeys =
                 new PreKeyMaintainer(
                         db, new IdentityStore(db), signalStore, identity, requests, clock);
-        this.worker = new OutboxThread(scheduler, prekeys::check, connection::state, clock);
+        Events reports = events;
+        Runnable onConnected =
+                () -> {
+                    try {
+                        ownDeviceList.check(e -> reports.post(l -> l.onError(e)));
+                    } catch (ChatException e) {
+                        if (e.reason() == ChatException.Reason.CLOSED) {
+                            throw e;
+                        }
+                        LOG.log(
+                                Log.Level.WARNING,
+                                "could not check the account's device list: {0}",
+                                e.getMessage());
+                    }
+                    prekeys.check();
+                };
+        this.worker = new OutboxThread(scheduler, onConnected, connection::state, clock);
         connectionEvents.attach(receiver, worker);
     }
 

@@ -9,6 +9,7 @@ import dev.cipherline.protocol.Kind;
 import dev.cipherline.sdk.EnvelopeRejection;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.Log;
+import dev.cipherline.sdk.internal.devices.DeviceLists;
 import dev.cipherline.sdk.internal.group.GroupInbound;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Tx;
@@ -43,6 +44,7 @@ public final class Opener {
     private final GroupInbound groups;
     private final LocalDevice self;
     private final Clock clock;
+    private final DeviceLists lists;
 
     public Opener(
             SessionCrypto sessions,
@@ -50,6 +52,21 @@ public final class Opener {
             GroupInbound groups,
             LocalDevice self,
             Clock clock) {
+        this(sessions, groupCrypto, groups, self, clock, null);
+    }
+
+    /**
+     * An opener that tells {@code lists} (if not null) the device list version each opened
+     * payload's sender carried.
+     */
+    public Opener(
+            SessionCrypto sessions,
+            GroupCrypto groupCrypto,
+            GroupInbound groups,
+            LocalDevice self,
+            Clock clock,
+            DeviceLists lists) {
+        this.lists = lists;
         this.sessions = sessions;
         this.groupCrypto = groupCrypto;
         this.groups = groups;
@@ -93,6 +110,7 @@ public final class Opener {
                                         d.clientMsgId(),
                                         kindCode(d.kind()),
                                         d.expiresAt()));
+        noteListVersion(opened);
         return expired(d, opened.header())
                 ? null
                 : new Opened(opened.header(), opened.body(), null);
@@ -127,6 +145,7 @@ public final class Opener {
                                         d.clientMsgId(),
                                         kindCode(d.kind()),
                                         d.expiresAt()));
+        noteListVersion(opened);
         if (expired(d, opened.header()) || groups.isInactive(tx, groupId)) {
             return null;
         }
@@ -148,6 +167,13 @@ public final class Opener {
             throw new Refused(EnvelopeRejection.Reason.HEADER_MISMATCH, e);
         }
         return opened;
+    }
+
+    /** Tells the device lists which list version the (authenticated) sender knew. */
+    private void noteListVersion(SealedPayload.Opened opened) {
+        if (lists != null) {
+            lists.announced(opened.header().sender(), opened.senderDeviceListVersion());
+        }
     }
 
     private boolean expired(Frame.Deliver d, SealedPayload.Header h) {

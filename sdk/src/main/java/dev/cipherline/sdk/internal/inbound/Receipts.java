@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Receipts this device sends. A receipt is owed in the same transaction as what it acknowledges;
@@ -35,10 +36,26 @@ public final class Receipts {
      */
     public Receipts(
             Database db, OutboxStore outbox, LocalDevice self, Clock clock, Runnable queued) {
+        this(db, outbox, self, clock, queued, () -> 0);
+    }
+
+    /**
+     * Receipts that carry this account's device list version from {@code ownListVersion} (see
+     * {@link Sealer}), so that the peer learns of a device linked here from a receipt too.
+     *
+     * @param queued called after receipts were added to the outbox (wakes the outbox worker)
+     */
+    public Receipts(
+            Database db,
+            OutboxStore outbox,
+            LocalDevice self,
+            Clock clock,
+            Runnable queued,
+            LongSupplier ownListVersion) {
         this.db = db;
         this.store = new ReceiptStore();
         this.outbox = outbox;
-        this.sealer = new Sealer(self.account(), self.device());
+        this.sealer = new Sealer(self.account(), self.device(), ownListVersion);
         this.clock = clock;
         this.queued = queued;
     }

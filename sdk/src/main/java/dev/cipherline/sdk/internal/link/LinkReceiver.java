@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.link;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceLink;
+import dev.cipherline.crypto.DeviceList;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProtocolException;
@@ -169,6 +170,16 @@ public final class LinkReceiver {
         if (!identity.accountId().equals(payload.accountId())) {
             throw failed("the link's answer names an account its identity key does not derive");
         }
+        DeviceList previous = null;
+        if (payload.deviceList() != null) {
+            try {
+                previous =
+                        DeviceList.verify(
+                                payload.deviceList(), payload.accountId(), identity.publicKey());
+            } catch (CryptoException e) {
+                throw failed("the link's answer holds a device list that does not verify");
+            }
+        }
         String displayName = name != null ? name : payload.name();
         long now = clock.millis();
         return Registrar.register(
@@ -181,6 +192,7 @@ public final class LinkReceiver {
                 clock,
                 identity,
                 payload.deviceId(),
+                previous,
                 db -> {
                     ContactStore contacts = new ContactStore(db);
                     for (ProvisioningPayload.Contact c : payload.contacts()) {

@@ -2,13 +2,13 @@ package dev.cipherline.sdk.internal.link;
 
 import dev.cipherline.crypto.CryptoException;
 import dev.cipherline.crypto.DeviceLink;
-import dev.cipherline.protocol.ErrorCode;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.protocol.ProvisioningPayload;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.RelayTrust;
+import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.outbound.Relay;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.DeviceNameStore;
@@ -39,7 +39,6 @@ public final class LinkSender {
      */
     static final int MAX_PAYLOAD_BYTES = 65_536 - 1_149;
 
-    private final Relay relay;
     private final LocalIdentity local;
     private final List<URI> relayUrls;
     private final RelayTrust trust;
@@ -49,14 +48,16 @@ public final class LinkSender {
     private final Supplier<CompletableFuture<Void>> synced;
     private final DeviceNameStore names;
     private final GroupStore groups;
+    private final OwnDeviceList ownList;
 
     /**
-     * A sender over {@code relay}, which waits (up to {@link Relay#TIMEOUT}) for {@code synced} to
-     * complete, the client's first connection, before its first request.
+     * A sender that waits (up to {@link Relay#TIMEOUT}) for {@code synced} to complete, the
+     * client's first connection, before its first request, and keeps the account's signed device
+     * list through {@code ownList}.
      */
     public LinkSender(
             Supplier<CompletableFuture<Void>> synced,
-            Relay relay,
+            OwnDeviceList ownList,
             LocalIdentity local,
             List<URI> relayUrls,
             RelayTrust trust,
@@ -68,7 +69,7 @@ public final class LinkSender {
         this.names = names;
         this.groups = groups;
         this.synced = synced;
-        this.relay = relay;
+        this.ownList = ownList;
         this.local = local;
         this.relayUrls = relayUrls;
         this.trust = trust;
@@ -80,12 +81,7 @@ public final class LinkSender {
     /** The account's devices, by device ID, as the relay lists them. */
     public List<Frame.DeviceEntry> list() {
         connected();
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.GetDevices(id), "req:" + id);
-        if (answer instanceof Frame.Devices devices) {
-            return devices.devices();
-        }
-        throw refused(answer, "list the account's devices");
+        return ownList.fetch().devices();
     }
 
     /** The names of the account's devices this device knows, by device ID. */
@@ -94,7 +90,8 @@ public final class LinkSender {
     }
 
     /**
-     * Removes a device of the account (this one included).
+     * Removes a device of the account (this one included), signing the account's device list
+     * without it.
      *
      * @throws ChatException INVALID_ARGUMENT if the account has no such device
      */
@@ -103,18 +100,8 @@ public final class LinkSender {
             throw new ChatException(ChatException.Reason.INVALID_ARGUMENT, "a device ID is 1..127");
         }
         connected();
-        String id = Relay.newRequestId();
-        Frame answer = relay.call(new Frame.RemoveDevice(id, deviceId), "req:" + id);
-        if (answer instanceof Frame.Ok) {
-            names.forget(deviceId);
-            return;
-        }
-        if (answer instanceof Frame.ErrorFrame error && error.code() == ErrorCode.NOT_FOUND) {
-            throw new ChatException(
-                    ChatException.Reason.INVALID_ARGUMENT,
-                    "this account has no device " + deviceId);
-        }
-        throw refused(answer, "remove device " + deviceId);
+        ownList.remove(deviceId);
+        names.forget(deviceId);
     }
 
     /**
@@ -144,7 +131,9 @@ public final class LinkSender {
      *     RELAY_UNREACHABLE
      */
     public int send(LinkUri link) {
-        int deviceId = freeDeviceId(list());
+        connected();
+        OwnDeviceList.Current current = ownList.fetch();
+        int deviceId = freeDeviceId(current.devices());
         List<ProvisioningPayload.Contact> book = new ArrayList<>();
         for (Contact c : contacts.list()) {
             book.add(new ProvisioningPayload.Contact(c.name(), c.accountId().value()));
@@ -185,7 +174,8 @@ public final class LinkSender {
                                     now,
                                     local.deviceId(),
                                     deviceName,
-                                    memberOf));
+                                    memberOf,
+                                    current.signed()));
             if (json.length <= MAX_PAYLOAD_BYTES || memberOf.isEmpty()) {
                 break;
             }
@@ -235,17 +225,5 @@ public final class LinkSender {
         throw new ChatException(
                 ChatException.Reason.TOO_MANY_DEVICES,
                 "the account uses every device ID; remove a device first");
-    }
-
-    private static ChatException refused(Frame answer, String what) {
-        if (answer instanceof Frame.ErrorFrame error) {
-            return new ChatException(
-                    error.code().retryable()
-                            ? ChatException.Reason.RELAY_UNREACHABLE
-                            : ChatException.Reason.REJECTED,
-                    "the relay did not " + what + ": " + error.message());
-        }
-        return new ChatException(
-                ChatException.Reason.REJECTED, "the relay answered with an unexpected frame");
     }
 }

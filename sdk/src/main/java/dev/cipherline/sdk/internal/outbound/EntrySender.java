@@ -135,6 +135,13 @@ final class EntrySender {
      * refuses): the caller then rolls back and leaves the entry to {@link #pairwise}.
      */
     Frame.Send firstRound(Tx c, OutboxStore.Entry e) {
+        if (!fetcher.inStep(e.recipient())
+                || copiedToOwnDevices(e)
+                        && encryptor.hasSession(ownAccount)
+                        && !fetcher.inStep(ownAccount)) {
+            // the device list needs a request first: the entry goes alone, through ensure
+            return null;
+        }
         try {
             Frame.Send send = encryptAndRecord(c, e, 0);
             if (send != null) {

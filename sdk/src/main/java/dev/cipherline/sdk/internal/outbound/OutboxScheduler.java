@@ -5,7 +5,9 @@ import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.FrameCodec;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.internal.Log;
+import dev.cipherline.sdk.internal.devices.DeviceLists;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceListStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.SignalStore;
 import dev.cipherline.sdk.internal.transport.Backoff;
@@ -90,10 +92,48 @@ public final class OutboxScheduler {
             Clock clock,
             Completion completion,
             GroupSending groups) {
+        return create(
+                db,
+                outbox,
+                store,
+                sessions,
+                encryptor,
+                relay,
+                backoff,
+                clock,
+                completion,
+                groups,
+                new DeviceLists(new DeviceListStore(db)));
+    }
+
+    /**
+     * As {@link #create(Database, OutboxStore, SignalStore, SessionCrypto, Encryptor, Relay,
+     * Backoff, Clock, Completion, GroupSending)}, checking recipients' devices against the signed
+     * device lists {@code lists} pins.
+     */
+    public static OutboxScheduler create(
+            Database db,
+            OutboxStore outbox,
+            SignalStore store,
+            SessionCrypto sessions,
+            Encryptor encryptor,
+            Relay relay,
+            Backoff backoff,
+            Clock clock,
+            Completion completion,
+            GroupSending groups,
+            DeviceLists lists) {
         SessionFetcher fetcher =
                 new SessionFetcher(
-                        db, store, sessions, relay, encryptor.ownAccount(), encryptor.ownDevice());
-        RelayAnswers answers = new RelayAnswers(db, outbox, fetcher, completion, backoff, clock);
+                        db,
+                        store,
+                        sessions,
+                        relay,
+                        lists,
+                        encryptor.ownAccount(),
+                        encryptor.ownDevice());
+        RelayAnswers answers =
+                new RelayAnswers(db, outbox, fetcher, completion, backoff, clock, relay);
         EntrySender single =
                 new EntrySender(
                         db,

@@ -32,6 +32,7 @@ final class RelayAnswers {
     private final Completion completion;
     private final Backoff backoff;
     private final Clock clock;
+    private final Relay relay;
 
     RelayAnswers(
             Database db,
@@ -39,7 +40,9 @@ final class RelayAnswers {
             SessionFetcher fetcher,
             Completion completion,
             Backoff backoff,
-            Clock clock) {
+            Clock clock,
+            Relay relay) {
+        this.relay = relay;
         this.db = db;
         this.outbox = outbox;
         this.fetcher = fetcher;
@@ -94,6 +97,9 @@ final class RelayAnswers {
     void failed(OutboxStore.Entry e, RuntimeException failure, boolean attemptRecorded) {
         if (failure instanceof SendFailure f) {
             completion.failed(e, f.getMessage());
+            if (attemptRecorded) {
+                abandon(e);
+            }
             return;
         }
         if (!(failure instanceof ChatException ce)) {
@@ -105,6 +111,21 @@ final class RelayAnswers {
         LOG.log(Log.Level.DEBUG, "send attempt failed: {0}", ce.getMessage());
         if (!attemptRecorded) {
             reschedule(e, ce.getMessage());
+        }
+    }
+
+    /**
+     * Tells the relay that {@code e} will not be sent again, in case it refused a send of it (a
+     * {@code mismatched-devices} answer, say) and holds this connection's later sends to the same
+     * accounts behind it. The answer is not waited for: a lost one leaves the hold until the
+     * connection closes, as before.
+     */
+    private void abandon(OutboxStore.Entry e) {
+        String requestId = Relay.newRequestId();
+        try {
+            relay.request(new Frame.Abandon(requestId, e.clientMsgId()), "req:" + requestId);
+        } catch (RuntimeException ex) {
+            LOG.log(Log.Level.DEBUG, "could not abandon a failed send: {0}", ex.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.cipherline.sdk.internal.content.SyncContent;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Seals what this device sends: the inner payload (bound header + content) of every message,
@@ -19,11 +20,26 @@ public final class Sealer {
 
     private final String ownAccount;
     private final int ownDevice;
+    private final LongSupplier ownListVersion;
 
-    /** Seals what device {@code ownDevice} of {@code ownAccount} sends. */
+    /**
+     * Seals what device {@code ownDevice} of {@code ownAccount} sends, in the version-1 payload (no
+     * device list version).
+     */
     public Sealer(String ownAccount, int ownDevice) {
+        this(ownAccount, ownDevice, () -> 0);
+    }
+
+    /**
+     * Seals what device {@code ownDevice} of {@code ownAccount} sends, with the version of the
+     * account's signed device list that {@code ownListVersion} gives at the time (a version-2
+     * payload, when the account has a list), so that receivers learn of a list newer than one the
+     * relay may hand them.
+     */
+    public Sealer(String ownAccount, int ownDevice, LongSupplier ownListVersion) {
         this.ownAccount = ownAccount;
         this.ownDevice = ownDevice;
+        this.ownListVersion = ownListVersion;
     }
 
     /**
@@ -32,7 +48,7 @@ public final class Sealer {
      */
     public byte[] seal(
             int kind, String peer, MessageId id, long now, long expiresAt, byte[] content) {
-        return SealedPayload.seal(
+        SealedPayload.Header header =
                 new SealedPayload.Header(
                         kind,
                         ownAccount,
@@ -41,8 +57,11 @@ public final class Sealer {
                         SealedPayload.ANY_DEVICE,
                         id.value(),
                         now,
-                        expiresAt),
-                content);
+                        expiresAt);
+        long listVersion = ownListVersion.getAsLong();
+        return listVersion > 0
+                ? SealedPayload.seal(header, listVersion, content)
+                : SealedPayload.seal(header, content);
     }
 
     /**

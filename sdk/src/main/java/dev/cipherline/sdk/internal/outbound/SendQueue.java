@@ -30,10 +30,24 @@ public final class SendQueue {
             OutboxStore outbox,
             String ownAccount,
             int ownDevice) {
+        this(db, messages, outbox, ownAccount, ownDevice, () -> 0);
+    }
+
+    /**
+     * A queue as above whose messages carry the account's device list version from {@code
+     * ownListVersion} (see {@link Sealer}).
+     */
+    public SendQueue(
+            Database db,
+            MessageStore messages,
+            OutboxStore outbox,
+            String ownAccount,
+            int ownDevice,
+            java.util.function.LongSupplier ownListVersion) {
         this.db = db;
         this.messages = messages;
         this.outbox = outbox;
-        this.sealer = new Sealer(ownAccount, ownDevice);
+        this.sealer = new Sealer(ownAccount, ownDevice, ownListVersion);
         this.ownDevice = ownDevice;
     }
 

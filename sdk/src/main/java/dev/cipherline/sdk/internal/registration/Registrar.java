@@ -1,6 +1,7 @@
 package dev.cipherline.sdk.internal.registration;
 
 import dev.cipherline.crypto.DeviceAuthKey;
+import dev.cipherline.crypto.DeviceList;
 import dev.cipherline.crypto.Identity;
 import dev.cipherline.crypto.PreKeyFactory;
 import dev.cipherline.crypto.StoreKeys;
@@ -16,6 +17,7 @@ import dev.cipherline.sdk.RelayTrust;
 import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.keys.WireKeys;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DeviceListStore;
 import dev.cipherline.sdk.internal.store.DeviceNameStore;
 import dev.cipherline.sdk.internal.store.IdentityStore;
 import dev.cipherline.sdk.internal.store.LocalIdentity;
@@ -170,14 +172,20 @@ public final class Registrar {
             Identity identity,
             int deviceId) {
         return register(
-                home, urls, name, unlock, invite, trust, clock, identity, deviceId, db -> {});
+                home, urls, name, unlock, invite, trust, clock, identity, deviceId, null, db -> {});
     }
 
     /**
      * As {@link #register(Path, List, String, StoreKeyTable.Unlock, String, RelayTrust, Clock,
-     * Identity, int)}, then runs {@code alsoStore} on the new store inside the transaction that
-     * stores the identity (a linked device imports what the existing device sent): if it throws,
-     * nothing is stored and the home folder stays uninitialized.
+     * Identity, int)}, with the account's signed device list: the registration carries {@code
+     * previous} with this device added (version one more), or for device 1 of a new account ({@code
+     * previous} null) version 1 naming only it; a further device of an account without a list
+     * ({@code previous} null) registers without one. The list is pinned in the new store. Then runs
+     * {@code alsoStore} on the new store inside the transaction that stores the identity (a linked
+     * device imports what the existing device sent): if it throws, nothing is stored and the home
+     * folder stays uninitialized.
+     *
+     * @param previous the account's current signed list, verified, or null
      */
     public static AccountInfo register(
             Path home,
@@ -189,6 +197,7 @@ public final class Registrar {
             Clock clock,
             Identity identity,
             int deviceId,
+            DeviceList previous,
             Consumer<Database> alsoStore) {
         List<URI> relayUrls = checkRelayUrls(urls);
         if (invite != null) {
@@ -218,6 +227,13 @@ public final class Registrar {
                     identity.sign(
                             SignedPayloads.registration(
                                     accountId, deviceId, registrationId, authKey.publicKey()));
+            DeviceList.Entry self =
+                    new DeviceList.Entry(deviceId, registrationId, authKey.publicKey());
+            DeviceList list =
+                    previous != null
+                            ? previous.with(self)
+                            : deviceId == 1 ? DeviceList.first(accountId, self) : null;
+            byte[] signedList = list == null ? null : list.sign(identity);
             Registration registration =
                     new Registration(
                             accountId,
@@ -230,7 +246,8 @@ public final class Registrar {
                             WireKeys.kyber(lastResort),
                             WireKeys.ec(ecPreKeys),
                             WireKeys.kyber(kyberPreKeys),
-                            invite);
+                            invite,
+                            signedList);
             postToFirstReachable(relayUrls, trust, registration);
 
             LocalIdentity local =
@@ -255,6 +272,9 @@ public final class Registrar {
                         }
                         for (KyberPreKeyRecord r : kyberPreKeys) {
                             store.storeKyberPreKey(r.getId(), r);
+                        }
+                        if (list != null) {
+                            DeviceListStore.pin(c, accountId, list.version(), signedList);
                         }
                         alsoStore.accept(db);
                         return null;
@@ -461,6 +481,7 @@ public final class Registrar {
                 clock,
                 Identity.generate(),
                 1,
+                null,
                 db -> {
                     if (checked != null) {
                         new DeviceNameStore(db).put(1, checked, clock.millis());

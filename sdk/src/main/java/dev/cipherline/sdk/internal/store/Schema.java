@@ -314,6 +314,16 @@ final class Schema {
                             SELECT h.group_id, h.member, s.device_id
                             FROM group_key_holders h JOIN sessions s ON s.account_id = h.member
                         """
+                    },
+                    new String[] {
+                        // the newest signed device list seen of each account (this one included):
+                        // a relay that hands out an older one is caught by its version
+                        """
+                        CREATE TABLE device_lists (
+                            account_id TEXT PRIMARY KEY,
+                            version INTEGER NOT NULL,
+                            list BLOB NOT NULL)
+                        """
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

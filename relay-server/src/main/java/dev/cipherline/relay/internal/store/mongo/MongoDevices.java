@@ -82,6 +82,17 @@ final class MongoDevices {
         return d == null ? Optional.empty() : Optional.of(d.get("authKey", Binary.class).getData());
     }
 
+    Optional<byte[]> identityKey(DeviceAddress device) {
+        Document d =
+                db.devices
+                        .find(eq("_id", MongoSchema.id(device)))
+                        .projection(Projections.include("identityKey"))
+                        .first();
+        return d == null
+                ? Optional.empty()
+                : Optional.of(d.get("identityKey", Binary.class).getData());
+    }
+
     List<Frame.PreKeyBundle> takeBundles(String accountId) {
         List<Frame.PreKeyBundle> bundles = new ArrayList<>();
         for (Document d :

@@ -11,6 +11,7 @@ import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
+import dev.cipherline.relay.internal.store.DeviceListRules;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -20,6 +21,7 @@ import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.SendHolds;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.SignedDeviceList;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.StoreThreads;
@@ -74,6 +76,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final StoreSettings settings;
     private final MongoQueues queues;
     private final MongoDevices devices;
+    private final MongoDeviceLists lists;
     private final MongoLeases leases;
     private final MongoInvites invites;
     private final MongoProvisioning provisioning;
@@ -89,6 +92,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.settings = settings;
         this.queues = new MongoQueues(schema, settings.queueQuota());
         this.devices = new MongoDevices(schema);
+        this.lists = new MongoDeviceLists(schema);
         this.leases = new MongoLeases(schema);
         this.invites = new MongoInvites(schema);
         this.provisioning = new MongoProvisioning(schema);
@@ -163,6 +167,13 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     }
 
     private void registerNow(Registration registration, long now) {
+        Map<Integer, DeviceListRules.Registered> after = lists.registered(registration.accountId());
+        after.put(
+                registration.deviceId(),
+                new DeviceListRules.Registered(
+                        registration.registrationId(), registration.authKey()));
+        lists.apply(
+                registration.accountId(), DeviceListRules.read(registration.deviceList()), after);
         if (devices.register(registration, now)) {
             queues.clear(
                     MongoSchema.id(
@@ -211,6 +222,9 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                 accountId,
                 () -> {
                     List<Integer> revoked = new ArrayList<>();
+                    if (deviceId == null) {
+                        lists.delete(accountId);
+                    }
                     for (DeviceInfo d : invites.devices(accountId)) {
                         if (deviceId != null && d.deviceId() != deviceId) {
                             continue;
@@ -294,6 +308,57 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                         throw e;
                     }
                     return InviteOutcome.REGISTERED;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> deviceList(String accountId) {
+        return read(() -> lists.stored(accountId));
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> identityKey(DeviceAddress device) {
+        return read(() -> devices.identityKey(device));
+    }
+
+    @Override
+    public CompletableFuture<Void> putDeviceList(String accountId, SignedDeviceList list) {
+        return write(
+                accountId,
+                () -> {
+                    lists.apply(accountId, list, lists.registered(accountId));
+                    return null;
+                });
+    }
+
+    /**
+     * Stores the new list first (see {@link MongoDeviceLists}), then deletes the device as {@link
+     * #revokeDevices} does.
+     */
+    @Override
+    public CompletableFuture<Boolean> removeDevice(
+            String accountId, int deviceId, SignedDeviceList list) {
+        return write(
+                accountId,
+                () -> {
+                    Map<Integer, DeviceListRules.Registered> after = lists.registered(accountId);
+                    boolean registered = after.remove(deviceId) != null;
+                    if (!registered
+                            && !DeviceListRules.names(
+                                    lists.stored(accountId).orElse(null), deviceId)) {
+                        return false;
+                    }
+                    if (after.isEmpty()) {
+                        lists.delete(accountId);
+                    } else {
+                        lists.apply(accountId, list, after);
+                    }
+                    if (registered) {
+                        String id = MongoSchema.id(new DeviceAddress(accountId, deviceId));
+                        devices.delete(id);
+                        queues.clear(id);
+                    }
+                    return true;
                 });
     }
 

@@ -27,7 +27,9 @@ import org.bson.Document;
  *   <li>{@code relay_bodies}: the shared ciphertext of a send to several devices, with {@code refs}
  *       counting the entries that still point to it;
  *   <li>{@code relay_sends}: the clientMsgIds of accepted sends (idempotency);
- *   <li>{@code relay_leases}: which node holds each device's connection.
+ *   <li>{@code relay_leases}: which node holds each device's connection;
+ *   <li>{@code relay_device_lists}: each account's latest signed device list, {@code _id} the
+ *       account ID, with its {@code version} (changed only by a compare-and-set on it).
  * </ul>
  */
 final class MongoSchema {
@@ -47,6 +49,7 @@ final class MongoSchema {
     final MongoCollection<Document> invites;
     final MongoCollection<Document> probe;
     final MongoCollection<Document> provisioning;
+    final MongoCollection<Document> deviceLists;
 
     MongoSchema(MongoDatabase db) {
         this.database = db;
@@ -59,6 +62,7 @@ final class MongoSchema {
         this.invites = db.getCollection(PREFIX + "invites");
         this.probe = db.getCollection(PREFIX + "probe");
         this.provisioning = db.getCollection(PREFIX + "provisioning");
+        this.deviceLists = db.getCollection(PREFIX + "device_lists");
     }
 
     /**

@@ -125,6 +125,14 @@ final class Schema {
                         state INTEGER NOT NULL,
                         expires_at INTEGER NOT NULL,
                         data BLOB)
+                    """,
+                    // each account's latest signed device list, as its device sent it; accounts
+                    // registered before lists existed have no row until a device uploads one
+                    """
+                    CREATE TABLE IF NOT EXISTS device_lists (
+                        account TEXT PRIMARY KEY,
+                        version INTEGER NOT NULL,
+                        list BLOB NOT NULL)
                     """);
 
     private Schema() {}

@@ -90,6 +90,16 @@ final class SqliteDevices {
         }
     }
 
+    static Optional<byte[]> identityKey(Statements db, DeviceAddress device) throws SQLException {
+        PreparedStatement s =
+                db.get("SELECT identity_key FROM devices WHERE account = ? AND device = ?");
+        s.setString(1, device.accountId());
+        s.setInt(2, device.deviceId());
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        }
+    }
+
     static List<Frame.PreKeyBundle> takeBundles(Statements db, String accountId)
             throws SQLException {
         record Row(long id, int device, int registrationId, byte[] identityKey) {}

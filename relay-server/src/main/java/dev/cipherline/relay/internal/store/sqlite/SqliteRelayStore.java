@@ -5,6 +5,7 @@ import dev.cipherline.protocol.Registration;
 import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
+import dev.cipherline.relay.internal.store.DeviceListRules;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -14,6 +15,7 @@ import dev.cipherline.relay.internal.store.RelayStore;
 import dev.cipherline.relay.internal.store.SendHolds;
 import dev.cipherline.relay.internal.store.SendOutcome;
 import dev.cipherline.relay.internal.store.SendRequest;
+import dev.cipherline.relay.internal.store.SignedDeviceList;
 import dev.cipherline.relay.internal.store.StoreClosedException;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import dev.cipherline.relay.internal.store.StoreThreads;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -243,11 +246,75 @@ public final class SqliteRelayStore implements RelayStore {
 
     private void registerNow(Statements db, Registration registration, long now)
             throws SQLException {
+        // checked first, so that a refused list leaves nothing written
+        Map<Integer, DeviceListRules.Registered> after =
+                SqliteDeviceLists.registered(db, registration.accountId());
+        after.put(
+                registration.deviceId(),
+                new DeviceListRules.Registered(
+                        registration.registrationId(), registration.authKey()));
+        SqliteDeviceLists.apply(
+                db,
+                registration.accountId(),
+                DeviceListRules.read(registration.deviceList()),
+                after);
         directory.forget(registration.accountId());
         SqliteDevices.Registered r = SqliteDevices.register(db, registration, now);
         if (r.replaced()) {
             queues.clear(db, r.rowId());
         }
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> deviceList(String accountId) {
+        return read(
+                db -> SqliteDeviceLists.stored(db, accountId).map(SqliteDeviceLists.Stored::bytes));
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> identityKey(DeviceAddress device) {
+        return read(db -> SqliteDevices.identityKey(db, device));
+    }
+
+    @Override
+    public CompletableFuture<Void> putDeviceList(String accountId, SignedDeviceList list) {
+        return writer.submit(
+                db -> {
+                    SqliteDeviceLists.apply(
+                            db, accountId, list, SqliteDeviceLists.registered(db, accountId));
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeDevice(
+            String accountId, int deviceId, SignedDeviceList list) {
+        return writer.submit(
+                db -> {
+                    Map<Integer, DeviceListRules.Registered> after =
+                            SqliteDeviceLists.registered(db, accountId);
+                    boolean registered = after.remove(deviceId) != null;
+                    Optional<SqliteDeviceLists.Stored> stored =
+                            SqliteDeviceLists.stored(db, accountId);
+                    if (!registered
+                            && !DeviceListRules.names(
+                                    stored.map(SqliteDeviceLists.Stored::bytes).orElse(null),
+                                    deviceId)) {
+                        return false;
+                    }
+                    if (after.isEmpty()) {
+                        // the account's last device: the account is gone, and its list with it
+                        SqliteDeviceLists.delete(db, accountId);
+                    } else {
+                        SqliteDeviceLists.apply(db, accountId, list, after);
+                    }
+                    directory.forget(accountId);
+                    for (long[] row : SqliteDeviceAdmin.rows(db, accountId, deviceId)) {
+                        queues.clear(db, row[0]);
+                        SqliteDeviceAdmin.delete(db, row[0]);
+                    }
+                    return true;
+                });
     }
 
     @Override
@@ -378,6 +445,9 @@ public final class SqliteRelayStore implements RelayStore {
         return writer.submit(
                 db -> {
                     directory.forget(accountId);
+                    if (deviceId == null) {
+                        SqliteDeviceLists.delete(db, accountId);
+                    }
                     List<Integer> revoked = new ArrayList<>();
                     for (long[] row : SqliteDeviceAdmin.rows(db, accountId, deviceId)) {
                         queues.clear(db, row[0]);
