@@ -51,6 +51,12 @@ class MultiDeviceRelayTest {
      * A reinstall of device {@code id}: registered afresh under its ID, which linking never does.
      */
     private void reinstall(String first, String home, int id) throws Exception {
+        // device 1 learns the account's newest signed list (it pinned the one before the last
+        // link), so the reinstall signs the version after it
+        try (ChatClient existing = open(first, new RecordingListener())) {
+            existing.synced().get(30, TimeUnit.SECONDS);
+            existing.devices().list();
+        }
         OwnDevices.add(dir.resolve(first), dir.resolve(home), relay.url(), id);
         sayHello(home);
     }
