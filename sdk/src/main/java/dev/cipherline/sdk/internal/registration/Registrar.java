@@ -148,7 +148,7 @@ public final class Registrar {
             String invite,
             RelayTrust trust,
             Clock clock) {
-        return register(home, urls, name, unlock, invite, trust, clock, Identity.generate(), 1);
+        return initialize(home, urls, name, unlock, invite, trust, clock, null);
     }
 
     /**
