@@ -160,6 +160,56 @@ class LinkedDeviceGroupsRelayTest {
         }
     }
 
+    /**
+     * A member's device that learns of a linked device only from the relay's answer to its group
+     * message (the new device has not started yet, so it handed out no sender key and sent no
+     * hello) hands its own sender key to the new device before that message, which the new device
+     * therefore reads.
+     */
+    @Test
+    void aMemberThatLearnsOfALinkedDeviceFromTheRelayHandsItsKeyBeforeTheMessage()
+            throws Exception {
+        init("a1", "alice", "phone");
+        AccountInfo bob = init("b1", "bob", null);
+        RecordingListener a1Events = new RecordingListener();
+        RecordingListener b1Events = new RecordingListener();
+        RecordingListener a2Events = new RecordingListener();
+        GroupId team;
+        try (ChatClient a1 = open("a1", a1Events)) {
+            team = a1.groups().create("team", List.of(bob.accountId())).id();
+            try (ChatClient b1 = open("b1", b1Events)) {
+                b1Events.awaitGroup(g -> g.id().equals(team));
+                b1.groups().send(team, "bob before the link");
+                assertEquals("bob before the link", a1Events.awaitMessages(1).get(0).text());
+                assertEquals(0, b1.flush(WAIT));
+            }
+            // linked, but not started: no member knows of it yet
+            link(a1, "a2", "laptop");
+        }
+        try (ChatClient b1 = open("b1", b1Events)) {
+            // bob's device learns of alice's device 2 from her device list (or the relay's
+            // answer); its key goes to device 2 first, then this
+            OutgoingMessage sent = b1.groups().send(team, "bob after the link");
+            assertEquals(MessageState.SENT, sent.accepted().get(30, TimeUnit.SECONDS));
+            assertEquals(0, b1.flush(WAIT));
+            b1.groups().send(team, "and once more");
+            assertEquals(0, b1.flush(WAIT));
+        }
+        try (ChatClient a2 = open("a2", a2Events);
+                ChatClient a1 = open("a1", a1Events)) {
+            assertEquals(
+                    List.of("bob after the link", "and once more"),
+                    a2Events.awaitMessages(2).stream().map(IncomingMessage::text).toList());
+            assertEquals(
+                    List.of("bob after the link", "and once more"),
+                    a1Events.awaitMessages(2).stream().map(IncomingMessage::text).toList());
+        }
+        for (RecordingListener l : List.of(a1Events, b1Events, a2Events)) {
+            assertEquals(List.of(), l.drainRejections(), "nothing unreadable");
+            assertEquals(List.of(), l.drainMessages(), "nothing twice");
+        }
+    }
+
     @Test
     void devicesLearnEachOthersNamesFromTheirHellos() throws Exception {
         init("a1", "alice", "phone");

@@ -120,12 +120,46 @@ final class EntrySender {
     }
 
     /**
+     * Before each round of a group message, once there are sessions with every member device known
+     * (from the device lists, or from the relay's last answer): hands this device's sender key to
+     * member devices that have not been handed it (a device linked since), and says whether the
+     * message must therefore wait behind those hand-overs (then it has been put back in the
+     * outbox).
+     */
+    @FunctionalInterface
+    interface KeysFirst {
+        boolean putBack();
+    }
+
+    /**
      * Sends a group message: encrypts it once with this device's sender key {@code key} and sends
      * one {@code send} whose shared body goes to every device of every member with a session.
-     * Members whose sessions cannot be started are left out.
+     * Members whose sessions cannot be started are left out. A member device this device just
+     * started a session with (a member's newly linked device, found in its device list or named by
+     * the relay's answer to an earlier round) may not hold this device's sender key: the message is
+     * then put back behind the hand-over of that key ({@code keysFirst}), and given up at the relay
+     * ({@code abandon}) if a round of it was refused, so that the new device can read it.
      */
-    void group(OutboxStore.Entry e, List<String> members, UUID key) {
-        rounds(e, members, null, true, round -> groupRound(e, members, key, round));
+    void group(OutboxStore.Entry e, List<String> members, UUID key, KeysFirst keysFirst) {
+        rounds(
+                e,
+                members,
+                null,
+                true,
+                round -> {
+                    ensureSessions(members);
+                    if (keysFirst.putBack()) {
+                        throw new PutBack();
+                    }
+                    return groupRound(e, members, key, round);
+                });
+    }
+
+    /** Ends a group message's rounds: it was put back behind sender key hand-overs. */
+    private static final class PutBack extends RuntimeException {
+        PutBack() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -194,6 +228,12 @@ final class EntrySender {
                 }
             }
             LOG.log(Log.Level.DEBUG, "the device list of a recipient keeps changing");
+        } catch (PutBack putBack) {
+            if (recorded) {
+                // the relay holds this connection's sends to the members behind the refused one:
+                // release them, so that the sender keys go first and this message follows
+                answers.abandon(e);
+            }
         } catch (RuntimeException ex) {
             answers.failed(e, ex, recorded);
         }
@@ -210,7 +250,8 @@ final class EntrySender {
         }
     }
 
-    private Frame.Send groupRound(OutboxStore.Entry e, List<String> members, UUID key, int round) {
+    /** Starts sessions with the members' devices where there are none yet. */
+    private void ensureSessions(List<String> members) {
         for (String member : members) {
             try {
                 fetcher.ensure(member);
@@ -218,6 +259,9 @@ final class EntrySender {
                 LOG.log(Log.Level.DEBUG, "leaving a group member out: {0}", f.getMessage());
             }
         }
+    }
+
+    private Frame.Send groupRound(OutboxStore.Entry e, List<String> members, UUID key, int round) {
         return db.transaction(
                 c -> {
                     record(c, e, round);

@@ -261,17 +261,33 @@ public final class OutboxScheduler {
                 return;
             }
             UUID key = groups.prepareKey(groupId);
-            Long blocked = outbox.olderDueFor(e.id(), members.get());
-            if (blocked != null) {
-                long now = clock.millis();
-                outbox.postpone(
-                        e.id(), Math.max(blocked, now + 100), "waiting for sender key delivery");
-                return;
-            }
-            single.group(e, members.get(), key);
+            single.group(
+                    e,
+                    members.get(),
+                    key,
+                    () -> {
+                        // the rounds have just started sessions with any new member device
+                        groups.prepareKey(groupId);
+                        return waitsForKeys(e, members.get());
+                    });
         } catch (ChatException ce) {
             answers.failed(e, ce, false);
         }
+    }
+
+    /**
+     * Whether the group message {@code e} must wait for a message to one of its {@code members}
+     * queued before it, or for a control message to them (a sender key hand-over) whatever its age;
+     * if so, it is postponed until then.
+     */
+    private boolean waitsForKeys(OutboxStore.Entry e, List<String> members) {
+        Long blocked = outbox.olderDueFor(e.id(), members);
+        if (blocked == null) {
+            return false;
+        }
+        outbox.postpone(
+                e.id(), Math.max(blocked, clock.millis() + 100), "waiting for sender key delivery");
+        return true;
     }
 
     /**

@@ -115,12 +115,13 @@ final class RelayAnswers {
     }
 
     /**
-     * Tells the relay that {@code e} will not be sent again, in case it refused a send of it (a
-     * {@code mismatched-devices} answer, say) and holds this connection's later sends to the same
-     * accounts behind it. The answer is not waited for: a lost one leaves the hold until the
+     * Tells the relay that this connection gives up the refused send of {@code e} (a {@code
+     * mismatched-devices} answer, say), which holds the connection's later sends to the same
+     * accounts behind it: {@code e} fails, or comes again later as a new send (a group message put
+     * back behind sender keys). The answer is not waited for: a lost one leaves the hold until the
      * connection closes, as before.
      */
-    private void abandon(OutboxStore.Entry e) {
+    void abandon(OutboxStore.Entry e) {
         String requestId = Relay.newRequestId();
         try {
             relay.request(new Frame.Abandon(requestId, e.clientMsgId()), "req:" + requestId);
