@@ -121,26 +121,26 @@ final class EntrySender {
 
     /**
      * Before each round of a group message, once there are sessions with every member device known
-     * (from the device lists, or from the relay's last answer): hands this device's sender key to
-     * member devices that have not been handed it (a device linked since), and says whether the
-     * message must therefore wait behind those hand-overs (then it has been put back in the
-     * outbox).
+     * (from the device lists, or from the relay's answer to the round before): hands this device's
+     * sender key to member devices that have not been handed it (a device linked since) and gives
+     * the key to encrypt with, or null if the message must wait behind those hand-overs (then it
+     * has been put back in the outbox).
      */
     @FunctionalInterface
     interface KeysFirst {
-        boolean putBack();
+        UUID keyOrPutBack();
     }
 
     /**
-     * Sends a group message: encrypts it once with this device's sender key {@code key} and sends
-     * one {@code send} whose shared body goes to every device of every member with a session.
-     * Members whose sessions cannot be started are left out. A member device this device just
-     * started a session with (a member's newly linked device, found in its device list or named by
-     * the relay's answer to an earlier round) may not hold this device's sender key: the message is
-     * then put back behind the hand-over of that key ({@code keysFirst}), and given up at the relay
-     * ({@code abandon}) if a round of it was refused, so that the new device can read it.
+     * Sends a group message: encrypts it once with this device's sender key and sends one {@code
+     * send} whose shared body goes to every device of every member with a session. Members whose
+     * sessions cannot be started are left out. A member device this device just started a session
+     * with (a member's newly linked device, found in its device list or named by the relay's answer
+     * to an earlier round) may not hold this device's sender key: the message is then put back
+     * behind the hand-over of that key ({@code keysFirst}), and given up at the relay ({@code
+     * abandon}) if a round of it was refused, so that the new device can read it.
      */
-    void group(OutboxStore.Entry e, List<String> members, UUID key, KeysFirst keysFirst) {
+    void group(OutboxStore.Entry e, List<String> members, KeysFirst keysFirst) {
         rounds(
                 e,
                 members,
@@ -148,7 +148,8 @@ final class EntrySender {
                 true,
                 round -> {
                     ensureSessions(members);
-                    if (keysFirst.putBack()) {
+                    UUID key = keysFirst.keyOrPutBack();
+                    if (key == null) {
                         throw new PutBack();
                     }
                     return groupRound(e, members, key, round);

@@ -260,15 +260,13 @@ public final class OutboxScheduler {
                 completion.failed(e, "this account is no longer a member of the group");
                 return;
             }
-            UUID key = groups.prepareKey(groupId);
             single.group(
                     e,
                     members.get(),
-                    key,
                     () -> {
-                        // the rounds have just started sessions with any new member device
-                        groups.prepareKey(groupId);
-                        return waitsForKeys(e, members.get());
+                        // the round has just started sessions with any new member device
+                        UUID key = groups.prepareKey(groupId);
+                        return waitsForKeys(e, members.get()) ? null : key;
                     });
         } catch (ChatException ce) {
             answers.failed(e, ce, false);
