@@ -58,6 +58,52 @@ class SessionCryptoTest {
         }
     }
 
+    /**
+     * Our sessions run libsignal's post-quantum ratchet (SPQR) beside the Double Ratchet: the
+     * session is version 4 (PQXDH: X25519 with a Kyber-1024 prekey) from its first message, and the
+     * messages of a conversation carry SPQR's ratchet data (its ML-KEM-768 chunks), which a session
+     * without it would leave empty.
+     */
+    @Test
+    void sessionsArePqxdhAndRunThePostQuantumRatchet() throws Exception {
+        byte[] first = aliceToBob("hello");
+        assertEquals(0x03, first[1]);
+        org.signal.libsignal.protocol.message.PreKeySignalMessage prekey =
+                new org.signal.libsignal.protocol.message.PreKeySignalMessage(body(first));
+        assertEquals(4, prekey.getMessageVersion(), "PQXDH");
+        assertEquals("hello", bobDecrypts(first));
+
+        int withPqData = 0;
+        int messages = 0;
+        for (int round = 0; round < 10; round++) {
+            byte[] fromBob = bobToAlice("b" + round);
+            withPqData += pqData(fromBob);
+            assertEquals("b" + round, aliceDecrypts(fromBob));
+            byte[] fromAlice = aliceToBob("a" + round);
+            withPqData += pqData(fromAlice);
+            assertEquals("a" + round, bobDecrypts(fromAlice));
+            messages += 2;
+        }
+        assertTrue(
+                withPqData * 2 > messages,
+                "SPQR data in " + withPqData + " of " + messages + " messages");
+    }
+
+    /** 1 if the Double Ratchet message {@code ciphertext} carries SPQR data, else 0. */
+    private static int pqData(byte[] ciphertext) throws Exception {
+        assertEquals(0x02, ciphertext[1]);
+        org.signal.libsignal.protocol.message.SignalMessage m =
+                new org.signal.libsignal.protocol.message.SignalMessage(body(ciphertext));
+        assertEquals(4, m.getMessageVersion());
+        byte[] pq = m.getPqRatchet();
+        return pq != null && pq.length > 0 ? 1 : 0;
+    }
+
+    /** The libsignal message inside one of our ciphertexts (after version and type). */
+    private static byte[] body(byte[] ciphertext) {
+        return java.util.Arrays.copyOfRange(ciphertext, 2, ciphertext.length);
+    }
+
     @Test
     void outOfOrderMessagesDecrypt() throws Exception {
         bobDecrypts(aliceToBob("hello"));
