@@ -132,11 +132,12 @@ public final class DeviceLists {
     /**
      * Records that a message of {@code account}, authenticated end to end, carried {@code version}
      * as its sender's device list version: the relay must hand out at least that version before
-     * this device sends to the account again. Kept in memory (a restart forgets it, and the next
-     * message of the account tells it again).
+     * this device sends to the account again. Kept in the store (written only when it grows) and in
+     * memory.
      */
     public void announced(String account, long version) {
-        if (version > 0) {
+        if (version > announced(account)) {
+            store.announce(account, version);
             announced.merge(account, version, Math::max);
         }
     }
@@ -144,7 +145,13 @@ public final class DeviceLists {
     /** The highest device list version messages of {@code account} carried, 0 if none. */
     public long announced(String account) {
         Long version = announced.get(account);
-        return version == null ? 0 : version;
+        if (version == null) {
+            // read outside the map's lock: the store has a lock of its own
+            long stored = store.announced(account);
+            Long raced = announced.putIfAbsent(account, stored);
+            version = raced == null ? stored : raced;
+        }
+        return version;
     }
 
     /** The version of this device's own account's newest list, 0 if it has none. */

@@ -2,6 +2,7 @@ package dev.cipherline.sdk.internal.store;
 
 import static dev.cipherline.sdk.internal.store.Sql.blob;
 import static dev.cipherline.sdk.internal.store.Sql.execute;
+import static dev.cipherline.sdk.internal.store.Sql.number;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +40,36 @@ public final class DeviceListStore {
     /** {@link #pin(String, long, byte[])} in the caller's transaction. */
     public static boolean pin(Tx tx, String account, long version, byte[] list) {
         return tx.sql(c -> pin(c, account, version, list));
+    }
+
+    /** The highest list version messages of {@code account} announced, 0 if none. */
+    public long announced(String account) {
+        Long version =
+                db.sqlRead(
+                        c ->
+                                number(
+                                        c,
+                                        "SELECT version FROM device_list_announced WHERE"
+                                                + " account_id = ?",
+                                        account));
+        return version == null ? 0 : version;
+    }
+
+    /**
+     * Records that a message of {@code account} announced list {@code version}, unless a higher one
+     * was announced already (in the caller's transaction, if the thread is in one).
+     */
+    public void announce(String account, long version) {
+        db.sqlTransaction(
+                c ->
+                        execute(
+                                c,
+                                "INSERT INTO device_list_announced (account_id, version) VALUES"
+                                        + " (?, ?) ON CONFLICT (account_id) DO UPDATE SET version ="
+                                        + " excluded.version WHERE excluded.version >"
+                                        + " device_list_announced.version",
+                                account,
+                                version));
     }
 
     private static boolean pin(Connection c, String account, long version, byte[] list)

@@ -324,6 +324,16 @@ final class Schema {
                             version INTEGER NOT NULL,
                             list BLOB NOT NULL)
                         """
+                    },
+                    new String[] {
+                        // the highest device list version each account's own messages announced
+                        // (end to end): the relay must hand out at least that one; kept here so a
+                        // restart does not forget it
+                        """
+                        CREATE TABLE device_list_announced (
+                            account_id TEXT PRIMARY KEY,
+                            version INTEGER NOT NULL)
+                        """
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

@@ -59,6 +59,21 @@ class DeviceListsTest {
     }
 
     @Test
+    void theVersionAMessageAnnouncedSurvivesARestartAndOnlyGrows() {
+        assertEquals(0, lists.announced(BOB.accountId()));
+        lists.announced(BOB.accountId(), 3);
+        lists.announced(BOB.accountId(), 2);
+        assertEquals(3, lists.announced(BOB.accountId()));
+        db.close();
+        open();
+        assertEquals(3, lists.announced(BOB.accountId()), "read from the store after a restart");
+        lists.announced(BOB.accountId(), 1);
+        db.close();
+        open();
+        assertEquals(3, lists.announced(BOB.accountId()), "a lower version never replaces it");
+    }
+
+    @Test
     void anOlderADifferentOrAMissingListIsRefusedOnceANewerWasSeen() {
         accept(V2.sign(BOB));
         DeviceListException rollback =
