@@ -32,6 +32,27 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<String> readElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
 
+    private final LinkedBlockingQueue<MessageId> disappeared = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onMessagesDisappeared(AccountId peer, GroupId group, List<MessageId> ids) {
+        disappeared.addAll(ids);
+    }
+
+    /** Waits until the SDK reported that message {@code id} disappeared. */
+    public void awaitDisappeared(MessageId id) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            MessageId next = disappeared.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail("message " + id + " was not reported as disappeared");
+            }
+            if (next.equals(id)) {
+                return;
+            }
+        }
+    }
+
     /** The groups of the copies taken so far, in order ("" for a 1:1 message). */
     public List<String> sentOnOtherDeviceGroups() {
         return List.copyOf(sentElsewhereGroups);
