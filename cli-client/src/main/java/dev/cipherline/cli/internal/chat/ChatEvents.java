@@ -69,6 +69,12 @@ final class ChatEvents implements ChatListener {
     }
 
     @Override
+    public void onMessagesDisappeared(AccountId peer, GroupId group, List<MessageId> ids) {
+        // their timers ran out: the history the screen shows no longer holds them
+        redraw.run();
+    }
+
+    @Override
     public void onGroupReadState(MessageId id, GroupReadState readState) {
         redraw.run();
     }
