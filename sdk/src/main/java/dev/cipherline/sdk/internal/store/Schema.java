@@ -336,6 +336,13 @@ final class Schema {
                         """
                     },
                     new String[] {
+                        // notes the SDK writes into a history (direction 2): what they are about;
+                        // their text is sealed in the text column like a message's
+                        "ALTER TABLE messages ADD COLUMN note_kind TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_about TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_count INTEGER"
+                    },
+                    new String[] {
                         // disappearing messages: the timer of each 1:1 conversation (by the peer's
                         // account ID) and group (by its "group:" marker), kept by the newest
                         // setting (set_at, then set_by) so that every device converges
