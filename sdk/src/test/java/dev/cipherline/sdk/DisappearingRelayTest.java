@@ -98,6 +98,10 @@ class DisappearingRelayTest {
         }
     }
 
+    private static List<Direction> directions(List<StoredMessage> page) {
+        return page.stream().map(StoredMessage::direction).toList();
+    }
+
     private static List<String> texts(List<StoredMessage> page) {
         return page.stream().map(StoredMessage::text).toList();
     }
@@ -128,11 +132,30 @@ class DisappearingRelayTest {
         Duration timer = Duration.ofSeconds(5);
         a1.setDisappearingTimer(bob, timer);
         assertEquals(timer, a1.disappearingTimer(bob));
-        eventually(
-                "bob's first device has the timer",
-                () -> timer.equals(b1.disappearingTimer(alice)));
-        eventually("bob's second device has it", () -> timer.equals(b2.disappearingTimer(alice)));
-        eventually("alice's second device has it", () -> timer.equals(a2.disappearingTimer(bob)));
+        // every device of both sides notes who set it, in its history
+        Note mine =
+                new Note(
+                        NoteKind.TIMER_CHANGED,
+                        alice,
+                        5,
+                        "You set messages to disappear after 5 seconds");
+        assertEquals(mine, a1Events.awaitNote());
+        assertEquals(mine, a2Events.awaitNote());
+        for (RecordingListener bobs : List.of(b1Events, b2Events)) {
+            assertEquals(
+                    new Note(
+                            NoteKind.TIMER_CHANGED,
+                            alice,
+                            5,
+                            alice.value() + " set messages to disappear after 5 seconds"),
+                    bobs.awaitNote());
+        }
+        assertEquals(timer, b1.disappearingTimer(alice));
+        assertEquals(timer, b2.disappearingTimer(alice));
+        assertEquals(timer, a2.disappearingTimer(bob));
+        StoredMessage noted = b2.history().page(alice, 1, null).get(0);
+        assertEquals(Direction.NOTE, noted.direction());
+        assertEquals(mine.text().replace("You", alice.value()), noted.text());
         assertEquals(timer, b1.conversations().get(0).disappearingTimer());
 
         OutgoingMessage gone = a1.send(bob, "this one disappears");
@@ -147,20 +170,32 @@ class DisappearingRelayTest {
         }
         for (ChatClient c : List.of(a1, a2, b1, b2)) {
             AccountId peer = c == a1 || c == a2 ? bob : alice;
-            assertEquals(List.of("sent before any timer"), texts(c.history().page(peer, 10, null)));
+            assertEquals(
+                    List.of("sent before any timer"),
+                    texts(
+                            c.history().page(peer, 10, null).stream()
+                                    .filter(r -> r.direction() != Direction.NOTE)
+                                    .toList()));
             assertEquals(List.of(), c.history().search(null, "disappears", 10));
             assertEquals(1, c.history().search(null, "before any timer", 10).size());
         }
 
         // bob turns it off again from his other device: every device converges on that
         b2.setDisappearingTimer(alice, Duration.ZERO);
-        eventually("alice's first device turned it off", () -> a1.disappearingTimer(bob).isZero());
-        eventually("alice's second device turned it off", () -> a2.disappearingTimer(bob).isZero());
-        eventually("bob's first device turned it off", () -> b1.disappearingTimer(alice).isZero());
+        for (RecordingListener events : List.of(a1Events, a2Events, b1Events, b2Events)) {
+            Note off = events.awaitNote();
+            assertEquals(bob, off.about());
+            assertEquals(0, off.count());
+            assertTrue(off.text().endsWith("turned off disappearing messages"), off.text());
+        }
+        assertTrue(a1.disappearingTimer(bob).isZero());
+        assertTrue(a2.disappearingTimer(bob).isZero());
+        assertTrue(b1.disappearingTimer(alice).isZero());
         OutgoingMessage stays = b2.send(alice, "stays");
         stays.accepted().get(30, TimeUnit.SECONDS);
         assertEquals("stays", a1Events.awaitMessages(1).get(0).text());
-        assertEquals(2, a1.history().page(bob, 10, null).size());
+        // the message before the timer, the one after it, and the two notes
+        assertEquals(4, a1.history().page(bob, 10, null).size());
     }
 
     @Test
@@ -177,9 +212,16 @@ class DisappearingRelayTest {
         // a member who is not the admin sets it
         Duration timer = Duration.ofSeconds(3);
         b.groups().setDisappearingTimer(group.id(), timer);
-        eventually(
-                "the admin has the group's timer",
-                () -> timer.equals(a.groups().disappearingTimer(group.id())));
+        Note note = aliceEvents.awaitNote();
+        assertEquals(
+                new Note(
+                        NoteKind.TIMER_CHANGED,
+                        bob,
+                        3,
+                        bob.value() + " set messages to disappear after 3 seconds"),
+                note);
+        assertEquals("You set messages to disappear after 3 seconds", bobEvents.awaitNote().text());
+        assertEquals(timer, a.groups().disappearingTimer(group.id()));
         assertEquals(timer, a.groups().list().get(0).disappearingTimer());
 
         OutgoingMessage sent = a.groups().send(group.id(), "group secret");
@@ -189,8 +231,14 @@ class DisappearingRelayTest {
         assertEquals(1, b.groups().markRead(group.id()));
         aliceEvents.awaitDisappeared(sent.id());
         bobEvents.awaitDisappeared(sent.id());
-        assertEquals(List.of(), a.groups().history(group.id(), 10, null));
-        assertEquals(List.of(), b.groups().history(group.id(), 10, null));
+        // only the notes stay
+        for (ChatClient c : List.of(a, b)) {
+            assertEquals(
+                    List.of(Direction.NOTE),
+                    c.groups().history(group.id(), 10, null).stream()
+                            .map(StoredMessage::direction)
+                            .toList());
+        }
         assertEquals(alice, a.whoami().accountId());
     }
 
@@ -242,9 +290,9 @@ class DisappearingRelayTest {
         // an hour later, before any event: the history no longer holds it
         Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
         ChatClient bobLater = openAt("bob", later);
-        assertEquals(List.of(), bobLater.history().page(alice, 10, null));
+        assertEquals(List.of(Direction.NOTE), directions(bobLater.history().page(alice, 10, null)));
         ChatClient aliceLater = openAt("alice", later);
-        assertEquals(List.of(), aliceLater.history().page(bob, 10, null));
+        assertEquals(List.of(Direction.NOTE), directions(aliceLater.history().page(bob, 10, null)));
         // unread, it would have stayed: the timer of an incoming message runs from its reading
         assertEquals(Duration.ofMinutes(10), bobLater.disappearingTimer(alice));
     }

@@ -33,6 +33,19 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
 
     private final LinkedBlockingQueue<MessageId> disappeared = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Note> notes = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        notes.add(note);
+    }
+
+    /** Waits for the next note written into a history. */
+    public Note awaitNote() throws InterruptedException {
+        Note note = notes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(note, "no note in " + TIMEOUT);
+        return note;
+    }
 
     @Override
     public void onMessagesDisappeared(AccountId peer, GroupId group, List<MessageId> ids) {

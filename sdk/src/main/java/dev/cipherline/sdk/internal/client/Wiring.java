@@ -170,7 +170,6 @@ final class Wiring {
                         contacts,
                         self,
                         () -> encryptor.hasSession(self.account()),
-                        (tx, conversation, group, setBy, seconds, text, at) -> l -> {},
                         sweeper,
                         clock);
         this.connectionEvents = new ConnectionEvents(events);

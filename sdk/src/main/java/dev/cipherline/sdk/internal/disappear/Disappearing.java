@@ -5,6 +5,10 @@ import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.Group;
+import dev.cipherline.sdk.GroupId;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.Note;
+import dev.cipherline.sdk.NoteKind;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.TimerContent;
@@ -13,6 +17,7 @@ import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
+import dev.cipherline.sdk.internal.store.NoteStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.Tx;
 import java.time.Clock;
@@ -41,32 +46,9 @@ public final class Disappearing {
     private final ContactStore contacts;
     private final LocalDevice self;
     private final BooleanSupplier ownDevices;
-    private final Notes notes;
     private final Sweeper sweeper;
     private final Clock clock;
     private final Sealer sealer;
-
-    /** Writes a conversation's history note that its timer changed, in the caller's transaction. */
-    @FunctionalInterface
-    public interface Notes {
-        /**
-         * Adds the note and returns what the app is told once the transaction committed.
-         *
-         * @param conversation the peer's account ID or the group's ID
-         * @param group whether {@code conversation} is a group ID
-         * @param setBy who set the timer
-         * @param seconds the new timer, 0 for off
-         * @param text the note's sentence
-         */
-        Consumer<ChatListener> timerChanged(
-                Tx tx,
-                String conversation,
-                boolean group,
-                String setBy,
-                long seconds,
-                String text,
-                long at);
-    }
 
     /**
      * @param ownDevices whether this account has other devices: they are told of each setting made
@@ -80,7 +62,6 @@ public final class Disappearing {
             ContactStore contacts,
             LocalDevice self,
             BooleanSupplier ownDevices,
-            Notes notes,
             Sweeper sweeper,
             Clock clock) {
         this.sweeper = sweeper;
@@ -91,7 +72,6 @@ public final class Disappearing {
         this.contacts = contacts;
         this.self = self;
         this.ownDevices = ownDevices;
-        this.notes = notes;
         this.clock = clock;
         this.sealer = new Sealer(self.account(), self.device());
     }
@@ -281,11 +261,16 @@ public final class Disappearing {
         return group.withDisappearingTimer(timer(Sealer.groupMarker(group.id().value())));
     }
 
+    /** Writes the history note of a timer change; returns what the app is told once committed. */
     private Consumer<ChatListener> note(
             Tx tx, String peer, String groupId, String setBy, long seconds, long at) {
         String text = sentence(setBy.equals(self.account()) ? null : name(setBy), seconds);
-        return notes.timerChanged(
-                tx, groupId == null ? peer : groupId, groupId != null, setBy, seconds, text, at);
+        Note note = new Note(NoteKind.TIMER_CHANGED, new AccountId(setBy), seconds, text);
+        MessageId id =
+                NoteStore.add(tx, groupId == null ? peer : groupId, groupId != null, note, at);
+        AccountId account = groupId == null ? new AccountId(peer) : null;
+        GroupId group = groupId == null ? null : new GroupId(groupId);
+        return l -> l.onNote(note, account, group, id);
     }
 
     private String name(String account) {

@@ -83,7 +83,6 @@ final class InboundRig {
                         new ContactStore(device.db),
                         self,
                         () -> !device.store.sessionDevices(device.accountId).isEmpty(),
-                        (tx, conversation, group, setBy, seconds, text, at) -> l -> {},
                         new Sweeper(
                                 device.db, timers, events, clock, later::after, inbound::accept),
                         clock);
