@@ -56,6 +56,17 @@ class TimerCommandsTest {
         assertEquals("alice", shown.get("name").asText());
         assertEquals(3600, shown.get("seconds").asLong());
 
+        // both histories hold the note
+        assertTrue(
+                ok(as("bob", "history", "alice"))
+                        .stdout()
+                        .contains(" -- alice set messages to disappear after 1 hour --"),
+                "bob's history shows who set it");
+        assertTrue(
+                ok(as("alice", "history", "bob"))
+                        .stdout()
+                        .contains(" -- You set messages to disappear after 1 hour --"));
+
         ok(as("bob", "timer", "alice", "OFF"));
         ok(as("alice", "recv"));
         assertEquals(0, seconds("alice", "bob"));
@@ -72,6 +83,7 @@ class TimerCommandsTest {
         for (String[] side : new String[][] {{"bob", "alice"}, {"alice", "bob"}}) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (texts(side[0], side[1]).contains("poof")) {
+                // the notes stay; the message goes
                 if (System.nanoTime() > deadline) {
                     fail(side[0] + "'s history still holds the message");
                 }

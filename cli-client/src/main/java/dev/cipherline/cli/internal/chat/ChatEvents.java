@@ -9,6 +9,7 @@ import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Note;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
 import java.util.List;
@@ -65,6 +66,12 @@ final class ChatEvents implements ChatListener {
     @Override
     public void onMessageState(MessageId id, MessageState newState) {
         state.reported(id, newState);
+        redraw.run();
+    }
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        // a note is a history row (a timer change also changes the header)
         redraw.run();
     }
 
