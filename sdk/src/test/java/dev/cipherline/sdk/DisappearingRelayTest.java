@@ -337,6 +337,39 @@ class DisappearingRelayTest {
     }
 
     @Test
+    void settingsMadeAtOnceOnBothSidesConvergeOnTheLaterOne() throws Exception {
+        AccountId alice = init("alice");
+        AccountId bob = init("bob");
+        RecordingListener aliceEvents = new RecordingListener();
+        ChatClient a = open("alice", aliceEvents);
+        a.setDisappearingTimer(bob, Duration.ofHours(1));
+        assertEquals("You set messages to disappear after 1 hour", aliceEvents.awaitNote().text());
+        assertEquals(0, a.flush(WAIT));
+        // bob, offline (no relay answers at that address), sets another timer after alice did
+        try (ChatClient offline =
+                ChatClient.builder()
+                        .home(dir.resolve("bob"))
+                        .relayUrl(java.net.URI.create("http://127.0.0.1:9"))
+                        .build()) {
+            offline.setDisappearingTimer(alice, Duration.ofMinutes(5));
+            assertEquals(Duration.ofMinutes(5), offline.disappearingTimer(alice));
+        }
+        RecordingListener bobEvents = new RecordingListener();
+        ChatClient b = open("bob", bobEvents);
+        b.synced().get(30, TimeUnit.SECONDS);
+        // alice's older setting reached bob and lost; bob's newer one reaches alice and wins
+        Note fromBob = aliceEvents.awaitNote();
+        assertEquals(bob, fromBob.about());
+        assertEquals(300, fromBob.count());
+        assertEquals(Duration.ofMinutes(5), a.disappearingTimer(bob));
+        assertEquals(Duration.ofMinutes(5), b.disappearingTimer(alice));
+        assertEquals(
+                List.of("You set messages to disappear after 5 minutes"),
+                b.history().page(alice, 10, null).stream().map(StoredMessage::text).toList(),
+                "bob's history notes only the setting that holds");
+    }
+
+    @Test
     void outOfRangeTimersAreRefused() throws Exception {
         AccountId alice = init("alice");
         AccountId bob = init("bob");
