@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.relay.RelayServer;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,17 +82,6 @@ class DisappearingRelayTest {
                 TestRelays.client(dir.resolve(home), relay.url(), new RecordingListener())
                         .build()) {
             assertEquals(0, linked.flush(WAIT));
-        }
-    }
-
-    /** Waits until {@code condition} holds, checking every 20 ms. */
-    private static void eventually(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -253,7 +240,8 @@ class DisappearingRelayTest {
             open.add(b);
             b.synced().get(30, TimeUnit.SECONDS);
             a.setDisappearingTimer(bob, Duration.ofHours(1));
-            eventually("bob has the timer", () -> !b.disappearingTimer(alice).isZero());
+            assertEquals(NoteKind.TIMER_CHANGED, bobEvents.awaitNote().kind());
+            assertEquals(Duration.ofHours(1), b.disappearingTimer(alice));
 
             OutgoingMessage m = a.send(bob, "short-lived at the relay");
             m.accepted().get(30, TimeUnit.SECONDS);
@@ -279,7 +267,8 @@ class DisappearingRelayTest {
         ChatClient a = open("alice", new RecordingListener());
         ChatClient b = open("bob", bobEvents);
         a.setDisappearingTimer(bob, Duration.ofMinutes(10));
-        eventually("bob has the timer", () -> !b.disappearingTimer(alice).isZero());
+        assertEquals(NoteKind.TIMER_CHANGED, bobEvents.awaitNote().kind());
+        assertEquals(Duration.ofMinutes(10), b.disappearingTimer(alice));
         OutgoingMessage m = a.send(bob, "read me once");
         m.accepted().get(30, TimeUnit.SECONDS);
         bobEvents.awaitMessages(1);
@@ -305,7 +294,8 @@ class DisappearingRelayTest {
         ChatClient a = open("alice", new RecordingListener());
         ChatClient b = open("bob", bobEvents);
         a.setDisappearingTimer(bob, Duration.ofMinutes(10));
-        eventually("bob has the timer", () -> !b.disappearingTimer(alice).isZero());
+        assertEquals(NoteKind.TIMER_CHANGED, bobEvents.awaitNote().kind());
+        assertEquals(Duration.ofMinutes(10), b.disappearingTimer(alice));
         String canary = "zq-disappearing-canary-7c1f";
         OutgoingMessage m = a.send(bob, canary);
         m.accepted().get(30, TimeUnit.SECONDS);
