@@ -80,37 +80,13 @@ final class Converters {
      * m}, {@code h}, {@code d} or {@code w} (30s, 5m, 1h, 1d, 1w), from 1 second to 365 days.
      */
     static final class TimerConverter implements ITypeConverter<Duration> {
-        private static final long MAX_SECONDS = 365L * 86400;
-
         @Override
         public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("off") || v.equals("0")) {
-                return Duration.ZERO;
+            try {
+                return dev.cipherline.cli.internal.output.Timers.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("([0-9]{1,9})([smhdw])").matcher(v);
-            if (!m.matches()) {
-                throw new TypeConversionException(
-                        "'"
-                                + value
-                                + "' is not a timer (expected off, or a whole number and a unit s,"
-                                + " m, h, d or w: 30s, 5m, 1h, 1d, 1w)");
-            }
-            long unit =
-                    switch (m.group(2)) {
-                        case "s" -> 1;
-                        case "m" -> 60;
-                        case "h" -> 3600;
-                        case "d" -> 86400;
-                        default -> 7 * 86400;
-                    };
-            long seconds = Long.parseLong(m.group(1)) * unit;
-            if (seconds < 1 || seconds > MAX_SECONDS) {
-                throw new TypeConversionException(
-                        "'" + value + "' is out of range: a timer is 1s .. 365d, or off");
-            }
-            return Duration.ofSeconds(seconds);
         }
     }
 
