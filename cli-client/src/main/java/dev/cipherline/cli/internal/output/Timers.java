@@ -55,19 +55,4 @@ public final class Timers {
         }
         return Duration.ofSeconds(seconds);
     }
-
-    /** {@code 1h}, {@code 90s}, {@code 2w}: the short form the {@code timer} command reads. */
-    public static String brief(Duration timer) {
-        long seconds = timer.getSeconds();
-        if (seconds <= 0) {
-            return "off";
-        }
-        String[] letters = {"w", "d", "h", "m", "s"};
-        for (int i = 0; i < SIZES.length; i++) {
-            if (seconds % SIZES[i] == 0) {
-                return seconds / SIZES[i] + letters[i];
-            }
-        }
-        throw new AssertionError("unreachable: every whole number of seconds is seconds");
-    }
 }
