@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.BlobStore;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
@@ -496,6 +497,12 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }
+    }
+
+    /** None yet: a relay on MongoDB answers the blob API's paths with 404. */
+    @Override
+    public BlobStore blobs() {
+        return null;
     }
 
     @Override
