@@ -59,15 +59,18 @@ public final class Blobs {
     }
 
     /**
-     * One device allowed to fetch a blob.
+     * One device, or every device of an account, allowed to fetch a blob.
      *
      * @param accountId its account
-     * @param deviceId its device ID, 1..127
+     * @param deviceId its device ID, 1..127; or 0 for every device the account has registered when
+     *     the blob is created (the uploading device itself excluded)
      */
     public record Recipient(String accountId, int deviceId) {
         public Recipient {
             requireAccountId(accountId, "accountId");
-            requireDeviceId(deviceId, "deviceId");
+            if (deviceId != 0) {
+                requireDeviceId(deviceId, "deviceId");
+            }
         }
     }
 

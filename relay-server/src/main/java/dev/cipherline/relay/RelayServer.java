@@ -177,6 +177,7 @@ public final class RelayServer implements AutoCloseable {
                                 : new BlobService(
                                         store.blobs(),
                                         store,
+                                        store,
                                         config.blobs(),
                                         config.maxExpiry(),
                                         blobIo,

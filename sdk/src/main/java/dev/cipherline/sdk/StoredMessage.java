@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param otherDevice true for an outgoing message that another device of this account sent ("sent
  *     on another device": it reached this device as a copy, and starts here in state {@code SENT}),
  *     false otherwise
+ * @param attachment the file the message carries ({@code text} is then its caption, maybe empty),
+ *     or null for a text message
  */
 public record StoredMessage(
         MessageId id,
@@ -27,7 +29,8 @@ public record StoredMessage(
         @Nullable Instant receivedAt,
         MessageState state,
         @Nullable String failure,
-        boolean otherDevice) {
+        boolean otherDevice,
+        @Nullable Attachment attachment) {
     /** Checks the non-null values. */
     public StoredMessage {
         Objects.requireNonNull(id, "id");
@@ -36,6 +39,20 @@ public record StoredMessage(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(sentAt, "sentAt");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A text message (no attachment). */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state,
+            @Nullable String failure,
+            boolean otherDevice) {
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, otherDevice, null);
     }
 
     /** A message this device stored or sent itself. */
@@ -48,7 +65,7 @@ public record StoredMessage(
             @Nullable Instant receivedAt,
             MessageState state,
             @Nullable String failure) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false);
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null);
     }
 
     /** A message that did not fail, stored or sent by this device. */
@@ -60,7 +77,7 @@ public record StoredMessage(
             Instant sentAt,
             @Nullable Instant receivedAt,
             MessageState state) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, null, false);
+        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null);
     }
 
     /** Names the message without printing its text. */

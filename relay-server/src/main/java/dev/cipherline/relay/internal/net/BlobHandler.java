@@ -429,12 +429,51 @@ final class BlobHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         List<DeviceAddress> recipients = new ArrayList<>();
+        List<CompletableFuture<Void>> expanded = new ArrayList<>();
         for (Blobs.Recipient r : create.recipients()) {
-            recipients.add(new DeviceAddress(r.accountId(), r.deviceId()));
+            if (r.deviceId() != 0) {
+                recipients.add(new DeviceAddress(r.accountId(), r.deviceId()));
+                continue;
+            }
+            // every device the account has now; the futures complete on store threads
+            expanded.add(
+                    service.accounts()
+                            .devices(r.accountId())
+                            .thenAccept(
+                                    list -> {
+                                        synchronized (recipients) {
+                                            for (var d : list) {
+                                                recipients.add(
+                                                        new DeviceAddress(
+                                                                r.accountId(), d.deviceId()));
+                                            }
+                                        }
+                                    }));
         }
+        CompletableFuture.allOf(expanded.toArray(new CompletableFuture<?>[0]))
+                .whenCompleteAsync(
+                        (done, error) -> {
+                            if (error != null) {
+                                storeFailed(x, error);
+                                return;
+                            }
+                            List<DeviceAddress> unique = new ArrayList<>();
+                            synchronized (recipients) {
+                                for (DeviceAddress d : recipients) {
+                                    if (!d.equals(x.device) && !unique.contains(d)) {
+                                        unique.add(d);
+                                    }
+                                }
+                            }
+                            create(x, create.size(), now, expiresAt, unique);
+                        },
+                        ctx.executor());
+    }
+
+    private void create(
+            Exchange x, long size, long now, long expiresAt, List<DeviceAddress> recipients) {
         BlobRecord blob =
-                new BlobRecord(
-                        service.newId(), x.device, create.size(), 0, now, expiresAt, recipients);
+                new BlobRecord(service.newId(), x.device, size, 0, now, expiresAt, recipients);
         service.blobs()
                 .create(blob, service.limits().quotaBytes())
                 .whenCompleteAsync(

@@ -4,6 +4,7 @@ import dev.cipherline.protocol.Blobs;
 import dev.cipherline.protocol.SignedPayloads;
 import dev.cipherline.relay.BlobLimits;
 import dev.cipherline.relay.internal.keys.Ed25519Verifier;
+import dev.cipherline.relay.internal.store.AdminStore;
 import dev.cipherline.relay.internal.store.BlobStore;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceStore;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executor;
 public final class BlobService {
     private final BlobStore blobs;
     private final DeviceStore devices;
+    private final AdminStore accounts;
     private final BlobLimits limits;
     private final Duration maxExpiry;
     private final Executor io;
@@ -38,6 +40,7 @@ public final class BlobService {
     public BlobService(
             BlobStore blobs,
             DeviceStore devices,
+            AdminStore accounts,
             BlobLimits limits,
             Duration maxExpiry,
             Executor io,
@@ -45,6 +48,7 @@ public final class BlobService {
             SecureRandom random) {
         this.blobs = blobs;
         this.devices = devices;
+        this.accounts = accounts;
         this.limits = limits;
         this.maxExpiry = maxExpiry;
         this.io = io;
@@ -54,6 +58,11 @@ public final class BlobService {
 
     BlobStore blobs() {
         return blobs;
+    }
+
+    /** Where an account's registered devices are listed. */
+    AdminStore accounts() {
+        return accounts;
     }
 
     BlobLimits limits() {

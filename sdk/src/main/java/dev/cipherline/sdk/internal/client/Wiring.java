@@ -15,6 +15,7 @@ import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.devices.DeviceLists;
 import dev.cipherline.sdk.internal.devices.OwnDeviceList;
+import dev.cipherline.sdk.internal.files.FileTransfers;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Acks;
 import dev.cipherline.sdk.internal.inbound.Dispatch;
@@ -87,6 +88,7 @@ final class Wiring {
     final OutboxThread worker;
     final DeviceLists deviceLists;
     final OwnDeviceList ownDeviceList;
+    final FileTransfers files;
 
     /**
      * @throws ChatException STORE_FAILURE if the stored identity is damaged
@@ -172,6 +174,15 @@ final class Wiring {
                         self,
                         new DeviceList.Entry(
                                 self.device(), local.registrationId(), authKey.publicKey()));
+        this.files =
+                FileTransfers.create(
+                        threads.http(),
+                        relayUrls,
+                        self,
+                        authKey::sign,
+                        config.home(),
+                        messages.attachments(),
+                        clock);
         this.typingSender =
                 new TypingSender(db, encryptor, connection, self.account(), self.device(), clock);
 

@@ -33,5 +33,9 @@ public interface ContentVisitor<R> {
 
     R deleteSync(Content.DeleteSync sync);
 
+    R file(Content.File file);
+
+    R groupFile(Content.GroupFile file);
+
     R unknown(Content.Unknown unknown);
 }

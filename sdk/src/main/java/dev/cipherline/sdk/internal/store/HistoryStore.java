@@ -25,7 +25,8 @@ import java.util.Locale;
 public final class HistoryStore {
     private static final String COLUMNS =
             "id, peer, client_msg_id, direction, text, sent_at, received_at, state, failure,"
-                    + " direction = 1 AND sender_device <> (SELECT device_id FROM identity)";
+                    + " direction = 1 AND sender_device <> (SELECT device_id FROM identity),"
+                    + " (SELECT descriptor FROM attachments WHERE message_id = messages.id)";
     private static final int SEARCH_PAGE = 500;
 
     /** How long a deleted incoming message's ID is remembered so a redelivery stays dropped. */
@@ -275,7 +276,9 @@ public final class HistoryStore {
                                             hasReceived ? Instant.ofEpochMilli(received) : null,
                                             MessageState.valueOf(rs.getString(8)),
                                             rs.getString(9),
-                                            rs.getBoolean(10))));
+                                            rs.getBoolean(10),
+                                            AttachmentStore.describe(
+                                                    db.keys(), rs.getLong(1), rs.getBytes(11)))));
                 }
             }
         }
