@@ -72,7 +72,8 @@ class ConversationCommandsTest {
                         "sentAt",
                         "receivedAt",
                         "state",
-                        "failure"),
+                        "failure",
+                        "file"),
                 fieldNames(reply));
         assertTrue(reply.get("failure").isNull());
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Attachment;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
@@ -95,7 +96,8 @@ final class JsonOutput implements Output {
         "sentAt",
         "receivedAt",
         "group",
-        "state"
+        "state",
+        "file"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record MessageJson(
@@ -106,7 +108,8 @@ final class JsonOutput implements Output {
             String sentAt,
             String receivedAt,
             String group,
-            String state) {
+            String state,
+            FileJson file) {
         static MessageJson of(IncomingMessage message) {
             return new MessageJson(
                     message.id().value(),
@@ -117,8 +120,27 @@ final class JsonOutput implements Output {
                     message.receivedAt().toString(),
                     message.group() == null ? null : message.group().value(),
                     // what recv hands over was just stored and acknowledged with a receipt
-                    "delivered");
+                    "delivered",
+                    FileJson.of(message.attachment()));
         }
+    }
+
+    /** A message's file: the name and type its sender gave, and its size; null for none. */
+    record FileJson(String name, String type, long size, String availableUntil) {
+        static FileJson of(Attachment a) {
+            return a == null
+                    ? null
+                    : new FileJson(
+                            a.fileName(), a.mediaType(), a.size(), a.availableUntil().toString());
+        }
+    }
+
+    /** A file saved by {@code recv --download-dir}. */
+    record SavedJson(String saved, String id, String path) {}
+
+    @Override
+    public void saved(IncomingMessage message, java.nio.file.Path file) {
+        println(new SavedJson("file", message.id().value(), file.toString()));
     }
 
     /** One element of {@code group list --json}, which prints one array. */
@@ -156,7 +178,8 @@ final class JsonOutput implements Output {
         "sentAt",
         "receivedAt",
         "state",
-        "failure"
+        "failure",
+        "file"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record StoredJson(
@@ -168,7 +191,8 @@ final class JsonOutput implements Output {
             String sentAt,
             String receivedAt,
             String state,
-            String failure) {
+            String failure,
+            FileJson file) {
         static StoredJson of(AccountId self, StoredMessage m) {
             boolean incoming = m.direction() == Direction.INCOMING;
             return new StoredJson(
@@ -180,7 +204,8 @@ final class JsonOutput implements Output {
                     m.sentAt().toString(),
                     m.receivedAt() == null ? null : m.receivedAt().toString(),
                     m.state().name().toLowerCase(Locale.ROOT),
-                    m.failure());
+                    m.failure(),
+                    FileJson.of(m.attachment()));
         }
     }
 

@@ -44,6 +44,12 @@ public interface Output {
     void stored(AccountId self, StoredMessage message);
 
     /**
+     * Prints that the file of {@code message} was saved as {@code file} ({@code recv
+     * --download-dir}).
+     */
+    void saved(IncomingMessage message, java.nio.file.Path file);
+
+    /**
      * Returns the JSON writer when {@code json} is set, else the human one, both over {@code out}.
      */
     static Output of(boolean json, PrintWriter out) {

@@ -84,7 +84,8 @@ class JsonOutputTest {
                         "sentAt",
                         "receivedAt",
                         "state",
-                        "failure"),
+                        "failure",
+                        "file"),
                 fieldNames(mine));
         assertEquals("outgoing", mine.get("direction").asText());
         assertEquals(ALICE.value(), mine.get("from").asText());
@@ -167,7 +168,8 @@ class JsonOutputTest {
                         "sentAt",
                         "receivedAt",
                         "group",
-                        "state"),
+                        "state",
+                        "file"),
                 fieldNames(first));
         assertEquals("delivered", first.get("state").asText());
         assertTrue(first.get("group").isNull(), "a 1:1 message has group null");
