@@ -72,8 +72,7 @@ class ConversationCommandsTest {
                         "sentAt",
                         "receivedAt",
                         "state",
-                        "failure",
-                        "file"),
+                        "failure"),
                 fieldNames(reply));
         assertTrue(reply.get("failure").isNull());
 

@@ -17,8 +17,11 @@ import java.util.Objects;
  * @param otherDevice true for an outgoing message that another device of this account sent ("sent
  *     on another device": it reached this device as a copy, and starts here in state {@code SENT}),
  *     false otherwise
+ * @param note what a row of {@link Direction#NOTE} says (its {@code text} is the note's text, its
+ *     state {@link MessageState#DELIVERED}, {@code receivedAt} when it was written, and {@code
+ *     peer} the conversation's peer or, in a group, {@link Note#about()}); null for messages
  * @param attachment the file the message carries ({@code text} is then its caption, maybe empty),
- *     or null for a text message
+ *     or null for a text message or a note; its content comes from {@link ChatClient#openFile}
  */
 public record StoredMessage(
         MessageId id,
@@ -30,9 +33,13 @@ public record StoredMessage(
         MessageState state,
         @Nullable String failure,
         boolean otherDevice,
+        @Nullable Note note,
         @Nullable Attachment attachment) {
-    /** Checks the non-null values. */
+    /** Checks the non-null values, and that a note is there exactly for a row of a note. */
     public StoredMessage {
+        if ((direction == Direction.NOTE) != (note != null)) {
+            throw new IllegalArgumentException("a note row has a note, a message none");
+        }
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(direction, "direction");
@@ -41,7 +48,33 @@ public record StoredMessage(
         Objects.requireNonNull(state, "state");
     }
 
-    /** A text message (no attachment). */
+    /** A message or a note without an attachment. */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state,
+            @Nullable String failure,
+            boolean otherDevice,
+            @Nullable Note note) {
+        this(
+                id,
+                peer,
+                direction,
+                text,
+                sentAt,
+                receivedAt,
+                state,
+                failure,
+                otherDevice,
+                note,
+                null);
+    }
+
+    /** A message (not a note). */
     public StoredMessage(
             MessageId id,
             AccountId peer,
@@ -52,7 +85,18 @@ public record StoredMessage(
             MessageState state,
             @Nullable String failure,
             boolean otherDevice) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, otherDevice, null);
+        this(
+                id,
+                peer,
+                direction,
+                text,
+                sentAt,
+                receivedAt,
+                state,
+                failure,
+                otherDevice,
+                null,
+                null);
     }
 
     /** A message this device stored or sent itself. */
@@ -65,7 +109,7 @@ public record StoredMessage(
             @Nullable Instant receivedAt,
             MessageState state,
             @Nullable String failure) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null);
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null, null);
     }
 
     /** A message that did not fail, stored or sent by this device. */
@@ -77,7 +121,7 @@ public record StoredMessage(
             Instant sentAt,
             @Nullable Instant receivedAt,
             MessageState state) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null);
+        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null, null);
     }
 
     /** Names the message without printing its text. */
@@ -90,6 +134,7 @@ public record StoredMessage(
                 + ", "
                 + direction
                 + (otherDevice ? " (other device)" : "")
+                + (note != null ? " " + note.kind() : "")
                 + ", "
                 + state
                 + "]";

@@ -12,6 +12,7 @@ import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.Note;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
@@ -109,7 +110,7 @@ final class JsonOutput implements Output {
             String receivedAt,
             String group,
             String state,
-            FileJson file) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) FileJson file) {
         static MessageJson of(IncomingMessage message) {
             return new MessageJson(
                     message.id().value(),
@@ -164,10 +165,12 @@ final class JsonOutput implements Output {
     }
 
     /**
-     * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code
-     * outgoing}; {@code receivedAt} is null for outgoing messages; {@code state} is the lower-case
-     * message state ({@code pending}, {@code sent}, {@code delivered}, {@code read}, {@code
-     * failed}; incoming messages are {@code delivered} or {@code read}).
+     * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code outgoing}
+     * (or {@code note}); {@code receivedAt} is null for outgoing messages; {@code state} is the
+     * lower-case message state ({@code pending}, {@code sent}, {@code delivered}, {@code read},
+     * {@code failed}; incoming messages are {@code delivered} or {@code read}). A note the SDK
+     * wrote has {@code direction} {@code note}, its text, {@code from} the peer it is filed under,
+     * and a {@code note} object {@code {kind, about, count}}; messages have no {@code note} field.
      */
     @JsonPropertyOrder({
         "id",
@@ -179,6 +182,7 @@ final class JsonOutput implements Output {
         "receivedAt",
         "state",
         "failure",
+        "note",
         "file"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -192,9 +196,10 @@ final class JsonOutput implements Output {
             String receivedAt,
             String state,
             String failure,
-            FileJson file) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) NoteJson note,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FileJson file) {
         static StoredJson of(AccountId self, StoredMessage m) {
-            boolean incoming = m.direction() == Direction.INCOMING;
+            boolean incoming = m.direction() != Direction.OUTGOING;
             return new StoredJson(
                     m.id().value(),
                     m.direction().name().toLowerCase(Locale.ROOT),
@@ -205,7 +210,18 @@ final class JsonOutput implements Output {
                     m.receivedAt() == null ? null : m.receivedAt().toString(),
                     m.state().name().toLowerCase(Locale.ROOT),
                     m.failure(),
+                    m.note() == null ? null : NoteJson.of(m.note()),
                     FileJson.of(m.attachment()));
+        }
+    }
+
+    /** What a history note says: kind in lower case, the account it is about, its count. */
+    record NoteJson(String kind, String about, long count) {
+        static NoteJson of(Note note) {
+            return new NoteJson(
+                    note.kind().name().toLowerCase(Locale.ROOT),
+                    note.about().value(),
+                    note.count());
         }
     }
 

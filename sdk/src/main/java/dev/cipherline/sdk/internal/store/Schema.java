@@ -336,6 +336,13 @@ final class Schema {
                         """
                     },
                     new String[] {
+                        // notes the SDK writes into a history (direction 2): what they are about;
+                        // their text is sealed in the text column like a message's
+                        "ALTER TABLE messages ADD COLUMN note_kind TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_about TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_count INTEGER"
+                    },
+                    new String[] {
                         // the file a file message carries: blob ID, key, digest, size, name, type
                         // (sealed: it holds the file's key), and the name of the verified
                         // encrypted copy under files/ once there is one; gone with its message
