@@ -118,6 +118,17 @@ class BlobApiTest {
     }
 
     @Test
+    void deviceZeroNamesEveryDeviceOfAnAccountButTheUploader() throws Exception {
+        String id = alice.createForAccounts(4, BOB_1.accountId(), ALICE_1.accountId()).id();
+        assertEquals(200, alice.put(id, 0, new byte[] {1, 2, 3, 4}).statusCode());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, bob.get(id, null).body());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, alice2.get(id, null).body());
+        assertEquals(200, bob.delete(id).statusCode());
+        // alice's device 1 uploaded it and is no recipient: the last release was alice's device 2
+        assertTrue(alice2.delete(id).body().contains("\"deleted\":true"));
+    }
+
+    @Test
     void onlyTheUploaderAndRecipientsReachABlob() throws Exception {
         String id = alice.createdId(10, BOB_1);
         assertEquals(404, alice2.status(id).statusCode());

@@ -37,6 +37,18 @@ final class BlobClient {
         return send("POST", Blobs.PATH, body, null);
     }
 
+    /** Creates a blob for every device of the given accounts (device ID 0). */
+    Blobs.Status createForAccounts(long size, String... accounts) throws Exception {
+        List<Blobs.Recipient> list =
+                java.util.Arrays.stream(accounts).map(a -> new Blobs.Recipient(a, 0)).toList();
+        HttpResponse<String> r =
+                send("POST", Blobs.PATH, codec.encodeJson(new Blobs.Create(size, 0, list)), null);
+        if (r.statusCode() != 201) {
+            throw new AssertionError(r.statusCode() + " " + r.body());
+        }
+        return codec.decodeJson(r.body().getBytes(), Blobs.Status.class);
+    }
+
     String createdId(long size, Vectors.Vector... recipients) throws Exception {
         HttpResponse<String> r = create(size, 0, recipients);
         if (r.statusCode() != 201) {

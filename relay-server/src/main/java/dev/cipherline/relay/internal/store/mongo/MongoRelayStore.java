@@ -81,6 +81,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final MongoLeases leases;
     private final MongoInvites invites;
     private final MongoProvisioning provisioning;
+    private final MongoBlobs blobs;
     private final List<ExecutorService> writers;
     private final ExecutorService readers;
     private final Object lock = new Object();
@@ -97,6 +98,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.leases = new MongoLeases(schema);
         this.invites = new MongoInvites(schema);
         this.provisioning = new MongoProvisioning(schema);
+        this.blobs = new MongoBlobs(schema, this::write, this::read);
         List<ExecutorService> w = new ArrayList<>(WRITERS);
         for (int i = 0; i < WRITERS; i++) {
             w.add(
@@ -499,10 +501,9 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         }
     }
 
-    /** None yet: a relay on MongoDB answers the blob API's paths with 404. */
     @Override
     public BlobStore blobs() {
-        return null;
+        return blobs;
     }
 
     @Override
