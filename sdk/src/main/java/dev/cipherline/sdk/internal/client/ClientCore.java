@@ -143,6 +143,7 @@ public final class ClientCore implements AutoCloseable {
                         "the folder " + config.home() + " holds no identity; initialize it first");
             }
             core = new ClientCore(new Wiring(config, db, local.get()));
+            core.files.deleteOrphans();
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -315,7 +315,11 @@ public final class FileTransfers {
         }
     }
 
-    /** Deletes encrypted copies whose message is gone (deleted from the history). */
+    /**
+     * Deletes encrypted copies whose message is gone (deleted from the history), and what an upload
+     * or download interrupted by the process's end left. Call it while no transfer runs (when the
+     * client opens: a store admits one client at a time).
+     */
     public void deleteOrphans() {
         if (!Files.isDirectory(folder)) {
             return;
@@ -324,7 +328,7 @@ public final class FileTransfers {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (n.startsWith("d-") && !keep.contains(n)) {
+                if ((n.startsWith("d-") || n.startsWith("f-")) && !keep.contains(n)) {
                     deleteQuietly(f);
                 }
             }
