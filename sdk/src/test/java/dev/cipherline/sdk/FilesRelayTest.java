@@ -202,6 +202,64 @@ class FilesRelayTest {
     }
 
     @Test
+    void overTheRelaysLimitsTheSendFailsClearlyAndAFetchedFileIsGoneFromTheRelay()
+            throws Exception {
+        relay.close();
+        relay =
+                RelayServer.start(
+                        new dev.cipherline.relay.RelayConfig(
+                                        "127.0.0.1",
+                                        0,
+                                        dir.resolve("relay"),
+                                        Duration.ofDays(30),
+                                        100_000,
+                                        64)
+                                .withBlobs(new dev.cipherline.relay.BlobLimits(300_000, 700_000)),
+                        java.time.Clock.systemUTC());
+        ChatClient.initialize(dir.resolve("alice"), relay.url(), "alice");
+        AccountId bob = ChatClient.initialize(dir.resolve("bob"), relay.url(), "bob").accountId();
+        RecordingListener bobIn = new RecordingListener();
+        try (ChatClient a = open("alice", new RecordingListener());
+                ChatClient b = open("bob", bobIn)) {
+            Exception big =
+                    assertThrows(
+                            Exception.class,
+                            () ->
+                                    a.sendFile(bob, file("big.bin", 400_000), null, null)
+                                            .get(60, TimeUnit.SECONDS));
+            assertEquals(
+                    ChatException.Reason.FILE_TOO_LARGE, ((ChatException) big.getCause()).reason());
+            a.sendFile(bob, file("one.bin", 250_000), null, null).get(60, TimeUnit.SECONDS);
+            a.sendFile(bob, file("two.bin", 250_000), null, null).get(60, TimeUnit.SECONDS);
+            // bob has fetched neither: alice holds 500 KB of her 700 KB
+            Exception quota =
+                    assertThrows(
+                            Exception.class,
+                            () ->
+                                    a.sendFile(bob, file("three.bin", 250_000), null, null)
+                                            .get(60, TimeUnit.SECONDS));
+            assertEquals(
+                    ChatException.Reason.QUOTA_EXCEEDED,
+                    ((ChatException) quota.getCause()).reason());
+            assertEquals(2, a.history().page(bob, 10, null).size(), "nothing of the refused ones");
+
+            IncomingMessage one = bobIn.awaitMessages(2).get(0);
+            read(b.openFile(one));
+            // the relay deleted it once bob's only device had it; without the kept copy it is gone
+            try (Stream<Path> kept = Files.list(dir.resolve("bob").resolve("files"))) {
+                for (Path p : kept.toList()) {
+                    Files.delete(p);
+                }
+            }
+            assertEquals(
+                    ChatException.Reason.FILE_UNAVAILABLE,
+                    assertThrows(ChatException.class, () -> b.openFile(one)).reason());
+            // the freed quota takes a new file
+            a.sendFile(bob, file("four.bin", 250_000), null, null).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anUnreadableFileFailsTheSendAndNothingIsQueued() throws Exception {
         ChatClient.initialize(dir.resolve("alice"), relay.url(), "alice");
         AccountId bob = ChatClient.initialize(dir.resolve("bob"), relay.url(), "bob").accountId();
