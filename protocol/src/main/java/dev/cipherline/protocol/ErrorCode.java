@@ -66,7 +66,18 @@ public enum ErrorCode {
     /** The provisioning mailbox is past its expiry, or was never created. */
     PROVISIONING_EXPIRED("provisioning-expired", false),
     /** The provisioning mailbox's payload was already stored (a second put) or already read. */
-    PROVISIONING_USED("provisioning-used", false);
+    PROVISIONING_USED("provisioning-used", false),
+    /** A blob is larger than the relay's {@code --max-blob-bytes}, or a chunk passes its end. */
+    BLOB_TOO_LARGE("blob-too-large", false),
+    /** The blob's expiry has passed; it is being deleted. */
+    BLOB_EXPIRED("blob-expired", false),
+    /** The blob is not fully uploaded yet, so it cannot be fetched. */
+    BLOB_INCOMPLETE("blob-incomplete", true),
+    /**
+     * A chunk's offset is not the blob's committed offset (the answer carries the committed one);
+     * or another upload of the blob is in progress.
+     */
+    OFFSET_MISMATCH("offset-mismatch", true);
 
     private final String code;
     private final boolean retryable;

@@ -13,7 +13,44 @@ public final class SignedPayloads {
     private static final byte[] REGISTER =
             "cipherline-register-v1".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] HTTP = "cipherline-http-v1".getBytes(StandardCharsets.US_ASCII);
+
     private SignedPayloads() {}
+
+    /**
+     * What a device signs with its Ed25519 auth key to make an HTTP request to the blob API: {@code
+     * "cipherline-http-v1" || u16 len || method (ASCII) || u16 len || target (the request line's
+     * path and query exactly as sent, UTF-8) || u64 time (Unix ms) || u16 len || accountId (UTF-8)
+     * || u32 deviceId || u64 contentLength || bodyDigest} where {@code bodyDigest} is the 32-byte
+     * SHA-256 of the body for {@code POST} and 32 zero bytes for every other method.
+     */
+    public static byte[] httpRequest(
+            String method,
+            String target,
+            long time,
+            String accountId,
+            int deviceId,
+            long contentLength,
+            byte[] bodyDigest) {
+        if (bodyDigest.length != 32) {
+            throw new IllegalArgumentException("the body digest must be 32 bytes");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        out.write(HTTP, 0, HTTP.length);
+        writeString(out, method);
+        writeString(out, target);
+        writeLong(out, time);
+        writeString(out, accountId);
+        writeInt(out, deviceId);
+        writeLong(out, contentLength);
+        out.write(bodyDigest, 0, bodyDigest.length);
+        return out.toByteArray();
+    }
+
+    private static void writeLong(ByteArrayOutputStream out, long v) {
+        writeInt(out, (int) (v >>> 32));
+        writeInt(out, (int) v);
+    }
 
     /**
      * What a device signs with its Ed25519 auth key to answer a challenge: {@code

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param tls the PEM files of the certificate and key to serve https/wss with; null serves plain
  *     http/ws
  * @param operations the admin listener and the registration policy
+ * @param blobs the size limit and per-device quota of encrypted files
  */
 public record RelayConfig(
         String host,
@@ -40,7 +41,8 @@ public record RelayConfig(
         Backends backends,
         LogFormat logFormat,
         TlsFiles tls,
-        Operations operations) {
+        Operations operations,
+        BlobLimits blobs) {
 
     /** The usage text printed by {@code --help}, made from the option table. */
     public static final String USAGE =
@@ -103,6 +105,9 @@ public record RelayConfig(
         if (operations == null) {
             throw new IllegalArgumentException("operations must be given");
         }
+        if (blobs == null) {
+            throw new IllegalArgumentException("blob limits must be given");
+        }
         if (operations.adminEnabled()
                 && operations.adminPort() != 0
                 && operations.adminPort() == port
@@ -136,7 +141,8 @@ public record RelayConfig(
                 backends,
                 LogFormat.TEXT,
                 null,
-                Operations.EMBEDDED);
+                Operations.EMBEDDED,
+                BlobLimits.DEFAULT);
     }
 
     /**
@@ -169,7 +175,8 @@ public record RelayConfig(
                 backends,
                 logFormat,
                 tls,
-                operations);
+                operations,
+                blobs);
     }
 
     /** This configuration serving https/wss with {@code tls}, or plain http/ws with null. */
@@ -185,7 +192,8 @@ public record RelayConfig(
                 backends,
                 logFormat,
                 tls,
-                operations);
+                operations,
+                blobs);
     }
 
     /** This configuration with another store and bus. */
@@ -201,7 +209,25 @@ public record RelayConfig(
                 backends,
                 logFormat,
                 tls,
-                operations);
+                operations,
+                blobs);
+    }
+
+    /** This configuration with other blob limits. */
+    public RelayConfig withBlobs(BlobLimits blobs) {
+        return new RelayConfig(
+                host,
+                port,
+                dataDir,
+                maxExpiry,
+                queueQuota,
+                window,
+                abuse,
+                backends,
+                logFormat,
+                tls,
+                operations,
+                blobs);
     }
 
     /** This configuration with another admin listener and registration policy. */
@@ -217,7 +243,8 @@ public record RelayConfig(
                 backends,
                 logFormat,
                 tls,
-                operations);
+                operations,
+                blobs);
     }
 
     /**
@@ -273,7 +300,8 @@ public record RelayConfig(
                         s.get(RelayOptions.NODE_ID)),
                 s.get(RelayOptions.LOG_FORMAT),
                 TlsFiles.of(s.get(RelayOptions.TLS_CERT), s.get(RelayOptions.TLS_KEY)),
-                operations(s));
+                operations(s),
+                new BlobLimits(s.get(RelayOptions.MAX_BLOB_BYTES), s.get(RelayOptions.BLOB_QUOTA)));
     }
 
     private static Operations operations(Settings s) {

@@ -12,6 +12,7 @@ import dev.cipherline.relay.internal.delivery.kafka.KafkaBusSettings;
 import dev.cipherline.relay.internal.delivery.kafka.KafkaDeliveryBus;
 import dev.cipherline.relay.internal.log.Fields;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
+import dev.cipherline.relay.internal.net.BlobService;
 import dev.cipherline.relay.internal.net.Protection;
 import dev.cipherline.relay.internal.net.RelayChannelInitializer;
 import dev.cipherline.relay.internal.net.RelaySettings;
@@ -53,6 +54,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,8 @@ public final class RelayServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ScheduledExecutorService sweeper;
+    private final ExecutorService blobIo;
+    private final Clock clock;
     private final RelayStore store;
     private final DeliveryBus bus;
     private final ChannelGroup channels;
@@ -95,11 +99,14 @@ public final class RelayServer implements AutoCloseable {
     private volatile RelayConfig config;
 
     private RelayServer(RelayConfig config, Clock clock) throws IOException {
+        this.clock = clock;
         this.config = config;
         TlsFiles files = config.tls();
         // before the store opens: a wrong file name is the most likely mistake of a first start
         tls = files == null ? null : ServerTls.load(files.certFile(), files.keyFile(), clock);
         sweeper = Executors.newSingleThreadScheduledExecutor(StoreThreads.named("relay-sweeper"));
+        // file reads, writes and syncs of blobs: off the event loops
+        blobIo = Executors.newFixedThreadPool(2, StoreThreads.named("relay-blob-io"));
         try {
             store = openStore(config, clock);
         } catch (IOException e) {
@@ -164,7 +171,18 @@ public final class RelayServer implements AutoCloseable {
                         protection,
                         tls,
                         metrics,
-                        () -> registration);
+                        () -> registration,
+                        store.blobs() == null
+                                ? null
+                                : new BlobService(
+                                        store.blobs(),
+                                        store,
+                                        store,
+                                        config.blobs(),
+                                        config.maxExpiry(),
+                                        blobIo,
+                                        clock,
+                                        random));
         registerGauges();
         transport = Transport.choose();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
@@ -563,6 +581,23 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private void sweep() {
+        if (store.blobs() != null) {
+            store.blobs()
+                    .sweep(clock.millis())
+                    .whenComplete(
+                            (count, error) -> {
+                                if (error != null) {
+                                    LOG.log(
+                                            Level.DEBUG,
+                                            "blob sweep skipped: " + error.getMessage());
+                                } else if (count > 0) {
+                                    LOG.log(
+                                            Level.INFO,
+                                            "swept " + count + " expired blobs",
+                                            Fields.of("event", "blobs-swept", "blobs", count));
+                                }
+                            });
+        }
         store.sweep()
                 .whenComplete(
                         (result, error) -> {
@@ -648,5 +683,6 @@ public final class RelayServer implements AutoCloseable {
 
     private void shutdownExecutors() {
         sweeper.shutdownNow();
+        blobIo.shutdownNow();
     }
 }

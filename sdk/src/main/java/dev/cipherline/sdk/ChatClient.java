@@ -6,6 +6,7 @@ import dev.cipherline.sdk.internal.client.ClientCore;
 import dev.cipherline.sdk.internal.registration.Registrar;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.StoreKeyTable;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -308,6 +309,65 @@ public final class ChatClient implements AutoCloseable {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(text, "text");
         return core.send(to.value(), text);
+    }
+
+    /**
+     * Sends a file to {@code to}: encrypts it on this device with a fresh random key (reading it a
+     * chunk at a time, never whole into memory), uploads the ciphertext to the relay in resumable
+     * chunks, then queues a message carrying the key, the ciphertext's SHA-256, the size, the file
+     * name and {@code mediaType} (end to end, as any message). Each of the recipient's devices and
+     * this account's other devices may fetch it until they did, or until the relay's expiry.
+     * Returns at once; the future completes with the message's handle (state {@code PENDING}) once
+     * the upload is done and the message queued.
+     *
+     * @param mediaType such as {@code image/png}, or null for none
+     * @param caption text shown with the file, or null for none
+     * @return completes with the handle, or fails with a {@link ChatException}: INVALID_ARGUMENT
+     *     (the file cannot be read), FILE_TOO_LARGE, QUOTA_EXCEEDED, RELAY_UNREACHABLE (after
+     *     repeated failures), REJECTED, CLOSED
+     * @throws ChatException INVALID_ARGUMENT if {@code to} is this account; CLOSED
+     */
+    public CompletableFuture<OutgoingMessage> sendFile(
+            AccountId to, Path file, @Nullable String mediaType, @Nullable String caption) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(file, "file");
+        return core.sendFile(
+                to.value(),
+                null,
+                file,
+                mediaType == null ? "" : mediaType,
+                caption == null ? "" : caption);
+    }
+
+    /**
+     * The content of the file a message carries ({@link StoredMessage#attachment()}). The first
+     * call downloads the encrypted file into this device's home folder, checks its length and the
+     * SHA-256 its sender gave and that every chunk decrypts, and only then keeps it (still
+     * encrypted) and tells the relay this device has it; a file that fails a check is deleted and
+     * nothing of it is returned. Later calls read the kept copy. Blocks on the network: call it off
+     * the UI thread. The stream decrypts as it is read; close it.
+     *
+     * @throws ChatException INVALID_ARGUMENT if the message carries no file; FILE_UNAVAILABLE if
+     *     the relay no longer has it (expired, or fetched by every device); CRYPTO_FAILURE if it
+     *     does not match its digest or does not decrypt; RELAY_UNREACHABLE; STORE_FAILURE; CLOSED
+     */
+    public InputStream openFile(StoredMessage message) {
+        Objects.requireNonNull(message, "message");
+        boolean incoming = message.direction() == Direction.INCOMING;
+        // an outgoing group message's peer is this account: its row is found by its ID alone
+        String peer =
+                incoming || !message.peer().equals(whoami().accountId())
+                        ? message.peer().value()
+                        : null;
+        return core.openFile(peer, message.id().value(), incoming);
+    }
+
+    /**
+     * As {@link #openFile(StoredMessage)}, for a message as {@link ChatListener#onMessage} got it.
+     */
+    public InputStream openFile(IncomingMessage message) {
+        Objects.requireNonNull(message, "message");
+        return core.openFile(message.from().value(), message.id().value(), true);
     }
 
     /**

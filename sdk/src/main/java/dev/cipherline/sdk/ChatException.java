@@ -90,7 +90,18 @@ public final class ChatException extends RuntimeException {
          * The link's payload failed to decrypt or did not check out: it was not sealed for this new
          * device's keys (someone else answered the link URI), or it was tampered with.
          */
-        LINK_FAILED
+        LINK_FAILED,
+        /**
+         * The file is larger than the relay accepts ({@code --max-blob-bytes}, 100 MiB by default).
+         */
+        FILE_TOO_LARGE,
+        /**
+         * This device holds as many bytes of files on the relay as it may; the relay frees them as
+         * recipients fetch them or they expire.
+         */
+        QUOTA_EXCEEDED,
+        /** The file is no longer on the relay: it expired, or every device fetched it already. */
+        FILE_UNAVAILABLE
     }
 
     private final Reason reason;

@@ -2,12 +2,14 @@ package dev.cipherline.sdk;
 
 import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.client.ClientCore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The groups of a {@link ChatClient}, reached by {@link ChatClient#groups()}: creating and changing
@@ -169,6 +171,29 @@ public final class Groups {
     public Duration disappearingTimer(GroupId group) {
         Objects.requireNonNull(group, "group");
         return core.groupTimer(group);
+    }
+
+    /**
+     * Sends a file to every member of {@code group} (and this account's other devices), as {@link
+     * ChatClient#sendFile} does for one account; the message carries the group's per-device
+     * sequence number like group text.
+     *
+     * @param mediaType such as {@code image/png}, or null for none
+     * @param caption text shown with the file, or null for none
+     * @return completes with the handle once uploaded and queued, or fails as {@link
+     *     ChatClient#sendFile} does
+     * @throws ChatException INVALID_ARGUMENT if this device is not an active member; CLOSED
+     */
+    public CompletableFuture<OutgoingMessage> sendFile(
+            GroupId group, Path file, @Nullable String mediaType, @Nullable String caption) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(file, "file");
+        return core.sendFile(
+                null,
+                group.value(),
+                file,
+                mediaType == null ? "" : mediaType,
+                caption == null ? "" : caption);
     }
 
     /**

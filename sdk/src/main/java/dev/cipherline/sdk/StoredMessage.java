@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param note what a row of {@link Direction#NOTE} says (its {@code text} is the note's text, its
  *     state {@link MessageState#DELIVERED}, {@code receivedAt} when it was written, and {@code
  *     peer} the conversation's peer or, in a group, {@link Note#about()}); null for messages
+ * @param attachment the file the message carries ({@code text} is then its caption, maybe empty),
+ *     or null for a text message or a note; its content comes from {@link ChatClient#openFile}
  */
 public record StoredMessage(
         MessageId id,
@@ -31,7 +33,8 @@ public record StoredMessage(
         MessageState state,
         @Nullable String failure,
         boolean otherDevice,
-        @Nullable Note note) {
+        @Nullable Note note,
+        @Nullable Attachment attachment) {
     /** Checks the non-null values, and that a note is there exactly for a row of a note. */
     public StoredMessage {
         if ((direction == Direction.NOTE) != (note != null)) {
@@ -45,6 +48,32 @@ public record StoredMessage(
         Objects.requireNonNull(state, "state");
     }
 
+    /** A message or a note without an attachment. */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state,
+            @Nullable String failure,
+            boolean otherDevice,
+            @Nullable Note note) {
+        this(
+                id,
+                peer,
+                direction,
+                text,
+                sentAt,
+                receivedAt,
+                state,
+                failure,
+                otherDevice,
+                note,
+                null);
+    }
+
     /** A message (not a note). */
     public StoredMessage(
             MessageId id,
@@ -56,7 +85,18 @@ public record StoredMessage(
             MessageState state,
             @Nullable String failure,
             boolean otherDevice) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, otherDevice, null);
+        this(
+                id,
+                peer,
+                direction,
+                text,
+                sentAt,
+                receivedAt,
+                state,
+                failure,
+                otherDevice,
+                null,
+                null);
     }
 
     /** A message this device stored or sent itself. */
@@ -69,7 +109,7 @@ public record StoredMessage(
             @Nullable Instant receivedAt,
             MessageState state,
             @Nullable String failure) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null);
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null, null);
     }
 
     /** A message that did not fail, stored or sent by this device. */
@@ -81,7 +121,7 @@ public record StoredMessage(
             Instant sentAt,
             @Nullable Instant receivedAt,
             MessageState state) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null);
+        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null, null);
     }
 
     /** Names the message without printing its text. */

@@ -76,6 +76,11 @@ public final class BenchDevice {
         return new Frame.Auth(version, accountId(), deviceId, authKey.sign(payload));
     }
 
+    /** Signs {@code payload} with the device's Ed25519 auth key (blob API requests). */
+    public byte[] signWithAuthKey(byte[] payload) {
+        return authKey.sign(payload);
+    }
+
     private static byte[] random(int length) {
         byte[] b = new byte[length];
         RANDOM.nextBytes(b);

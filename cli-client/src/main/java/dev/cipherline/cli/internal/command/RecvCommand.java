@@ -4,9 +4,14 @@ import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.error.ErrorMapper;
 import dev.cipherline.cli.internal.output.Output;
 import dev.cipherline.sdk.ChatClient;
+import dev.cipherline.sdk.ChatException;
+import dev.cipherline.sdk.IncomingMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +26,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints every message that arrived since the last recv, one per line, then keeps"
                     + " listening for --wait more seconds.",
-            "Each message is printed exactly once."
+            "Each message is printed exactly once.",
+            "With --download-dir, the files of the messages are fetched, checked and saved there"
+                    + " under the sender's file name made safe (no folders, no control"
+                    + " characters), never overwriting a file: \"name (1).ext\" and so on."
         })
 final class RecvCommand implements Callable<Integer> {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -47,6 +55,12 @@ final class RecvCommand implements Callable<Integer> {
     private Duration timeout;
 
     @Option(
+            names = "--download-dir",
+            paramLabel = "DIR",
+            description = "Save the files of the printed messages in this folder.")
+    private Path downloadDir;
+
+    @Option(
             names = "--json",
             description =
                     "Print one JSON object a line: id, from, fromDevice, text, sentAt,"
@@ -58,10 +72,19 @@ final class RecvCommand implements Callable<Integer> {
         if (timeout.isZero()) {
             throw new CliError.Usage("--timeout must be more than 0 seconds");
         }
+        if (downloadDir != null && !Files.isDirectory(downloadDir)) {
+            throw new CliError.Usage("--download-dir " + downloadDir + " is not a folder");
+        }
         Output output = Output.of(json, spec.commandLine().getOut());
+        List<IncomingMessage> withFiles = new CopyOnWriteArrayList<>();
         SessionListener session =
                 new SessionListener(
-                        output::message,
+                        message -> {
+                            output.message(message);
+                            if (message.attachment() != null && downloadDir != null) {
+                                withFiles.add(message);
+                            }
+                        },
                         warning -> ErrorMapper.warn(spec.commandLine().getErr(), warning));
         try (ChatClient client = root.open(session)) {
             try {
@@ -75,6 +98,19 @@ final class RecvCommand implements Callable<Integer> {
                                 "deliver the waiting messages"));
             }
             Await.listen(session.fatal(), wait);
+            int failed = 0;
+            for (IncomingMessage message : withFiles) {
+                try {
+                    output.saved(message, Downloads.save(client, message, downloadDir));
+                } catch (ChatException e) {
+                    failed++;
+                    ErrorMapper.warn(spec.commandLine().getErr(), e);
+                }
+            }
+            if (failed > 0) {
+                throw new CliError.Rejected(
+                        failed + " of " + withFiles.size() + " files could not be saved");
+            }
             // the delivery receipts for what was printed: best effort, the outbox keeps the rest
             client.flush(RECEIPT_GRACE);
         }

@@ -5,15 +5,19 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.OutgoingMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +34,8 @@ import picocli.CommandLine.ParentCommand;
             "Sends TEXT to TO and exits once the relay has stored it for delivery.",
             "With --stdin, sends each line of standard input as one message, in order (empty"
                     + " lines are skipped), and exits once the relay has accepted all of them.",
+            "With --file, sends the file PATH (end-to-end encrypted, uploaded to the relay) with"
+                    + " TEXT, if given, as its caption.",
             "A message not yet accepted stays in the outbox and is sent by the next command"
                     + " that connects."
         })
@@ -51,6 +57,22 @@ final class SendCommand implements Callable<Integer> {
     private boolean stdin;
 
     @Option(
+            names = "--file",
+            paramLabel = "PATH",
+            description =
+                    "Send this file, encrypted on this device (the relay takes up to 100 MiB by"
+                            + " default); TEXT becomes its caption.")
+    private Path file;
+
+    @Option(
+            names = "--type",
+            paramLabel = "MEDIA-TYPE",
+            description =
+                    "The file's media type, such as image/png (default: guessed from its name,"
+                            + " else none).")
+    private String mediaType;
+
+    @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
             defaultValue = "30",
@@ -62,6 +84,9 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (file != null) {
+            return sendFile();
+        }
         List<String> texts = texts();
         SessionListener session = new SessionListener(message -> {}, warning -> {});
         // messages arriving while we send stay unseen, for the next `recv` to print
@@ -79,6 +104,46 @@ final class SendCommand implements Callable<Integer> {
                 }
             }
             awaitAccepted(client, session, accepted);
+        }
+        return 0;
+    }
+
+    private int sendFile() {
+        if (stdin) {
+            throw new CliError.Usage("give either --file or --stdin, not both");
+        }
+        if (timeout.isZero()) {
+            throw new CliError.Usage("--timeout must be more than 0 seconds");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new CliError.Usage("cannot read the file " + file);
+        }
+        String type = mediaType;
+        if (type == null) {
+            try {
+                type = Files.probeContentType(file);
+            } catch (IOException e) {
+                type = null;
+            }
+        }
+        SessionListener session = new SessionListener(message -> {}, warning -> {});
+        try (ChatClient client = root.builder().listener(session).handOverMessages(false).build()) {
+            CompletableFuture<OutgoingMessage> queued =
+                    isGroup(client)
+                            ? client.groups()
+                                    .sendFile(client.groups().resolve(to), file, type, text)
+                            : client.sendFile(client.contacts().resolve(to), file, type, text);
+            OutgoingMessage sent;
+            try {
+                // the upload gives up by itself after repeated failures
+                sent = queued.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliError.Unreachable("interrupted while uploading the file");
+            }
+            awaitAccepted(client, session, List.of(sent.accepted()));
         }
         return 0;
     }

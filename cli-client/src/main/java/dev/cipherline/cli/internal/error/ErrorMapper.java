@@ -54,7 +54,10 @@ public final class ErrorMapper implements IExecutionExceptionHandler, IParameter
                     LINK_EXPIRED,
                     LINK_USED,
                     LINK_DECLINED,
-                    LINK_FAILED ->
+                    LINK_FAILED,
+                    FILE_TOO_LARGE,
+                    QUOTA_EXCEEDED,
+                    FILE_UNAVAILABLE ->
                     new CliError.Rejected(sentence);
             case LINK_INVALID -> new CliError.Usage(sentence);
             case AUTH_FAILED, DEVICE_REMOVED -> new CliError.AuthFailed(sentence);

@@ -2,6 +2,7 @@ package dev.cipherline.cli.internal.output;
 
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Attachment;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
@@ -161,6 +162,7 @@ final class HumanOutput implements Output {
                         + message.from().value()
                         + (message.group() == null ? "" : " in " + message.group().value())
                         + ": "
+                        + file(message.attachment(), message.text())
                         + safe(message.text()));
         out.flush();
     }
@@ -188,10 +190,34 @@ final class HumanOutput implements Output {
                         + " "
                         + (incoming ? message.peer().value() : "me")
                         + ": "
+                        + file(message.attachment(), message.text())
                         + safe(message.text())
                         + (incoming
                                 ? ""
                                 : "  [" + message.state().name().toLowerCase(Locale.ROOT) + "]"));
+        out.flush();
+    }
+
+    /** {@code [file NAME, SIZE bytes] } before a file message's caption, or nothing. */
+    static String file(Attachment attachment, String caption) {
+        if (attachment == null) {
+            return "";
+        }
+        return "[file "
+                + safe(attachment.fileName())
+                + ", "
+                + attachment.size()
+                + " bytes]"
+                + (caption.isEmpty() ? "" : " ");
+    }
+
+    @Override
+    public void saved(IncomingMessage message, java.nio.file.Path file) {
+        out.println(
+                "  saved "
+                        + safe(message.attachment().fileName())
+                        + " as "
+                        + safe(file.toString()));
         out.flush();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
+import dev.cipherline.sdk.Attachment;
 import dev.cipherline.sdk.Contact;
 import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
@@ -96,7 +97,8 @@ final class JsonOutput implements Output {
         "sentAt",
         "receivedAt",
         "group",
-        "state"
+        "state",
+        "file"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record MessageJson(
@@ -107,7 +109,8 @@ final class JsonOutput implements Output {
             String sentAt,
             String receivedAt,
             String group,
-            String state) {
+            String state,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FileJson file) {
         static MessageJson of(IncomingMessage message) {
             return new MessageJson(
                     message.id().value(),
@@ -118,8 +121,27 @@ final class JsonOutput implements Output {
                     message.receivedAt().toString(),
                     message.group() == null ? null : message.group().value(),
                     // what recv hands over was just stored and acknowledged with a receipt
-                    "delivered");
+                    "delivered",
+                    FileJson.of(message.attachment()));
         }
+    }
+
+    /** A message's file: the name and type its sender gave, and its size; null for none. */
+    record FileJson(String name, String type, long size, String availableUntil) {
+        static FileJson of(Attachment a) {
+            return a == null
+                    ? null
+                    : new FileJson(
+                            a.fileName(), a.mediaType(), a.size(), a.availableUntil().toString());
+        }
+    }
+
+    /** A file saved by {@code recv --download-dir}. */
+    record SavedJson(String saved, String id, String path) {}
+
+    @Override
+    public void saved(IncomingMessage message, java.nio.file.Path file) {
+        println(new SavedJson("file", message.id().value(), file.toString()));
     }
 
     /** One element of {@code group list --json}, which prints one array. */
@@ -160,7 +182,8 @@ final class JsonOutput implements Output {
         "receivedAt",
         "state",
         "failure",
-        "note"
+        "note",
+        "file"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record StoredJson(
@@ -173,7 +196,8 @@ final class JsonOutput implements Output {
             String receivedAt,
             String state,
             String failure,
-            @JsonInclude(JsonInclude.Include.NON_NULL) NoteJson note) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) NoteJson note,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FileJson file) {
         static StoredJson of(AccountId self, StoredMessage m) {
             boolean incoming = m.direction() != Direction.OUTGOING;
             return new StoredJson(
@@ -186,7 +210,8 @@ final class JsonOutput implements Output {
                     m.receivedAt() == null ? null : m.receivedAt().toString(),
                     m.state().name().toLowerCase(Locale.ROOT),
                     m.failure(),
-                    m.note() == null ? null : NoteJson.of(m.note()));
+                    m.note() == null ? null : NoteJson.of(m.note()),
+                    FileJson.of(m.attachment()));
         }
     }
 

@@ -51,6 +51,12 @@ public interface Output {
     void timer(String name, Duration timer);
 
     /**
+     * Prints that the file of {@code message} was saved as {@code file} ({@code recv
+     * --download-dir}).
+     */
+    void saved(IncomingMessage message, java.nio.file.Path file);
+
+    /**
      * Returns the JSON writer when {@code json} is set, else the human one, both over {@code out}.
      */
     static Output of(boolean json, PrintWriter out) {

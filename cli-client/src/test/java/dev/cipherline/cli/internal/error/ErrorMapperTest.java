@@ -44,7 +44,10 @@ class ErrorMapperTest {
                     Map.entry(Reason.LINK_EXPIRED, 5),
                     Map.entry(Reason.LINK_USED, 5),
                     Map.entry(Reason.LINK_DECLINED, 5),
-                    Map.entry(Reason.LINK_FAILED, 5));
+                    Map.entry(Reason.LINK_FAILED, 5),
+                    Map.entry(Reason.FILE_TOO_LARGE, 5),
+                    Map.entry(Reason.QUOTA_EXCEEDED, 5),
+                    Map.entry(Reason.FILE_UNAVAILABLE, 5));
 
     @ParameterizedTest
     @EnumSource(Reason.class)

@@ -5,6 +5,7 @@ import static dev.cipherline.relay.internal.config.Option.reloadable;
 import static dev.cipherline.relay.internal.config.ValueType.address;
 import static dev.cipherline.relay.internal.config.ValueType.addressOrOff;
 import static dev.cipherline.relay.internal.config.ValueType.bool;
+import static dev.cipherline.relay.internal.config.ValueType.byteSize;
 import static dev.cipherline.relay.internal.config.ValueType.choice;
 import static dev.cipherline.relay.internal.config.ValueType.duration;
 import static dev.cipherline.relay.internal.config.ValueType.integer;
@@ -74,6 +75,20 @@ public final class RelayOptions {
                             integer(1, Integer.MAX_VALUE),
                             100_000,
                             "most queued envelopes per device"));
+    public static final Option<Long> MAX_BLOB_BYTES =
+            add(
+                    fixed(
+                            "max-blob-bytes",
+                            byteSize(),
+                            dev.cipherline.relay.BlobLimits.DEFAULT_MAX_BLOB_BYTES,
+                            "largest encrypted file one upload may store, e.g. 100MiB, 1GiB"));
+    public static final Option<Long> BLOB_QUOTA =
+            add(
+                    fixed(
+                            "blob-quota",
+                            byteSize(),
+                            dev.cipherline.relay.BlobLimits.DEFAULT_QUOTA_BYTES,
+                            "most bytes of files one device may hold on the relay at once"));
     public static final Option<Integer> WINDOW =
             add(
                     fixed(

@@ -232,6 +232,53 @@ public final class ValueType<T> {
                 null);
     }
 
+    /** A positive number of bytes: 5000000, 512KiB, 100MiB or 1GiB. */
+    public static ValueType<Long> byteSize() {
+        return new ValueType<>(
+                Toml.STRING,
+                "SIZE",
+                "a size such as \"100MiB\", \"1GiB\", \"512KiB\" or \"5000000\" (bytes), at"
+                        + " least 1",
+                ValueType::parseByteSize,
+                ValueType::formatByteSize,
+                null);
+    }
+
+    static Long parseByteSize(String text) {
+        String t = text.trim();
+        long unit = 1;
+        for (String[] u :
+                new String[][] {
+                    {"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}, {"B", "1"}
+                }) {
+            if (t.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                t = t.substring(0, t.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n < 1 || n > Long.MAX_VALUE / unit) {
+                return null;
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String formatByteSize(Long bytes) {
+        for (String[] u :
+                new String[][] {{"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}}) {
+            long unit = Long.parseLong(u[1]);
+            if (bytes % unit == 0) {
+                return (bytes / unit) + u[0];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     /** {@code true} or {@code false} (also {@code on}/{@code off} as text). */
     public static ValueType<Boolean> bool() {
         return new ValueType<>(

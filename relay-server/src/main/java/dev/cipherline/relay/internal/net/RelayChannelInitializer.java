@@ -25,15 +25,15 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline of every connection, in order: TLS (when the relay serves https/wss), HTTP codec,
- * the pre-authentication deadline (from accept to {@code auth-ok}), bounded aggregator, per-address
- * rate limit, the connection guard (idle timeout, back-pressure, WebSocket decoder errors), the
- * WebSocket upgrade at {@code /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the
- * pipeline after the upgrade); then, on a WebSocket, message aggregator, frame codec,
- * authentication (which leaves once it succeeded) and the session (per-device rate limit,
- * deliveries and acks, sends, prekeys, and the last resort). A connection over the connection cap
- * gets only the HTTP codec and a handler refusing it with {@code 503}; one from an address over its
- * rate limit (every accepted connection takes a token, whether or not it ever finishes a request)
- * gets one refusing it with {@code 429}.
+ * the pre-authentication deadline (from accept to {@code auth-ok}), the connection guard (idle
+ * timeout, back-pressure, WebSocket decoder errors), the blob API (streamed, so before the
+ * aggregator), bounded aggregator, per-address rate limit, the WebSocket upgrade at {@code
+ * /v1/websocket} or else the HTTP API (the HTTP-only handlers leave the pipeline after the
+ * upgrade); then, on a WebSocket, message aggregator, frame codec, authentication (which leaves
+ * once it succeeded) and the session (per-device rate limit, deliveries and acks, sends, prekeys,
+ * and the last resort). A connection over the connection cap gets only the HTTP codec and a handler
+ * refusing it with {@code 503}; one from an address over its rate limit (every accepted connection
+ * takes a token, whether or not it ever finishes a request) gets one refusing it with {@code 429}.
  *
  * <p>Every handler an idle WebSocket keeps costs it a pipeline context, so the ones that stay are
  * few and route to shared logic: after authentication a connection carries Netty's WebSocket
@@ -62,6 +62,7 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
     private final ChannelFutureListener closed = f -> open.decrementAndGet();
     private final RelayMetrics metrics;
     private final Supplier<RegistrationPolicy> registration;
+    private final BlobService blobs;
 
     /**
      * An initializer wiring every connection to the same store and bus.
@@ -88,12 +89,14 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
                 protection,
                 tls,
                 new RelayMetrics(),
-                () -> RegistrationPolicy.OPEN);
+                () -> RegistrationPolicy.OPEN,
+                null);
     }
 
     /**
-     * As the other constructor, counting in {@code metrics} and registering as {@code registration}
-     * allows (read at every registration).
+     * As the other constructor, counting in {@code metrics}, registering as {@code registration}
+     * allows (read at every registration), and serving the blob API from {@code blobs} (null: no
+     * blob API, its paths are not found).
      */
     public RelayChannelInitializer(
             RelaySettings settings,
@@ -105,7 +108,9 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
             Protection protection,
             ServerTls tls,
             RelayMetrics metrics,
-            Supplier<RegistrationPolicy> registration) {
+            Supplier<RegistrationPolicy> registration,
+            BlobService blobs) {
+        this.blobs = blobs;
         this.metrics = metrics;
         this.registration = registration;
         this.settings = settings;
@@ -192,16 +197,21 @@ public final class RelayChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast(
                 PreAuthDeadlineHandler.NAME,
                 new PreAuthDeadlineHandler(settings.authTimeout(), metrics));
+        p.addLast("guard", new ConnectionGuardHandler(idle, backpressure));
+        if (blobs != null) {
+            // before the aggregator: blob bodies are streamed, never aggregated
+            p.addLast("blobs", new BlobHandler(limits, blobs));
+        }
         p.addLast("http-aggregator", new BoundedHttpAggregator(limits));
         p.addLast(
                 "address-rate-limit",
                 new AddressRateLimitHandler(protection, limits, address != null, metrics));
-        p.addLast("guard", new ConnectionGuardHandler(idle, backpressure));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast(
                 "upgrade-trim",
                 new UpgradeTrimHandler(
                         List.of(
+                                "blobs",
                                 "http-aggregator",
                                 "address-rate-limit",
                                 "provisioning",

@@ -16,6 +16,9 @@ public interface RelayStore
      */
     CompletableFuture<Void> drainWrites();
 
+    /** The store's encrypted files. */
+    BlobStore blobs();
+
     /**
      * Tells {@code observer} about every batch of writes committed from now on. An engine that does
      * not commit in batches (MongoDB: one acknowledged write per operation) ignores it.

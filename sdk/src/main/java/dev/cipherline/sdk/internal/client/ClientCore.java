@@ -23,6 +23,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.disappear.Disappearing;
 import dev.cipherline.sdk.internal.disappear.Sweeper;
+import dev.cipherline.sdk.internal.files.FileTransfers;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
@@ -32,6 +33,7 @@ import dev.cipherline.sdk.internal.outbound.OwnDeviceSync;
 import dev.cipherline.sdk.internal.outbound.SendQueue;
 import dev.cipherline.sdk.internal.outbound.TypingSender;
 import dev.cipherline.sdk.internal.registration.Registrar;
+import dev.cipherline.sdk.internal.store.AttachmentStore;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
@@ -45,13 +47,17 @@ import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 import dev.cipherline.sdk.internal.store.VerificationStore;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -90,6 +96,10 @@ public final class ClientCore implements AutoCloseable {
     private final Contacts syncedContacts;
     private final Disappearing disappearing;
     private final Sweeper sweeper;
+    private final FileTransfers files;
+    private final AttachmentStore attachments;
+    private final ExecutorService uploads =
+            Executors.newSingleThreadExecutor(Threads.named("cipherline-files"));
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientCore(Wiring w) {
@@ -120,6 +130,8 @@ public final class ClientCore implements AutoCloseable {
         this.ownDeviceList = w.ownDeviceList;
         this.disappearing = w.disappearing;
         this.sweeper = w.sweeper;
+        this.files = w.files;
+        this.attachments = w.messages.attachments();
         this.syncedContacts =
                 new SyncedContacts(
                         w.contacts, (name, id) -> sync(new Content.ContactSync(id, name, false)));
@@ -137,6 +149,7 @@ public final class ClientCore implements AutoCloseable {
                         "the folder " + config.home() + " holds no identity; initialize it first");
             }
             core = new ClientCore(new Wiring(config, db, local.get()));
+            core.files.deleteOrphans();
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -268,6 +281,98 @@ public final class ClientCore implements AutoCloseable {
         }
         worker.wake();
         return handle;
+    }
+
+    /**
+     * Encrypts and uploads {@code file} on a background thread, then queues the message to {@code
+     * to} (a 1:1 conversation) or to the group {@code group} (exactly one is non-null).
+     */
+    public CompletableFuture<OutgoingMessage> sendFile(
+            String to, String group, Path file, String mediaType, String caption) {
+        checkOpen();
+        String recipient;
+        List<String> accounts = new ArrayList<>();
+        if (group == null) {
+            recipient = resolve(to).value();
+            if (recipient.equals(self.account())) {
+                throw new ChatException(
+                        ChatException.Reason.INVALID_ARGUMENT, "cannot send a file to yourself");
+            }
+            accounts.add(recipient);
+        } else {
+            recipient = null;
+            accounts.addAll(
+                    groups.recipients(group)
+                            .orElseThrow(
+                                    () ->
+                                            new ChatException(
+                                                    ChatException.Reason.INVALID_ARGUMENT,
+                                                    "not an active group: " + group)));
+            accounts.remove(self.account());
+        }
+        // this account's other devices get the file too (the relay leaves out this one)
+        accounts.add(self.account());
+        CompletableFuture<OutgoingMessage> done = new CompletableFuture<>();
+        try {
+            uploads.execute(
+                    () -> {
+                        try {
+                            FileTransfers.Uploaded up =
+                                    files.upload(file, mediaType, caption, accounts);
+                            checkOpen();
+                            OutgoingMessage sent;
+                            if (group == null) {
+                                sent = queueFile(recipient, up);
+                            } else {
+                                sent =
+                                        groups.sendFile(
+                                                group,
+                                                up.file(),
+                                                up.localCopy(),
+                                                attachments,
+                                                results);
+                            }
+                            worker.wake();
+                            done.complete(sent);
+                        } catch (RuntimeException e) {
+                            done.completeExceptionally(e);
+                        }
+                    });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new ChatException(ChatException.Reason.CLOSED, "the client is closed");
+        }
+        return done;
+    }
+
+    private OutgoingMessage queueFile(String recipient, FileTransfers.Uploaded up) {
+        MessageId id = MessageId.random();
+        long now = config.clock().millis();
+        boolean held =
+                config.holdOnIdentityChange()
+                        && contacts.byAccount(new AccountId(recipient))
+                                .map(ct -> ct.identityChangedFrom() != null)
+                                .orElse(false);
+        OutgoingHandle handle = new OutgoingHandle(id, messages);
+        results.track(handle);
+        try {
+            long row =
+                    sendQueue.addFile(
+                            recipient, id, up.file(), up.localCopy(), attachments, now, held);
+            handle.stored(row);
+        } catch (RuntimeException e) {
+            results.untrack(handle);
+            throw e;
+        }
+        return handle;
+    }
+
+    /**
+     * The file of a message: {@code peer} is the sender of an incoming message, the recipient (or
+     * null for a group) of an outgoing one.
+     */
+    public InputStream openFile(String peer, String clientMsgId, boolean incoming) {
+        checkOpen();
+        return files.open(peer, clientMsgId, incoming);
     }
 
     public Group createGroup(String name, Collection<String> members) {
@@ -491,6 +596,7 @@ public final class ClientCore implements AutoCloseable {
             return;
         }
         connection.close();
+        uploads.shutdownNow();
         worker.stop();
         threads.close();
         ChatException closedError =

@@ -120,7 +120,7 @@ final class Threads {
         }
     }
 
-    private static ThreadFactory named(String name) {
+    static ThreadFactory named(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -17,6 +17,7 @@ import dev.cipherline.sdk.internal.devices.DeviceLists;
 import dev.cipherline.sdk.internal.devices.OwnDeviceList;
 import dev.cipherline.sdk.internal.disappear.Disappearing;
 import dev.cipherline.sdk.internal.disappear.Sweeper;
+import dev.cipherline.sdk.internal.files.FileTransfers;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Acks;
 import dev.cipherline.sdk.internal.inbound.Dispatch;
@@ -93,6 +94,7 @@ final class Wiring {
     final DisappearingStore timers;
     final Sweeper sweeper;
     final Disappearing disappearing;
+    final FileTransfers files;
 
     /**
      * @throws ChatException STORE_FAILURE if the stored identity is damaged
@@ -194,6 +196,15 @@ final class Wiring {
                         self,
                         new DeviceList.Entry(
                                 self.device(), local.registrationId(), authKey.publicKey()));
+        this.files =
+                FileTransfers.create(
+                        threads.http(),
+                        relayUrls,
+                        self,
+                        authKey::sign,
+                        config.home(),
+                        messages.attachments(),
+                        clock);
         this.typingSender =
                 new TypingSender(db, encryptor, connection, self.account(), self.device(), clock);
 

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *   group leave:  16 bytes group ID
  *   sender key:   16 bytes group ID, libsignal SenderKeyDistributionMessage to the end
  *   8..13: to this account's own other devices, see {@link SyncContent}
+ *   0x1B file:       see {@link FileRef}
+ *   0x1C group file: u64 the sender device's sequence number in the group (from 1), then as file
  * </pre>
  *
  * Integers are big-endian. Bytes after a receipt's or a typing indicator's fields are ignored, so a
@@ -92,6 +94,12 @@ public sealed interface Content {
     /** Content type byte of {@link TimerSetting}. */
     int TYPE_TIMER_SETTING = 0x1A;
 
+    /** Content type byte of {@link File}: a file to a 1:1 conversation. */
+    int TYPE_FILE = 0x1B;
+
+    /** Content type byte of {@link GroupFile}: a file to a group. */
+    int TYPE_GROUP_FILE = 0x1C;
+
     /** The most members a group update lists. */
     int MAX_GROUP_MEMBERS = 1000;
 
@@ -100,6 +108,22 @@ public sealed interface Content {
 
     /** The most client message IDs one receipt carries; more are split over several receipts. */
     int MAX_RECEIPT_IDS = 500;
+
+    /** A file (with an optional caption) to a 1:1 conversation. */
+    record File(FileRef file) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.file(this);
+        }
+    }
+
+    /** A file to a group, with the sender device's sequence number in the group (from 1). */
+    record GroupFile(long seq, FileRef file) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.groupFile(this);
+        }
+    }
 
     /** A text message. */
     record Text(String text) implements Content {
@@ -367,6 +391,25 @@ public sealed interface Content {
         return out.array();
     }
 
+    /** Encodes a file message to a 1:1 conversation. */
+    static byte[] encodeFile(FileRef file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(200);
+        out.write(VERSION);
+        out.write(TYPE_FILE);
+        file.write(out);
+        return out.toByteArray();
+    }
+
+    /** Encodes a file message to a group. */
+    static byte[] encodeGroupFile(long seq, FileRef file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(200);
+        out.write(VERSION);
+        out.write(TYPE_GROUP_FILE);
+        Compat.writeBytes(out, ByteBuffer.allocate(8).putLong(seq).array());
+        file.write(out);
+        return out.toByteArray();
+    }
+
     /** Encodes a group membership snapshot. */
     static byte[] encodeGroupUpdate(GroupUpdate u) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 60 * u.members().size());
@@ -443,6 +486,8 @@ public sealed interface Content {
             case TYPE_VERIFIED_SYNC -> SyncContent.decodeVerifiedSync(body);
             case TYPE_DELETE_SYNC -> SyncContent.decodeDeleteSync(body);
             case TYPE_TIMER_SETTING -> TimerContent.decode(body);
+            case TYPE_FILE -> new File(FileRef.read(ByteBuffer.wrap(body, 2, body.length - 2)));
+            case TYPE_GROUP_FILE -> decodeGroupFile(body);
             default -> new Unknown(type);
         };
     }
@@ -522,6 +567,17 @@ public sealed interface Content {
         text[0] = VERSION;
         text[1] = TYPE_TEXT;
         return new GroupText(seq, ((Text) decodeText(text)).text());
+    }
+
+    private static Content decodeGroupFile(byte[] body) throws MalformedContentException {
+        if (body.length < 10) {
+            throw new MalformedContentException("the group file message is truncated");
+        }
+        long seq = ByteBuffer.wrap(body, 2, 8).getLong();
+        if (seq < 1) {
+            throw new MalformedContentException("the group file message has no sequence number");
+        }
+        return new GroupFile(seq, FileRef.read(ByteBuffer.wrap(body, 10, body.length - 10)));
     }
 
     private static Content decodeGroupUpdate(byte[] body) throws MalformedContentException {

@@ -35,5 +35,9 @@ public interface ContentVisitor<R> {
 
     R timerSetting(Content.TimerSetting setting);
 
+    R file(Content.File file);
+
+    R groupFile(Content.GroupFile file);
+
     R unknown(Content.Unknown unknown);
 }

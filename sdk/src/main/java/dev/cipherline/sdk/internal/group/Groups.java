@@ -11,8 +11,10 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.app.OutgoingHandle;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.content.FileRef;
 import dev.cipherline.sdk.internal.outbound.GroupSending;
 import dev.cipherline.sdk.internal.outbound.Sealer;
+import dev.cipherline.sdk.internal.store.AttachmentStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
@@ -244,6 +246,38 @@ public final class Groups implements GroupSending {
      * key distribution it took.
      */
     public OutgoingHandle send(String ref, String text, OutboxResults results) {
+        return send(ref, text, results, seq -> Content.encodeGroupText(seq, text), (tx, row) -> {});
+    }
+
+    /**
+     * As {@link #send(String, String, OutboxResults)} for a file message: the history row shows the
+     * caption, the attachment row the file, with its encrypted copy {@code localCopy}.
+     */
+    public OutgoingHandle sendFile(
+            String ref,
+            FileRef file,
+            String localCopy,
+            AttachmentStore attachments,
+            OutboxResults results) {
+        return send(
+                ref,
+                file.caption(),
+                results,
+                seq -> Content.encodeGroupFile(seq, file),
+                (tx, row) -> attachments.put(tx, row, file, localCopy));
+    }
+
+    /** What else to store with a group message, in its transaction. */
+    public interface WithRow {
+        void stored(Tx tx, long row);
+    }
+
+    private OutgoingHandle send(
+            String ref,
+            String text,
+            OutboxResults results,
+            java.util.function.LongFunction<byte[]> body,
+            WithRow with) {
         MessageId id = MessageId.random();
         OutgoingHandle handle = new OutgoingHandle(id, messages);
         results.track(handle);
@@ -265,7 +299,7 @@ public final class Groups implements GroupSending {
                                                 id,
                                                 now,
                                                 expiresAt,
-                                                Content.encodeGroupText(seq, text));
+                                                body.apply(seq));
                                 long r =
                                         messages.insertOutgoingGroup(
                                                 tx,
@@ -275,6 +309,7 @@ public final class Groups implements GroupSending {
                                                 id.value(),
                                                 text,
                                                 now);
+                                with.stored(tx, r);
                                 outbox.insert(tx, r, marker, id.value(), expiresAt, sealed, now);
                                 if (timer > 0) {
                                     timers.stamp(tx, r, timer);

@@ -12,8 +12,11 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
+import dev.cipherline.sdk.internal.content.FileRef;
 import dev.cipherline.sdk.internal.disappear.Disappearing;
 import dev.cipherline.sdk.internal.group.GroupInbound;
+import dev.cipherline.sdk.internal.outbound.Sealer;
+import dev.cipherline.sdk.internal.store.AttachmentStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.Tx;
@@ -107,7 +110,44 @@ public final class Dispatch {
             if (inGroup()) {
                 return Outcome.NOTHING;
             }
-            return store(text.text(), null, 0);
+            return store(text.text(), null, 0, null);
+        }
+
+        @Override
+        public Outcome file(Content.File file) {
+            if (inGroup()) {
+                return Outcome.NOTHING;
+            }
+            return store(file.file().caption(), null, 0, file.file());
+        }
+
+        @Override
+        public Outcome groupFile(Content.GroupFile file) {
+            if (!inGroup()) {
+                return ignore(file);
+            }
+            String groupId = opened.groupId();
+            FileRef ref = file.file();
+            if (d.sender().equals(self.account())) {
+                Outcome sent =
+                        sync.sent(
+                                tx,
+                                null,
+                                groupId,
+                                d.senderDevice(),
+                                d.clientMsgId(),
+                                ref.caption(),
+                                opened.header().sentAt(),
+                                self.account());
+                messages.attachments()
+                        .putFor(tx, Sealer.groupMarker(groupId), d.clientMsgId(), ref);
+                disappearing.stampCopy(tx, null, groupId, d.senderDevice(), d.clientMsgId());
+                return sent;
+            }
+            long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), file.seq());
+            Outcome stored = store(ref.caption(), new GroupId(groupId), gap, ref);
+            GroupReadStore.touchIncoming(tx, groupId);
+            return stored;
         }
 
         @Override
@@ -132,7 +172,7 @@ public final class Dispatch {
                 return sent;
             }
             long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
-            Outcome stored = store(text.text(), new GroupId(groupId), gap);
+            Outcome stored = store(text.text(), new GroupId(groupId), gap, null);
             GroupReadStore.touchIncoming(tx, groupId);
             return stored;
         }
@@ -141,7 +181,7 @@ public final class Dispatch {
          * Stores a message and owes its sender a delivery receipt, 1:1 also for a group message
          * (the sender keeps "delivered to N of M" from them).
          */
-        private Outcome store(String text, GroupId group, long gap) {
+        private Outcome store(String text, GroupId group, long gap, FileRef file) {
             IncomingMessage message =
                     new IncomingMessage(
                             new MessageId(d.clientMsgId()),
@@ -150,9 +190,13 @@ public final class Dispatch {
                             text,
                             Instant.ofEpochMilli(opened.header().sentAt()),
                             Instant.ofEpochMilli(clock.millis()),
-                            group);
+                            group,
+                            file == null ? null : AttachmentStore.describe(file));
             long row = messages.insertIncoming(tx, message);
             disappearing.stampIncoming(tx, row, d.sender(), group == null ? null : group.value());
+            if (file != null) {
+                messages.attachments().put(tx, row, file, null);
+            }
             receipts.owe(tx, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
             return Outcome.message(row, message, gap);
         }
@@ -219,7 +263,25 @@ public final class Dispatch {
             if (!fromOwnDevice() || transcript.destination().equals(self.account())) {
                 return ignore(transcript);
             }
-            if (!(decode(transcript.content()) instanceof Content.Text text)) {
+            Content copied = decode(transcript.content());
+            if (copied instanceof Content.File file) {
+                Outcome sent =
+                        sync.sent(
+                                tx,
+                                transcript.destination(),
+                                null,
+                                d.senderDevice(),
+                                d.clientMsgId(),
+                                file.file().caption(),
+                                opened.header().sentAt(),
+                                self.account());
+                messages.attachments()
+                        .putFor(tx, transcript.destination(), d.clientMsgId(), file.file());
+                disappearing.stampCopy(
+                        tx, transcript.destination(), null, d.senderDevice(), d.clientMsgId());
+                return sent;
+            }
+            if (!(copied instanceof Content.Text text)) {
                 // a copy of content this build does not keep in the history
                 return Outcome.NOTHING;
             }

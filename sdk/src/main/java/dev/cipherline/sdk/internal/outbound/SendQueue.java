@@ -3,10 +3,13 @@ package dev.cipherline.sdk.internal.outbound;
 import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
+import dev.cipherline.sdk.internal.content.FileRef;
+import dev.cipherline.sdk.internal.store.AttachmentStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
+import dev.cipherline.sdk.internal.store.Tx;
 
 /**
  * Queues a text message the app sends to one account: seals it with its bound header and writes its
@@ -76,16 +79,50 @@ public final class SendQueue {
      * @return the message's row in the history
      */
     public long add(String recipient, MessageId id, String text, long now, boolean held) {
+        return add(recipient, id, text, Content.encodeText(text), now, held, (tx, row) -> {});
+    }
+
+    /**
+     * Stores file message {@code id} to {@code recipient} (its history row shows the caption, the
+     * attachment row the file, with its encrypted copy {@code localCopy}) and queues it.
+     *
+     * @return the message's row in the history
+     */
+    public long addFile(
+            String recipient,
+            MessageId id,
+            FileRef file,
+            String localCopy,
+            AttachmentStore attachments,
+            long now,
+            boolean held) {
+        return add(
+                recipient,
+                id,
+                file.caption(),
+                Content.encodeFile(file),
+                now,
+                held,
+                (tx, row) -> attachments.put(tx, row, file, localCopy));
+    }
+
+    /** What else to store with a message, in its transaction. */
+    interface WithRow {
+        void stored(Tx tx, long row);
+    }
+
+    private long add(
+            String recipient,
+            MessageId id,
+            String text,
+            byte[] body,
+            long now,
+            boolean held,
+            WithRow with) {
         long timer = timers == null ? 0 : timers.seconds(recipient);
         long expiresAt = Sealer.expiresAt(now, timer);
         byte[] sealed =
-                sealer.seal(
-                        SealedPayload.KIND_MESSAGE,
-                        recipient,
-                        id,
-                        now,
-                        expiresAt,
-                        Content.encodeText(text));
+                sealer.seal(SealedPayload.KIND_MESSAGE, recipient, id, now, expiresAt, body);
         return db.transactionUnsynced(
                 c -> {
                     long row =
@@ -93,6 +130,7 @@ public final class SendQueue {
                     if (timer > 0) {
                         timers.stamp(c, row, timer);
                     }
+                    with.stored(c, row);
                     outbox.insert(
                             c,
                             row,

@@ -28,7 +28,8 @@ public final class HistoryStore {
     private static final String COLUMNS =
             "id, peer, client_msg_id, direction, text, sent_at, received_at, state, failure,"
                     + " direction = 1 AND sender_device <> (SELECT device_id FROM identity),"
-                    + " note_kind, note_about, note_count";
+                    + " note_kind, note_about, note_count,"
+                    + " (SELECT descriptor FROM attachments WHERE message_id = messages.id)";
     private static final int SEARCH_PAGE = 500;
 
     /** How long a deleted incoming message's ID is remembered so a redelivery stays dropped. */
@@ -287,7 +288,9 @@ public final class HistoryStore {
                                             MessageState.valueOf(rs.getString(8)),
                                             rs.getString(9),
                                             rs.getBoolean(10),
-                                            note)));
+                                            note,
+                                            AttachmentStore.describe(
+                                                    db.keys(), rs.getLong(1), rs.getBytes(14)))));
                 }
             }
         }

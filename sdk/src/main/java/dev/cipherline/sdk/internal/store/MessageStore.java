@@ -24,6 +24,11 @@ public final class MessageStore {
 
     private final Database db;
 
+    /** The file messages' attachments, in the same store. */
+    public AttachmentStore attachments() {
+        return new AttachmentStore(db);
+    }
+
     public MessageStore(Database db) {
         this.db = db;
     }

@@ -362,6 +362,21 @@ final class Schema {
                         CREATE INDEX messages_disappearing ON messages (disappear_at)
                             WHERE disappear_at IS NOT NULL
                         """
+                    },
+                    new String[] {
+                        // the file a file message carries: blob ID, key, digest, size, name, type
+                        // (sealed: it holds the file's key), and the name of the verified
+                        // encrypted copy under files/ once there is one; gone with its message
+                        """
+                        CREATE TABLE attachments (
+                            message_id INTEGER PRIMARY KEY,
+                            descriptor BLOB NOT NULL,
+                            local_copy TEXT)
+                        """,
+                        """
+                        CREATE TRIGGER attachments_of_deleted_messages AFTER DELETE ON messages
+                        BEGIN DELETE FROM attachments WHERE message_id = OLD.id; END
+                        """
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

@@ -35,6 +35,7 @@ final class SealedColumns {
     static final String SENDER_KEY = "sender_keys.record";
     static final String MESSAGE_TEXT = "messages.text";
     static final String OUTBOX_SEALED = "outbox.sealed";
+    static final String ATTACHMENT = "attachments.descriptor";
 
     static final List<Column> ALL =
             List.of(
@@ -49,7 +50,8 @@ final class SealedColumns {
                             "record",
                             "account_id || '.' || device_id || '.' || distribution_id"),
                     new Column("messages", "text", "peer || '/' || client_msg_id"),
-                    new Column("outbox", "sealed", "recipient || '/' || client_msg_id"));
+                    new Column("outbox", "sealed", "recipient || '/' || client_msg_id"),
+                    new Column("attachments", "descriptor", "CAST(message_id AS TEXT)"));
 
     private SealedColumns() {}
 

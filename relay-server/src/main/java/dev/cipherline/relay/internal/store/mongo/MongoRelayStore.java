@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.BlobStore;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
@@ -80,6 +81,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     private final MongoLeases leases;
     private final MongoInvites invites;
     private final MongoProvisioning provisioning;
+    private final MongoBlobs blobs;
     private final List<ExecutorService> writers;
     private final ExecutorService readers;
     private final Object lock = new Object();
@@ -96,6 +98,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.leases = new MongoLeases(schema);
         this.invites = new MongoInvites(schema);
         this.provisioning = new MongoProvisioning(schema);
+        this.blobs = new MongoBlobs(schema, this::write, this::read);
         List<ExecutorService> w = new ArrayList<>(WRITERS);
         for (int i = 0; i < WRITERS; i++) {
             w.add(
@@ -496,6 +499,11 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }
+    }
+
+    @Override
+    public BlobStore blobs() {
+        return blobs;
     }
 
     @Override

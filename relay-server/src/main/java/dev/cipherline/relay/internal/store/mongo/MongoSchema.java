@@ -29,7 +29,10 @@ import org.bson.Document;
  *   <li>{@code relay_sends}: the clientMsgIds of accepted sends (idempotency);
  *   <li>{@code relay_leases}: which node holds each device's connection;
  *   <li>{@code relay_device_lists}: each account's latest signed device list, {@code _id} the
- *       account ID, with its {@code version} (changed only by a compare-and-set on it).
+ *       account ID, with its {@code version} (changed only by a compare-and-set on it);
+ *   <li>{@code relay_blobs}: one document per encrypted file (size, committed offset, owner,
+ *       expiry, the recipient devices that have not released it), and {@code relay_blob_chunks}:
+ *       its bytes in pieces of at most 255 KiB, {@code _id} {@code "blob:offset"}.
  * </ul>
  */
 final class MongoSchema {
@@ -50,6 +53,8 @@ final class MongoSchema {
     final MongoCollection<Document> probe;
     final MongoCollection<Document> provisioning;
     final MongoCollection<Document> deviceLists;
+    final MongoCollection<Document> blobs;
+    final MongoCollection<Document> blobChunks;
 
     MongoSchema(MongoDatabase db) {
         this.database = db;
@@ -63,6 +68,8 @@ final class MongoSchema {
         this.probe = db.getCollection(PREFIX + "probe");
         this.provisioning = db.getCollection(PREFIX + "provisioning");
         this.deviceLists = db.getCollection(PREFIX + "device_lists");
+        this.blobs = db.getCollection(PREFIX + "blobs");
+        this.blobChunks = db.getCollection(PREFIX + "blob_chunks");
     }
 
     /**
@@ -91,6 +98,10 @@ final class MongoSchema {
         provisioning.createIndex(
                 Indexes.ascending("expiresAt"),
                 new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
+        blobs.createIndex(Indexes.ascending("owner"), new IndexOptions().name("owner"));
+        blobs.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().name("expiry"));
+        blobChunks.createIndex(
+                Indexes.ascending("blob", "offset"), new IndexOptions().name("blob_offset"));
     }
 
     /**

@@ -133,6 +133,27 @@ final class Schema {
                         account TEXT PRIMARY KEY,
                         version INTEGER NOT NULL,
                         list BLOB NOT NULL)
+                    """,
+                    // encrypted files: the bytes are files under blobs/, named by the ID; a
+                    // recipient's row goes when it released the blob, the blob with the last one
+                    """
+                    CREATE TABLE IF NOT EXISTS blobs (
+                        id TEXT PRIMARY KEY,
+                        owner_account TEXT NOT NULL,
+                        owner_device INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        committed INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL)
+                    """,
+                    "CREATE INDEX IF NOT EXISTS blobs_owner ON blobs (owner_account, owner_device)",
+                    "CREATE INDEX IF NOT EXISTS blobs_expiry ON blobs (expires_at)",
+                    """
+                    CREATE TABLE IF NOT EXISTS blob_recipients (
+                        blob_id TEXT NOT NULL,
+                        account TEXT NOT NULL,
+                        device INTEGER NOT NULL,
+                        PRIMARY KEY (blob_id, account, device)) WITHOUT ROWID
                     """);
 
     private Schema() {}

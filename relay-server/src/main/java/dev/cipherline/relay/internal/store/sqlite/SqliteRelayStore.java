@@ -2,6 +2,7 @@ package dev.cipherline.relay.internal.store.sqlite;
 
 import dev.cipherline.protocol.Frame;
 import dev.cipherline.protocol.Registration;
+import dev.cipherline.relay.internal.store.BlobStore;
 import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
@@ -82,6 +83,7 @@ public final class SqliteRelayStore implements RelayStore {
     private final BlockingQueue<Statements> readConnections;
     private final List<Statements> allReaders = new ArrayList<>();
     private final Checkpointer checkpointer;
+    private final SqliteBlobs blobs;
 
     private SqliteRelayStore(
             Path file,
@@ -131,6 +133,19 @@ public final class SqliteRelayStore implements RelayStore {
             readConnections.add(reader);
         }
         this.checkpointer = new Checkpointer(connect(file), CHECKPOINT_INTERVAL);
+        this.blobs =
+                new SqliteBlobs(
+                        file.resolveSibling(SqliteBlobs.DIRECTORY), writer::submit, this::read);
+        try {
+            blobs.open(allReaders.get(0));
+        } catch (IOException e) {
+            throw new SQLException("cannot open the blob folder: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BlobStore blobs() {
+        return blobs;
     }
 
     /**
