@@ -186,6 +186,55 @@ class DisappearingRelayTest {
     }
 
     @Test
+    void aFileUnderATimerDisappearsWithItsEncryptedCopiesOnBothSides() throws Exception {
+        AccountId alice = init("alice");
+        AccountId bob = init("bob");
+        RecordingListener aliceEvents = new RecordingListener();
+        RecordingListener bobEvents = new RecordingListener();
+        ChatClient a = open("alice", aliceEvents);
+        ChatClient b = open("bob", bobEvents);
+        a.synced().get(30, TimeUnit.SECONDS);
+        b.synced().get(30, TimeUnit.SECONDS);
+        a.setDisappearingTimer(bob, Duration.ofSeconds(2));
+        bobEvents.awaitNote();
+
+        Path file = dir.resolve("note.txt");
+        Files.write(file, "a file that disappears".getBytes(StandardCharsets.UTF_8));
+        OutgoingMessage sent = a.sendFile(bob, file, "text/plain", null).get(60, TimeUnit.SECONDS);
+        sent.accepted().get(30, TimeUnit.SECONDS);
+        IncomingMessage got = bobEvents.awaitMessages(1).get(0);
+        try (var in = b.openFile(got)) {
+            assertEquals(
+                    "a file that disappears",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertFalse(copies("alice").isEmpty(), "the sender keeps an encrypted copy");
+        assertFalse(copies("bob").isEmpty(), "the opened file is kept as an encrypted copy");
+
+        b.markRead(alice);
+        aliceEvents.awaitDisappeared(sent.id());
+        bobEvents.awaitDisappeared(sent.id());
+        assertEquals(List.of(), copies("alice"));
+        assertEquals(List.of(), copies("bob"));
+        for (ChatClient c : List.of(a, b)) {
+            assertTrue(
+                    c.history().page(c == a ? bob : alice, 10, null).stream()
+                            .allMatch(r -> r.direction() == Direction.NOTE));
+        }
+    }
+
+    /** The encrypted file copies in a device's files folder. */
+    private List<String> copies(String home) throws Exception {
+        Path folder = dir.resolve(home).resolve("files");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void aGroupTimerSetByAMemberDeletesTheGroupsMessagesOnBothSides() throws Exception {
         AccountId alice = init("alice");
         AccountId bob = init("bob");

@@ -162,7 +162,24 @@ final class Wiring {
                         () -> deviceLists.versionOf(self.account()),
                         timers);
         this.threads = new Threads(config.heartbeatInterval(), relayUrls, config.relayTrust());
-        this.sweeper = new Sweeper(db, timers, events, clock, threads::later, threads::runInbound);
+        this.files =
+                FileTransfers.create(
+                        threads.http(),
+                        relayUrls,
+                        self,
+                        authKey::sign,
+                        config.home(),
+                        messages.attachments(),
+                        clock);
+        this.sweeper =
+                new Sweeper(
+                        db,
+                        timers,
+                        events,
+                        clock,
+                        threads::later,
+                        threads::runInbound,
+                        files::deleteCopy);
         this.disappearing =
                 new Disappearing(
                         db,
@@ -196,15 +213,6 @@ final class Wiring {
                         self,
                         new DeviceList.Entry(
                                 self.device(), local.registrationId(), authKey.publicKey()));
-        this.files =
-                FileTransfers.create(
-                        threads.http(),
-                        relayUrls,
-                        self,
-                        authKey::sign,
-                        config.home(),
-                        messages.attachments(),
-                        clock);
         this.typingSender =
                 new TypingSender(db, encryptor, connection, self.account(), self.device(), clock);
 

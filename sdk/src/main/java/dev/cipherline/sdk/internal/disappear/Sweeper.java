@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Deletes disappearing messages when their time comes: at the client's start (before the app sees
@@ -22,8 +23,9 @@ import java.util.concurrent.Executor;
  * cipherline-timer} thread and the deletion runs on the inbound thread, which already serializes
  * the store's work with everything that arrives. After deleting, the store's write-ahead log is
  * checkpointed and truncated, so that the deleted rows' old page images do not stay readable there
- * ({@code secure_delete} already clears them in the database file). The app is told once per
- * conversation ({@code onMessagesDisappeared}).
+ * ({@code secure_delete} already clears them in the database file), and the encrypted copies of
+ * their files are deleted from the files folder. The app is told once per conversation ({@code
+ * onMessagesDisappeared}).
  */
 public final class Sweeper {
     private static final Log LOG = Log.get(Sweeper.class.getName());
@@ -37,6 +39,7 @@ public final class Sweeper {
     private final Clock clock;
     private final Later later;
     private final Executor inbound;
+    private final Consumer<String> deleteCopy;
     private long scheduledFor = Long.MAX_VALUE;
 
     /** Runs a task after a delay, on a thread that never blocks. */
@@ -51,7 +54,9 @@ public final class Sweeper {
             Events events,
             Clock clock,
             Later later,
-            Executor inbound) {
+            Executor inbound,
+            Consumer<String> deleteCopy) {
+        this.deleteCopy = deleteCopy;
         this.db = db;
         this.store = store;
         this.events = events;
@@ -107,6 +112,12 @@ public final class Sweeper {
             // the log still holds the pages that held them; copy it into the file, whose freed
             // cells secure_delete cleared, and truncate it
             db.checkpoint();
+            for (DisappearingStore.Gone g : gone) {
+                if (g.localCopy() != null) {
+                    // the file's key went with the row; its ciphertext goes too
+                    deleteCopy.accept(g.localCopy());
+                }
+            }
             LOG.log(Log.Level.DEBUG, "{0} disappearing messages deleted", gone.size());
             tell(gone);
         }

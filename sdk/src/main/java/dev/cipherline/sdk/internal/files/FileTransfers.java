@@ -337,6 +337,17 @@ public final class FileTransfers {
         }
     }
 
+    /**
+     * Deletes the encrypted copy {@code name} (as the attachment row named it) from the files
+     * folder, if it is there; a name that is not a plain file name of the folder is ignored.
+     */
+    public void deleteCopy(String name) {
+        Path f = folder.resolve(name).normalize();
+        if (f.getParent() != null && f.getParent().equals(folder.normalize())) {
+            deleteQuietly(f);
+        }
+    }
+
     private interface Call<T> {
         T run() throws IOException;
     }

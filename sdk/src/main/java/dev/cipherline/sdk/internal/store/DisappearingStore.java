@@ -55,8 +55,11 @@ public final class DisappearingStore {
     /** A conversation's timer setting: 0 seconds is off. */
     public record Timer(long seconds, long setAt, String setBy) {}
 
-    /** A message that was deleted because its timer ran out. */
-    public record Gone(String peer, String groupId, String clientMsgId) {}
+    /**
+     * A message that was deleted because its timer ran out; {@code localCopy} names the encrypted
+     * copy of its file in the files folder, if it had one (null otherwise).
+     */
+    public record Gone(String peer, String groupId, String clientMsgId, String localCopy) {}
 
     /** Whether any conversation ever had a timer on this device. */
     public boolean anyTimer() {
@@ -275,15 +278,20 @@ public final class DisappearingStore {
                     List<Gone> gone = new ArrayList<>();
                     try (PreparedStatement ps =
                             c.prepareStatement(
-                                    "SELECT peer, group_id, client_msg_id FROM messages WHERE "
+                                    "SELECT m.peer, m.group_id, m.client_msg_id, a.local_copy"
+                                            + " FROM messages m LEFT JOIN attachments a ON"
+                                            + " a.message_id = m.id WHERE "
                                             + DUE
-                                            + " ORDER BY id")) {
+                                            + " ORDER BY m.id")) {
                         ps.setLong(1, now);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 gone.add(
                                         new Gone(
-                                                rs.getString(1), rs.getString(2), rs.getString(3)));
+                                                rs.getString(1),
+                                                rs.getString(2),
+                                                rs.getString(3),
+                                                rs.getString(4)));
                             }
                         }
                     }

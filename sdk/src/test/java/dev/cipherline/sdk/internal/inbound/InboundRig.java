@@ -84,7 +84,13 @@ final class InboundRig {
                         self,
                         () -> !device.store.sessionDevices(device.accountId).isEmpty(),
                         new Sweeper(
-                                device.db, timers, events, clock, later::after, inbound::accept),
+                                device.db,
+                                timers,
+                                events,
+                                clock,
+                                later::after,
+                                inbound::accept,
+                                copy -> {}),
                         clock);
         return new Receiver(
                 device.db,
