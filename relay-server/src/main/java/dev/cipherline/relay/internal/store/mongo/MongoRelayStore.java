@@ -12,6 +12,7 @@ import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
 import dev.cipherline.relay.internal.store.DeviceListRules;
+import dev.cipherline.relay.internal.store.ExpiryNotice;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -90,7 +91,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.client = client;
         this.clock = clock;
         this.settings = settings;
-        this.queues = new MongoQueues(schema, settings.queueQuota());
+        this.queues = new MongoQueues(schema, settings.queueQuota(), settings.maxSentNotices());
         this.devices = new MongoDevices(schema);
         this.lists = new MongoDeviceLists(schema);
         this.leases = new MongoLeases(schema);
@@ -415,6 +416,22 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                         throw new UnknownDeviceException(device);
                     }
                     return queues.ack(MongoSchema.id(device), seqs);
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<ExpiryNotice>> notices(
+            DeviceAddress device, long afterId, int limit) {
+        return read(() -> queues.notices().read(device, afterId, limit));
+    }
+
+    @Override
+    public CompletableFuture<Void> ackNotices(DeviceAddress device, List<Frame.NoticeAck> acks) {
+        return write(
+                device.accountId(),
+                () -> {
+                    queues.notices().ack(MongoSchema.id(device), acks);
+                    return null;
                 });
     }
 
