@@ -219,7 +219,12 @@ public class ConversationActivity extends ServiceActivity {
                         View.NO_ID,
                         mine ? message.text() + "   " + Ui.ticks(message.state()) : message.text());
         view.setTag(message.id());
-        view.setGravity(mine ? Gravity.END : Gravity.START);
+        view.setGravity(
+                mine
+                        ? Gravity.END
+                        : message.direction() == Direction.NOTE
+                                ? Gravity.CENTER_HORIZONTAL
+                                : Gravity.START);
         view.setPadding(0, 12, 0, 12);
         if (mine) {
             view.setContentDescription(

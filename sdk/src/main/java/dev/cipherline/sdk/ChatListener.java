@@ -78,6 +78,14 @@ public interface ChatListener {
     default void onGroupGap(GroupId group, AccountId from, int fromDevice, long missing) {}
 
     /**
+     * The SDK wrote a {@link Note} into a history: in the 1:1 conversation with {@code peer}, or in
+     * {@code group} (exactly one of the two is non-null). {@code id} is the note's row, as {@link
+     * History} lists it.
+     */
+    default void onNote(
+            Note note, @Nullable AccountId peer, @Nullable GroupId group, MessageId id) {}
+
+    /**
      * This device refused an envelope the relay delivered: it did not decrypt, its outer header
      * disagreed with the authenticated inner one, it replayed a used ratchet step, or its content
      * was malformed. Nothing of it was stored or handed to {@link #onMessage}, and the session

@@ -1,6 +1,9 @@
 package dev.cipherline.sdk;
 
-/** Whether a stored message was received from the peer or sent by this account. */
+/**
+ * Whether a history row was received from the peer or sent by this account, or is a note the SDK
+ * wrote (see {@link Note}).
+ */
 public enum Direction {
     /** Received from the peer. */
     INCOMING,
@@ -8,5 +11,10 @@ public enum Direction {
      * Sent to the peer by this account: by this device, or by another device of the account ({@link
      * StoredMessage#otherDevice()}).
      */
-    OUTGOING
+    OUTGOING,
+    /**
+     * Written by this device's SDK for the user, not sent by anyone: {@link StoredMessage#note()}
+     * says what it is about.
+     */
+    NOTE
 }

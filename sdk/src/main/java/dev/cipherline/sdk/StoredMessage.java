@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param otherDevice true for an outgoing message that another device of this account sent ("sent
  *     on another device": it reached this device as a copy, and starts here in state {@code SENT}),
  *     false otherwise
+ * @param note what a row of {@link Direction#NOTE} says (its {@code text} is the note's text, its
+ *     state {@link MessageState#DELIVERED}, {@code receivedAt} when it was written, and {@code
+ *     peer} the conversation's peer or, in a group, {@link Note#about()}); null for messages
  */
 public record StoredMessage(
         MessageId id,
@@ -27,15 +30,33 @@ public record StoredMessage(
         @Nullable Instant receivedAt,
         MessageState state,
         @Nullable String failure,
-        boolean otherDevice) {
-    /** Checks the non-null values. */
+        boolean otherDevice,
+        @Nullable Note note) {
+    /** Checks the non-null values, and that a note is there exactly for a row of a note. */
     public StoredMessage {
+        if ((direction == Direction.NOTE) != (note != null)) {
+            throw new IllegalArgumentException("a note row has a note, a message none");
+        }
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(sentAt, "sentAt");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A message (not a note). */
+    public StoredMessage(
+            MessageId id,
+            AccountId peer,
+            Direction direction,
+            String text,
+            Instant sentAt,
+            @Nullable Instant receivedAt,
+            MessageState state,
+            @Nullable String failure,
+            boolean otherDevice) {
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, otherDevice, null);
     }
 
     /** A message this device stored or sent itself. */
@@ -48,7 +69,7 @@ public record StoredMessage(
             @Nullable Instant receivedAt,
             MessageState state,
             @Nullable String failure) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false);
+        this(id, peer, direction, text, sentAt, receivedAt, state, failure, false, null);
     }
 
     /** A message that did not fail, stored or sent by this device. */
@@ -60,7 +81,7 @@ public record StoredMessage(
             Instant sentAt,
             @Nullable Instant receivedAt,
             MessageState state) {
-        this(id, peer, direction, text, sentAt, receivedAt, state, null, false);
+        this(id, peer, direction, text, sentAt, receivedAt, state, null, false, null);
     }
 
     /** Names the message without printing its text. */
@@ -73,6 +94,7 @@ public record StoredMessage(
                 + ", "
                 + direction
                 + (otherDevice ? " (other device)" : "")
+                + (note != null ? " " + note.kind() : "")
                 + ", "
                 + state
                 + "]";

@@ -63,6 +63,12 @@ final class ScreenRenderer {
 
     /** Renders one message: {@code HH:mm sender: text}, plus the ticks after one of ours. */
     static String messageLine(ChatView view, StoredMessage message) {
+        if (message.direction() == Direction.NOTE) {
+            return TIME.format(message.sentAt().atZone(view.zone()))
+                    + " -- "
+                    + oneLine(message.text())
+                    + " --";
+        }
         boolean incoming = message.direction() == Direction.INCOMING;
         String line =
                 TIME.format(message.sentAt().atZone(view.zone()))

@@ -150,10 +150,20 @@ final class HumanOutput implements Output {
     /**
      * Prints {@code <sentAt> <from>: <text>} like {@code recv}, with {@code me} for this account; a
      * message this account sent ends with its state in brackets ({@code [sent]}, {@code
-     * [delivered]}, {@code [read]}…), the ticks of a chat app.
+     * [delivered]}, {@code [read]}…), the ticks of a chat app. A note the SDK wrote reads {@code
+     * <time> -- <text> --}.
      */
     @Override
     public void stored(AccountId self, StoredMessage message) {
+        if (message.direction() == Direction.NOTE) {
+            out.println(
+                    message.sentAt().truncatedTo(ChronoUnit.SECONDS)
+                            + " -- "
+                            + safe(message.text())
+                            + " --");
+            out.flush();
+            return;
+        }
         boolean incoming = message.direction() == Direction.INCOMING;
         out.println(
                 message.sentAt().truncatedTo(ChronoUnit.SECONDS)

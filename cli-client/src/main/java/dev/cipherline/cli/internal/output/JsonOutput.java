@@ -11,6 +11,7 @@ import dev.cipherline.sdk.DeviceInfo;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.Note;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
@@ -142,10 +143,12 @@ final class JsonOutput implements Output {
     }
 
     /**
-     * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code
-     * outgoing}; {@code receivedAt} is null for outgoing messages; {@code state} is the lower-case
-     * message state ({@code pending}, {@code sent}, {@code delivered}, {@code read}, {@code
-     * failed}; incoming messages are {@code delivered} or {@code read}).
+     * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code outgoing}
+     * (or {@code note}); {@code receivedAt} is null for outgoing messages; {@code state} is the
+     * lower-case message state ({@code pending}, {@code sent}, {@code delivered}, {@code read},
+     * {@code failed}; incoming messages are {@code delivered} or {@code read}). A note the SDK
+     * wrote has {@code direction} {@code note}, its text, {@code from} the peer it is filed under,
+     * and a {@code note} object {@code {kind, about, count}}; messages have no {@code note} field.
      */
     @JsonPropertyOrder({
         "id",
@@ -156,7 +159,8 @@ final class JsonOutput implements Output {
         "sentAt",
         "receivedAt",
         "state",
-        "failure"
+        "failure",
+        "note"
     })
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record StoredJson(
@@ -168,9 +172,10 @@ final class JsonOutput implements Output {
             String sentAt,
             String receivedAt,
             String state,
-            String failure) {
+            String failure,
+            @JsonInclude(JsonInclude.Include.NON_NULL) NoteJson note) {
         static StoredJson of(AccountId self, StoredMessage m) {
-            boolean incoming = m.direction() == Direction.INCOMING;
+            boolean incoming = m.direction() != Direction.OUTGOING;
             return new StoredJson(
                     m.id().value(),
                     m.direction().name().toLowerCase(Locale.ROOT),
@@ -180,7 +185,18 @@ final class JsonOutput implements Output {
                     m.sentAt().toString(),
                     m.receivedAt() == null ? null : m.receivedAt().toString(),
                     m.state().name().toLowerCase(Locale.ROOT),
-                    m.failure());
+                    m.failure(),
+                    m.note() == null ? null : NoteJson.of(m.note()));
+        }
+    }
+
+    /** What a history note says: kind in lower case, the account it is about, its count. */
+    record NoteJson(String kind, String about, long count) {
+        static NoteJson of(Note note) {
+            return new NoteJson(
+                    note.kind().name().toLowerCase(Locale.ROOT),
+                    note.about().value(),
+                    note.count());
         }
     }
 

@@ -39,6 +39,15 @@ class HumanOutputTest {
     }
 
     @Test
+    void aNoteStandsBetweenDashesWithoutSenderOrState() {
+        output.stored(ALICE, JsonOutputTest.note(Instant.parse("2026-11-22T10:15:30Z")));
+
+        assertEquals(
+                List.of("2026-11-22T10:15:30Z -- 2 messages from bob expired --"),
+                out.toString().lines().toList());
+    }
+
+    @Test
     void textCannotBreakTheLineOrDriveTheTerminal() {
         output.message(
                 new IncomingMessage(

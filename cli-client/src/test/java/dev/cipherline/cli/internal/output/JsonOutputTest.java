@@ -15,6 +15,8 @@ import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Note;
+import dev.cipherline.sdk.NoteKind;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -98,6 +100,34 @@ class JsonOutputTest {
         assertEquals(ALICE.value(), theirs.get("to").asText());
         assertEquals("2026-11-22T10:00:01Z", theirs.get("receivedAt").asText());
         assertEquals("read", theirs.get("state").asText());
+    }
+
+    @Test
+    void aNoteIsALineOfItsOwnKindWithWhatItIsAbout() throws Exception {
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        output.stored(ALICE, note(at));
+
+        JsonNode line = JSON.readTree(out.toString().lines().toList().get(0));
+        assertEquals("note", line.get("direction").asText());
+        assertEquals(BOB.value(), line.get("from").asText());
+        assertEquals("2 messages from bob expired", line.get("text").asText());
+        assertEquals("messages_expired", line.get("note").get("kind").asText());
+        assertEquals(BOB.value(), line.get("note").get("about").asText());
+        assertEquals(2, line.get("note").get("count").asLong());
+    }
+
+    static StoredMessage note(Instant at) {
+        return new StoredMessage(
+                new MessageId("note-1"),
+                BOB,
+                Direction.NOTE,
+                "2 messages from bob expired",
+                at,
+                at,
+                MessageState.DELIVERED,
+                null,
+                false,
+                new Note(NoteKind.MESSAGES_EXPIRED, BOB, 2, "2 messages from bob expired"));
     }
 
     @Test

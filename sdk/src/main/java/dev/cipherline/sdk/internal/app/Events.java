@@ -1,6 +1,10 @@
 package dev.cipherline.sdk.internal.app;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatListener;
+import dev.cipherline.sdk.GroupId;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.Note;
 import dev.cipherline.sdk.internal.Log;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +39,11 @@ public final class Events {
     /** Calls {@code call} with the listener on the events thread. */
     public void post(Consumer<ChatListener> call) {
         run(() -> call.accept(listener));
+    }
+
+    /** Tells the app of a note written into a 1:1 ({@code peer}) or group history. */
+    public void note(Note note, AccountId peer, GroupId group, MessageId id) {
+        post(l -> l.onNote(note, peer, group, id));
     }
 
     /** Runs {@code task} on the events thread, after every earlier event. */

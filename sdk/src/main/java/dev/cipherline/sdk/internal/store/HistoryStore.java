@@ -7,6 +7,8 @@ import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Note;
+import dev.cipherline.sdk.NoteKind;
 import dev.cipherline.sdk.StoredMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +27,8 @@ import java.util.Locale;
 public final class HistoryStore {
     private static final String COLUMNS =
             "id, peer, client_msg_id, direction, text, sent_at, received_at, state, failure,"
-                    + " direction = 1 AND sender_device <> (SELECT device_id FROM identity)";
+                    + " direction = 1 AND sender_device <> (SELECT device_id FROM identity),"
+                    + " note_kind, note_about, note_count";
     private static final int SEARCH_PAGE = 500;
 
     /** How long a deleted incoming message's ID is remembered so a redelivery stays dropped. */
@@ -249,8 +252,23 @@ public final class HistoryStore {
                 while (rs.next()) {
                     String peer = rs.getString(2);
                     String clientMsgId = rs.getString(3);
+                    int direction = rs.getInt(4);
                     long received = rs.getLong(7);
                     boolean hasReceived = !rs.wasNull();
+                    String text =
+                            db.keys()
+                                    .unsealText(
+                                            SealedColumns.MESSAGE_TEXT,
+                                            SealedColumns.messageRow(peer, clientMsgId),
+                                            rs.getBytes(5));
+                    Note note =
+                            direction == NoteStore.NOTE
+                                    ? new Note(
+                                            NoteKind.valueOf(rs.getString(11)),
+                                            new AccountId(rs.getString(12)),
+                                            rs.getLong(13),
+                                            text)
+                                    : null;
                     out.add(
                             new Row(
                                     rs.getLong(1),
@@ -258,27 +276,29 @@ public final class HistoryStore {
                                             new MessageId(clientMsgId),
                                             new AccountId(
                                                     self != null
-                                                                    && rs.getInt(4)
-                                                                            != MessageStore.INCOMING
+                                                                    && direction
+                                                                            == MessageStore.OUTGOING
                                                             ? self
                                                             : peer),
-                                            rs.getInt(4) == MessageStore.INCOMING
-                                                    ? Direction.INCOMING
-                                                    : Direction.OUTGOING,
-                                            db.keys()
-                                                    .unsealText(
-                                                            SealedColumns.MESSAGE_TEXT,
-                                                            SealedColumns.messageRow(
-                                                                    peer, clientMsgId),
-                                                            rs.getBytes(5)),
+                                            direction(direction),
+                                            text,
                                             Instant.ofEpochMilli(rs.getLong(6)),
                                             hasReceived ? Instant.ofEpochMilli(received) : null,
                                             MessageState.valueOf(rs.getString(8)),
                                             rs.getString(9),
-                                            rs.getBoolean(10))));
+                                            rs.getBoolean(10),
+                                            note)));
                 }
             }
         }
         return out;
+    }
+
+    private static Direction direction(int column) {
+        return switch (column) {
+            case MessageStore.INCOMING -> Direction.INCOMING;
+            case MessageStore.OUTGOING -> Direction.OUTGOING;
+            default -> Direction.NOTE;
+        };
     }
 }

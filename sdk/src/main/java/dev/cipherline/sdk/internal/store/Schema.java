@@ -334,6 +334,13 @@ final class Schema {
                             account_id TEXT PRIMARY KEY,
                             version INTEGER NOT NULL)
                         """
+                    },
+                    new String[] {
+                        // notes the SDK writes into a history (direction 2): what they are about;
+                        // their text is sealed in the text column like a message's
+                        "ALTER TABLE messages ADD COLUMN note_kind TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_about TEXT",
+                        "ALTER TABLE messages ADD COLUMN note_count INTEGER"
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

@@ -18,6 +18,11 @@ public final class Tx {
         this.connection = connection;
     }
 
+    /** The store's at-rest key, to seal and unseal columns inside the transaction. */
+    AtRestKey keys() {
+        return db.keys();
+    }
+
     /** Work with the connection; may throw {@link SQLException}. */
     @FunctionalInterface
     interface SqlWork<T> {
