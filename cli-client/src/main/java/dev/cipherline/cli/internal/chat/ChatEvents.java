@@ -9,6 +9,7 @@ import dev.cipherline.sdk.GroupReadState;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Note;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
 import java.util.List;
@@ -54,6 +55,12 @@ final class ChatEvents implements ChatListener {
     @Override
     public void onSentOnOtherDevice(StoredMessage message, GroupId group) {
         // another device of this account sent it: it is in the history the screen shows
+        redraw.run();
+    }
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        // e.g. messages that expired before this device came online: the history shows it
         redraw.run();
     }
 
