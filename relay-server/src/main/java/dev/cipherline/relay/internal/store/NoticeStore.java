@@ -21,7 +21,11 @@ public interface NoticeStore {
     /** The most unacknowledged "sent" notices one device holds. */
     int MAX_SENT_NOTICES = 10_000;
 
-    /** Up to {@code limit} notices of the device with an ID above {@code afterId}, by ID. */
+    /**
+     * Up to {@code limit} notices of the device with an ID above {@code afterId}, by ID; ordered
+     * after the device's earlier {@link #ackNotices} (a reconnect does not see a notice its last
+     * connection acknowledged).
+     */
     CompletableFuture<List<ExpiryNotice>> notices(DeviceAddress device, long afterId, int limit);
 
     /**

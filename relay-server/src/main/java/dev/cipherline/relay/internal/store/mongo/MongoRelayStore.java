@@ -422,7 +422,8 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
     @Override
     public CompletableFuture<List<ExpiryNotice>> notices(
             DeviceAddress device, long afterId, int limit) {
-        return read(() -> queues.notices().read(device, afterId, limit));
+        // on the account's writer, after the acks a previous connection of the device sent
+        return write(device.accountId(), () -> queues.notices().read(device, afterId, limit));
     }
 
     @Override

@@ -374,7 +374,9 @@ public final class SqliteRelayStore implements RelayStore {
     @Override
     public CompletableFuture<List<ExpiryNotice>> notices(
             DeviceAddress device, long afterId, int limit) {
-        return read(db -> SqliteNotices.read(db, device, afterId, limit));
+        // on the writer, after the acks a previous connection of the device sent: a notice that was
+        // acknowledged just before a reconnect is not written again
+        return writer.submit(db -> SqliteNotices.read(db, device, afterId, limit));
     }
 
     @Override
