@@ -329,6 +329,36 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * Sets the disappearing-message timer of the conversation with {@code peer}: from now on, the
+     * messages of the conversation are deleted from every device's store {@code timer} after they
+     * were read (incoming) or sent (outgoing, counted from when this account sent it, once the
+     * relay accepted it), and the relay keeps them at most that long. {@link Duration#ZERO} turns
+     * it off (messages already stored under a timer still disappear). The setting is end-to-end
+     * encrypted and goes to every device of {@code peer} and to this account's other devices; both
+     * sides get a history note ("alice set messages to disappear after 1 hour"). If both sides set
+     * it at about the same time, every device keeps the setting made last (by the setter's clock).
+     * Never blocks on the network.
+     *
+     * @param timer zero (off) or 1 second .. 365 days, in whole seconds
+     * @throws ChatException INVALID_ARGUMENT if {@code timer} is out of range or {@code peer} is
+     *     this account; STORE_FAILURE; CLOSED
+     */
+    public void setDisappearingTimer(AccountId peer, Duration timer) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(timer, "timer");
+        core.setTimer(peer, timer);
+    }
+
+    /**
+     * The disappearing-message timer of the conversation with {@code peer}, as set on either side
+     * ({@link #setDisappearingTimer}); {@link Duration#ZERO} when it is off. Reads the local store.
+     */
+    public Duration disappearingTimer(AccountId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return core.timer(peer);
+    }
+
+    /**
      * Tells {@code to} that this user started ({@code true}) or stopped ({@code false}) typing.
      * Best effort and never blocking: the indicator is encrypted on the session with each of {@code
      * to}'s devices (advancing it like a message) and sent as an ephemeral envelope, which the

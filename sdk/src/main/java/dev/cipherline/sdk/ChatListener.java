@@ -1,5 +1,7 @@
 package dev.cipherline.sdk;
 
+import java.util.List;
+
 /**
  * Receives what happens in a {@link ChatClient}. Every method has a no-op default.
  *
@@ -108,6 +110,15 @@ public interface ChatListener {
      * encrypted receipts). Called once per receipt that changed the counts.
      */
     default void onGroupReadState(MessageId id, GroupReadState state) {}
+
+    /**
+     * Disappearing messages of the conversation with {@code peer}, or of the group {@code group}
+     * (exactly one of the two is not null), reached their time and were deleted from this device's
+     * history ({@link ChatClient#setDisappearingTimer}); {@code ids} in history order. Called after
+     * the deletion was committed; an app removes them from its screens.
+     */
+    default void onMessagesDisappeared(
+            @Nullable AccountId peer, @Nullable GroupId group, List<MessageId> ids) {}
 
     /** The connection to the relay moved to a new state. */
     default void onConnectionState(ConnectionState state) {}

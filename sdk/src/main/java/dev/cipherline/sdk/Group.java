@@ -1,5 +1,6 @@
 package dev.cipherline.sdk;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +13,8 @@ import java.util.Objects;
  * @param epoch the snapshot's version: every change by the admin increments it
  * @param members every member account, this account included while it is a member, sorted
  * @param active whether this account is a member (false after it left or was removed)
+ * @param disappearingTimer the group's disappearing-message timer ({@link
+ *     Groups#setDisappearingTimer}), {@link Duration#ZERO} when it is off
  */
 public record Group(
         GroupId id,
@@ -19,15 +22,33 @@ public record Group(
         AccountId admin,
         long epoch,
         List<AccountId> members,
-        boolean active) {
+        boolean active,
+        Duration disappearingTimer) {
     /** Checks and copies the values. */
     public Group {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(disappearingTimer, "disappearingTimer");
         members = List.copyOf(members);
         if (epoch < 1) {
             throw new IllegalArgumentException("epoch must be positive");
         }
+    }
+
+    /** A group without a disappearing-message timer. */
+    public Group(
+            GroupId id,
+            String name,
+            AccountId admin,
+            long epoch,
+            List<AccountId> members,
+            boolean active) {
+        this(id, name, admin, epoch, members, active, Duration.ZERO);
+    }
+
+    /** This group with another disappearing-message timer. */
+    public Group withDisappearingTimer(Duration timer) {
+        return new Group(id, name, admin, epoch, members, active, timer);
     }
 }

@@ -2,6 +2,7 @@ package dev.cipherline.sdk;
 
 import dev.cipherline.sdk.internal.Compat;
 import dev.cipherline.sdk.internal.client.ClientCore;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -145,6 +146,29 @@ public final class Groups {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(text, "text");
         return core.sendToGroup(group.value(), text);
+    }
+
+    /**
+     * Sets the disappearing-message timer of a group, as {@link ChatClient#setDisappearingTimer}
+     * does for a 1:1 conversation: any member may set it; the setting goes end-to-end encrypted to
+     * every member's devices and this account's other devices, and every member's history gets a
+     * note. Group messages are then deleted from every device {@code timer} after they were read
+     * (incoming) or sent (outgoing).
+     *
+     * @param timer zero (off) or 1 second .. 365 days, in whole seconds
+     * @throws ChatException UNKNOWN_CONTACT if this device knows no such group; INVALID_ARGUMENT if
+     *     this account is not a member or {@code timer} is out of range; STORE_FAILURE; CLOSED
+     */
+    public void setDisappearingTimer(GroupId group, Duration timer) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(timer, "timer");
+        core.setGroupTimer(group, timer);
+    }
+
+    /** The disappearing-message timer of {@code group}; {@link Duration#ZERO} when it is off. */
+    public Duration disappearingTimer(GroupId group) {
+        Objects.requireNonNull(group, "group");
+        return core.groupTimer(group);
     }
 
     /**

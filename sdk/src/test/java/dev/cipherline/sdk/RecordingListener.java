@@ -31,14 +31,7 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<StoredMessage> sentElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> readElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<Note> notes = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> noteWhere = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
-        noteWhere.add(peer != null ? peer.value() : "group:" + group.value());
-        notes.add(note);
-    }
 
     /** Waits for the next note; checks it was written into the 1:1 history with {@code peer}. */
     public Note awaitNote(AccountId peer) throws InterruptedException {
@@ -54,6 +47,42 @@ public final class RecordingListener implements ChatListener {
         notes.drainTo(rest);
         noteWhere.clear();
         return rest;
+    }
+
+    private final LinkedBlockingQueue<MessageId> disappeared = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Note> notes = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        noteWhere.add(peer != null ? peer.value() : "group:" + group.value());
+        notes.add(note);
+    }
+
+    /** Waits for the next note written into a history. */
+    public Note awaitNote() throws InterruptedException {
+        Note note = notes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(note, "no note in " + TIMEOUT);
+        noteWhere.poll();
+        return note;
+    }
+
+    @Override
+    public void onMessagesDisappeared(AccountId peer, GroupId group, List<MessageId> ids) {
+        disappeared.addAll(ids);
+    }
+
+    /** Waits until the SDK reported that message {@code id} disappeared. */
+    public void awaitDisappeared(MessageId id) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            MessageId next = disappeared.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                fail("message " + id + " was not reported as disappeared");
+            }
+            if (next.equals(id)) {
+                return;
+            }
+        }
     }
 
     /** The groups of the copies taken so far, in order ("" for a 1:1 message). */

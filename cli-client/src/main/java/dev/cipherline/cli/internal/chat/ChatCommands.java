@@ -52,6 +52,8 @@ final class ChatCommands {
             state.scrollToLatest();
         } else if (input instanceof ChatInput.Verify verify) {
             verify(verify.confirm());
+        } else if (input instanceof ChatInput.Timer timer) {
+            timer(timer.timer());
         } else if (input instanceof ChatInput.Help) {
             state.notices(ChatInput.HELP.lines().toList());
         } else if (input instanceof ChatInput.Invalid invalid) {
@@ -76,6 +78,19 @@ final class ChatCommands {
         }
         typing.stop();
         client.send(peer, text);
+    }
+
+    /** Sets the open conversation's timer; the note it writes (and the header) shows it. */
+    private void timer(java.time.Duration timer) {
+        Group group = state.openGroup();
+        AccountId peer = state.openPeer();
+        if (group != null) {
+            client.groups().setDisappearingTimer(group.id(), timer);
+        } else if (peer != null) {
+            client.setDisappearingTimer(peer, timer);
+        } else {
+            state.notices(List.of("open a conversation first: /open NAME, then /timer 1h"));
+        }
     }
 
     private void verify(boolean confirm) {

@@ -59,12 +59,6 @@ final class ChatEvents implements ChatListener {
     }
 
     @Override
-    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
-        // e.g. messages that expired before this device came online: the history shows it
-        redraw.run();
-    }
-
-    @Override
     public void onReadOnOtherDevice(AccountId peer, GroupId group) {
         redraw.run();
     }
@@ -72,6 +66,18 @@ final class ChatEvents implements ChatListener {
     @Override
     public void onMessageState(MessageId id, MessageState newState) {
         state.reported(id, newState);
+        redraw.run();
+    }
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        // a note is a history row (expired messages; a timer change also changes the header)
+        redraw.run();
+    }
+
+    @Override
+    public void onMessagesDisappeared(AccountId peer, GroupId group, List<MessageId> ids) {
+        // their timers ran out: the history the screen shows no longer holds them
         redraw.run();
     }
 

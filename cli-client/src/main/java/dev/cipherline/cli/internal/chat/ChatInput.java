@@ -1,5 +1,7 @@
 package dev.cipherline.cli.internal.chat;
 
+import dev.cipherline.cli.internal.output.Timers;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -21,6 +23,7 @@ sealed interface ChatInput {
             /latest, PageDown       back to the newest
             /verify                 show the safety number of the open conversation
             /verify confirm         mark it verified, after comparing it with them
+            /timer 1h|5m|1d|off     set the open conversation's disappearing-message timer
             /help                   this list
             /quit                   leave (Ctrl-D does too)
             any other line          is sent to the open conversation (//text sends /text)""";
@@ -51,6 +54,9 @@ sealed interface ChatInput {
 
     /** {@code /verify} or {@code /verify confirm}. */
     record Verify(boolean confirm) implements ChatInput {}
+
+    /** {@code /timer 1h|off}: the open conversation's disappearing-message timer (zero: off). */
+    record Timer(Duration timer) implements ChatInput {}
 
     /** {@code /help}. */
     record Help() implements ChatInput {}
@@ -92,6 +98,7 @@ sealed interface ChatInput {
                             : args.length == 1 && args[0].equalsIgnoreCase("confirm")
                                     ? new Verify(true)
                                     : new Invalid("usage: /verify [confirm]");
+            case "timer" -> timer(args);
             case "more" -> noArguments(command, args, new More());
             case "latest" -> noArguments(command, args, new Latest());
             case "list" -> noArguments(command, args, new ListConversations());
@@ -101,6 +108,17 @@ sealed interface ChatInput {
             case "" -> new Invalid("a command name must follow '/'; type /help");
             default -> new Invalid("unknown command /" + command + "; type /help");
         };
+    }
+
+    private static ChatInput timer(String[] args) {
+        if (args.length != 1) {
+            return new Invalid("usage: /timer 30s|5m|1h|1d|1w|off");
+        }
+        try {
+            return new Timer(Timers.parse(args[0]));
+        } catch (IllegalArgumentException e) {
+            return new Invalid(e.getMessage());
+        }
     }
 
     private static ChatInput noArguments(String command, String[] args, ChatInput input) {

@@ -12,6 +12,7 @@ import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.Nullable;
 import dev.cipherline.sdk.StoredMessage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -254,7 +255,10 @@ public final class ChatSession implements AutoCloseable {
                         notices,
                         size.getColumns(),
                         size.getRows(),
-                        clock.getZone());
+                        clock.getZone(),
+                        group != null
+                                ? c.groups().disappearingTimer(group.id())
+                                : peer != null ? c.disappearingTimer(peer) : Duration.ZERO);
         screen.draw(ScreenRenderer.render(view), size.getColumns());
     }
 

@@ -6,6 +6,7 @@ import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Group;
 import dev.cipherline.sdk.Nullable;
 import dev.cipherline.sdk.StoredMessage;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.Map;
  * @param width the terminal's columns
  * @param height the terminal's rows
  * @param zone the time zone of the times shown
+ * @param openTimer the open conversation's disappearing-message timer, zero when off (or on the
+ *     list)
  */
 record ChatView(
         String self,
@@ -47,7 +50,44 @@ record ChatView(
         List<String> notices,
         int width,
         int height,
-        ZoneId zone) {
+        ZoneId zone,
+        Duration openTimer) {
+    /** A view whose open conversation (if any) has no disappearing-message timer. */
+    ChatView(
+            String self,
+            ConnectionState connection,
+            @Nullable AccountId openPeer,
+            @Nullable String openName,
+            List<StoredMessage> messages,
+            boolean peerTyping,
+            List<Conversation> conversations,
+            List<Group> groups,
+            @Nullable Group openGroup,
+            Map<String, String> senderNames,
+            Map<String, String> groupMarks,
+            List<String> notices,
+            int width,
+            int height,
+            ZoneId zone) {
+        this(
+                self,
+                connection,
+                openPeer,
+                openName,
+                messages,
+                peerTyping,
+                conversations,
+                groups,
+                openGroup,
+                senderNames,
+                groupMarks,
+                notices,
+                width,
+                height,
+                zone,
+                Duration.ZERO);
+    }
+
     /** Copies the lists. */
     ChatView {
         messages = List.copyOf(messages);

@@ -1,6 +1,7 @@
 package dev.cipherline.cli.internal.chat;
 
 import dev.cipherline.cli.internal.output.TerminalText;
+import dev.cipherline.cli.internal.output.Timers;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.Conversation;
 import dev.cipherline.sdk.Direction;
@@ -143,7 +144,16 @@ final class ScreenRenderer {
                 view.openPeer() == null && view.openGroup() == null
                         ? "conversations"
                         : view.openName();
-        return "cipherline · " + oneLine(view.self()) + " · " + where + "   (/help for commands)";
+        String timer =
+                view.openTimer().isZero()
+                        ? ""
+                        : " · disappearing after " + Timers.describe(view.openTimer());
+        return "cipherline · "
+                + oneLine(view.self())
+                + " · "
+                + where
+                + timer
+                + "   (/help for commands)";
     }
 
     /** The status line: connection, who is typing, and unread counts of other conversations. */

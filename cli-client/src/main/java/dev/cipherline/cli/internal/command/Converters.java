@@ -75,6 +75,21 @@ final class Converters {
         }
     }
 
+    /**
+     * A disappearing-message timer: {@code off}, or a whole number with a unit, {@code s}, {@code
+     * m}, {@code h}, {@code d} or {@code w} (30s, 5m, 1h, 1d, 1w), from 1 second to 365 days.
+     */
+    static final class TimerConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return dev.cipherline.cli.internal.output.Timers.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** Prints a duration as seconds for messages: {@code 30 s}, {@code 0.5 s}. */
     static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString()

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             RecvCommand.class,
             HistoryCommand.class,
             ReadCommand.class,
+            TimerCommand.class,
             VerifyCommand.class,
             PassphraseCommand.class,
             DeleteCommand.class,

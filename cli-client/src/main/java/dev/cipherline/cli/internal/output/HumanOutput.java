@@ -132,6 +132,24 @@ final class HumanOutput implements Output {
     }
 
     /**
+     * Prints {@code Messages with <name> disappear 1 hour after they are read or sent}, or {@code
+     * Disappearing messages with <name> are off}.
+     */
+    @Override
+    public void timer(String name, java.time.Duration timer) {
+        String who = safe(name);
+        out.println(
+                timer.isZero()
+                        ? "Disappearing messages with " + who + " are off"
+                        : "Messages with "
+                                + who
+                                + " disappear "
+                                + Timers.describe(timer)
+                                + " after they are read or sent");
+        out.flush();
+    }
+
+    /**
      * Prints {@code <sentAt> <from>: <text>}, sentAt in UTC to the second; a group message reads
      * {@code <sentAt> <from> in <groupId>: <text>}.
      */

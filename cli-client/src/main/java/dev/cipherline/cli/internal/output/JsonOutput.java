@@ -228,6 +228,16 @@ final class JsonOutput implements Output {
         println(groups.stream().map(GroupJson::of).toList());
     }
 
+    /** {@code timer --json}: one object; {@code seconds} 0 is off. */
+    @JsonPropertyOrder({"name", "seconds"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record TimerJson(String name, long seconds) {}
+
+    @Override
+    public void timer(String name, java.time.Duration timer) {
+        println(new TimerJson(name, timer.getSeconds()));
+    }
+
     @Override
     public void message(IncomingMessage message) {
         println(MessageJson.of(message));

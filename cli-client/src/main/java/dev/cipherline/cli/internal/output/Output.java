@@ -9,6 +9,7 @@ import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.SafetyNumber;
 import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -42,6 +43,12 @@ public interface Output {
      * flushes it; {@code self} is this account, shown as sender or recipient.
      */
     void stored(AccountId self, StoredMessage message);
+
+    /**
+     * Prints the disappearing-message timer ({@code timer}) of the conversation {@code name} (a
+     * contact, an account ID or a group, as the user typed it); zero is off.
+     */
+    void timer(String name, Duration timer);
 
     /**
      * Returns the JSON writer when {@code json} is set, else the human one, both over {@code out}.

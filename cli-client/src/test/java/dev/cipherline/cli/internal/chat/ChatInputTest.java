@@ -27,6 +27,23 @@ class ChatInputTest {
     }
 
     @Test
+    void timerTakesADurationOrOff() {
+        assertEquals(
+                new ChatInput.Timer(java.time.Duration.ofHours(1)), ChatInput.parse("/timer 1h"));
+        assertEquals(
+                new ChatInput.Timer(java.time.Duration.ofDays(14)), ChatInput.parse("/timer 2W"));
+        assertEquals(new ChatInput.Timer(java.time.Duration.ZERO), ChatInput.parse("/timer off"));
+        assertEquals(
+                new ChatInput.Invalid("usage: /timer 30s|5m|1h|1d|1w|off"),
+                ChatInput.parse("/timer"));
+        ChatInput bad = ChatInput.parse("/timer 400d");
+        assertEquals(
+                new ChatInput.Invalid("'400d' is out of range: a timer is 1s .. 365d, or off"),
+                bad);
+        assertEquals(ChatInput.Invalid.class, ChatInput.parse("/timer soon").getClass());
+    }
+
+    @Test
     void commandsAreParsed() {
         assertEquals(new ChatInput.Open("bob"), ChatInput.parse("/open bob"));
         assertEquals(new ChatInput.Open("Bob Smith"), ChatInput.parse("/open  Bob Smith "));

@@ -165,6 +165,33 @@ class ScreenRendererTest {
         assertTrue(frame.status().contains("unread: bob 1, carol 2"), frame.status());
     }
 
+    @Test
+    void theHeaderShowsTheOpenConversationsDisappearingTimer() {
+        ChatView plain = conversation(List.of(), false, List.of());
+        assertFalse(ScreenRenderer.render(plain).header().contains("disappearing"));
+        ChatView timed =
+                new ChatView(
+                        "alice",
+                        ConnectionState.CONNECTED,
+                        BOB,
+                        "bob",
+                        List.of(),
+                        false,
+                        conversations(),
+                        List.of(),
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        80,
+                        24,
+                        ZoneOffset.UTC,
+                        java.time.Duration.ofHours(1));
+        assertEquals(
+                "cipherline · alice · bob · disappearing after 1 hour   (/help for commands)",
+                ScreenRenderer.render(timed).header());
+    }
+
     private static ChatView conversation(
             List<StoredMessage> messages, boolean typing, List<String> notices) {
         return new ChatView(

@@ -26,11 +26,22 @@ public final class OutboxResults implements Completion {
     private final OutboxStore outbox;
     private final MessageStore messages;
     private final Events events;
+    private final Runnable left;
     private final Map<String, OutgoingHandle> handles = new ConcurrentHashMap<>();
     private final Object monitor = new Object();
 
     /** Results recorded in {@code db} and told through {@code events}. */
     public OutboxResults(Database db, OutboxStore outbox, MessageStore messages, Events events) {
+        this(db, outbox, messages, events, () -> {});
+    }
+
+    /**
+     * Results as above; {@code left} runs after each commit of messages that left the outbox (it
+     * started the timers of disappearing ones).
+     */
+    public OutboxResults(
+            Database db, OutboxStore outbox, MessageStore messages, Events events, Runnable left) {
+        this.left = left;
         this.db = db;
         this.outbox = outbox;
         this.messages = messages;
@@ -67,6 +78,7 @@ public final class OutboxResults implements Completion {
     @Override
     public void sentTogether(List<OutboxStore.Entry> entries) {
         List<Boolean> changed = commit(entries, MessageState.SENT, null);
+        left.run();
         wakeWaiters();
         for (int i = 0; i < entries.size(); i++) {
             tell(entries.get(i), MessageState.SENT, null, changed.get(i));
@@ -77,6 +89,7 @@ public final class OutboxResults implements Completion {
     public void failed(OutboxStore.Entry entry, String reason) {
         LOG.log(Log.Level.INFO, "message {0} failed: {1}", entry.clientMsgId(), reason);
         boolean changed = commit(List.of(entry), MessageState.FAILED, reason).get(0);
+        left.run();
         wakeWaiters();
         tell(entry, MessageState.FAILED, reason, changed);
     }

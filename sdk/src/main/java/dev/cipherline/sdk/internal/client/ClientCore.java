@@ -21,6 +21,8 @@ import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.app.OutgoingHandle;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.devices.OwnDeviceList;
+import dev.cipherline.sdk.internal.disappear.Disappearing;
+import dev.cipherline.sdk.internal.disappear.Sweeper;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Receipts;
 import dev.cipherline.sdk.internal.inbound.Receiver;
@@ -86,6 +88,8 @@ public final class ClientCore implements AutoCloseable {
     private final OwnDeviceSync ownDevices;
     private final OwnDeviceList ownDeviceList;
     private final Contacts syncedContacts;
+    private final Disappearing disappearing;
+    private final Sweeper sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientCore(Wiring w) {
@@ -114,6 +118,8 @@ public final class ClientCore implements AutoCloseable {
         this.groups = w.groups;
         this.ownDevices = w.ownDevices;
         this.ownDeviceList = w.ownDeviceList;
+        this.disappearing = w.disappearing;
+        this.sweeper = w.sweeper;
         this.syncedContacts =
                 new SyncedContacts(
                         w.contacts, (name, id) -> sync(new Content.ContactSync(id, name, false)));
@@ -140,6 +146,9 @@ public final class ClientCore implements AutoCloseable {
     }
 
     private void start() {
+        // disappearing messages whose time came while the client was closed go before the app
+        // sees anything
+        sweeper.start();
         receiver.replayUndelivered();
         // receipts owed when the process stopped before they reached the outbox
         receipts.flush();
@@ -272,7 +281,7 @@ public final class ClientCore implements AutoCloseable {
         checkOpen();
         Group g = groups.changeMembers(group, resolveAll(add), resolveAll(remove));
         worker.wake();
-        return g;
+        return disappearing.withTimer(g);
     }
 
     public void leaveGroup(String group) {
@@ -282,7 +291,42 @@ public final class ClientCore implements AutoCloseable {
     }
 
     public List<Group> groups() {
-        return groups.list();
+        List<Group> out = new ArrayList<>();
+        for (Group g : groups.list()) {
+            out.add(disappearing.withTimer(g));
+        }
+        return out;
+    }
+
+    /** Sets the disappearing-message timer of the 1:1 conversation with {@code peer}. */
+    public void setTimer(AccountId peer, Duration timer) {
+        checkOpen();
+        long seconds = Disappearing.checkTimer(timer);
+        if (peer.value().equals(self.account())) {
+            throw new ChatException(
+                    ChatException.Reason.INVALID_ARGUMENT,
+                    "a timer is set on a conversation with another account");
+        }
+        events.post(disappearing.set(peer.value(), null, seconds));
+        worker.wake();
+    }
+
+    /** Sets the disappearing-message timer of {@code group}. */
+    public void setGroupTimer(GroupId group, Duration timer) {
+        checkOpen();
+        long seconds = Disappearing.checkTimer(timer);
+        events.post(disappearing.set(null, group.value(), seconds));
+        worker.wake();
+    }
+
+    /** The disappearing-message timer of the conversation with {@code peer}; zero when off. */
+    public Duration timer(AccountId peer) {
+        return disappearing.timer(Disappearing.conversation(peer.value(), null));
+    }
+
+    /** The disappearing-message timer of {@code group}; zero when off. */
+    public Duration groupTimer(GroupId group) {
+        return disappearing.timer(Disappearing.conversation(null, group.value()));
     }
 
     public OutgoingMessage sendToGroup(String group, String text) {
@@ -324,11 +368,14 @@ public final class ClientCore implements AutoCloseable {
                                         c, u.sender(), Content.ReceiptType.READ, u.clientMsgId());
                             }
                             if (!unread.isEmpty()) {
+                                long now = config.clock().millis();
                                 ownDevices.readSync(
                                         c,
                                         null,
                                         group.value(),
-                                        unread.get(unread.size() - 1).clientMsgId());
+                                        unread.get(unread.size() - 1).clientMsgId(),
+                                        now);
+                                disappearing.read(c, null, group.value(), now);
                             }
                             return unread;
                         });
@@ -349,7 +396,10 @@ public final class ClientCore implements AutoCloseable {
                                 receipts.owe(c, peer.value(), Content.ReceiptType.READ, id);
                             }
                             if (!ids.isEmpty()) {
-                                ownDevices.readSync(c, peer.value(), null, ids.get(ids.size() - 1));
+                                long now = config.clock().millis();
+                                ownDevices.readSync(
+                                        c, peer.value(), null, ids.get(ids.size() - 1), now);
+                                disappearing.read(c, peer.value(), null, now);
                             }
                             return ids;
                         });

@@ -15,6 +15,8 @@ import dev.cipherline.sdk.internal.app.Events;
 import dev.cipherline.sdk.internal.app.OutboxResults;
 import dev.cipherline.sdk.internal.devices.DeviceLists;
 import dev.cipherline.sdk.internal.devices.OwnDeviceList;
+import dev.cipherline.sdk.internal.disappear.Disappearing;
+import dev.cipherline.sdk.internal.disappear.Sweeper;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Acks;
 import dev.cipherline.sdk.internal.inbound.Dispatch;
@@ -36,6 +38,7 @@ import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.Database;
 import dev.cipherline.sdk.internal.store.DeviceListStore;
 import dev.cipherline.sdk.internal.store.DeviceNameStore;
+import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
@@ -88,6 +91,9 @@ final class Wiring {
     final OutboxThread worker;
     final DeviceLists deviceLists;
     final OwnDeviceList ownDeviceList;
+    final DisappearingStore timers;
+    final Sweeper sweeper;
+    final Disappearing disappearing;
 
     /**
      * @throws ChatException STORE_FAILURE if the stored identity is damaged
@@ -107,6 +113,7 @@ final class Wiring {
         this.readStates = new GroupReadStore(db);
         this.history = new HistoryStore(db);
         this.deviceLists = new DeviceLists(new DeviceListStore(db));
+        this.timers = new DisappearingStore(db);
 
         Identity identity;
         DeviceAuthKey authKey;
@@ -137,11 +144,13 @@ final class Wiring {
                         () -> encryptor.hasSession(self.account()),
                         signalStore::sessionDevices,
                         clock);
+        groups.disappearUnder(timers);
         this.deviceNames = new DeviceNameStore(db);
         this.ownDevices = new OwnDeviceSync(db, outbox, encryptor, self, deviceNames, clock);
 
         this.events = new Events(config.listener());
-        this.results = new OutboxResults(db, outbox, messages, events);
+        // messages leaving the outbox start their disappearing timers
+        this.results = new OutboxResults(db, outbox, messages, events, this::sweepLater);
         this.sendQueue =
                 new SendQueue(
                         db,
@@ -149,8 +158,21 @@ final class Wiring {
                         outbox,
                         self.account(),
                         self.device(),
-                        () -> deviceLists.versionOf(self.account()));
+                        () -> deviceLists.versionOf(self.account()),
+                        timers);
         this.threads = new Threads(config.heartbeatInterval(), relayUrls, config.relayTrust());
+        this.sweeper = new Sweeper(db, timers, events, clock, threads::later, threads::runInbound);
+        this.disappearing =
+                new Disappearing(
+                        db,
+                        timers,
+                        new GroupStore(db),
+                        outbox,
+                        contacts,
+                        self,
+                        () -> encryptor.hasSession(self.account()),
+                        sweeper,
+                        clock);
         this.connectionEvents = new ConnectionEvents(events);
         this.connection =
                 new RelayConnection(
@@ -206,6 +228,7 @@ final class Wiring {
                                         clock),
                                 self,
                                 () -> encryptor.hasSession(self.account()),
+                                disappearing,
                                 clock),
                         new HandOver(db, messages, events, config.appListening()),
                         new Acks(
@@ -265,6 +288,11 @@ final class Wiring {
                         ack -> connection.sendOneWay(ack),
                         threads::runInbound);
         connectionEvents.attach(receiver, expiry, worker);
+    }
+
+    /** Messages left the outbox: their disappearing timers may run now. */
+    private void sweepLater() {
+        sweeper.wake();
     }
 
     /** Wakes the outbox thread: something was queued. */

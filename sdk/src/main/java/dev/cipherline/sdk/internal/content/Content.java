@@ -89,6 +89,9 @@ public sealed interface Content {
     /** Content type byte of {@link DeleteSync}. */
     int TYPE_DELETE_SYNC = 13;
 
+    /** Content type byte of {@link TimerSetting}. */
+    int TYPE_TIMER_SETTING = 0x1A;
+
     /** The most members a group update lists. */
     int MAX_GROUP_MEMBERS = 1000;
 
@@ -298,6 +301,20 @@ public sealed interface Content {
         }
     }
 
+    /**
+     * The disappearing-message timer of a conversation, set by the sender at {@code setAt} (its
+     * clock, epoch milliseconds) to {@code seconds} (0: off): of the 1:1 conversation with {@code
+     * peer} as the sender sees it (so {@code peer} is the receiver, or for the sender's own other
+     * devices the sender's peer), or of the group {@code groupId} if that is not null ({@code peer}
+     * is then null). See {@link TimerContent}.
+     */
+    record TimerSetting(String peer, String groupId, long seconds, long setAt) implements Content {
+        @Override
+        public <R> R accept(ContentVisitor<R> visitor) {
+            return visitor.timerSetting(this);
+        }
+    }
+
     /** A content type this build does not know; its bytes are ignored. */
     record Unknown(int type) implements Content {
         @Override
@@ -425,6 +442,7 @@ public sealed interface Content {
             case TYPE_CONTACT_SYNC -> SyncContent.decodeContactSync(body);
             case TYPE_VERIFIED_SYNC -> SyncContent.decodeVerifiedSync(body);
             case TYPE_DELETE_SYNC -> SyncContent.decodeDeleteSync(body);
+            case TYPE_TIMER_SETTING -> TimerContent.decode(body);
             default -> new Unknown(type);
         };
     }

@@ -33,5 +33,7 @@ public interface ContentVisitor<R> {
 
     R deleteSync(Content.DeleteSync sync);
 
+    R timerSetting(Content.TimerSetting setting);
+
     R unknown(Content.Unknown unknown);
 }

@@ -14,6 +14,7 @@ import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.outbound.GroupSending;
 import dev.cipherline.sdk.internal.outbound.Sealer;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -63,6 +64,7 @@ public final class Groups implements GroupSending {
     private final Sealer sealer;
     private final Snapshots snapshots;
     private final GroupInbound inbound;
+    private volatile DisappearingStore timers;
 
     /** The groups of a device whose account has no other devices (tests below the client). */
     public Groups(
@@ -137,6 +139,14 @@ public final class Groups implements GroupSending {
         this.sealer = new Sealer(self.account(), self.device());
         this.snapshots = new Snapshots(store, outbox, self, ownDevices, clock);
         this.inbound = new GroupInbound(store, snapshots, crypto, self);
+    }
+
+    /**
+     * Makes group messages disappear under their group's timer in {@code timers}: each is stamped
+     * with it, and its relay expiry is at most that long. Called once, before the client starts.
+     */
+    public void disappearUnder(DisappearingStore timers) {
+        this.timers = timers;
     }
 
     /** The rules for what arrives, over the same store. */
@@ -245,8 +255,9 @@ public final class Groups implements GroupSending {
                                 distributeKey(tx, g);
                                 long seq = store.takeSeq(tx, g.groupId());
                                 long now = clock.millis();
-                                long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
                                 String marker = Sealer.groupMarker(g.groupId());
+                                long timer = timers == null ? 0 : timers.seconds(marker);
+                                long expiresAt = Sealer.expiresAt(now, timer);
                                 byte[] sealed =
                                         sealer.seal(
                                                 SealedPayload.KIND_MESSAGE,
@@ -265,6 +276,9 @@ public final class Groups implements GroupSending {
                                                 text,
                                                 now);
                                 outbox.insert(tx, r, marker, id.value(), expiresAt, sealed, now);
+                                if (timer > 0) {
+                                    timers.stamp(tx, r, timer);
+                                }
                                 GroupReadStore.track(
                                         tx, r, g.groupId(), Math.max(0, g.members().size() - 1));
                                 return r;

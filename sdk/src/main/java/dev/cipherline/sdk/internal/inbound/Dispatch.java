@@ -12,6 +12,7 @@ import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.content.ContentVisitor;
+import dev.cipherline.sdk.internal.disappear.Disappearing;
 import dev.cipherline.sdk.internal.group.GroupInbound;
 import dev.cipherline.sdk.internal.store.GroupReadStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -39,6 +40,7 @@ public final class Dispatch {
     private final Clock clock;
     private final SyncInbound sync;
     private final BooleanSupplier ownDevices;
+    private final Disappearing disappearing;
 
     /**
      * @param ownDevices whether this account has other devices (this device has a session with one)
@@ -50,7 +52,9 @@ public final class Dispatch {
             SyncInbound sync,
             LocalDevice self,
             BooleanSupplier ownDevices,
+            Disappearing disappearing,
             Clock clock) {
+        this.disappearing = disappearing;
         this.sync = sync;
         this.ownDevices = ownDevices;
         this.messages = messages;
@@ -114,15 +118,18 @@ public final class Dispatch {
             String groupId = opened.groupId();
             if (d.sender().equals(self.account())) {
                 // another device of this account sent it: this device's history shows it as sent
-                return sync.sent(
-                        tx,
-                        null,
-                        groupId,
-                        d.senderDevice(),
-                        d.clientMsgId(),
-                        text.text(),
-                        opened.header().sentAt(),
-                        self.account());
+                Outcome sent =
+                        sync.sent(
+                                tx,
+                                null,
+                                groupId,
+                                d.senderDevice(),
+                                d.clientMsgId(),
+                                text.text(),
+                                opened.header().sentAt(),
+                                self.account());
+                disappearing.stampCopy(tx, null, groupId, d.senderDevice(), d.clientMsgId());
+                return sent;
             }
             long gap = groups.gap(tx, groupId, d.sender(), d.senderDevice(), text.seq());
             Outcome stored = store(text.text(), new GroupId(groupId), gap);
@@ -145,6 +152,7 @@ public final class Dispatch {
                             Instant.ofEpochMilli(clock.millis()),
                             group);
             long row = messages.insertIncoming(tx, message);
+            disappearing.stampIncoming(tx, row, d.sender(), group == null ? null : group.value());
             receipts.owe(tx, d.sender(), Content.ReceiptType.DELIVERED, d.clientMsgId());
             return Outcome.message(row, message, gap);
         }
@@ -176,14 +184,16 @@ public final class Dispatch {
         public Outcome groupUpdate(Content.GroupUpdate update) {
             return inGroup()
                     ? Outcome.NOTHING
-                    : Outcome.group(groups.onUpdate(tx, d.sender(), update));
+                    : Outcome.group(
+                            disappearing.withTimer(tx, groups.onUpdate(tx, d.sender(), update)));
         }
 
         @Override
         public Outcome groupLeave(Content.GroupLeave leave) {
             return inGroup()
                     ? Outcome.NOTHING
-                    : Outcome.group(groups.onLeave(tx, d.sender(), leave));
+                    : Outcome.group(
+                            disappearing.withTimer(tx, groups.onLeave(tx, d.sender(), leave)));
         }
 
         @Override
@@ -213,21 +223,42 @@ public final class Dispatch {
                 // a copy of content this build does not keep in the history
                 return Outcome.NOTHING;
             }
-            return sync.sent(
-                    tx,
-                    transcript.destination(),
-                    null,
-                    d.senderDevice(),
-                    d.clientMsgId(),
-                    text.text(),
-                    opened.header().sentAt(),
-                    self.account());
+            Outcome sent =
+                    sync.sent(
+                            tx,
+                            transcript.destination(),
+                            null,
+                            d.senderDevice(),
+                            d.clientMsgId(),
+                            text.text(),
+                            opened.header().sentAt(),
+                            self.account());
+            disappearing.stampCopy(
+                    tx, transcript.destination(), null, d.senderDevice(), d.clientMsgId());
+            return sent;
         }
 
         @Override
         public Outcome readSync(Content.ReadSync read) {
+            if (!fromOwnDevice()) {
+                return ignore(read);
+            }
             // another device sent the read receipts: nothing is owed from here
-            return fromOwnDevice() ? sync.read(tx, read) : ignore(read);
+            Outcome outcome = sync.read(tx, read);
+            // the timers run from when the user read them there
+            disappearing.read(tx, read.peer(), read.groupId(), opened.header().sentAt());
+            return outcome;
+        }
+
+        @Override
+        public Outcome timerSetting(Content.TimerSetting setting) {
+            if (inGroup()) {
+                return ignore(setting);
+            }
+            return disappearing
+                    .apply(tx, d.sender(), setting)
+                    .map(Outcome::notice)
+                    .orElse(Outcome.NOTHING);
         }
 
         @Override

@@ -133,6 +133,14 @@ public final class OwnDeviceSync {
      * @return whether one was queued
      */
     public boolean readSync(Tx tx, String peer, String groupId, String newestRead) {
+        return readSync(tx, peer, groupId, newestRead, clock.millis());
+    }
+
+    /**
+     * {@link #readSync(Tx, String, String, String)} read at {@code readAt}, the read sync's time:
+     * the other devices start the read messages' disappearing timers from it, as this one does.
+     */
+    public boolean readSync(Tx tx, String peer, String groupId, String newestRead, long readAt) {
         if (!hasOtherDevices()) {
             return false;
         }
@@ -141,7 +149,7 @@ public final class OwnDeviceSync {
                 outbox,
                 self.account(),
                 SyncContent.encodeReadSync(new Content.ReadSync(peer, groupId, newestRead)),
-                clock.millis());
+                readAt);
         return true;
     }
 }

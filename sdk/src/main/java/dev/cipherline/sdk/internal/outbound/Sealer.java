@@ -18,6 +18,16 @@ public final class Sealer {
     /** How long a message may wait at the relay for an offline recipient. */
     public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
 
+    /**
+     * The relay expiry of a message sent at {@code now} in a conversation whose
+     * disappearing-message timer is {@code timerSeconds} (0: off): the default, or the timer if
+     * that is shorter.
+     */
+    public static long expiresAt(long now, long timerSeconds) {
+        long expiry = DEFAULT_EXPIRY.toMillis();
+        return now + (timerSeconds > 0 ? Math.min(expiry, timerSeconds * 1000) : expiry);
+    }
+
     private final String ownAccount;
     private final int ownDevice;
     private final LongSupplier ownListVersion;

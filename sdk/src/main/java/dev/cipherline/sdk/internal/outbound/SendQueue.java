@@ -4,6 +4,7 @@ import dev.cipherline.crypto.SealedPayload;
 import dev.cipherline.sdk.MessageId;
 import dev.cipherline.sdk.internal.content.Content;
 import dev.cipherline.sdk.internal.store.Database;
+import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
 import dev.cipherline.sdk.internal.store.OutboxStore;
 
@@ -22,6 +23,7 @@ public final class SendQueue {
     private final OutboxStore outbox;
     private final Sealer sealer;
     private final int ownDevice;
+    private final DisappearingStore timers;
 
     /** A queue writing to {@code db} for the device {@code ownDevice} of {@code ownAccount}. */
     public SendQueue(
@@ -44,6 +46,22 @@ public final class SendQueue {
             String ownAccount,
             int ownDevice,
             java.util.function.LongSupplier ownListVersion) {
+        this(db, messages, outbox, ownAccount, ownDevice, ownListVersion, null);
+    }
+
+    /**
+     * A queue as above whose messages disappear under their conversation's timer in {@code timers}
+     * (none if null): each is stamped with it, and its relay expiry is at most that long.
+     */
+    public SendQueue(
+            Database db,
+            MessageStore messages,
+            OutboxStore outbox,
+            String ownAccount,
+            int ownDevice,
+            java.util.function.LongSupplier ownListVersion,
+            DisappearingStore timers) {
+        this.timers = timers;
         this.db = db;
         this.messages = messages;
         this.outbox = outbox;
@@ -58,7 +76,8 @@ public final class SendQueue {
      * @return the message's row in the history
      */
     public long add(String recipient, MessageId id, String text, long now, boolean held) {
-        long expiresAt = now + Sealer.DEFAULT_EXPIRY.toMillis();
+        long timer = timers == null ? 0 : timers.seconds(recipient);
+        long expiresAt = Sealer.expiresAt(now, timer);
         byte[] sealed =
                 sealer.seal(
                         SealedPayload.KIND_MESSAGE,
@@ -71,6 +90,9 @@ public final class SendQueue {
                 c -> {
                     long row =
                             messages.insertOutgoing(c, recipient, ownDevice, id.value(), text, now);
+                    if (timer > 0) {
+                        timers.stamp(c, row, timer);
+                    }
                     outbox.insert(
                             c,
                             row,

@@ -50,10 +50,12 @@ public final class ConversationStore {
                     try (PreparedStatement ps =
                                     c.prepareStatement(
                                             "SELECT v.peer, c.name, v.last_activity,"
-                                                    + " v.unread_count, m.client_msg_id FROM"
-                                                    + " conversations v LEFT JOIN contacts c ON"
-                                                    + " c.account_id = v.peer LEFT JOIN messages m"
-                                                    + " ON m.id = v.read_watermark ORDER BY"
+                                                    + " v.unread_count, m.client_msg_id,"
+                                                    + " t.seconds FROM conversations v LEFT JOIN"
+                                                    + " contacts c ON c.account_id = v.peer LEFT"
+                                                    + " JOIN messages m ON m.id = v.read_watermark"
+                                                    + " LEFT JOIN disappearing_timers t ON"
+                                                    + " t.conversation = v.peer ORDER BY"
                                                     + " v.last_activity DESC, v.peer");
                             ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -64,7 +66,8 @@ public final class ConversationStore {
                                             rs.getString(2),
                                             Instant.ofEpochMilli(rs.getLong(3)),
                                             rs.getInt(4),
-                                            readUpTo == null ? null : new MessageId(readUpTo)));
+                                            readUpTo == null ? null : new MessageId(readUpTo),
+                                            java.time.Duration.ofSeconds(rs.getLong(6))));
                         }
                     }
                     return out;

@@ -303,7 +303,11 @@ public final class MessageStore {
             if (!from.isEmpty()) {
                 out.put(
                         to,
-                        "UPDATE messages SET state = ?, failure = ? WHERE id = ? AND state IN ("
+                        // leaving PENDING starts a disappearing message's timer (PROTOCOL.md,
+                        // "Disappearing messages"); without one disappear_after is NULL
+                        "UPDATE messages SET state = ?, failure = ?, disappear_at ="
+                                + " COALESCE(disappear_at, sent_at + disappear_after * 1000)"
+                                + " WHERE id = ? AND state IN ("
                                 + String.join(", ", from)
                                 + ")");
             }

@@ -341,6 +341,27 @@ final class Schema {
                         "ALTER TABLE messages ADD COLUMN note_kind TEXT",
                         "ALTER TABLE messages ADD COLUMN note_about TEXT",
                         "ALTER TABLE messages ADD COLUMN note_count INTEGER"
+                    },
+                    new String[] {
+                        // disappearing messages: the timer of each 1:1 conversation (by the peer's
+                        // account ID) and group (by its "group:" marker), kept by the newest
+                        // setting (set_at, then set_by) so that every device converges
+                        """
+                        CREATE TABLE disappearing_timers (
+                            conversation TEXT PRIMARY KEY,
+                            seconds INTEGER NOT NULL,
+                            set_at INTEGER NOT NULL,
+                            set_by TEXT NOT NULL)
+                        """,
+                        // the timer a message was stored under (NULL: none) and, once it runs (an
+                        // outgoing message left the outbox, an incoming one was read), when it is
+                        // deleted
+                        "ALTER TABLE messages ADD COLUMN disappear_after INTEGER",
+                        "ALTER TABLE messages ADD COLUMN disappear_at INTEGER",
+                        """
+                        CREATE INDEX messages_disappearing ON messages (disappear_at)
+                            WHERE disappear_at IS NOT NULL
+                        """
                     });
 
     /** The version whose migration indexes the client message IDs of group messages. */

@@ -4,10 +4,13 @@ import dev.cipherline.crypto.GroupCrypto;
 import dev.cipherline.sdk.internal.LocalDevice;
 import dev.cipherline.sdk.internal.TestDevice;
 import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.disappear.Disappearing;
+import dev.cipherline.sdk.internal.disappear.Sweeper;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.store.ContactStore;
 import dev.cipherline.sdk.internal.store.ConversationStore;
 import dev.cipherline.sdk.internal.store.DeviceNameStore;
+import dev.cipherline.sdk.internal.store.DisappearingStore;
 import dev.cipherline.sdk.internal.store.GroupStore;
 import dev.cipherline.sdk.internal.store.HistoryStore;
 import dev.cipherline.sdk.internal.store.MessageStore;
@@ -70,6 +73,19 @@ final class InboundRig {
                         self,
                         clock);
         Receipts receipts = new Receipts(device.db, outbox, self, clock, () -> {});
+        DisappearingStore timers = new DisappearingStore(device.db);
+        Disappearing disappearing =
+                new Disappearing(
+                        device.db,
+                        timers,
+                        new GroupStore(device.db),
+                        outbox,
+                        new ContactStore(device.db),
+                        self,
+                        () -> !device.store.sessionDevices(device.accountId).isEmpty(),
+                        new Sweeper(
+                                device.db, timers, events, clock, later::after, inbound::accept),
+                        clock);
         return new Receiver(
                 device.db,
                 messages,
@@ -89,6 +105,7 @@ final class InboundRig {
                                 clock),
                         self,
                         () -> !device.store.sessionDevices(device.accountId).isEmpty(),
+                        disappearing,
                         clock),
                 new HandOver(device.db, messages, events, appListening),
                 new Acks(acker, receipts, messages, clock, inbound, later),
