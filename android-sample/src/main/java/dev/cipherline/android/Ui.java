@@ -86,6 +86,7 @@ final class Ui {
         return switch (state) {
             case PENDING -> "\u25F7"; // a clock: not at the relay yet
             case SENT -> "\u2713";
+            case EXPIRED -> "\u26A0 expired"; // the relay dropped it unread
             case DELIVERED -> "\u2713\u2713";
             case READ -> "\u2713\u2713 read";
             case FAILED -> "\u26A0 not sent";
@@ -97,6 +98,7 @@ final class Ui {
         return switch (state) {
             case PENDING -> "sending";
             case SENT -> "sent";
+            case EXPIRED -> "expired before it was delivered";
             case DELIVERED -> "delivered";
             case READ -> "read";
             case FAILED -> "failed";

@@ -35,6 +35,9 @@ import java.util.List;
     @JsonSubTypes.Type(Frame.Deliver.class),
     @JsonSubTypes.Type(Frame.Ack.class),
     @JsonSubTypes.Type(Frame.Synced.class),
+    @JsonSubTypes.Type(Frame.Expired.class),
+    @JsonSubTypes.Type(Frame.ExpiredSummary.class),
+    @JsonSubTypes.Type(Frame.AckExpired.class),
     @JsonSubTypes.Type(Frame.GetBundles.class),
     @JsonSubTypes.Type(Frame.Bundles.class),
     @JsonSubTypes.Type(Frame.UploadPreKeys.class),
@@ -213,6 +216,87 @@ public sealed interface Frame {
      */
     @JsonTypeName("synced")
     record Synced(long serverTime) implements Frame {}
+
+    /**
+     * Relay to sender: an envelope this device sent expired unread in the queue of one recipient
+     * device and was deleted. Carries no content; see "Expiry notices" in PROTOCOL.md.
+     *
+     * @param id the notice's ID (1..2^63-1), unique per relay; acknowledged with {@link AckExpired}
+     *     and count 1
+     * @param clientMsgId the {@code clientMsgId} the device sent the envelope with
+     * @param recipient the account of the device whose queue it expired in
+     * @param recipientDevice that device (1..127)
+     * @param expiresAt when it expired (its {@code expiresAt})
+     */
+    @JsonTypeName("expired")
+    record Expired(
+            long id, String clientMsgId, String recipient, int recipientDevice, long expiresAt)
+            implements Frame {
+        public Expired {
+            range(id, "id", 1, Long.MAX_VALUE);
+            token(clientMsgId, "clientMsgId");
+            requireAccountId(recipient, "recipient");
+            requireDeviceId(recipientDevice, "recipientDevice");
+            nonNegative(expiresAt, "expiresAt");
+        }
+    }
+
+    /**
+     * Relay to recipient: {@code count} envelopes from one sender device expired unread in this
+     * device's queue and were deleted, the first at {@code firstExpiresAt} and the last at {@code
+     * lastExpiresAt}. Carries no content; see "Expiry notices" in PROTOCOL.md.
+     *
+     * @param id the notice's ID (1..2^63-1), unique per relay; acknowledged with {@link AckExpired}
+     *     and this {@code count}
+     */
+    @JsonTypeName("expired-summary")
+    record ExpiredSummary(
+            long id,
+            String sender,
+            int senderDevice,
+            int count,
+            long firstExpiresAt,
+            long lastExpiresAt)
+            implements Frame {
+        public ExpiredSummary {
+            range(id, "id", 1, Long.MAX_VALUE);
+            requireAccountId(sender, "sender");
+            requireDeviceId(senderDevice, "senderDevice");
+            range(count, "count", 1, Integer.MAX_VALUE);
+            nonNegative(firstExpiresAt, "firstExpiresAt");
+            range(lastExpiresAt, "lastExpiresAt", firstExpiresAt, Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * One acknowledged expiry notice: its {@code id} and the {@code count} the client took note of
+     * (1 for {@link Expired}, the summary's {@code count} for {@link ExpiredSummary}).
+     */
+    record NoticeAck(long id, int count) {
+        public NoticeAck {
+            range(id, "notices.id", 1, Long.MAX_VALUE);
+            range(count, "notices.count", 1, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Client to relay: the client has durably taken note of these expiry notices; the relay
+     * subtracts each {@code count} from its notice and deletes a notice that reaches 0. Not
+     * answered. Notices that are not the device's own are ignored.
+     */
+    @JsonTypeName("ack-expired")
+    record AckExpired(List<NoticeAck> notices) implements Frame {
+        /** The most notices one frame acknowledges. */
+        public static final int MAX_NOTICES = 1000;
+
+        public AckExpired {
+            notices = list(notices, "notices");
+            if (notices.isEmpty() || notices.size() > MAX_NOTICES) {
+                throw new IllegalArgumentException(
+                        "field 'notices' must hold 1.." + MAX_NOTICES + " notices");
+            }
+        }
+    }
 
     /** Client to relay: the prekey bundles of every device of an account. */
     @JsonTypeName("get-bundles")

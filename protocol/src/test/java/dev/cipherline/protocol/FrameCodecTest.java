@@ -52,6 +52,10 @@ class FrameCodecTest {
                 new Deliver(42L, ALICE, 1, "m-1", Kind.MESSAGE, 1L, 2L, bytes(50, 8)),
                 new Frame.Ack(List.of(1L, 2L, 3L)),
                 new Frame.Synced(3L),
+                new Frame.Expired(7L, "m-1", BOB, 2, 1_700_000_000_000L),
+                new Frame.ExpiredSummary(8L, ALICE, 1, 3, 1_700_000_000_000L, 1_700_000_060_000L),
+                new Frame.AckExpired(
+                        List.of(new Frame.NoticeAck(7L, 1), new Frame.NoticeAck(8L, 3))),
                 new Frame.GetBundles("r1", BOB),
                 new Frame.Bundles(
                         "r1",
@@ -143,7 +147,13 @@ class FrameCodecTest {
                 "{\"type\":\"auth\",\"version\":1,\"accountId\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
                         + "\"signature\":\"AAAA\"}",
                 "{\"type\":\"ok\",\"requestId\":\"a\",\"requestId\":\"b\"}",
-                "{\"type\":\"synced\",\"serverTime\":\"soon\"}"
+                "{\"type\":\"synced\",\"serverTime\":\"soon\"}",
+                "{\"type\":\"ack-expired\",\"notices\":[]}",
+                "{\"type\":\"ack-expired\",\"notices\":[{\"id\":0,\"count\":1}]}",
+                "{\"type\":\"ack-expired\",\"notices\":[{\"id\":5,\"count\":0}]}",
+                "{\"type\":\"ack-expired\",\"notices\":[{\"id\":5}]}",
+                "{\"type\":\"expired-summary\",\"id\":1,\"sender\":\"2kl32csxvszn4maifxnhdj6h472st6ad\","
+                        + "\"senderDevice\":1,\"count\":2,\"firstExpiresAt\":9,\"lastExpiresAt\":8}"
             })
     void malformedTextFramesAreRefusedWithMalformedFrame(String text) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeText(text));

@@ -308,7 +308,8 @@ public record RelayConfig(
         Operations ops =
                 Operations.EMBEDDED
                         .withRegistration(s.get(RelayOptions.REGISTRATION))
-                        .withMaxDevices(s.get(RelayOptions.MAX_DEVICES));
+                        .withMaxDevices(s.get(RelayOptions.MAX_DEVICES))
+                        .withSweepInterval(s.get(RelayOptions.SWEEP_INTERVAL));
         return s.get(RelayOptions.ADMIN_LISTEN)
                 .map(a -> ops.withAdmin(a.getHostString(), a.getPort()))
                 .orElse(ops);

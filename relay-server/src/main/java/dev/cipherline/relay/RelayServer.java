@@ -70,7 +70,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RelayServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     private static final Duration QUOTA_RETRY_AFTER = Duration.ofSeconds(30);
     private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES =
             new AdaptiveRecvByteBufAllocator();
@@ -304,7 +303,7 @@ public final class RelayServer implements AutoCloseable {
                             + " when, and can hijack connections; give --tls-cert and --tls-key,"
                             + " or put a TLS proxy in front (docs/OPERATIONS.md)");
         }
-        long sweepMillis = SWEEP_INTERVAL.toMillis();
+        long sweepMillis = config.operations().sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(
                 this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
@@ -604,6 +603,8 @@ public final class RelayServer implements AutoCloseable {
                             if (error != null) {
                                 LOG.log(Level.DEBUG, "sweep skipped: " + error.getMessage());
                             } else if (result.entries() + result.bodies() + result.sendIds() > 0) {
+                                // their connections, wherever they are, write the new notices now
+                                result.noticed().forEach(bus::notices);
                                 metrics.swept(result.entries());
                                 LOG.log(
                                         Level.INFO,

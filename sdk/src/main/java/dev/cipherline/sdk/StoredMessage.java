@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param sentAt the sender's clock when the message was sent
  * @param receivedAt when this device stored an incoming message; null for outgoing messages
  * @param state how far the message got. Outgoing: {@code PENDING -> SENT -> DELIVERED -> READ} (or
- *     {@code FAILED}), moved by the relay's answer and the recipient's receipts, and kept across
- *     restarts. Incoming: {@link MessageState#DELIVERED} when stored, {@link MessageState#READ}
- *     once the conversation was marked read with {@link ChatClient#markRead}
+ *     {@code FAILED}, or {@code EXPIRED} after {@code SENT} when the relay reported it expired
+ *     unread), moved by the relay's answer, its expiry notices and the recipient's receipts, and
+ *     kept across restarts. Incoming: {@link MessageState#DELIVERED} when stored, {@link
+ *     MessageState#READ} once the conversation was marked read with {@link ChatClient#markRead}
  * @param failure why an outgoing message is {@code FAILED} (one sentence), else null
  * @param otherDevice true for an outgoing message that another device of this account sent ("sent
  *     on another device": it reached this device as a copy, and starts here in state {@code SENT}),

@@ -31,12 +31,30 @@ public final class RecordingListener implements ChatListener {
     private final LinkedBlockingQueue<StoredMessage> sentElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> readElsewhere = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<String> sentElsewhereGroups = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> noteWhere = new LinkedBlockingQueue<>();
+
+    /** Waits for the next note; checks it was written into the 1:1 history with {@code peer}. */
+    public Note awaitNote(AccountId peer) throws InterruptedException {
+        Note note = notes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(note, "no note in " + TIMEOUT);
+        assertEquals(peer.value(), noteWhere.poll());
+        return note;
+    }
+
+    /** Notes written and not yet awaited. */
+    public List<Note> drainNotes() {
+        List<Note> rest = new ArrayList<>();
+        notes.drainTo(rest);
+        noteWhere.clear();
+        return rest;
+    }
 
     private final LinkedBlockingQueue<MessageId> disappeared = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Note> notes = new LinkedBlockingQueue<>();
 
     @Override
     public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        noteWhere.add(peer != null ? peer.value() : "group:" + group.value());
         notes.add(note);
     }
 
@@ -44,6 +62,7 @@ public final class RecordingListener implements ChatListener {
     public Note awaitNote() throws InterruptedException {
         Note note = notes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(note, "no note in " + TIMEOUT);
+        noteWhere.poll();
         return note;
     }
 

@@ -71,7 +71,7 @@ final class ChatEvents implements ChatListener {
 
     @Override
     public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
-        // a note is a history row (a timer change also changes the header)
+        // a note is a history row (expired messages; a timer change also changes the header)
         redraw.run();
     }
 

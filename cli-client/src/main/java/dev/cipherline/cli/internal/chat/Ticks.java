@@ -8,13 +8,14 @@ final class Ticks {
 
     /**
      * Returns the mark for {@code state}: {@code …} pending, {@code ✓} sent (the relay has it),
-     * {@code ✓✓} delivered (a device of the recipient has it), {@code ✓✓ read}, or {@code ✗
-     * failed}.
+     * {@code ✗ expired} (it expired at the relay before the recipient fetched it), {@code ✓✓}
+     * delivered (a device of the recipient has it), {@code ✓✓ read}, or {@code ✗ failed}.
      */
     static String of(MessageState state) {
         return switch (state) {
             case PENDING -> "…";
             case SENT -> "✓";
+            case EXPIRED -> "✗ expired";
             case DELIVERED -> "✓✓";
             case READ -> "✓✓ read";
             case FAILED -> "✗ failed";

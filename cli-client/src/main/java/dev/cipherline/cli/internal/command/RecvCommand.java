@@ -3,6 +3,7 @@ package dev.cipherline.cli.internal.command;
 import dev.cipherline.cli.internal.error.CliError;
 import dev.cipherline.cli.internal.error.ErrorMapper;
 import dev.cipherline.cli.internal.output.Output;
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatClient;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.IncomingMessage;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints every message that arrived since the last recv, one per line, then keeps"
                     + " listening for --wait more seconds.",
-            "Each message is printed exactly once.",
+            "Each message is printed exactly once. Notes the SDK writes meanwhile (such as"
+                    + " messages that expired before this device came online) are printed as"
+                    + " history prints them.",
             "With --download-dir, the files of the messages are fetched, checked and saved there"
                     + " under the sender's file name made safe (no folders, no control"
                     + " characters), never overwriting a file: \"name (1).ext\" and so on."
@@ -87,6 +90,8 @@ final class RecvCommand implements Callable<Integer> {
                         },
                         warning -> ErrorMapper.warn(spec.commandLine().getErr(), warning));
         try (ChatClient client = root.open(session)) {
+            AccountId self = client.whoami().accountId();
+            session.notes(note -> output.stored(self, note));
             try {
                 Await.within(
                         Await.allUnlessFailed(List.of(client.synced()), session.fatal()), timeout);

@@ -2,12 +2,20 @@ package dev.cipherline.cli.internal.command;
 
 import static dev.cipherline.cli.internal.command.Converters.seconds;
 
+import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.ChatException;
 import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
+import dev.cipherline.sdk.Direction;
+import dev.cipherline.sdk.GroupId;
 import dev.cipherline.sdk.IncomingMessage;
+import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.Note;
+import dev.cipherline.sdk.StoredMessage;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +31,7 @@ import java.util.function.Consumer;
 final class SessionListener implements ChatListener {
     private final Consumer<IncomingMessage> messages;
     private final Consumer<ChatException> warnings;
+    private volatile Consumer<StoredMessage> notes = note -> {};
     private final CompletableFuture<Void> fatal = new CompletableFuture<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean connected;
@@ -40,6 +49,31 @@ final class SessionListener implements ChatListener {
     @Override
     public void onMessage(IncomingMessage message) {
         messages.accept(message);
+    }
+
+    /**
+     * Passes each note the SDK writes from now on (e.g. "3 messages from alice expired before this
+     * device came online") to {@code notes}, as the history row it is, on the event thread.
+     */
+    void notes(Consumer<StoredMessage> notes) {
+        this.notes = notes;
+    }
+
+    @Override
+    public void onNote(Note note, AccountId peer, GroupId group, MessageId id) {
+        Instant now = Instant.now();
+        notes.accept(
+                new StoredMessage(
+                        id,
+                        peer != null ? peer : note.about(),
+                        Direction.NOTE,
+                        note.text(),
+                        now,
+                        now,
+                        MessageState.DELIVERED,
+                        null,
+                        false,
+                        note));
     }
 
     @Override

@@ -167,10 +167,11 @@ final class JsonOutput implements Output {
     /**
      * One line of {@code history --json}. {@code direction} is {@code incoming} or {@code outgoing}
      * (or {@code note}); {@code receivedAt} is null for outgoing messages; {@code state} is the
-     * lower-case message state ({@code pending}, {@code sent}, {@code delivered}, {@code read},
-     * {@code failed}; incoming messages are {@code delivered} or {@code read}). A note the SDK
-     * wrote has {@code direction} {@code note}, its text, {@code from} the peer it is filed under,
-     * and a {@code note} object {@code {kind, about, count}}; messages have no {@code note} field.
+     * lower-case message state ({@code pending}, {@code sent}, {@code expired}, {@code delivered},
+     * {@code read}, {@code failed}; incoming messages are {@code delivered} or {@code read}). A
+     * note the SDK wrote has {@code direction} {@code note}, its text, {@code from} the peer it is
+     * filed under, and a {@code note} object {@code {kind, about, count}}; messages have no {@code
+     * note} field.
      */
     @JsonPropertyOrder({
         "id",

@@ -29,6 +29,7 @@ class ScreenRendererTest {
     void ticksFollowTheMessageState() {
         assertEquals("…", Ticks.of(MessageState.PENDING));
         assertEquals("✓", Ticks.of(MessageState.SENT));
+        assertEquals("✗ expired", Ticks.of(MessageState.EXPIRED));
         assertEquals("✓✓", Ticks.of(MessageState.DELIVERED));
         assertEquals("✓✓ read", Ticks.of(MessageState.READ));
         assertEquals("✗ failed", Ticks.of(MessageState.FAILED));

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cipherline.sdk.AccountId;
 import dev.cipherline.sdk.AccountInfo;
 import dev.cipherline.sdk.Contact;
+import dev.cipherline.sdk.Direction;
 import dev.cipherline.sdk.IncomingMessage;
 import dev.cipherline.sdk.MessageId;
+import dev.cipherline.sdk.MessageState;
+import dev.cipherline.sdk.StoredMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -44,6 +47,24 @@ class HumanOutputTest {
 
         assertEquals(
                 List.of("2026-11-22T10:15:30Z -- 2 messages from bob expired --"),
+                out.toString().lines().toList());
+    }
+
+    @Test
+    void aMessageThatExpiredAtTheRelayEndsWithExpired() {
+        output.stored(
+                ALICE,
+                new StoredMessage(
+                        new MessageId("m1"),
+                        BOB,
+                        Direction.OUTGOING,
+                        "anyone there?",
+                        Instant.parse("2026-11-22T10:15:30Z"),
+                        null,
+                        MessageState.EXPIRED));
+
+        assertEquals(
+                List.of("2026-11-22T10:15:30Z me: anyone there?  [expired]"),
                 out.toString().lines().toList());
     }
 

@@ -50,6 +50,26 @@ class JsonOutputTest {
     }
 
     @Test
+    void aMessageThatExpiredAtTheRelayIsExpired() throws Exception {
+        Instant sent = Instant.parse("2026-11-22T10:00:00Z");
+        output.stored(
+                ALICE,
+                new StoredMessage(
+                        new MessageId("m1"),
+                        BOB,
+                        Direction.OUTGOING,
+                        "anyone there?",
+                        sent,
+                        null,
+                        MessageState.EXPIRED));
+
+        JsonNode line = JSON.readTree(out.toString().strip());
+        assertEquals("outgoing", line.get("direction").asText());
+        assertEquals("expired", line.get("state").asText());
+        assertTrue(line.get("failure").isNull());
+    }
+
+    @Test
     void historyLinesNameBothSidesAndTheState() throws Exception {
         Instant sent = Instant.parse("2026-11-22T10:00:00Z");
         output.stored(

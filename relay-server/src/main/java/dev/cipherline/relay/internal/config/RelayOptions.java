@@ -68,6 +68,13 @@ public final class RelayOptions {
                             duration(),
                             Duration.ofDays(30),
                             "longest envelope lifetime, e.g. 30d, 12h, 90m, 45s"));
+    public static final Option<Duration> SWEEP_INTERVAL =
+            add(
+                    fixed(
+                            "sweep-interval",
+                            duration(),
+                            Operations.DEFAULT_SWEEP_INTERVAL,
+                            "how often expired envelopes are deleted and their expiry notices recorded"));
     public static final Option<Integer> QUEUE_QUOTA =
             add(
                     fixed(

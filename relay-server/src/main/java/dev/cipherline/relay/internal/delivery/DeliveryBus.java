@@ -32,6 +32,13 @@ public interface DeliveryBus extends AutoCloseable {
     /** Announces entries just committed to the device's queue (in seq order). */
     void publish(DeviceAddress device, List<QueueEntry> entries);
 
+    /**
+     * Tells the device's connection, wherever it is, that it has new expiry notices in the store (a
+     * {@linkplain DeliveryListener#wake wake} with seq 0). A device that is not connected reads
+     * them when it connects.
+     */
+    void notices(DeviceAddress device);
+
     /** Forwards an ephemeral envelope to the device if it is connected now; else drops it. */
     void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver);
 

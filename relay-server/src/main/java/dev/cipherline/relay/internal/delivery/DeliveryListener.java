@@ -15,7 +15,8 @@ public interface DeliveryListener {
 
     /**
      * Entries up to {@code lastSeq} were committed to the device's queue by another relay node;
-     * they are read from the store, which holds them already.
+     * they are read from the store, which holds them already. {@code lastSeq} 0 announces new
+     * expiry notices instead; {@link Long#MAX_VALUE} asks to read both again.
      */
     void wake(long lastSeq);
 

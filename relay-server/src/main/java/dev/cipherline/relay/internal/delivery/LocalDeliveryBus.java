@@ -33,6 +33,14 @@ public final class LocalDeliveryBus implements DeliveryBus {
     }
 
     @Override
+    public void notices(DeviceAddress device) {
+        DeliveryListener listener = connections.get(device);
+        if (listener != null) {
+            listener.wake(0);
+        }
+    }
+
+    @Override
     public void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver) {
         DeliveryListener listener = connections.get(device);
         if (listener != null) {

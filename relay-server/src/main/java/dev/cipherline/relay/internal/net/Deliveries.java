@@ -7,6 +7,8 @@ import dev.cipherline.relay.internal.delivery.DeliveryListener;
 import dev.cipherline.relay.internal.delivery.DeliveryWindow;
 import dev.cipherline.relay.internal.metrics.RelayMetrics;
 import dev.cipherline.relay.internal.store.DeviceAddress;
+import dev.cipherline.relay.internal.store.ExpiryNotice;
+import dev.cipherline.relay.internal.store.NoticeStore;
 import dev.cipherline.relay.internal.store.QueueEntry;
 import dev.cipherline.relay.internal.store.QueueStore;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,13 +33,24 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
 
     /** What every connection's deliveries share. */
     record Settings(
-            QueueStore queues, DeliveryBus bus, Clock clock, int window, RelayMetrics metrics) {}
+            QueueStore queues,
+            NoticeStore notices,
+            DeliveryBus bus,
+            Clock clock,
+            int window,
+            RelayMetrics metrics) {}
+
+    /** How many expiry notices one store read returns. */
+    private static final int NOTICE_PAGE = 256;
 
     private final Settings settings;
     private final SessionHandler session;
     private final ChannelHandlerContext ctx;
     private final DeliveryWindow window;
     private List<Long> pendingAcks;
+    private long noticeCursor; // the highest notice ID written on this connection
+    private boolean readingNotices;
+    private boolean noticesAgain;
 
     /**
      * Deliveries of {@code session}'s device over the channel of {@code ctx}; call {@link #start}.
@@ -56,12 +69,19 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
                         this);
     }
 
-    /** Subscribes to the bus and starts pushing the backlog. */
+    /**
+     * Subscribes to the bus, writes the device's expiry notices and starts pushing the backlog, so
+     * that the notices come before {@code synced}.
+     */
     void start() {
         DeviceAddress device = session.device();
         settings.bus().subscribe(device, this);
+        readNotices(this::startWindow);
+    }
+
+    private void startWindow() {
         settings.queues()
-                .lastSeq(device)
+                .lastSeq(session.device())
                 .whenCompleteAsync(
                         (backlogEnd, error) -> {
                             if (error != null) {
@@ -98,6 +118,61 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
                                 LOG.log(Level.WARNING, "ack of " + owner + " failed: " + error);
                             }
                         });
+    }
+
+    /** The client took note of expiry notices: the store subtracts their counts. */
+    void ackedNotices(Frame.AckExpired ack) {
+        DeviceAddress owner = session.device();
+        settings.notices()
+                .ackNotices(owner, ack.notices())
+                .whenComplete(
+                        (done, error) -> {
+                            if (error != null && !Failures.isShutdown(error)) {
+                                LOG.log(
+                                        Level.WARNING,
+                                        "ack of expiry notices of " + owner + " failed: " + error);
+                            }
+                        });
+    }
+
+    /**
+     * Writes the device's expiry notices this connection has not written yet (a notice is written
+     * once per connection: one that grows meanwhile comes again, with what is left after the ack,
+     * on the next connection), then runs {@code then}, if any.
+     */
+    private void readNotices(Runnable then) {
+        if (readingNotices) {
+            noticesAgain = true;
+            return;
+        }
+        readingNotices = true;
+        noticesAgain = false;
+        settings.notices()
+                .notices(session.device(), noticeCursor, NOTICE_PAGE)
+                .whenCompleteAsync(
+                        (page, error) -> {
+                            readingNotices = false;
+                            if (error != null) {
+                                failed(error);
+                                return;
+                            }
+                            if (!ctx.channel().isActive()) {
+                                return;
+                            }
+                            for (ExpiryNotice notice : page) {
+                                noticeCursor = Math.max(noticeCursor, notice.id());
+                                ctx.write(notice.toFrame());
+                            }
+                            if (!page.isEmpty()) {
+                                flush();
+                            }
+                            if (page.size() == NOTICE_PAGE || noticesAgain) {
+                                readNotices(then);
+                            } else if (then != null) {
+                                then.run();
+                            }
+                        },
+                        ctx.executor());
     }
 
     /** The channel turned writable or unwritable. */
@@ -157,7 +232,17 @@ final class Deliveries implements DeliveryWindow.Sink, DeliveryListener {
 
     @Override
     public void wake(long lastSeq) {
-        ctx.executor().execute(() -> window.wake(lastSeq));
+        ctx.executor()
+                .execute(
+                        () -> {
+                            if (lastSeq == 0 || lastSeq == Long.MAX_VALUE) {
+                                // 0: new expiry notices; MAX_VALUE: read everything again
+                                readNotices(null);
+                            }
+                            if (lastSeq != 0) {
+                                window.wake(lastSeq);
+                            }
+                        });
     }
 
     @Override

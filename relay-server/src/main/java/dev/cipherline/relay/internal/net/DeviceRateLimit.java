@@ -10,8 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
  * Rate limits the requests of an authenticated device, across all its connections: every frame but
  * {@code ack} takes a token from the device's bucket. A frame over the limit is answered {@code
  * error{rate-limited}} with its ref and {@code retryAfterMs} and goes no further; the connection
- * survives. Acks are never limited, so a device can always drain its queue. Holds no state of its
- * own: one instance serves every connection.
+ * survives. Acks (of deliveries and of expiry notices) are never limited, so a device can always
+ * drain its queue. Holds no state of its own: one instance serves every connection.
  */
 final class DeviceRateLimit {
     private final RateLimiter limiter;
@@ -30,7 +30,7 @@ final class DeviceRateLimit {
      * @return whether the frame may be acted on
      */
     boolean admit(ChannelHandlerContext ctx, String key, Frame frame) {
-        if (frame instanceof Frame.Ack) {
+        if (frame instanceof Frame.Ack || frame instanceof Frame.AckExpired) {
             return true;
         }
         long retryAfter = limiter.acquire(key);

@@ -9,13 +9,13 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The relay session of one connection, last in the pipeline: everything an authenticated device
- * asks, routed to the logic of each concern. Every frame but {@code ack} first passes the {@link
- * DeviceRateLimit}; then {@code ack} goes to the connection's {@link Deliveries}, {@code send} to
- * {@link Sends}, prekey requests to {@link PreKeys}, own-device requests to {@link DeviceRequests},
- * and any other frame (a second {@code auth}, a frame only the relay may send) is answered {@code
- * invalid-request} by {@link LastResort}, as is every frame that arrives before {@link
- * Authenticated}. An exception nobody mapped to a protocol error is logged and closes the
- * connection.
+ * asks, routed to the logic of each concern. Every frame but the acks first passes the {@link
+ * DeviceRateLimit}; then {@code ack} and {@code ack-expired} go to the connection's {@link
+ * Deliveries}, {@code send} to {@link Sends}, prekey requests to {@link PreKeys}, own-device
+ * requests to {@link DeviceRequests}, and any other frame (a second {@code auth}, a frame only the
+ * relay may send) is answered {@code invalid-request} by {@link LastResort}, as is every frame that
+ * arrives before {@link Authenticated}. An exception nobody mapped to a protocol error is logged
+ * and closes the connection.
  *
  * <p>One handler, not one per concern, because every connection carries it for its whole life: an
  * idle connection then holds one pipeline context and the state below, not five handlers.
@@ -92,6 +92,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (frame instanceof Frame.Ack ack) {
             deliveries.acked(ack);
+        } else if (frame instanceof Frame.AckExpired ack) {
+            deliveries.ackedNotices(ack);
         } else if (frame instanceof Frame.Send send) {
             services.sends.handle(ctx, this, send);
         } else if (frame instanceof Frame.Abandon abandon) {

@@ -72,7 +72,7 @@ public final class SessionServices {
         this.sends = new Sends(store, bus, limits, clock, maxExpiry, quotaRetryAfter, metrics);
         this.preKeys = new PreKeys(store, limits);
         this.deviceRequests = new DeviceRequests(store, bus);
-        this.deliveries = new Deliveries.Settings(store, bus, clock, window, metrics);
+        this.deliveries = new Deliveries.Settings(store, store, bus, clock, window, metrics);
     }
 
     /** Records that {@code device} authenticated now, for the admin command's device list. */

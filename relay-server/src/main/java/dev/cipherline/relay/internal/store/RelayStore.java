@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * mailboxes.
  */
 public interface RelayStore
-        extends DeviceStore, QueueStore, AdminStore, ProvisioningStore, AutoCloseable {
+        extends DeviceStore, QueueStore, NoticeStore, AdminStore, ProvisioningStore, AutoCloseable {
 
     /**
      * Refuses writes from now on with {@link StoreClosedException}; reads still work.

@@ -55,6 +55,9 @@ public abstract class RelayStoreContractTest {
     protected RelayStore store;
     private int quota;
 
+    /** The cap of "sent" expiry notices per device that {@link #openStore} gives the store. */
+    protected int sentNoticeCap = NoticeStore.MAX_SENT_NOTICES;
+
     /**
      * Opens the engine's store on the same storage every time it is called in one test, with a
      * 30-day send ID retention.
@@ -669,6 +672,160 @@ public abstract class RelayStoreContractTest {
         assertEquals(1, swept.bodies(), "the shared body of e1");
         assertEquals(1, count(Stored.ENTRIES));
         assertEquals(0, count(Stored.BODIES));
+    }
+
+    private static <T extends ExpiryNotice> T only(List<ExpiryNotice> notices, Class<T> type) {
+        List<T> found = notices.stream().filter(type::isInstance).map(type::cast).toList();
+        assertEquals(1, found.size(), "one " + type.getSimpleName());
+        return found.get(0);
+    }
+
+    /** A send from Bob's device 1 to Alice's device 1 that expires in a minute. */
+    private SendRequest bobToAlice(String clientMsgId) {
+        return sendFrom(BOB_1, clientMsgId, null, toAlice1Only());
+    }
+
+    @Test
+    void anExpiredEntryTellsItsSenderAndSumsUpForItsRecipientAndBothSurviveARestart()
+            throws Exception {
+        long expiresAt = clock.millis() + 60_000;
+        store.store(send("e1", "x", BOB_1)).join();
+        store.store(send("e2", "y", BOB_1)).join();
+        store.store(bobToAlice("kept")).join();
+        store.store(
+                        new SendRequest(
+                                BOB_1.address(),
+                                "later",
+                                clock.millis(),
+                                clock.millis() + 3_600_000,
+                                null,
+                                toAlice1Only()))
+                .join();
+        assertTrue(store.notices(ALICE_1.address(), 0, 10).join().isEmpty());
+
+        clock.advance(Duration.ofSeconds(61));
+        SweepResult swept = store.sweep().join();
+        assertEquals(3, swept.entries());
+        assertEquals(Set.of(ALICE_1.address(), BOB_1.address()), swept.noticed());
+        reopen();
+
+        List<ExpiryNotice> alice = store.notices(ALICE_1.address(), 0, 10).join();
+        // Alice's two envelopes expired in Bob's queue; Bob's one expired in hers
+        List<ExpiryNotice.Sent> sent =
+                alice.stream()
+                        .filter(n -> n instanceof ExpiryNotice.Sent)
+                        .map(n -> (ExpiryNotice.Sent) n)
+                        .toList();
+        assertEquals(
+                List.of("e1", "e2"), sent.stream().map(ExpiryNotice.Sent::clientMsgId).toList());
+        for (ExpiryNotice.Sent n : sent) {
+            assertEquals(BOB_1.accountId(), n.recipient());
+            assertEquals(1, n.recipientDevice());
+            assertEquals(expiresAt, n.expiresAt());
+        }
+        ExpiryNotice.Summary fromBob =
+                (ExpiryNotice.Summary)
+                        alice.stream()
+                                .filter(n -> n instanceof ExpiryNotice.Summary)
+                                .findFirst()
+                                .orElseThrow();
+        assertEquals(BOB_1.accountId(), fromBob.sender());
+        assertEquals(1, fromBob.count());
+
+        List<ExpiryNotice> bob = store.notices(BOB_1.address(), 0, 10).join();
+        assertEquals(2, bob.size(), "a summary of Alice's two and the sent notice of 'kept'");
+        assertTrue(bob.get(0).id() < bob.get(1).id(), "notices come by ID");
+        ExpiryNotice.Summary fromAlice = only(bob, ExpiryNotice.Summary.class);
+        assertEquals(
+                new ExpiryNotice.Summary(
+                        fromAlice.id(), ALICE_1.accountId(), 1, 2, expiresAt, expiresAt),
+                fromAlice);
+        ExpiryNotice.Sent kept = only(bob, ExpiryNotice.Sent.class);
+        assertEquals("kept", kept.clientMsgId());
+        assertEquals(
+                1, store.notices(BOB_1.address(), bob.get(0).id(), 10).join().size(), "after ID");
+
+        // acknowledged notices are gone for good; another device's IDs change nothing
+        store.ackNotices(ALICE_1.address(), List.of(new Frame.NoticeAck(fromAlice.id(), 2))).join();
+        store.ackNotices(BOB_1.address(), List.of(new Frame.NoticeAck(fromAlice.id(), 2))).join();
+        store.ackNotices(BOB_1.address(), List.of(new Frame.NoticeAck(kept.id(), 1))).join();
+        reopen();
+        assertEquals(List.of(), store.notices(BOB_1.address(), 0, 10).join());
+        assertEquals(3, store.notices(ALICE_1.address(), 0, 10).join().size());
+        // the sweep finds nothing new to report
+        assertEquals(Set.of(), store.sweep().join().noticed());
+    }
+
+    @Test
+    void aSummaryThatGrewAfterItWasReadKeepsWhatItsAckDidNotCover() throws Exception {
+        store.store(send("g1", "x", BOB_1)).join();
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+        ExpiryNotice first = store.notices(BOB_1.address(), 0, 10).join().get(0);
+        assertEquals(1, first.count());
+
+        store.store(send("g2", "x", BOB_1)).join();
+        store.store(send("g3", "x", BOB_1)).join();
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+        // Bob took note of the one it was told of, while two more expired
+        store.ackNotices(BOB_1.address(), List.of(new Frame.NoticeAck(first.id(), 1))).join();
+
+        List<ExpiryNotice> left = store.notices(BOB_1.address(), 0, 10).join();
+        assertEquals(1, left.size());
+        assertEquals(first.id(), left.get(0).id());
+        assertEquals(2, left.get(0).count());
+    }
+
+    @Test
+    void entriesDeletedByAReinstallDidNotExpireAndTheDevicesNoticesGoWithIt() throws Exception {
+        store.store(bobToAlice("r1")).join();
+        store.store(send("to-bob", "x", BOB_1)).join();
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+        assertEquals(2, store.notices(ALICE_1.address(), 0, 10).join().size());
+
+        store.store(bobToAlice("r2")).join();
+        store.register(ALICE_1_REINSTALLED.registration(1)).join();
+        assertEquals(List.of(), store.notices(ALICE_1.address(), 0, 10).join());
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+
+        // Bob hears of r1, which expired, not of r2, which the reinstall deleted
+        List<String> bobHears =
+                store.notices(BOB_1.address(), 0, 10).join().stream()
+                        .filter(n -> n instanceof ExpiryNotice.Sent)
+                        .map(n -> ((ExpiryNotice.Sent) n).clientMsgId())
+                        .toList();
+        assertEquals(List.of("r1"), bobHears);
+    }
+
+    @Test
+    void aSenderHoldsAtMostTheCapOfSentNoticesWhileItsRecipientsSummaryCountsAll()
+            throws Exception {
+        sentNoticeCap = 2;
+        reopen();
+        store.store(send("c1", "x", BOB_1)).join();
+        store.store(send("c2", "x", BOB_1)).join();
+        store.store(send("c3", "x", BOB_1)).join();
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+
+        List<ExpiryNotice> alice = store.notices(ALICE_1.address(), 0, 10).join();
+        assertEquals(2, alice.size());
+        assertEquals(3, store.notices(BOB_1.address(), 0, 10).join().get(0).count());
+
+        // room again once the sender took note of one
+        store.ackNotices(ALICE_1.address(), List.of(new Frame.NoticeAck(alice.get(0).id(), 1)))
+                .join();
+        store.store(send("c4", "x", BOB_1)).join();
+        clock.advance(Duration.ofSeconds(61));
+        store.sweep().join();
+        assertEquals(
+                List.of("c2", "c4"),
+                store.notices(ALICE_1.address(), 0, 10).join().stream()
+                        .map(n -> ((ExpiryNotice.Sent) n).clientMsgId())
+                        .toList());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.cipherline.sdk.ChatListener;
 import dev.cipherline.sdk.ConnectionState;
 import dev.cipherline.sdk.internal.Log;
 import dev.cipherline.sdk.internal.app.Events;
+import dev.cipherline.sdk.internal.inbound.ExpiryNotices;
 import dev.cipherline.sdk.internal.inbound.Receiver;
 import dev.cipherline.sdk.internal.outbound.OutboxThread;
 import dev.cipherline.sdk.internal.transport.RelayConnection;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the relay connection reports, on the inbound thread: state changes go to the app and wake
- * the outbox; delivered envelopes go to the {@link Receiver}; {@code synced} completes the current
- * {@link #synced()} future, which a new authentication replaces.
+ * the outbox; delivered envelopes go to the {@link Receiver}, expiry notices to {@link
+ * ExpiryNotices}; {@code synced} completes the current {@link #synced()} future, which a new
+ * authentication replaces.
  */
 final class ConnectionEvents implements RelayConnection.Handler {
     private static final Log LOG = Log.get(ConnectionEvents.class.getName());
@@ -24,6 +26,7 @@ final class ConnectionEvents implements RelayConnection.Handler {
     private final AtomicReference<CompletableFuture<Void>> synced =
             new AtomicReference<>(new CompletableFuture<>());
     private Receiver receiver;
+    private ExpiryNotices expiry;
     private OutboxThread worker;
 
     ConnectionEvents(Events events) {
@@ -31,8 +34,9 @@ final class ConnectionEvents implements RelayConnection.Handler {
     }
 
     /** Completes the wiring: the connection is made before the parts it feeds. */
-    void attach(Receiver receiver, OutboxThread worker) {
+    void attach(Receiver receiver, ExpiryNotices expiry, OutboxThread worker) {
         this.receiver = receiver;
+        this.expiry = expiry;
         this.worker = worker;
     }
 
@@ -71,6 +75,10 @@ final class ConnectionEvents implements RelayConnection.Handler {
             events.post(ChatListener::onSynced);
             events.run(() -> current.complete(null));
             worker.requestPreKeyCheck();
+        } else if (frame instanceof Frame.Expired e) {
+            expiry.expired(e);
+        } else if (frame instanceof Frame.ExpiredSummary s) {
+            expiry.summary(s);
         } else if (frame instanceof Frame.ErrorFrame e) {
             LOG.log(Log.Level.WARNING, "the relay reported {0}: {1}", e.code().code(), e.message());
         } else {

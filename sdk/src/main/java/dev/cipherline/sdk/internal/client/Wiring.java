@@ -21,6 +21,7 @@ import dev.cipherline.sdk.internal.files.FileTransfers;
 import dev.cipherline.sdk.internal.group.Groups;
 import dev.cipherline.sdk.internal.inbound.Acks;
 import dev.cipherline.sdk.internal.inbound.Dispatch;
+import dev.cipherline.sdk.internal.inbound.ExpiryNotices;
 import dev.cipherline.sdk.internal.inbound.HandOver;
 import dev.cipherline.sdk.internal.inbound.Opener;
 import dev.cipherline.sdk.internal.inbound.Receipts;
@@ -295,7 +296,17 @@ final class Wiring {
                     prekeys.check();
                 };
         this.worker = new OutboxThread(scheduler, onConnected, connection::state, clock);
-        connectionEvents.attach(receiver, worker);
+        ExpiryNotices expiry =
+                new ExpiryNotices(
+                        db,
+                        messages,
+                        contacts,
+                        self,
+                        events,
+                        clock,
+                        ack -> connection.sendOneWay(ack),
+                        threads::runInbound);
+        connectionEvents.attach(receiver, expiry, worker);
     }
 
     /** Messages left the outbox: their disappearing timers may run now. */

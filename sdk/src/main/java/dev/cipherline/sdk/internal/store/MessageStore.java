@@ -387,6 +387,33 @@ public final class MessageStore {
                 });
     }
 
+    /**
+     * Applies the relay's notice that the 1:1 message {@code clientMsgId}, which this device
+     * ({@code ownDevice}) sent to {@code peer}, expired unread at one of the peer's devices: moves
+     * it forward to {@link MessageState#EXPIRED}, which a message some device of the peer already
+     * stored ({@code DELIVERED}, {@code READ}) never takes. Group messages, copies to this
+     * account's own devices and unknown IDs are left alone.
+     *
+     * @return whether the state changed
+     */
+    public boolean applyExpiry(Tx tx, String peer, int ownDevice, String clientMsgId) {
+        Long row =
+                tx.sql(
+                        c -> {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                            "SELECT id FROM messages WHERE peer = ? AND direction ="
+                                                    + " ? AND sender_device = ? AND client_msg_id ="
+                                                    + " ? AND group_id IS NULL")) {
+                                Sql.bind(ps, peer, OUTGOING, ownDevice, clientMsgId);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    return rs.next() ? rs.getLong(1) : null;
+                                }
+                            }
+                        });
+        return row != null && setState(tx, row, MessageState.EXPIRED, null);
+    }
+
     /** The state of a message row, or null if there is no such row. */
     public MessageState state(long rowId) {
         return db.sqlRead(

@@ -23,7 +23,12 @@ class ReceiptStateTest {
                 boolean expected =
                         switch (from) {
                             case PENDING -> to != MessageState.PENDING;
-                            case SENT -> to == MessageState.DELIVERED || to == MessageState.READ;
+                            case SENT ->
+                                    to == MessageState.EXPIRED
+                                            || to == MessageState.DELIVERED
+                                            || to == MessageState.READ;
+                            // a receipt from a device that had stored it still moves it on
+                            case EXPIRED -> to == MessageState.DELIVERED || to == MessageState.READ;
                             case DELIVERED -> to == MessageState.READ;
                             case READ, FAILED -> false;
                         };
@@ -65,6 +70,66 @@ class ReceiptStateTest {
             boolean missing =
                     db.transaction(c -> messages.setState(c, 999_999, MessageState.SENT, null));
             assertFalse(missing);
+        }
+    }
+
+    @Test
+    void anExpiryNoticeMarksOnlyThisDevicesOneToOneMessageAndAReceiptStillMovesItOn() {
+        try (Database db = Database.openUnprotected(dir)) {
+            MessageStore messages = new MessageStore(db);
+            long sent = db.transaction(c -> messages.insertOutgoing(c, ANN, 1, "m1", "t", 1_000));
+            long delivered =
+                    db.transaction(c -> messages.insertOutgoing(c, ANN, 1, "m2", "t", 1_000));
+            long otherDevice =
+                    db.transaction(c -> messages.insertOutgoing(c, ANN, 2, "m3", "t", 1_000));
+            long group = db.transaction(c -> messages.insertOutgoing(c, ANN, 1, "g1", "t", 1_000));
+            db.sqlTransaction(
+                    c -> {
+                        Sql.execute(
+                                c,
+                                "UPDATE messages SET state = 'SENT' WHERE id IN (?, ?, ?, ?)",
+                                sent,
+                                delivered,
+                                otherDevice,
+                                group);
+                        Sql.execute(
+                                c,
+                                "UPDATE messages SET state = 'DELIVERED' WHERE id = ?",
+                                delivered);
+                        return Sql.execute(
+                                c,
+                                "UPDATE messages SET group_id = ? WHERE id = ?",
+                                "00112233445566778899aabbccddeeff",
+                                group);
+                    });
+
+            for (String id : List.of("m1", "m2", "m3", "g1", "unknown")) {
+                boolean changed = db.transaction(c -> messages.applyExpiry(c, ANN, 1, id));
+                assertEquals(id.equals("m1"), changed, id);
+            }
+            boolean otherPeer =
+                    db.transaction(c -> messages.applyExpiry(c, "b".repeat(32), 1, "m1"));
+            assertFalse(otherPeer);
+            assertEquals(MessageState.EXPIRED, messages.state(sent));
+            assertEquals(MessageState.DELIVERED, messages.state(delivered));
+            assertEquals(MessageState.SENT, messages.state(otherDevice));
+            assertEquals(MessageState.SENT, messages.state(group));
+            boolean again = db.transaction(c -> messages.applyExpiry(c, ANN, 1, "m1"));
+            assertFalse(again, "once");
+
+            // the recipient's other device had stored it: its receipt wins
+            assertEquals(
+                    List.of(new MessageId("m1")),
+                    db.transaction(
+                            c ->
+                                    messages.applyReceipt(
+                                            c,
+                                            ANN,
+                                            1,
+                                            false,
+                                            List.of("m1"),
+                                            MessageState.DELIVERED)));
+            assertEquals(MessageState.DELIVERED, messages.state(sent));
         }
     }
 

@@ -196,6 +196,17 @@ public final class KafkaDeliveryBus implements DeliveryBus {
     }
 
     @Override
+    public void notices(DeviceAddress device) {
+        DeliveryListener listener = connections.listener(device);
+        if (listener != null) {
+            listener.wake(0);
+        } else {
+            // a wake with seq 0 reads the notices on whichever node holds the connection
+            producer.offer(new Wake(settings.nodeId(), device, 0));
+        }
+    }
+
+    @Override
     public void forwardEphemeral(DeviceAddress device, Frame.Deliver deliver) {
         DeliveryListener listener = connections.listener(device);
         if (listener != null) {

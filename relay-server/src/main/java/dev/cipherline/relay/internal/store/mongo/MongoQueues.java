@@ -30,8 +30,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
@@ -48,6 +50,11 @@ final class MongoQueues {
     /** What deleting an entry needs to know of it. */
     private static final Bson RETIRE = Projections.include("device", "seq", "body");
 
+    /** What the sweep needs to know of an expired entry: also what its notices say. */
+    private static final Bson EXPIRE =
+            Projections.include(
+                    "device", "seq", "body", "sender", "senderDevice", "clientMsgId", "expiresAt");
+
     /** How many expired entries a sweep holds in memory at once. */
     private static final int SWEEP_BATCH = 10_000;
 
@@ -57,10 +64,17 @@ final class MongoQueues {
     private static final int FEW_DEVICES = 8;
 
     private final int quota;
+    private final MongoNotices notices;
 
-    MongoQueues(MongoSchema db, int quota) {
+    MongoQueues(MongoSchema db, int quota, int maxSentNotices) {
         this.db = db;
         this.quota = quota;
+        this.notices = new MongoNotices(db, maxSentNotices);
+    }
+
+    /** The expiry notices the sweep records. */
+    MongoNotices notices() {
+        return notices;
     }
 
     SendOutcome store(SendRequest send) {
@@ -363,36 +377,43 @@ final class MongoQueues {
                 db.entries.find(and(eq("device", device), in("seq", seqs))).projection(RETIRE));
     }
 
-    /** Deletes every entry of the device (a reinstall). */
+    /**
+     * Deletes every entry of the device and its expiry notices (a reinstall, a removal): these
+     * entries did not expire, so no notice reports them.
+     */
     void clear(String device) {
         retire(db.entries.find(eq("device", device)).projection(RETIRE));
+        notices.clear(device);
     }
 
     SweepResult sweep(long now, long sendIdCutoff) {
         Date date = new Date(now);
         int[] bodiesDeleted = new int[1];
         int entries = 0;
-        int batch;
+        Set<DeviceAddress> noticed = new LinkedHashSet<>();
+        int found;
         do {
-            batch =
-                    retire(
-                            db.entries
-                                    .find(lte("expiresAt", date))
-                                    .projection(RETIRE)
-                                    .limit(SWEEP_BATCH),
-                            bodiesDeleted);
-            entries += batch;
-        } while (batch == SWEEP_BATCH);
+            List<Document> expired = new ArrayList<>();
+            for (Document e :
+                    db.entries.find(lte("expiresAt", date)).projection(EXPIRE).limit(SWEEP_BATCH)) {
+                expired.add(e);
+            }
+            found = expired.size();
+            List<Document> deleted = new ArrayList<>();
+            entries += retire(expired, bodiesDeleted, deleted);
+            // right after the deletes: only the node that deleted an entry reports it
+            noticed.addAll(notices.record(deleted));
+        } while (found == SWEEP_BATCH);
         // bodies expire with their entries; MongoDB's TTL monitor may have deleted some entries
         // without decrementing their bodies, so expiry alone decides here
         long bodies = db.bodies.deleteMany(lte("expiresAt", date)).getDeletedCount();
         long sendIds =
                 db.sends.deleteMany(lt("acceptedAt", new Date(sendIdCutoff))).getDeletedCount();
-        return new SweepResult(entries, bodiesDeleted[0] + (int) bodies, (int) sendIds);
+        return new SweepResult(entries, bodiesDeleted[0] + (int) bodies, (int) sendIds, noticed);
     }
 
     private int retire(Iterable<Document> found) {
-        return retire(found, new int[1]);
+        return retire(found, new int[1], null);
     }
 
     /**
@@ -400,9 +421,11 @@ final class MongoQueues {
      * take their seqs again), then releasing the bodies they shared.
      *
      * @param bodiesDeleted incremented by the number of bodies no entry refers to any more
+     * @param deletedHere if not null, every entry is deleted on its own and those this call deleted
+     *     (not another node) are added to it
      * @return how many entries this call deleted
      */
-    private int retire(Iterable<Document> found, int[] bodiesDeleted) {
+    private int retire(Iterable<Document> found, int[] bodiesDeleted, List<Document> deletedHere) {
         List<Document> entries = new ArrayList<>();
         for (Document e : found) {
             entries.add(e);
@@ -415,11 +438,16 @@ final class MongoQueues {
         Map<Object, Integer> released = new HashMap<>();
         int deleted = 0;
         for (Document e : entries) {
-            if (e.get("body") == null) {
+            if (e.get("body") == null && deletedHere == null) {
                 inline.add(e.get("_id"));
             } else if (db.entries.deleteOne(eq("_id", e.get("_id"))).getDeletedCount() == 1) {
                 // one by one, so two nodes deleting the same entry release its body once
-                released.merge(e.get("body"), 1, Integer::sum);
+                if (e.get("body") != null) {
+                    released.merge(e.get("body"), 1, Integer::sum);
+                }
+                if (deletedHere != null) {
+                    deletedHere.add(e);
+                }
                 deleted++;
             }
         }

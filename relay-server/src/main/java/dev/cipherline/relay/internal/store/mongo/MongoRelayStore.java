@@ -13,6 +13,7 @@ import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceLeases;
 import dev.cipherline.relay.internal.store.DeviceListRules;
+import dev.cipherline.relay.internal.store.ExpiryNotice;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -92,7 +93,7 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
         this.client = client;
         this.clock = clock;
         this.settings = settings;
-        this.queues = new MongoQueues(schema, settings.queueQuota());
+        this.queues = new MongoQueues(schema, settings.queueQuota(), settings.maxSentNotices());
         this.devices = new MongoDevices(schema);
         this.lists = new MongoDeviceLists(schema);
         this.leases = new MongoLeases(schema);
@@ -418,6 +419,23 @@ public final class MongoRelayStore implements RelayStore, DeviceLeases {
                         throw new UnknownDeviceException(device);
                     }
                     return queues.ack(MongoSchema.id(device), seqs);
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<ExpiryNotice>> notices(
+            DeviceAddress device, long afterId, int limit) {
+        // on the account's writer, after the acks a previous connection of the device sent
+        return write(device.accountId(), () -> queues.notices().read(device, afterId, limit));
+    }
+
+    @Override
+    public CompletableFuture<Void> ackNotices(DeviceAddress device, List<Frame.NoticeAck> acks) {
+        return write(
+                device.accountId(),
+                () -> {
+                    queues.notices().ack(MongoSchema.id(device), acks);
+                    return null;
                 });
     }
 

@@ -32,7 +32,10 @@ import org.bson.Document;
  *       account ID, with its {@code version} (changed only by a compare-and-set on it);
  *   <li>{@code relay_blobs}: one document per encrypted file (size, committed offset, owner,
  *       expiry, the recipient devices that have not released it), and {@code relay_blob_chunks}:
- *       its bytes in pieces of at most 255 KiB, {@code _id} {@code "blob:offset"}.
+ *       its bytes in pieces of at most 255 KiB, {@code _id} {@code "blob:offset"};
+ *   <li>{@code relay_expiry_notices}: expiry notices per device until acknowledged ({@code
+ *       MongoNotices}), unique by {@code (device, id)};
+ *   <li>{@code relay_counters}: the counter notice IDs are taken from.
  * </ul>
  */
 final class MongoSchema {
@@ -40,6 +43,9 @@ final class MongoSchema {
 
     /** MongoDB's error when an index exists under the same name with other options. */
     private static final int INDEX_OPTIONS_CONFLICT = 85;
+
+    /** How long after its expiry MongoDB's TTL monitor deletes an entry the sweep left. */
+    private static final Duration ENTRY_TTL_GRACE = Duration.ofDays(1);
 
     private final MongoDatabase database;
 
@@ -55,6 +61,8 @@ final class MongoSchema {
     final MongoCollection<Document> deviceLists;
     final MongoCollection<Document> blobs;
     final MongoCollection<Document> blobChunks;
+    final MongoCollection<Document> notices;
+    final MongoCollection<Document> counters;
 
     MongoSchema(MongoDatabase db) {
         this.database = db;
@@ -70,6 +78,8 @@ final class MongoSchema {
         this.deviceLists = db.getCollection(PREFIX + "device_lists");
         this.blobs = db.getCollection(PREFIX + "blobs");
         this.blobChunks = db.getCollection(PREFIX + "blob_chunks");
+        this.notices = db.getCollection(PREFIX + "expiry_notices");
+        this.counters = db.getCollection(PREFIX + "counters");
     }
 
     /**
@@ -81,13 +91,17 @@ final class MongoSchema {
         entries.createIndex(
                 Indexes.ascending("device", "seq"),
                 new IndexOptions().name("device_seq").unique(true));
-        entries.createIndex(
-                Indexes.ascending("expiresAt"),
-                new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
+        // the relay's sweep deletes expired entries and records their expiry notices; MongoDB's
+        // TTL monitor, which would delete them unreported, only steps in a day later (a relay
+        // that stopped sweeping)
+        ttl(entries, "expiresAt", "expiry", ENTRY_TTL_GRACE.toSeconds());
+        notices.createIndex(
+                Indexes.ascending("device", "id"),
+                new IndexOptions().name("device_id").unique(true));
         bodies.createIndex(
                 Indexes.ascending("expiresAt"),
                 new IndexOptions().name("expiry").expireAfter(0L, TimeUnit.SECONDS));
-        retainSendIds(sendIdRetention.toSeconds());
+        ttl(sends, "acceptedAt", "retention", sendIdRetention.toSeconds());
         devices.createIndex(
                 Indexes.ascending("account", "device"), new IndexOptions().name("account"));
         prekeys.createIndex(
@@ -105,33 +119,33 @@ final class MongoSchema {
     }
 
     /**
-     * Creates the TTL index of idempotency records, or changes its expiry when the relay's longest
-     * expiry changed since it was created (MongoDB refuses to create it again with other options).
+     * Creates a TTL index, or changes its expiry when it exists with another one (the relay's
+     * longest expiry changed, or an older relay made it): MongoDB refuses to create it again with
+     * other options.
      */
-    private void retainSendIds(long seconds) {
+    private void ttl(
+            MongoCollection<Document> collection, String field, String name, long seconds) {
         try {
-            sends.createIndex(
-                    Indexes.ascending("acceptedAt"),
-                    new IndexOptions().name("retention").expireAfter(seconds, TimeUnit.SECONDS));
+            collection.createIndex(
+                    Indexes.ascending(field),
+                    new IndexOptions().name(name).expireAfter(seconds, TimeUnit.SECONDS));
         } catch (MongoCommandException e) {
             if (e.getErrorCode() != INDEX_OPTIONS_CONFLICT) {
                 throw e;
             }
             try {
                 database.runCommand(
-                        new Document("collMod", sends.getNamespace().getCollectionName())
+                        new Document("collMod", collection.getNamespace().getCollectionName())
                                 .append(
                                         "index",
-                                        new Document("name", "retention")
+                                        new Document("name", name)
                                                 .append("expireAfterSeconds", seconds)));
             } catch (MongoCommandException unsupported) {
                 // mongo-java-server cannot change an index's options: build it again instead
-                sends.dropIndex("retention");
-                sends.createIndex(
-                        Indexes.ascending("acceptedAt"),
-                        new IndexOptions()
-                                .name("retention")
-                                .expireAfter(seconds, TimeUnit.SECONDS));
+                collection.dropIndex(name);
+                collection.createIndex(
+                        Indexes.ascending(field),
+                        new IndexOptions().name(name).expireAfter(seconds, TimeUnit.SECONDS));
             }
         }
     }

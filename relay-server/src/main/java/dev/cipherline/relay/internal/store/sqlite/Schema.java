@@ -154,7 +154,27 @@ final class Schema {
                         account TEXT NOT NULL,
                         device INTEGER NOT NULL,
                         PRIMARY KEY (blob_id, account, device)) WITHOUT ROWID
-                    """);
+                    """,
+                    // expiry notices until their device acknowledges them: kind 0 tells a sending
+                    // device that one entry it sent expired unread (peer = the recipient device),
+                    // kind 1 tells a recipient device how many entries of one sender device
+                    // (peer) expired in its queue; AUTOINCREMENT, so an ID is never reused
+                    """
+                    CREATE TABLE IF NOT EXISTS expiry_notices (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        device_id INTEGER NOT NULL,
+                        kind INTEGER NOT NULL,
+                        peer TEXT NOT NULL,
+                        peer_device INTEGER NOT NULL,
+                        client_msg_id TEXT,
+                        count INTEGER NOT NULL,
+                        first_at INTEGER NOT NULL,
+                        last_at INTEGER NOT NULL)
+                    """,
+                    "CREATE INDEX IF NOT EXISTS expiry_notices_device ON expiry_notices"
+                            + " (device_id, id)",
+                    "CREATE UNIQUE INDEX IF NOT EXISTS expiry_notices_summary ON expiry_notices"
+                            + " (device_id, peer, peer_device) WHERE kind = 1");
 
     private Schema() {}
 

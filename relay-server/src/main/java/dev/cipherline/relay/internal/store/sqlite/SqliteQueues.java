@@ -33,13 +33,15 @@ final class SqliteQueues {
     private static final long INLINE = 0;
 
     private final int quota;
+    private final int maxSentNotices;
     private final DeviceDirectory directory;
     private final Map<Long, Integer> counts = new HashMap<>();
     private final Map<Long, Long> nextSeqs = new HashMap<>();
     private final Set<Long> dirtySeqs = new HashSet<>();
 
-    SqliteQueues(int quota, DeviceDirectory directory) {
+    SqliteQueues(int quota, int maxSentNotices, DeviceDirectory directory) {
         this.quota = quota;
+        this.maxSentNotices = maxSentNotices;
         this.directory = directory;
     }
 
@@ -302,8 +304,10 @@ final class SqliteQueues {
         return deleted;
     }
 
-    /** Empties a device's queue (re-registration). */
+    /** Empties a device's queue and deletes its expiry notices (re-registration, removal). */
     void clear(Statements db, long rowId) throws SQLException {
+        // not expired: the sender is not told, and the device's own notices go with its queue
+        SqliteNotices.clear(db, rowId);
         PreparedStatement delete =
                 db.get("DELETE FROM queue WHERE device_id = ? RETURNING body_id");
         delete.setLong(1, rowId);
@@ -333,6 +337,7 @@ final class SqliteQueues {
     }
 
     SweepResult sweep(Statements db, long now, long sendIdCutoff) throws SQLException {
+        Set<DeviceAddress> noticed = SqliteNotices.recordExpiring(db, now, maxSentNotices);
         PreparedStatement entries = db.get("DELETE FROM queue WHERE expires_at <= ?");
         entries.setLong(1, now);
         int expiredEntries = entries.executeUpdate();
@@ -347,7 +352,7 @@ final class SqliteQueues {
         sendIds.setLong(1, sendIdCutoff);
         int deletedSendIds = sendIds.executeUpdate();
         counts.clear();
-        return new SweepResult(expiredEntries, deletedBodies, deletedSendIds);
+        return new SweepResult(expiredEntries, deletedBodies, deletedSendIds, noticed);
     }
 
     static List<QueueEntry> read(

@@ -7,6 +7,7 @@ import dev.cipherline.relay.internal.store.CommitObserver;
 import dev.cipherline.relay.internal.store.DeviceAddress;
 import dev.cipherline.relay.internal.store.DeviceInfo;
 import dev.cipherline.relay.internal.store.DeviceListRules;
+import dev.cipherline.relay.internal.store.ExpiryNotice;
 import dev.cipherline.relay.internal.store.Invite;
 import dev.cipherline.relay.internal.store.InviteOutcome;
 import dev.cipherline.relay.internal.store.PreKeyCounts;
@@ -99,7 +100,7 @@ public final class SqliteRelayStore implements RelayStore {
         this.ownThreads = ownThreads;
         this.readerExecutor = readerExecutor;
         this.directory = new DeviceDirectory(DIRECTORY_CAPACITY);
-        this.queues = new SqliteQueues(settings.queueQuota(), directory);
+        this.queues = new SqliteQueues(settings.queueQuota(), settings.maxSentNotices(), directory);
         this.writeConnection = new Statements(tuneForWriting(connect(file)));
         Schema.create(writeConnection.connection());
         this.writer =
@@ -382,6 +383,27 @@ public final class SqliteRelayStore implements RelayStore {
                                     .rowId(db, device)
                                     .orElseThrow(() -> new UnknownDeviceException(device));
                     return queues.ack(db, rowId, seqs);
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<ExpiryNotice>> notices(
+            DeviceAddress device, long afterId, int limit) {
+        // on the writer, after the acks a previous connection of the device sent: a notice that was
+        // acknowledged just before a reconnect is not written again
+        return writer.submit(db -> SqliteNotices.read(db, device, afterId, limit));
+    }
+
+    @Override
+    public CompletableFuture<Void> ackNotices(DeviceAddress device, List<Frame.NoticeAck> acks) {
+        return writer.submit(
+                db -> {
+                    long rowId =
+                            directory
+                                    .rowId(db, device)
+                                    .orElseThrow(() -> new UnknownDeviceException(device));
+                    SqliteNotices.ack(db, rowId, acks);
+                    return null;
                 });
     }
 

@@ -99,7 +99,7 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
     private MongoRelayStore openNode(MutableClock clock, int quota, String uri) {
         return MongoRelayStore.open(
                 MongoSettings.of(uri, database).withTimeouts(Duration.ofSeconds(2)),
-                new StoreSettings(quota, Duration.ofDays(30)),
+                new StoreSettings(quota, Duration.ofDays(30), sentNoticeCap),
                 clock);
     }
 
@@ -149,11 +149,16 @@ class MongoRelayStoreTest extends RelayStoreContractTest {
         Document deviceSeq = indexes("relay_entries").get("device_seq");
         assertEquals(new Document("device", 1).append("seq", 1), deviceSeq.get("key"));
         assertEquals(Boolean.TRUE, deviceSeq.getBoolean("unique"));
-        assertEquals(0L, ttlSeconds("relay_entries", "expiry"));
+        // the sweep deletes entries and reports them; MongoDB's TTL monitor is a backstop a day
+        // later, so that it never deletes an entry unreported
+        assertEquals(Duration.ofDays(1).toSeconds(), ttlSeconds("relay_entries", "expiry"));
         assertEquals(0L, ttlSeconds("relay_bodies", "expiry"));
         assertEquals(Duration.ofDays(30).toSeconds(), ttlSeconds("relay_sends", "retention"));
         assertTrue(indexes("relay_devices").containsKey("account"));
         assertTrue(indexes("relay_prekeys").containsKey("device_kind"));
+        assertEquals(
+                Boolean.TRUE,
+                indexes("relay_expiry_notices").get("device_id").getBoolean("unique"));
         // opening again (another node, a restart) keeps them
         otherNodes.add(openNode(clock, 5, uri(address)));
         assertEquals(deviceSeq, indexes("relay_entries").get("device_seq"));

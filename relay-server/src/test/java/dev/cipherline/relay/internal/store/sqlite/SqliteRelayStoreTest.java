@@ -34,7 +34,7 @@ class SqliteRelayStoreTest extends RelayStoreContractTest {
 
     @Override
     protected RelayStore openStore(MutableClock clock, int quota) throws Exception {
-        return StoreFixture.open(dir, clock, quota);
+        return StoreFixture.open(dir, clock, quota, sentNoticeCap);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cipherline.relay.internal.store.sqlite;
 
 import dev.cipherline.relay.MutableClock;
+import dev.cipherline.relay.internal.store.NoticeStore;
 import dev.cipherline.relay.internal.store.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,8 +21,19 @@ public final class StoreFixture {
 
     public static SqliteRelayStore open(Path dir, MutableClock clock, int quota)
             throws IOException {
+        return open(dir, clock, quota, NoticeStore.MAX_SENT_NOTICES);
+    }
+
+    /** As {@link #open(Path, MutableClock, int)}, with another cap of "sent" expiry notices. */
+    public static SqliteRelayStore open(Path dir, MutableClock clock, int quota, int maxSentNotices)
+            throws IOException {
         return SqliteRelayStore.open(
-                dir, new StoreSettings(quota, Duration.ofDays(30)), 1, clock, DIRECT, DIRECT);
+                dir,
+                new StoreSettings(quota, Duration.ofDays(30), maxSentNotices),
+                1,
+                clock,
+                DIRECT,
+                DIRECT);
     }
 
     public static MutableClock clock() {
